@@ -1,0 +1,3 @@
+from gapscan.cli import main
+
+main()

@@ -1,0 +1,161 @@
+"""``analyze(survey, responses, options) -> GapReport``: the library's front door."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from gapscan.counts import QuestionCounts, count_answers
+from gapscan.report import GapReport, GapResult, Settings, SideSummary
+from gapscan.responses import Responses, load_responses
+from gapscan.rules import evaluate_rules
+from gapscan.schema import load_schema
+from gapscan.stats import adjust_pvalues, compare_means, compare_top_box
+from gapscan.survey import CUSTOMER, VENDOR, Question, Survey
+
+SegmentKey = tuple[tuple[str, str], ...]
+_TableOf = Callable[[str], np.ndarray]
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Choices made at run time (the schema's ``analysis:`` gives the defaults)."""
+
+    segments: tuple[str, ...] | None = None  # None: the schema's segments
+    apply_rules: bool = True
+
+
+def analyze(
+    survey: Survey, responses: Responses, options: AnalysisOptions | None = None
+) -> GapReport:
+    """Compare vendors and customers on every question, overall and per segment."""
+    options = options or AnalysisOptions()
+    settings = survey.analysis
+    counts = count_answers(survey, responses)
+    raw: list[GapResult] = []
+    for segment, table_of in _views(survey, responses, counts):
+        for q in survey.questions:
+            raw.append(_compare(q, segment, table_of(q.id), survey))
+    results = _adjust(raw, survey)
+    report = GapReport(
+        survey=survey.name,
+        schema=str(survey.path),
+        inputs=responses.inputs,
+        n_vendor=responses.n_vendor,
+        n_customer=responses.n_customer,
+        settings=Settings(
+            confidence=settings.confidence,
+            alpha=settings.alpha,
+            correction=settings.correction.value,
+            min_n=settings.min_n,
+            mode="independent",
+            segments=tuple(s.column for s in responses.segments),
+            rules_applied=options.apply_rules,
+        ),
+        results=tuple(results),
+        headline=_headline(results),
+    )
+    if options.apply_rules:
+        report = replace(report, rules=evaluate_rules(report, survey.rules))
+    return report
+
+
+def analyze_files(
+    schema: str | Path,
+    data: Sequence[str | Path] = (),
+    *,
+    vendor: Sequence[str | Path] = (),
+    customer: Sequence[str | Path] = (),
+    options: AnalysisOptions | None = None,
+) -> GapReport:
+    """Load a schema and its data files and analyse them (what ``gapscan analyze`` does)."""
+    options = options or AnalysisOptions()
+    survey = load_schema(schema)
+    responses = load_responses(
+        survey, data, vendor=vendor, customer=customer, segments=options.segments
+    )
+    return analyze(survey, responses, options)
+
+
+def _views(
+    survey: Survey, responses: Responses, counts: dict[str, QuestionCounts]
+) -> list[tuple[SegmentKey, _TableOf]]:
+    def overall(qid: str) -> np.ndarray:
+        return counts[qid].overall
+
+    def in_segment(column: str, index: int) -> _TableOf:
+        return lambda qid: counts[qid].by_segment[column][index]
+
+    views: list[tuple[SegmentKey, _TableOf]] = [((), overall)]
+    for segment in responses.segments:
+        for index, label in enumerate(segment.labels):
+            views.append((((segment.column, label),), in_segment(segment.column, index)))
+    return views
+
+
+def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey) -> GapResult:
+    settings = survey.analysis
+    n_v, n_c = int(table[VENDOR].sum()), int(table[CUSTOMER].sum())
+    suppressed = GapResult(
+        question=q.id,
+        question_text=q.text,
+        scale=q.scale.name,
+        top_box_labels=q.scale.top_box_labels(),
+        segment=segment,
+        vendor=SideSummary(n_v, None, None, suppressed=True),
+        customer=SideSummary(n_c, None, None, suppressed=True),
+        suppressed=True,
+    )
+    if min(n_v, n_c) < settings.min_n:
+        return suppressed
+    top = sorted(q.scale.top_box)
+    x_v, x_c = int(table[VENDOR, top].sum()), int(table[CUSTOMER, top].sum())
+    tb = compare_top_box(x_v, n_v, x_c, n_c, confidence=settings.confidence)
+    mc = compare_means(table[VENDOR], table[CUSTOMER])
+    return replace(
+        suppressed,
+        suppressed=False,
+        vendor=SideSummary(n_v, x_v / n_v, mc.mean_vendor),
+        customer=SideSummary(n_c, x_c / n_c, mc.mean_customer),
+        gap=tb.gap,
+        ci_low=tb.ci_low,
+        ci_high=tb.ci_high,
+        test=tb.test,
+        statistic=tb.statistic,
+        p_value=tb.p_value,
+        effect_size=tb.effect_size,
+        mean_gap=mc.mean_gap,
+        mean_test="mann-whitney",
+        mean_statistic=mc.statistic,
+        mean_p_value=mc.p_value,
+        mean_effect_size=mc.effect_size,
+    )
+
+
+def _adjust(results: list[GapResult], survey: Survey) -> list[GapResult]:
+    """Adjust the top-box family and the mean family separately, across all views."""
+    settings = survey.analysis
+    tested = [i for i, r in enumerate(results) if not r.suppressed]
+    p_top = adjust_pvalues([results[i].p_value or 0.0 for i in tested], settings.correction)
+    p_mean = adjust_pvalues([results[i].mean_p_value or 0.0 for i in tested], settings.correction)
+    adjusted = list(results)
+    for i, pt, pm in zip(tested, p_top, p_mean, strict=True):
+        adjusted[i] = replace(
+            results[i],
+            p_adjusted=pt,
+            significant=pt < settings.alpha,
+            mean_p_adjusted=pm,
+            mean_significant=pm < settings.alpha,
+        )
+    return adjusted
+
+
+def _headline(results: list[GapResult]) -> GapResult | None:
+    """The largest significant top-box gap in the whole sample (never a small segment)."""
+    candidates = [r for r in results if not r.segment and r.significant and r.gap is not None]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda r: (abs(r.gap or 0.0), r.question))

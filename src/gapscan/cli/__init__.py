@@ -1,0 +1,35 @@
+"""The command line: one small module per command, mounted on one typer app."""
+
+from __future__ import annotations
+
+import typer
+
+from gapscan.cli import analyze as _analyze
+
+app = typer.Typer(
+    name="gapscan",
+    help="Measure the perception gap between vendors and their customers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command(name="analyze", no_args_is_help=True)(_analyze.analyze)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
+) -> None:
+    """Measure the perception gap between vendors and their customers.
+
+    Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input.
+    """
+    if version:
+        from gapscan import __version__
+
+        typer.echo(f"gapscan {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,60 @@
+"""Shared CLI plumbing: report errors without tracebacks, write files atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+
+from gapscan.errors import GapscanError
+
+EXIT_BAD_INPUT = 2
+
+
+@contextlib.contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Turn bad input into ``error: FILE:LINE: ...`` lines on stderr and exit code 2."""
+    try:
+        yield
+    except GapscanError as exc:
+        for problem in sorted(exc.problems, key=lambda p: (p.file or "", p.line or 0)):
+            typer.echo(f"error: {problem}", err=True)
+        if len(exc.problems) > 1:
+            typer.echo(f"{len(exc.problems)} problems found.", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def write_text(text: str, out: Path | None) -> None:
+    """Write to stdout, or to ``out`` atomically: a temporary file moved into place."""
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    directory = out.parent if str(out.parent) else Path(".")
+    if not directory.is_dir():
+        raise GapscanError.single(
+            "the output directory does not exist", file=str(out), hint="create it first"
+        )
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise GapscanError.single(f"cannot write here: {exc.strerror}", file=str(out)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise GapscanError.single(
+            f"cannot write the report: {exc.strerror}", file=str(out)
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,311 @@
+"""Read any supported export (CSV in its dialects and encodings, XLSX, Parquet) into an
+Arrow table of text columns.
+
+Reading is two-step: :func:`open_source` looks at the file (format, encoding,
+delimiter, header) without reading it all, so that missing columns are reported
+before the expensive part; :meth:`Source.read` then reads only the columns needed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gapscan.errors import GapscanError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+SAMPLE_BYTES = 1 << 16
+DELIMITERS = (",", ";", "\t", "|")
+MAX_COLUMNS = 20_000
+
+
+@dataclass
+class Source:
+    """One data file, sniffed: what it is and which columns it has."""
+
+    path: Path
+    format: str  # csv | xlsx | parquet
+    columns: list[str]
+    header_rows: int = 1
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    _raw_columns: list[str] = field(default_factory=list, repr=False)
+    _xlsx_rows: list[list[str]] | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def row_number(self, index: int) -> int:
+        """The row a person sees in a spreadsheet for the 0-based data row ``index``."""
+        return index + self.header_rows + 1
+
+    def read(self, columns: list[str]) -> pa.Table:
+        """Read the named columns (which must exist) as text."""
+        for name in columns:
+            if self.columns.count(name) > 1:
+                raise GapscanError.single(
+                    f"column '{name}' appears {self.columns.count(name)} times in the header",
+                    file=self.name,
+                    line=1,
+                    hint="rename the duplicates so each column has its own name",
+                )
+        wanted = list(dict.fromkeys(columns))
+        if self.format == "csv":
+            return _read_csv(self, wanted)
+        if self.format == "parquet":
+            return _read_parquet(self, wanted)
+        return _xlsx_table(self, wanted)
+
+
+def open_source(path: str | Path) -> Source:
+    """Identify a data file's format and columns; a clear error if it is not a table."""
+    path = Path(path)
+    name = str(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+    except FileNotFoundError:
+        raise GapscanError.single("data file not found", file=name, hint="check the path") from None
+    except IsADirectoryError:
+        raise GapscanError.single("this is a directory, not a data file", file=name) from None
+    except OSError as exc:
+        raise GapscanError.single(f"cannot read the file: {exc.strerror}", file=name) from None
+    if not head.strip():
+        raise GapscanError.single(
+            "the file is empty", file=name, hint="export the survey again, with its header row"
+        )
+    if head.startswith(b"PAR1"):
+        return _open_parquet(path)
+    if head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(path)
+    return _open_csv(path, head)
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def _detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut by the sample's end
+            return "utf-8"
+    return "cp1252"
+
+
+def _open_csv(path: Path, head: bytes) -> Source:
+    name = str(path)
+    encoding = _detect_encoding(head)
+    if encoding != "utf-16" and b"\x00" in head:
+        raise GapscanError.single(
+            "this is not a text table (it holds binary data)",
+            file=name,
+            hint="give a CSV, XLSX or Parquet export",
+        )
+    text = head.decode(encoding, errors="ignore")
+    text = text.lstrip("\ufeff")
+    if len(head) == SAMPLE_BYTES:  # drop a record the sample cut in two
+        cut = text.rfind("\n")
+        text = text[: cut + 1] if cut > 0 else text
+    delimiter = _sniff_delimiter(text)
+    records = _sample_records(text, delimiter, 2)
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise GapscanError.single("the file has no header row", file=name, line=1)
+    raw = records[0]
+    while raw and not raw[-1].strip() and len(raw) > 1:
+        raw = raw[:-1]  # trailing delimiter on the header line
+    if len(raw) > MAX_COLUMNS:
+        raise GapscanError.single(
+            f"the header has {len(raw):,} columns; gapscan reads at most {MAX_COLUMNS:,}",
+            file=name,
+            line=1,
+        )
+    return Source(
+        path=path,
+        format="csv",
+        columns=[c.strip() for c in raw],
+        encoding=encoding,
+        delimiter=delimiter,
+        _raw_columns=records[0],
+    )
+
+
+def _sample_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+            if len(records) >= limit:
+                break
+    except csv.Error:
+        pass
+    return records
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the sample into the most columns, consistently."""
+    best, best_score = ",", (-1, 0)
+    for delimiter in DELIMITERS:
+        records = [r for r in _sample_records(text, delimiter, 50) if r]
+        if not records:
+            continue
+        width = len(records[0])
+        consistent = sum(1 for r in records if len(r) == width)
+        score = (consistent if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(source: Source, columns: list[str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    raw_names = [source._raw_columns[source.columns.index(c)] for c in columns]
+    convert = pacsv.ConvertOptions(
+        include_columns=raw_names,
+        column_types={c: pa.string() for c in raw_names},
+        strings_can_be_null=False,
+    )
+    attempts = [(source.encoding, False), (source.encoding, True)]
+    if source.encoding == "utf-8":
+        attempts.append(("cp1252", True))
+    last = ""
+    for encoding, multiline in attempts:
+        try:
+            table = pacsv.read_csv(
+                source.path,
+                read_options=pacsv.ReadOptions(encoding=encoding),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=source.delimiter, newlines_in_values=multiline
+                ),
+                convert_options=convert,
+            )
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            last = str(exc).splitlines()[0]
+            continue
+        source.encoding = encoding
+        return table.rename_columns(columns)
+    raise GapscanError.single(
+        f"cannot parse the file as CSV: {last}",
+        file=source.name,
+        hint="check that it is a CSV export in one encoding (UTF-8, UTF-16 or cp1252)",
+    )
+
+
+# ------------------------------------------------------------------------- Parquet
+
+
+def _open_parquet(path: Path) -> Source:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        names = list(pq.ParquetFile(path).schema_arrow.names)
+    except (pa.ArrowException, OSError) as exc:
+        raise GapscanError.single(f"cannot read the Parquet file: {exc}", file=str(path)) from None
+    return Source(path=path, format="parquet", columns=names, header_rows=0)
+
+
+def _read_parquet(source: Source, columns: list[str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(source.path, columns=columns)
+    except (pa.ArrowException, OSError) as exc:
+        raise GapscanError.single(
+            f"cannot read the Parquet file: {exc}", file=source.name
+        ) from None
+    arrays = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            column = column.cast(kind.value_type)
+            kind = column.type
+        if pa.types.is_floating(kind):
+            # 5.0 is answer "5": floats holding whole numbers are written as integers
+            filled = pc.fill_null(column, 0.0)
+            if pc.all(pc.equal(pc.floor(filled), filled)).as_py():
+                column = column.cast(pa.int64())
+        arrays.append(column.cast(pa.string()))
+    return pa.table(arrays, names=columns)
+
+
+# ---------------------------------------------------------------------------- XLSX
+
+
+def _open_xlsx(path: Path) -> Source:
+    rows = _xlsx_rows(path)
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise GapscanError.single("the first sheet has no header row", file=str(path), line=1)
+    header = rows[0]
+    while header and not header[-1].strip():
+        header = header[:-1]
+    return Source(
+        path=path,
+        format="xlsx",
+        columns=[c.strip() for c in header],
+        _raw_columns=header,
+        _xlsx_rows=rows,
+    )
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise GapscanError.single(
+            f"cannot read the XLSX file ({type(exc).__name__}: {exc})",
+            file=str(path),
+            hint="is it a complete .xlsx workbook? Save it again from the spreadsheet program",
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise GapscanError.single(
+            f"cannot read the XLSX file ({type(exc).__name__}: {exc})", file=str(path)
+        ) from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_table(source: Source, columns: list[str]) -> pa.Table:
+    import pyarrow as pa
+
+    rows = source._xlsx_rows or []
+    body = rows[1:]
+    while body and not any(cell.strip() for cell in body[-1]):
+        body = body[:-1]
+    arrays = []
+    for name in columns:
+        i = source.columns.index(name)
+        arrays.append(pa.array([row[i] if i < len(row) else "" for row in body], pa.string()))
+    return pa.table(arrays, names=columns)

@@ -1,0 +1,1 @@
+"""Renderers: each reads a ``GapReport`` and formats it; none computes anything."""

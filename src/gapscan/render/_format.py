@@ -1,0 +1,72 @@
+"""Fixed rounding for human formats (JSON keeps full precision)."""
+
+from __future__ import annotations
+
+from gapscan.report import GapReport, GapResult
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def points(value: float | None, decimals: int = 1) -> str:
+    return "-" if value is None else f"{100 * value:+.{decimals}f}"
+
+
+def interval(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "-"
+    return f"{points(low)}, {points(high)}"
+
+
+def p_value(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def signed(value: float | None, decimals: int = 2) -> str:
+    return "-" if value is None else f"{value:+.{decimals}f}"
+
+
+def confidence_label(report: GapReport) -> str:
+    return f"{100 * report.settings.confidence:g}% CI"
+
+
+def segment_title(segment: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{c} = {v}" for c, v in segment) or "All respondents"
+
+
+def headline(report: GapReport) -> str:
+    """The plain-language sentence for the largest significant gap."""
+    r: GapResult | None = report.headline
+    correction = report.settings.correction
+    if r is None:
+        return (
+            f"No top-box gap is significant at α = {report.settings.alpha:g} "
+            f"after {correction} correction."
+        )
+    assert r.gap is not None and r.vendor.top_box is not None and r.customer.top_box is not None
+    size = abs(100 * r.gap)
+    amount = f"{size:.0f}" if size >= 9.5 else f"{size:.1f}"
+    if r.gap > 0:
+        lead = f"Vendors rate themselves {amount} points higher than customers rate them"
+    else:
+        lead = f"Customers rate their vendors {amount} points higher than vendors rate themselves"
+    p = p_value(r.p_adjusted)
+    p_text = "p < 0.001" if p.startswith("<") else f"p = {p}"
+    return (
+        f"{lead} on “{r.question_text}”: {percent(r.vendor.top_box)} vs "
+        f"{percent(r.customer.top_box)} ({confidence_label(report)} "
+        f"{points(r.ci_low)} to {points(r.ci_high)} points, "
+        f"{p_text} after {correction} correction)."
+    )
+
+
+def breach_text(question: str, value: float, bound: str, limit: float, metric: str) -> str:
+    if metric == "top_box_gap":
+        shown, lim = f"{points(value)} pp", f"{points(limit)} pp"
+    else:
+        shown, lim = signed(value), signed(limit)
+    sign = ">" if bound == "max" else "<"
+    return f"{question}: {shown} {sign} {bound} {lim}"

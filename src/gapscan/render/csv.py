@@ -1,0 +1,94 @@
+"""``--format csv``: one row per result (question x segment), breaches named per row."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from gapscan.report import GapReport, GapResult
+
+COLUMNS = [
+    "question",
+    "question_text",
+    "segment",
+    "mode",
+    "suppressed",
+    "vendor_n",
+    "vendor_top_box",
+    "vendor_mean",
+    "customer_n",
+    "customer_top_box",
+    "customer_mean",
+    "gap",
+    "ci_low",
+    "ci_high",
+    "test",
+    "statistic",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "effect_size",
+    "mean_gap",
+    "mean_test",
+    "mean_statistic",
+    "mean_p_value",
+    "mean_p_adjusted",
+    "mean_significant",
+    "mean_effect_size",
+    "breaches",
+]
+
+
+def render(report: GapReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in report.results:
+        writer.writerow([_cell(v) for v in _row(report, r)])
+    return buffer.getvalue()
+
+
+def _row(report: GapReport, r: GapResult) -> list[object]:
+    breached = sorted(
+        {b.rule for b in report.breaches if b.question == r.question and b.segment == r.segment}
+    )
+    return [
+        r.question,
+        r.question_text,
+        "; ".join(f"{c}={v}" for c, v in r.segment),
+        r.mode,
+        r.suppressed,
+        r.vendor.n,
+        r.vendor.top_box,
+        r.vendor.mean,
+        r.customer.n,
+        r.customer.top_box,
+        r.customer.mean,
+        r.gap,
+        r.ci_low,
+        r.ci_high,
+        r.test,
+        r.statistic,
+        r.p_value,
+        r.p_adjusted,
+        r.significant,
+        r.effect_size,
+        r.mean_gap,
+        r.mean_test,
+        r.mean_statistic,
+        r.mean_p_value,
+        r.mean_p_adjusted,
+        r.mean_significant,
+        r.mean_effect_size,
+        "; ".join(breached),
+    ]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if value == value and abs(value) != float("inf") else ""
+    return str(value)

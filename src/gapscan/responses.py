@@ -1,0 +1,405 @@
+"""Turn data files into coded responses: each answer coded once to a small integer.
+
+Coding works on each column's distinct values (an Arrow dictionary), not on every
+cell: the values are matched to scale levels (trimmed, case-folded) once, and the
+codes of all rows follow by one array lookup.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.readers import Source, open_source
+from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Question, Survey, fold
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+MISSING = -1
+UNKNOWN = -2
+BLANK_SEGMENT = "(blank)"
+MAX_EXAMPLE_ROWS = 5
+MAX_EXAMPLE_VALUES = 10
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """What was read from one file."""
+
+    path: str
+    format: str
+    rows: int
+    vendor: int
+    customer: int
+    blank_rows: int = 0
+    side: str | None = None  # "vendor"/"customer" when the whole file is one side
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A breakdown column: its values (sorted) and each respondent's value index."""
+
+    column: str
+    labels: tuple[str, ...]
+    codes: np.ndarray
+
+
+@dataclass(frozen=True)
+class Responses:
+    """Every respondent's side and coded answers (-1 = no answer), all files together."""
+
+    inputs: tuple[InputSummary, ...]
+    side: np.ndarray
+    answers: dict[str, np.ndarray]
+    segments: tuple[Segment, ...]
+
+    @property
+    def n_vendor(self) -> int:
+        return int((self.side == VENDOR).sum())
+
+    @property
+    def n_customer(self) -> int:
+        return int((self.side == CUSTOMER).sum())
+
+
+@dataclass
+class _Coded:
+    """One file's coded columns, before the files are put together."""
+
+    summary: InputSummary
+    side: np.ndarray
+    answers: dict[str, np.ndarray]
+    segments: dict[str, tuple[list[str], np.ndarray]]
+
+
+def load_responses(
+    survey: Survey,
+    data: Sequence[str | Path] = (),
+    *,
+    vendor: Sequence[str | Path] = (),
+    customer: Sequence[str | Path] = (),
+    segments: Sequence[str] | None = None,
+) -> Responses:
+    """Read and code every input. ``data`` files hold both sides (``sides.column``);
+    ``vendor``/``customer`` files hold one side each. Every problem of every file is
+    collected and raised together as one ``GapscanError``."""
+    seg_columns = tuple(survey.segments if segments is None else segments)
+    jobs: list[tuple[Path, int | None]] = [(Path(p), None) for p in data]
+    jobs += [(Path(p), VENDOR) for p in vendor]
+    jobs += [(Path(p), CUSTOMER) for p in customer]
+    if not jobs:
+        jobs = [(p, None) for p in survey.data]
+    out = ProblemCollector()
+    if not jobs:
+        out.add(
+            "no data given",
+            file=str(survey.path),
+            hint="name a data file, use --vendor F --customer F, or add 'data:' to the schema",
+        )
+    if any(side is None for _, side in jobs) and survey.sides.column is None:
+        out.add(
+            "a file holding both sides needs 'sides.column' in the schema",
+            file=str(survey.path),
+            hint="add sides: {column: ..., vendor: [...], customer: [...]}, "
+            "or give --vendor F --customer F",
+        )
+    out.raise_if_any()
+    coded: list[_Coded] = []
+    for path, side in jobs:
+        try:
+            coded.append(_code_file(survey, path, side, seg_columns))
+        except GapscanError as exc:
+            out.extend(exc)
+    out.raise_if_any()
+    return _combine(survey, coded, seg_columns)
+
+
+def _needed_columns(survey: Survey, side: int | None, segments: Sequence[str]) -> list[str]:
+    sides = (VENDOR, CUSTOMER) if side is None else (side,)
+    needed: list[str] = []
+    if side is None and survey.sides.column is not None:
+        needed.append(survey.sides.column)
+    if survey.respondent_id:
+        needed.append(survey.respondent_id)
+    needed += list(segments)
+    for q in survey.questions:
+        needed += [q.column(s) for s in sides]
+    return list(dict.fromkeys(needed))
+
+
+def _check_columns(source: Source, needed: list[str]) -> None:
+    absent = [c for c in needed if c not in source.columns]
+    if not absent:
+        return
+    parts = []
+    for name in absent:
+        close = difflib.get_close_matches(name, source.columns, n=2, cutoff=0.5)
+        parts.append(f"'{name}'" + (f" (closest: {', '.join(close)})" if close else ""))
+    raise GapscanError.single(
+        f"{len(absent)} column(s) named in the schema are not in the file: " + "; ".join(parts),
+        file=source.name,
+        line=1,
+        hint="fix the column names in the schema, or export the missing questions",
+    )
+
+
+def _code_file(survey: Survey, path: Path, side: int | None, segments: Sequence[str]) -> _Coded:
+    source = open_source(path)
+    needed = _needed_columns(survey, side, segments)
+    _check_columns(source, needed)
+    table = source.read(needed)
+    table, blank_rows = _drop_blank_rows(table)
+    kept = _kept_rows(table, blank_rows)
+    out = ProblemCollector()
+    n = table.num_rows
+    if side is None:
+        assert survey.sides.column is not None
+        side_codes = _code_sides(survey, source, table, kept, out)
+    else:
+        side_codes = np.full(n, side, dtype=np.int8)
+    answers: dict[str, np.ndarray] = {}
+    sides = (VENDOR, CUSTOMER) if side is None else (side,)
+    for q in survey.questions:
+        codes = np.full(n, MISSING, dtype=np.int8)
+        by_column: dict[str, list[int]] = {}
+        for s in sides:
+            by_column.setdefault(q.column(s), []).append(s)
+        for column, column_sides in by_column.items():
+            rows = np.isin(side_codes, column_sides)
+            column_codes = _code_answers(source, table, column, q, rows, kept, out)
+            codes[rows] = column_codes[rows]
+        answers[q.id] = codes
+    seg = {c: _code_segment(table.column(c)) for c in segments}
+    if survey.respondent_id:
+        _check_duplicate_ids(source, table, survey.respondent_id, kept, out)
+    out.raise_if_any()
+    summary = InputSummary(
+        path=str(path),
+        format=source.format,
+        rows=n + blank_rows.size,
+        vendor=int((side_codes == VENDOR).sum()),
+        customer=int((side_codes == CUSTOMER).sum()),
+        blank_rows=int(blank_rows.size),
+        side=None if side is None else SIDE_NAMES[side],
+    )
+    return _Coded(summary, side_codes, answers, seg)
+
+
+def _drop_blank_rows(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """Remove rows where every needed cell is blank (spreadsheets leave them at the end)."""
+    import pyarrow.compute as pc
+
+    blank = None
+    for column in table.columns:
+        is_blank = pc.equal(pc.utf8_trim_whitespace(pc.fill_null(column, "")), "")
+        blank = is_blank if blank is None else pc.and_(blank, is_blank)
+    if blank is None:
+        return table, np.empty(0, dtype=np.int64)
+    mask = np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+    if not mask.any():
+        return table, np.empty(0, dtype=np.int64)
+    return table.filter(pc.invert(blank)), np.flatnonzero(mask)
+
+
+def _kept_rows(table: pa.Table, blank_rows: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Map indices of the kept rows back to indices in the file."""
+    if blank_rows.size == 0:
+        return lambda idx: idx
+    kept = np.setdiff1d(np.arange(table.num_rows + blank_rows.size), blank_rows)
+    return lambda idx: kept[idx]
+
+
+def _dictionary(column: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
+    """Distinct values of a text column and each row's index into them (nulls -> last)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    values = [str(v) for v in encoded.dictionary.to_pylist()]
+    indices = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
+    return values, indices
+
+
+def _lookup(
+    column: pa.ChunkedArray, code_of: Callable[[str], int]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Code a column through its distinct values: (values, row indices, codes)."""
+    values, indices = _dictionary(column)
+    table = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int8)
+    return values, indices, table[indices]
+
+
+def _report_unknown(
+    source: Source,
+    values: list[str],
+    indices: np.ndarray,
+    codes: np.ndarray,
+    kept: Callable[[np.ndarray], np.ndarray],
+    what: str,
+    hint: str,
+    out: ProblemCollector,
+    rows: np.ndarray | None = None,
+) -> None:
+    bad = codes == UNKNOWN
+    if rows is not None:
+        bad &= rows
+    if not bad.any():
+        return
+    counts = np.bincount(indices[bad], minlength=len(values) + 1)
+    order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], values[i]))
+    parts = []
+    first_line: int | None = None
+    for i in order[:MAX_EXAMPLE_VALUES]:
+        where = kept(np.flatnonzero(bad & (indices == i))[:MAX_EXAMPLE_ROWS])
+        lines = [source.row_number(int(r)) for r in where]
+        first_line = lines[0] if first_line is None else min(first_line, lines[0])
+        label = "row" if counts[i] == 1 else "rows"
+        more = ", ..." if counts[i] > len(lines) else ""
+        shown = ", ".join(map(str, lines))
+        text = f"'{values[i]}'" if values[i].strip() else "blank"
+        parts.append(f"{text} x{counts[i]} ({label} {shown}{more})")
+    if len(order) > MAX_EXAMPLE_VALUES:
+        parts.append(f"and {len(order) - MAX_EXAMPLE_VALUES} more values")
+    total = int(bad.sum())
+    out.add(
+        f"{what}: {total} value(s) fit no level: " + "; ".join(parts),
+        file=source.name,
+        line=first_line,
+        hint=hint,
+    )
+
+
+def _code_sides(
+    survey: Survey,
+    source: Source,
+    table: pa.Table,
+    kept: Callable[[np.ndarray], np.ndarray],
+    out: ProblemCollector,
+) -> np.ndarray:
+    column = survey.sides.column
+    assert column is not None
+    mapping = {fold(v): VENDOR for v in survey.sides.vendor}
+    mapping |= {fold(v): CUSTOMER for v in survey.sides.customer}
+    values, indices, codes = _lookup(table.column(column), lambda v: mapping.get(fold(v), UNKNOWN))
+    codes = np.where(indices == len(values), UNKNOWN, codes).astype(np.int8)
+    values = [*values, ""]
+    _report_unknown(
+        source,
+        values,
+        indices,
+        codes,
+        kept,
+        f"side column '{column}'",
+        "list each value under sides.vendor or sides.customer in the schema, or remove those rows",
+        out,
+    )
+    return codes
+
+
+def _code_answers(
+    source: Source,
+    table: pa.Table,
+    column: str,
+    question: Question,
+    rows: np.ndarray,
+    kept: Callable[[np.ndarray], np.ndarray],
+    out: ProblemCollector,
+) -> np.ndarray:
+    scale = question.scale
+    levels = {fold(level): code for code, level in enumerate(scale.levels)}
+    missing = {fold(m) for m in scale.missing} | {""}
+
+    def code_of(value: str) -> int:
+        key = fold(value)
+        if key in missing:
+            return MISSING
+        return levels.get(key, UNKNOWN)
+
+    values, indices, codes = _lookup(table.column(column), code_of)
+    _report_unknown(
+        source,
+        values,
+        indices,
+        codes,
+        kept,
+        f"column '{column}' (question '{question.id}', scale '{scale.name}')",
+        f"add them to scale '{scale.name}' as levels or under 'missing', or correct the data",
+        out,
+        rows,
+    )
+    return codes
+
+
+def _code_segment(column: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
+    """Group a breakdown column by trimmed, case-folded value (first spelling shown)."""
+    values, indices = _dictionary(column)
+    present = np.bincount(indices, minlength=len(values) + 1) > 0
+    labels: list[str] = []
+    position: dict[str, int] = {}
+    table = []
+    for value, used in zip([*values, ""], present, strict=True):
+        key = fold(value)
+        if used and key not in position:
+            position[key] = len(labels)
+            labels.append(value.strip() or BLANK_SEGMENT)
+        table.append(position.get(key, 0))
+    return labels, np.asarray(table, dtype=np.int32)[indices]
+
+
+def _check_duplicate_ids(
+    source: Source,
+    table: pa.Table,
+    column: str,
+    kept: Callable[[np.ndarray], np.ndarray],
+    out: ProblemCollector,
+) -> None:
+    values, indices = _dictionary(table.column(column))
+    blank = {i for i, v in enumerate(values) if not v.strip()} | {len(values)}
+    counts = np.bincount(indices, minlength=len(values) + 1)
+    dupes = [i for i in np.flatnonzero(counts > 1) if i not in blank]
+    if not dupes:
+        return
+    examples = []
+    first_line: int | None = None
+    for i in dupes[:MAX_EXAMPLE_VALUES]:
+        rows = [source.row_number(int(r)) for r in kept(np.flatnonzero(indices == i)[:3])]
+        first_line = rows[0] if first_line is None else min(first_line, rows[0])
+        examples.append(f"'{values[i]}' (rows {', '.join(map(str, rows))})")
+    out.add(
+        f"respondent id column '{column}': {len(dupes)} id(s) occur more than once: "
+        + "; ".join(examples),
+        file=source.name,
+        line=first_line,
+        hint="remove the duplicate responses, or drop 'respondent_id' from the schema",
+    )
+
+
+def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Responses:
+    side = np.concatenate([c.side for c in coded])
+    answers = {q.id: np.concatenate([c.answers[q.id] for c in coded]) for q in survey.questions}
+    combined: list[Segment] = []
+    for column in segments:
+        keys: dict[str, str] = {}
+        for c in coded:
+            for label in c.segments[column][0]:
+                keys.setdefault(fold(label), label)
+        ordered = sorted(keys.values(), key=lambda s: (s == BLANK_SEGMENT, s.casefold(), s))
+        index = {fold(label): i for i, label in enumerate(ordered)}
+        parts = []
+        for c in coded:
+            labels, codes = c.segments[column]
+            remap = np.array([index[fold(label)] for label in labels], dtype=np.int32)
+            parts.append(remap[codes])
+        combined.append(Segment(column, tuple(ordered), np.concatenate(parts)))
+    return Responses(
+        inputs=tuple(c.summary for c in coded),
+        side=side,
+        answers=answers,
+        segments=tuple(combined),
+    )

@@ -1,0 +1,55 @@
+"""CI rules: which results break which rule (``GapReport -> RuleOutcome``s)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gapscan.report import Breach, GapReport, GapResult, RuleOutcome
+from gapscan.survey import Metric, Rule
+
+
+def evaluate_rules(report: GapReport, rules: Sequence[Rule]) -> tuple[RuleOutcome, ...]:
+    """Check every rule against every result it covers; suppressed results are skipped."""
+    return tuple(_evaluate(report, rule) for rule in rules)
+
+
+def _evaluate(report: GapReport, rule: Rule) -> RuleOutcome:
+    checked = 0
+    breaches: list[Breach] = []
+    for result in report.results:
+        if result.suppressed or not rule.applies_to(result.question):
+            continue
+        if result.segment and not rule.include_segments:
+            continue
+        value, significant, p_adjusted = _metric(result, rule.metric)
+        if value is None:
+            continue
+        checked += 1
+        if rule.significant_only and not significant:
+            continue
+        if rule.max is not None and value > rule.max:
+            breaches.append(_breach(rule, result, value, "max", rule.max, p_adjusted))
+        elif rule.min is not None and value < rule.min:
+            breaches.append(_breach(rule, result, value, "min", rule.min, p_adjusted))
+    return RuleOutcome(rule=rule, checked=checked, breaches=tuple(breaches))
+
+
+def _metric(result: GapResult, metric: Metric) -> tuple[float | None, bool, float | None]:
+    if metric is Metric.TOP_BOX_GAP:
+        return result.gap, bool(result.significant), result.p_adjusted
+    return result.mean_gap, bool(result.mean_significant), result.mean_p_adjusted
+
+
+def _breach(
+    rule: Rule, result: GapResult, value: float, bound: str, limit: float, p: float | None
+) -> Breach:
+    return Breach(
+        rule=rule.name,
+        metric=rule.metric.value,
+        question=result.question,
+        segment=result.segment,
+        value=value,
+        bound=bound,
+        limit=limit,
+        p_adjusted=p,
+    )

@@ -1,0 +1,582 @@
+"""Load and validate a survey schema (YAML) into a :class:`~gapscan.survey.Survey`.
+
+Every problem is collected and reported at once, each with its YAML line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.survey import (
+    AnalysisSettings,
+    Correction,
+    Metric,
+    Question,
+    Rule,
+    Scale,
+    Sides,
+    Survey,
+    fold,
+)
+
+MAX_SCHEMA_BYTES = 2_000_000
+MAX_SCHEMA_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+_M = typing.TypeVar("_M", bound=BaseModel)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SidesModel(_Model):
+    column: str | None = None
+    vendor: list[str] = Field(default_factory=list)
+    customer: list[str] = Field(default_factory=list)
+
+
+class ScaleModel(_Model):
+    levels: Annotated[list[str | int], Field(min_length=2)]
+    top_box: list[str | int] | int
+    missing: list[str | int] = Field(default_factory=list)
+
+
+class SideColumnsModel(_Model):
+    vendor: str
+    customer: str
+
+
+class QuestionModel(_Model):
+    id: str
+    text: str | None = None
+    scale: str
+    column: str | None = None
+    columns: SideColumnsModel | None = None
+
+
+class AnalysisModel(_Model):
+    confidence: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    correction: Literal["holm", "bh", "bonferroni", "none"] = "holm"
+    min_n: Annotated[int, Field(ge=1)] = 10
+
+
+class RuleModel(_Model):
+    name: str | None = None
+    metric: Literal["top_box_gap", "mean_gap", "gap_change"]
+    max: float | None = None
+    min: float | None = None
+    significant_only: bool = False
+    questions: list[str] | None = None
+    include_segments: bool = False
+
+
+class PairingModel(_Model):
+    combine: Literal["mean", "median"] = "mean"
+
+
+class SchemaModel(_Model):
+    """The top level. Its parts are validated one by one, so that one bad scale does
+    not hide the problems of another."""
+
+    survey: str
+    data: list[str] | str | None = None
+    sides: dict[str, Any] | None = None
+    respondent_id: str | None = None
+    pair_by: str | SideColumnsModel | None = None
+    pairing: PairingModel | None = None
+    weight: str | None = None
+    segments: list[str] = Field(default_factory=list)
+    scales: Annotated[dict[str, Any], Field(min_length=1)]
+    questions: Annotated[list[Any], Field(min_length=1)]
+    analysis: dict[str, Any] | None = None
+    rules: list[Any] = Field(default_factory=list)
+
+
+_PARTS: dict[str, type[_Model]] = {
+    "sides": SidesModel,
+    "scales": ScaleModel,
+    "questions": QuestionModel,
+    "analysis": AnalysisModel,
+    "rules": RuleModel,
+}
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with YAML 1.2 booleans: only true/false, so levels like Yes/No stay text."""
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse YAML safely, returning the data and a map from each key path to its line."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise GapscanError.single(
+            "schema file not found", file=name, hint="check the path"
+        ) from None
+    except OSError as exc:
+        raise GapscanError.single(f"cannot read schema: {exc.strerror}", file=name) from None
+    if path.is_dir():
+        raise GapscanError.single("schema path is a directory, not a YAML file", file=name)
+    if size > MAX_SCHEMA_BYTES:
+        raise GapscanError.single(
+            f"schema is {size:,} bytes; a survey schema is at most {MAX_SCHEMA_BYTES:,}",
+            file=name,
+            hint="is this the right file?",
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GapscanError.single(
+            f"schema is not UTF-8 text (byte {exc.start})",
+            file=name,
+            hint="save the schema as UTF-8 YAML",
+        ) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise GapscanError.single(
+                "schema is empty", file=name, hint="see the README's schema reference"
+            )
+        lines: dict[Loc, int] = {}
+        _walk(node, (), lines, [0])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise GapscanError.single(
+            f"invalid YAML: {exc.problem or exc.context}", file=name, line=line
+        ) from None
+    except yaml.YAMLError as exc:
+        raise GapscanError.single(f"invalid YAML: {exc}", file=name) from None
+    except RecursionError:
+        raise GapscanError.single("schema is nested too deeply", file=name) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: list[int]) -> None:
+    seen[0] += 1
+    if seen[0] > MAX_SCHEMA_NODES:
+        raise GapscanError.single(
+            f"schema has more than {MAX_SCHEMA_NODES:,} YAML nodes (aliases included)",
+            line=node.start_mark.line + 1,
+            hint="a survey schema does not need aliases that expand this far",
+        )
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*loc, str(key.value))
+            lines.setdefault(child, key.start_mark.line + 1)
+            _walk(value, child, lines, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*loc, index), lines, seen)
+
+
+def _line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+# ------------------------------------------------------------------ pydantic errors
+
+
+def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at ``loc`` (for key suggestions)."""
+    current: Any = root
+    for part in loc:
+        current = _unwrap(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        elif origin is list and isinstance(part, int):
+            current = typing.get_args(current)[0]
+        elif origin is dict and isinstance(part, str):
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional/Union down to a model or container type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            inner = [a for a in typing.get_args(annotation) if _is_container_or_model(a)]
+            if not inner:
+                return annotation
+            annotation = inner[0]
+        else:
+            return annotation
+
+
+def _is_container_or_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return typing.get_origin(annotation) in (list, dict)
+
+
+def _validate(
+    model: type[_M], data: Any, prefix: Loc, lines: dict[Loc, int], file: str, out: ProblemCollector
+) -> _M | None:
+    """Validate one part of the schema; on failure record its problems and return None."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        _pydantic_problems(exc, model, prefix, lines, file, out)
+        return None
+
+
+def _pydantic_problems(
+    exc: ValidationError,
+    root: type[BaseModel],
+    prefix: Loc,
+    lines: dict[Loc, int],
+    file: str,
+    out: ProblemCollector,
+) -> None:
+    for err in exc.errors():
+        inner: Loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        loc = (*prefix, *inner)
+        where = _dotted(loc[:-1]) if len(loc) > 1 else "the top level"
+        kind = err["type"]
+        line = _line_of(lines, loc)
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(root, inner[:-1])
+            allowed = sorted(model.model_fields) if model else []
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else None
+            if hint is None and allowed:
+                hint = "allowed keys: " + ", ".join(allowed)
+            out.add(f"unknown key '{key}' in {where}", file=file, line=line, hint=hint)
+        elif kind == "missing":
+            out.add(
+                f"missing required field '{loc[-1]}' in {where}",
+                file=file,
+                line=_line_of(lines, loc[:-1]),
+            )
+        else:
+            out.add(f"{_dotted(loc)}: {err['msg'].lower()}", file=file, line=line)
+
+
+def _is_union_tag(part: str | int) -> bool:
+    return isinstance(part, str) and (
+        part in {"str", "int", "float", "bool", "list[str]", "list[str | int]"}
+        or part.endswith("Model")
+        or part.startswith(("list[", "dict["))
+    )
+
+
+def _dotted(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "the top level"
+
+
+# ------------------------------------------------------------------------ Survey
+
+
+def load_schema(path: str | Path) -> Survey:
+    """Load a survey schema, reporting every problem at once (``GapscanError``)."""
+    path = Path(path)
+    file = str(path)
+    data, lines = _read_yaml(path)
+    out = ProblemCollector()
+    if not isinstance(data, dict):
+        raise GapscanError.single(
+            "a schema is a YAML mapping (survey:, scales:, questions:, ...)", file=file, line=1
+        )
+    top = _validate(SchemaModel, data, (), lines, file, out)
+    parts = _Parts(data, lines, file, out)
+    survey = _build(top, parts, path, lines, out)
+    out.raise_if_any()
+    assert survey is not None
+    return survey
+
+
+class _Parts:
+    """Each part of the schema validated on its own (None where it is invalid)."""
+
+    def __init__(
+        self, data: dict[str, Any], lines: dict[Loc, int], file: str, out: ProblemCollector
+    ):
+        def one(key: str, value: Any, loc: Loc) -> Any:
+            return _validate(_PARTS[key], value, loc, lines, file, out)
+
+        raw_scales = data.get("scales")
+        self.scales: dict[str, ScaleModel | None] = {}
+        if isinstance(raw_scales, dict):
+            for name, spec in raw_scales.items():
+                self.scales[str(name)] = one("scales", spec, ("scales", str(name)))
+        raw_questions = data.get("questions")
+        self.questions: list[QuestionModel | None] = []
+        if isinstance(raw_questions, list):
+            self.questions = [
+                one("questions", q, ("questions", i)) for i, q in enumerate(raw_questions)
+            ]
+        raw_rules = data.get("rules")
+        self.rules: list[RuleModel | None] = []
+        if isinstance(raw_rules, list):
+            self.rules = [one("rules", r, ("rules", i)) for i, r in enumerate(raw_rules)]
+        raw_sides = data.get("sides")
+        self.sides: SidesModel | None = (
+            one("sides", raw_sides, ("sides",)) if isinstance(raw_sides, dict) else None
+        )
+        raw_analysis = data.get("analysis")
+        self.analysis: AnalysisModel | None = one(
+            "analysis", raw_analysis if isinstance(raw_analysis, dict) else {}, ("analysis",)
+        )
+
+
+def _build(
+    top: SchemaModel | None,
+    parts: _Parts,
+    path: Path,
+    lines: dict[Loc, int],
+    out: ProblemCollector,
+) -> Survey | None:
+    file = str(path)
+
+    def add(message: str, loc: Loc, hint: str | None = None) -> None:
+        out.add(message, file=file, line=_line_of(lines, loc), hint=hint)
+
+    if top is not None and top.weight is not None:
+        add(
+            "respondent weights are not supported yet: every respondent counts once",
+            ("weight",),
+            "remove 'weight:' to analyse unweighted answers",
+        )
+    scales = {
+        name: _build_scale(name, spec, add) if spec is not None else None
+        for name, spec in parts.scales.items()
+    }
+    questions = _build_questions(parts.questions, scales, add)
+    rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add)
+    sides = _build_sides(parts.sides, add)
+    if top is None or parts.analysis is None or out.problems:
+        return None
+    data_list = [top.data] if isinstance(top.data, str) else list(top.data or [])
+    return Survey(
+        name=top.survey,
+        path=path,
+        sides=sides,
+        scales=tuple(s for s in scales.values() if s is not None),
+        questions=tuple(questions),
+        analysis=AnalysisSettings(
+            confidence=parts.analysis.confidence,
+            alpha=parts.analysis.alpha,
+            correction=Correction(parts.analysis.correction),
+            min_n=parts.analysis.min_n,
+        ),
+        rules=tuple(rules),
+        segments=tuple(top.segments),
+        data=tuple(path.parent / d for d in data_list),
+        respondent_id=top.respondent_id,
+    )
+
+
+AddProblem = typing.Callable[[str, Loc, str | None], None]
+
+
+def _build_scale(name: str, spec: ScaleModel, add: AddProblem) -> Scale | None:
+    loc: Loc = ("scales", name)
+    levels = tuple(str(level).strip() for level in spec.levels)
+    folded = [fold(level) for level in levels]
+    ok = True
+    for i, level in enumerate(folded):
+        if not level:
+            add(f"scale '{name}': level {i + 1} is blank", (*loc, "levels", i), None)
+            ok = False
+        elif folded.index(level) != i:
+            add(f"scale '{name}': level '{levels[i]}' is listed twice", (*loc, "levels", i), None)
+            ok = False
+    missing = tuple(str(m).strip() for m in spec.missing)
+    for i, m in enumerate(missing):
+        if fold(m) in folded:
+            add(
+                f"scale '{name}': '{m}' is both a level and a missing answer",
+                (*loc, "missing", i),
+                "remove it from one of the two lists",
+            )
+            ok = False
+    top = _top_box(name, spec.top_box, levels, folded, loc, add)
+    if top is None or not ok:
+        return None
+    return Scale(name=name, levels=levels, top_box=top, missing=missing)
+
+
+def _top_box(
+    name: str,
+    spec: list[str | int] | int,
+    levels: tuple[str, ...],
+    folded: list[str],
+    loc: Loc,
+    add: AddProblem,
+) -> frozenset[int] | None:
+    k = len(levels)
+    if isinstance(spec, int):
+        if not 1 <= spec < k:
+            add(
+                f"scale '{name}': top_box {spec} is out of range for {k} levels",
+                (*loc, "top_box"),
+                f"give a count from 1 to {k - 1}, or the favourable labels",
+            )
+            return None
+        return frozenset(range(k - spec, k))
+    codes: set[int] = set()
+    for i, label in enumerate(spec):
+        key = fold(str(label))
+        if key not in folded:
+            close = difflib.get_close_matches(str(label), levels, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "top-box labels must be levels"
+            add(
+                f"scale '{name}': top_box label '{label}' is not one of its levels",
+                (*loc, "top_box", i),
+                hint,
+            )
+            return None
+        codes.add(folded.index(key))
+    if not codes or len(codes) == k:
+        add(
+            f"scale '{name}': top_box must name some but not all of its {k} levels",
+            (*loc, "top_box"),
+            None,
+        )
+        return None
+    return frozenset(codes)
+
+
+def _build_questions(
+    specs: list[QuestionModel | None], scales: dict[str, Scale | None], add: AddProblem
+) -> list[Question]:
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for i, spec in enumerate(specs):
+        loc: Loc = ("questions", i)
+        if spec is None:
+            continue
+        if spec.id in seen:
+            add(
+                f"question id '{spec.id}' is used twice (first as question {seen[spec.id] + 1})",
+                (*loc, "id"),
+                "give each question its own id",
+            )
+        seen.setdefault(spec.id, i)
+        if spec.scale not in scales:
+            close = difflib.get_close_matches(spec.scale, list(scales), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "known scales: " + ", ".join(scales)
+            add(f"question '{spec.id}' uses unknown scale '{spec.scale}'", (*loc, "scale"), hint)
+            continue
+        if (spec.column is None) == (spec.columns is None):
+            add(
+                f"question '{spec.id}' needs exactly one of 'column' or 'columns'",
+                loc,
+                "use column: NAME, or columns: {vendor: NAME, customer: NAME}",
+            )
+            continue
+        scale = scales[spec.scale]
+        if scale is None:
+            continue
+        vendor = spec.column if spec.columns is None else spec.columns.vendor
+        customer = spec.column if spec.columns is None else spec.columns.customer
+        assert vendor is not None and customer is not None
+        questions.append(Question(spec.id, spec.text or spec.id, scale, vendor, customer))
+    return questions
+
+
+def _build_rules(
+    specs: list[RuleModel | None], question_ids: set[str], lines: dict[Loc, int], add: AddProblem
+) -> list[Rule]:
+    rules: list[Rule] = []
+    for i, spec in enumerate(specs):
+        loc: Loc = ("rules", i)
+        if spec is None:
+            continue
+        if spec.metric == "gap_change":
+            add(
+                "gap_change rules compare with an earlier wave, which this version cannot read",
+                (*loc, "metric"),
+                "use top_box_gap or mean_gap",
+            )
+            continue
+        if spec.max is None and spec.min is None:
+            add(f"rule {i + 1} needs 'max' or 'min'", loc, "e.g. max: 0.30 for 30 points")
+            continue
+        for j, qid in enumerate(spec.questions or []):
+            if qid not in question_ids:
+                close = difflib.get_close_matches(qid, sorted(question_ids), n=1, cutoff=0.6)
+                add(
+                    f"rule {i + 1} names unknown question '{qid}'",
+                    (*loc, "questions", j),
+                    f"did you mean '{close[0]}'?" if close else None,
+                )
+        metric = Metric(spec.metric)
+        name = spec.name or f"{metric.value} within bounds"
+        rules.append(
+            Rule(
+                name=name,
+                metric=metric,
+                max=spec.max,
+                min=spec.min,
+                significant_only=spec.significant_only,
+                questions=tuple(spec.questions) if spec.questions is not None else None,
+                include_segments=spec.include_segments,
+                line=_line_of(lines, loc),
+            )
+        )
+    return rules
+
+
+def _build_sides(spec: SidesModel | None, add: AddProblem) -> Sides:
+    if spec is None:
+        return Sides(column=None)
+    if spec.column is not None:
+        for side in ("vendor", "customer"):
+            if not getattr(spec, side):
+                add(f"sides.{side} lists no values", ("sides",), f"e.g. {side}: [{side.title()}]")
+        overlap = {fold(v) for v in spec.vendor} & {fold(c) for c in spec.customer}
+        if overlap:
+            add(
+                "sides: " + ", ".join(sorted(overlap)) + " is listed for both sides",
+                ("sides",),
+                None,
+            )
+    return Sides(column=spec.column, vendor=tuple(spec.vendor), customer=tuple(spec.customer))

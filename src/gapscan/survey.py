@@ -1,0 +1,111 @@
+"""The validated survey: frozen objects the rest of gapscan reads (no I/O here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+VENDOR = 0
+CUSTOMER = 1
+SIDE_NAMES = ("vendor", "customer")
+
+
+def fold(value: str) -> str:
+    """How answers and side values are matched: trimmed, case-folded."""
+    return value.strip().casefold()
+
+
+class Correction(StrEnum):
+    HOLM = "holm"
+    BH = "bh"
+    BONFERRONI = "bonferroni"
+    NONE = "none"
+
+
+class Metric(StrEnum):
+    TOP_BOX_GAP = "top_box_gap"
+    MEAN_GAP = "mean_gap"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An ordered answer scale. Levels are coded 0..k-1 internally, 1..k for means."""
+
+    name: str
+    levels: tuple[str, ...]
+    top_box: frozenset[int]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def k(self) -> int:
+        return len(self.levels)
+
+    def top_box_labels(self) -> tuple[str, ...]:
+        return tuple(self.levels[i] for i in sorted(self.top_box))
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    scale: Scale
+    vendor_column: str
+    customer_column: str
+
+    def column(self, side: int) -> str:
+        return self.vendor_column if side == VENDOR else self.customer_column
+
+
+@dataclass(frozen=True)
+class Sides:
+    """How a respondent's side is recognised in a file that holds both sides."""
+
+    column: str | None
+    vendor: tuple[str, ...] = ()
+    customer: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    confidence: float = 0.95
+    alpha: float = 0.05
+    correction: Correction = Correction.HOLM
+    min_n: int = 10
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A CI gate: breached when a result's metric leaves [min, max]."""
+
+    name: str
+    metric: Metric
+    max: float | None = None
+    min: float | None = None
+    significant_only: bool = False
+    questions: tuple[str, ...] | None = None
+    include_segments: bool = False
+    line: int | None = None
+
+    def applies_to(self, question_id: str) -> bool:
+        return self.questions is None or question_id in self.questions
+
+
+@dataclass(frozen=True)
+class Survey:
+    name: str
+    path: Path
+    sides: Sides
+    scales: tuple[Scale, ...]
+    questions: tuple[Question, ...]
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    rules: tuple[Rule, ...] = ()
+    segments: tuple[str, ...] = ()
+    data: tuple[Path, ...] = ()
+    respondent_id: str | None = None
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
