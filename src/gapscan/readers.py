@@ -47,7 +47,8 @@ class Source:
         return index + self.header_rows + 1
 
     def read(self, columns: list[str]) -> pa.Table:
-        """Read the named columns (which must exist) as text."""
+        """Read the named columns (which must exist) as text (CSV columns arrive
+        dictionary-encoded: survey answers repeat a few labels)."""
         for name in columns:
             if self.columns.count(name) > 1:
                 raise GapscanError.single(
@@ -177,7 +178,7 @@ def _read_csv(source: Source, columns: list[str]) -> pa.Table:
     raw_names = [source._raw_columns[source.columns.index(c)] for c in columns]
     convert = pacsv.ConvertOptions(
         include_columns=raw_names,
-        column_types={c: pa.string() for c in raw_names},
+        column_types={c: pa.dictionary(pa.int32(), pa.string()) for c in raw_names},
         strings_can_be_null=False,
     )
     attempts = [(source.encoding, False), (source.encoding, True)]

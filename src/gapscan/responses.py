@@ -155,13 +155,14 @@ def _code_file(survey: Survey, path: Path, side: int | None, segments: Sequence[
     needed = _needed_columns(survey, side, segments)
     _check_columns(source, needed)
     table = source.read(needed)
-    table, blank_rows = _drop_blank_rows(table)
-    kept = _kept_rows(table, blank_rows)
+    columns = {name: _dictionary(table.column(name)) for name in needed}
+    columns, blank_rows = _drop_blank_rows(columns, table.num_rows)
+    kept = _kept_rows(table.num_rows, blank_rows)
+    n = table.num_rows - blank_rows.size
     out = ProblemCollector()
-    n = table.num_rows
     if side is None:
         assert survey.sides.column is not None
-        side_codes = _code_sides(survey, source, table, kept, out)
+        side_codes = _code_sides(survey, source, columns[survey.sides.column], kept, out)
     else:
         side_codes = np.full(n, side, dtype=np.int8)
     answers: dict[str, np.ndarray] = {}
@@ -172,18 +173,20 @@ def _code_file(survey: Survey, path: Path, side: int | None, segments: Sequence[
         for s in sides:
             by_column.setdefault(q.column(s), []).append(s)
         for column, column_sides in by_column.items():
-            rows = np.isin(side_codes, column_sides)
-            column_codes = _code_answers(source, table, column, q, rows, kept, out)
+            rows = side_codes == column_sides[0]
+            if len(column_sides) > 1:
+                rows |= side_codes == column_sides[1]
+            column_codes = _code_answers(source, columns[column], column, q, rows, kept, out)
             codes[rows] = column_codes[rows]
         answers[q.id] = codes
-    seg = {c: _code_segment(table.column(c)) for c in segments}
+    seg = {c: _code_segment(columns[c]) for c in segments}
     if survey.respondent_id:
-        _check_duplicate_ids(source, table, survey.respondent_id, kept, out)
+        _check_duplicate_ids(source, columns[survey.respondent_id], survey.respondent_id, kept, out)
     out.raise_if_any()
     summary = InputSummary(
         path=str(path),
         format=source.format,
-        rows=n + blank_rows.size,
+        rows=table.num_rows,
         vendor=int((side_codes == VENDOR).sum()),
         customer=int((side_codes == CUSTOMER).sum()),
         blank_rows=int(blank_rows.size),
@@ -192,47 +195,72 @@ def _code_file(survey: Survey, path: Path, side: int | None, segments: Sequence[
     return _Coded(summary, side_codes, answers, seg)
 
 
-def _drop_blank_rows(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
-    """Remove rows where every needed cell is blank (spreadsheets leave them at the end)."""
+# A text column as its distinct values and each row's index into them; a null cell
+# has the index len(values).
+_Column = tuple[list[str], np.ndarray]
+
+
+def _dictionary(column: pa.ChunkedArray) -> _Column:
+    """Distinct values of a text column and each row's index into them.
+
+    Each chunk (a block of the file) has its own dictionary; they are unified here
+    through a small map of values, never through the rows' text.
+    """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    blank = None
-    for column in table.columns:
-        is_blank = pc.equal(pc.utf8_trim_whitespace(pc.fill_null(column, "")), "")
-        blank = is_blank if blank is None else pc.and_(blank, is_blank)
-    if blank is None:
-        return table, np.empty(0, dtype=np.int64)
-    mask = np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
-    if not mask.any():
-        return table, np.empty(0, dtype=np.int64)
-    return table.filter(pc.invert(blank)), np.flatnonzero(mask)
+    position: dict[str, int] = {}
+    values: list[str] = []
+    parts: list[np.ndarray] = []
+    for chunk in column.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = pc.dictionary_encode(chunk)
+        remap = np.empty(len(chunk.dictionary) + 1, dtype=np.int32)
+        for i, value in enumerate(chunk.dictionary.to_pylist()):
+            text = str(value)
+            if text not in position:
+                position[text] = len(values)
+                values.append(text)
+            remap[i] = position[text]
+        remap[-1] = -1  # null, resolved below once every value is known
+        indices = chunk.indices
+        if indices.null_count:
+            valid = indices.is_valid().to_numpy(zero_copy_only=False)
+            raw = np.nan_to_num(indices.to_numpy(zero_copy_only=False)).astype(np.int64)
+            parts.append(remap[np.where(valid, raw, len(remap) - 1)])
+        else:
+            parts.append(remap[indices.to_numpy(zero_copy_only=False)])
+    merged = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+    merged[merged < 0] = len(values)
+    return values, merged
 
 
-def _kept_rows(table: pa.Table, blank_rows: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+def _drop_blank_rows(columns: dict[str, _Column], n: int) -> tuple[dict[str, _Column], np.ndarray]:
+    """Remove rows where every needed cell is blank (spreadsheets leave them at the end)."""
+    blank = np.ones(n, dtype=bool)
+    for values, indices in columns.values():
+        is_blank = np.array([not v.strip() for v in values] + [True], dtype=bool)
+        blank &= is_blank[indices]
+    if not blank.any():
+        return columns, np.empty(0, dtype=np.int64)
+    keep = ~blank
+    kept = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
+    return kept, np.flatnonzero(blank)
+
+
+def _kept_rows(n: int, blank_rows: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     """Map indices of the kept rows back to indices in the file."""
     if blank_rows.size == 0:
         return lambda idx: idx
-    kept = np.setdiff1d(np.arange(table.num_rows + blank_rows.size), blank_rows)
+    kept = np.setdiff1d(np.arange(n), blank_rows)
     return lambda idx: kept[idx]
 
 
-def _dictionary(column: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
-    """Distinct values of a text column and each row's index into them (nulls -> last)."""
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(column.combine_chunks())
-    values = [str(v) for v in encoded.dictionary.to_pylist()]
-    indices = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
-    return values, indices
-
-
-def _lookup(
-    column: pa.ChunkedArray, code_of: Callable[[str], int]
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Code a column through its distinct values: (values, row indices, codes)."""
-    values, indices = _dictionary(column)
+def _lookup(column: _Column, code_of: Callable[[str], int]) -> np.ndarray:
+    """Code a column through its distinct values (a null cell is no answer)."""
+    values, indices = column
     table = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int8)
-    return values, indices, table[indices]
+    return table[indices]
 
 
 def _report_unknown(
@@ -278,7 +306,7 @@ def _report_unknown(
 def _code_sides(
     survey: Survey,
     source: Source,
-    table: pa.Table,
+    column_data: _Column,
     kept: Callable[[np.ndarray], np.ndarray],
     out: ProblemCollector,
 ) -> np.ndarray:
@@ -286,7 +314,8 @@ def _code_sides(
     assert column is not None
     mapping = {fold(v): VENDOR for v in survey.sides.vendor}
     mapping |= {fold(v): CUSTOMER for v in survey.sides.customer}
-    values, indices, codes = _lookup(table.column(column), lambda v: mapping.get(fold(v), UNKNOWN))
+    values, indices = column_data
+    codes = _lookup(column_data, lambda v: mapping.get(fold(v), UNKNOWN))
     codes = np.where(indices == len(values), UNKNOWN, codes).astype(np.int8)
     values = [*values, ""]
     _report_unknown(
@@ -304,7 +333,7 @@ def _code_sides(
 
 def _code_answers(
     source: Source,
-    table: pa.Table,
+    column_data: _Column,
     column: str,
     question: Question,
     rows: np.ndarray,
@@ -321,7 +350,8 @@ def _code_answers(
             return MISSING
         return levels.get(key, UNKNOWN)
 
-    values, indices, codes = _lookup(table.column(column), code_of)
+    values, indices = column_data
+    codes = _lookup(column_data, code_of)
     _report_unknown(
         source,
         values,
@@ -336,9 +366,9 @@ def _code_answers(
     return codes
 
 
-def _code_segment(column: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
+def _code_segment(column: _Column) -> tuple[list[str], np.ndarray]:
     """Group a breakdown column by trimmed, case-folded value (first spelling shown)."""
-    values, indices = _dictionary(column)
+    values, indices = column
     present = np.bincount(indices, minlength=len(values) + 1) > 0
     labels: list[str] = []
     position: dict[str, int] = {}
@@ -354,12 +384,12 @@ def _code_segment(column: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
 
 def _check_duplicate_ids(
     source: Source,
-    table: pa.Table,
+    column_data: _Column,
     column: str,
     kept: Callable[[np.ndarray], np.ndarray],
     out: ProblemCollector,
 ) -> None:
-    values, indices = _dictionary(table.column(column))
+    values, indices = column_data
     blank = {i for i, v in enumerate(values) if not v.strip()} | {len(values)}
     counts = np.bincount(indices, minlength=len(values) + 1)
     dupes = [i for i in np.flatnonzero(counts > 1) if i not in blank]
