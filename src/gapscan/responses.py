@@ -223,16 +223,25 @@ def _dictionary(column: pa.ChunkedArray) -> _Column:
                 values.append(text)
             remap[i] = position[text]
         remap[-1] = -1  # null, resolved below once every value is known
-        indices = chunk.indices
-        if indices.null_count:
-            valid = indices.is_valid().to_numpy(zero_copy_only=False)
-            raw = np.nan_to_num(indices.to_numpy(zero_copy_only=False)).astype(np.int64)
-            parts.append(remap[np.where(valid, raw, len(remap) - 1)])
-        else:
-            parts.append(remap[indices.to_numpy(zero_copy_only=False)])
+        indices, valid = _integers(chunk.indices)
+        if valid is not None:
+            indices = np.where(valid, indices, len(remap) - 1)
+        parts.append(remap[indices])
     merged = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
     merged[merged < 0] = len(values)
     return values, merged
+
+
+def _integers(array: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
+    """An Arrow integer array's values and validity as numpy arrays, read straight from
+    its buffers (``Array.to_numpy`` would import pandas, half a second)."""
+    buffers = array.buffers()
+    start, stop = array.offset, array.offset + len(array)
+    values = np.frombuffer(buffers[1], dtype=np.dtype(f"int{array.type.bit_width}"))[start:stop]
+    if not array.null_count or buffers[0] is None:
+        return values, None
+    bits = np.unpackbits(np.frombuffer(buffers[0], dtype=np.uint8), bitorder="little")
+    return values, bits[start:stop].astype(bool)
 
 
 def _drop_blank_rows(columns: dict[str, _Column], n: int) -> tuple[dict[str, _Column], np.ndarray]:
