@@ -9,6 +9,7 @@ from gapscan.cli import analyze as _analyze
 app = typer.Typer(
     name="gapscan",
     help="Measure the perception gap between vendors and their customers.",
+    epilog="Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -16,19 +17,24 @@ app = typer.Typer(
 app.command(name="analyze", no_args_is_help=True)(_analyze.analyze)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from gapscan import __version__
+
+        typer.echo(f"gapscan {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", help="Show the version and exit.", callback=_show_version, is_eager=True
+    ),
 ) -> None:
     """Measure the perception gap between vendors and their customers.
 
     Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input.
     """
-    if version:
-        from gapscan import __version__
-
-        typer.echo(f"gapscan {__version__}")
-        raise typer.Exit(0)
 
 
 def main() -> None:
