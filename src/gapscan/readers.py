@@ -37,13 +37,20 @@ class Source:
     delimiter: str = ","
     _raw_columns: list[str] = field(default_factory=list, repr=False)
     _xlsx_rows: list[list[str]] | None = field(default=None, repr=False)
+    _record_lines: list[int] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
         return str(self.path)
 
     def row_number(self, index: int) -> int:
-        """The row a person sees in a spreadsheet for the 0-based data row ``index``."""
+        """Where the 0-based data row ``index`` starts: the line of a CSV file (blank
+        lines and quoted line breaks counted), the row of a sheet (header = row 1)."""
+        if self.format == "csv":
+            if self._record_lines is None:
+                self._record_lines = [] if _plain_lines(self) else _csv_record_lines(self)
+            if index < len(self._record_lines):
+                return self._record_lines[index]
         return index + self.header_rows + 1
 
     def read(self, columns: list[str]) -> pa.Table:
@@ -125,8 +132,6 @@ def _open_csv(path: Path, head: bytes) -> Source:
     if not records or not any(cell.strip() for cell in records[0]):
         raise GapscanError.single("the file has no header row", file=name, line=1)
     raw = records[0]
-    while raw and not raw[-1].strip() and len(raw) > 1:
-        raw = raw[:-1]  # trailing delimiter on the header line
     if len(raw) > MAX_COLUMNS:
         raise GapscanError.single(
             f"the header has {len(raw):,} columns; gapscan reads at most {MAX_COLUMNS:,}",
@@ -141,6 +146,33 @@ def _open_csv(path: Path, head: bytes) -> Source:
         delimiter=delimiter,
         _raw_columns=records[0],
     )
+
+
+def _plain_lines(source: Source) -> bool:
+    """True when each line of the file is one record (no blank lines, no quotes)."""
+    import mmap
+
+    if source.encoding == "utf-16":
+        return False
+    with source.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        return mm.find(b'"') < 0 and mm.find(b"\n\n") < 0 and mm.find(b"\n\r\n") < 0
+
+
+def _csv_record_lines(source: Source) -> list[int]:
+    """The line on which each data record starts (read only to report a problem)."""
+    encoding = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
+    starts: list[int] = []
+    with source.path.open(encoding=encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=source.delimiter)
+        previous = 0
+        try:
+            for record in reader:
+                start, previous = previous + 1, reader.line_num
+                if record:  # the CSV reader skips empty lines too
+                    starts.append(start)
+        except csv.Error:
+            pass
+    return starts[source.header_rows :]
 
 
 def _sample_records(text: str, delimiter: str, limit: int) -> list[list[str]]:

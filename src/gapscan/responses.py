@@ -17,7 +17,7 @@ import numpy as np
 
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.readers import Source, open_source
-from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Question, Survey, fold
+from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, PairBy, Question, Survey, fold
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -59,6 +59,8 @@ class Responses:
     side: np.ndarray
     answers: dict[str, np.ndarray]
     segments: tuple[Segment, ...]
+    pair_keys: np.ndarray | None = None  # index into pair_labels; -1: no key
+    pair_labels: tuple[str, ...] = ()
 
     @property
     def n_vendor(self) -> int:
@@ -77,6 +79,7 @@ class _Coded:
     side: np.ndarray
     answers: dict[str, np.ndarray]
     segments: dict[str, tuple[list[str], np.ndarray]]
+    pair_keys: tuple[list[str], np.ndarray] | None = None
 
 
 def load_responses(
@@ -86,10 +89,12 @@ def load_responses(
     vendor: Sequence[str | Path] = (),
     customer: Sequence[str | Path] = (),
     segments: Sequence[str] | None = None,
+    paired: bool = False,
 ) -> Responses:
     """Read and code every input. ``data`` files hold both sides (``sides.column``);
-    ``vendor``/``customer`` files hold one side each. Every problem of every file is
-    collected and raised together as one ``GapscanError``."""
+    ``vendor``/``customer`` files hold one side each. With ``paired``, each
+    respondent's account key (``pair_by``) is read too. Every problem of every file
+    is collected and raised together as one ``GapscanError``."""
     seg_columns = tuple(survey.segments if segments is None else segments)
     jobs: list[tuple[Path, int | None]] = [(Path(p), None) for p in data]
     jobs += [(Path(p), VENDOR) for p in vendor]
@@ -110,24 +115,34 @@ def load_responses(
             hint="add sides: {column: ..., vendor: [...], customer: [...]}, "
             "or give --vendor F --customer F",
         )
+    if paired and survey.pair_by is None:
+        out.add(
+            "paired analysis needs 'pair_by' in the schema",
+            file=str(survey.path),
+            hint="add pair_by: ACCOUNT_COLUMN (or {vendor: COL, customer: COL})",
+        )
     out.raise_if_any()
     coded: list[_Coded] = []
     for path, side in jobs:
         try:
-            coded.append(_code_file(survey, path, side, seg_columns))
+            coded.append(_code_file(survey, path, side, seg_columns, paired))
         except GapscanError as exc:
             out.extend(exc)
     out.raise_if_any()
     return _combine(survey, coded, seg_columns)
 
 
-def _needed_columns(survey: Survey, side: int | None, segments: Sequence[str]) -> list[str]:
+def _needed_columns(
+    survey: Survey, side: int | None, segments: Sequence[str], paired: bool
+) -> list[str]:
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     needed: list[str] = []
     if side is None and survey.sides.column is not None:
         needed.append(survey.sides.column)
     if survey.respondent_id:
         needed.append(survey.respondent_id)
+    if paired and survey.pair_by is not None:
+        needed += [survey.pair_by.column(s) for s in sides]
     needed += list(segments)
     for q in survey.questions:
         needed += [q.column(s) for s in sides]
@@ -141,6 +156,8 @@ def _check_columns(source: Source, needed: list[str]) -> None:
     parts = []
     for name in absent:
         close = difflib.get_close_matches(name, source.columns, n=2, cutoff=0.5)
+        key = fold(name)
+        close += [c for c in source.columns if key in fold(c) and c not in close][: 3 - len(close)]
         parts.append(f"'{name}'" + (f" (closest: {', '.join(close)})" if close else ""))
     raise GapscanError.single(
         f"{len(absent)} column(s) named in the schema are not in the file: " + "; ".join(parts),
@@ -150,9 +167,11 @@ def _check_columns(source: Source, needed: list[str]) -> None:
     )
 
 
-def _code_file(survey: Survey, path: Path, side: int | None, segments: Sequence[str]) -> _Coded:
+def _code_file(
+    survey: Survey, path: Path, side: int | None, segments: Sequence[str], paired: bool
+) -> _Coded:
     source = open_source(path)
-    needed = _needed_columns(survey, side, segments)
+    needed = _needed_columns(survey, side, segments, paired)
     _check_columns(source, needed)
     table = source.read(needed)
     columns = {name: _dictionary(table.column(name)) for name in needed}
@@ -180,6 +199,9 @@ def _code_file(survey: Survey, path: Path, side: int | None, segments: Sequence[
             codes[rows] = column_codes[rows]
         answers[q.id] = codes
     seg = {c: _code_segment(columns[c]) for c in segments}
+    keys = None
+    if paired and survey.pair_by is not None:
+        keys = _code_pair_keys(survey.pair_by, columns, side_codes, sides)
     if survey.respondent_id:
         _check_duplicate_ids(source, columns[survey.respondent_id], survey.respondent_id, kept, out)
     out.raise_if_any()
@@ -192,7 +214,30 @@ def _code_file(survey: Survey, path: Path, side: int | None, segments: Sequence[
         blank_rows=int(blank_rows.size),
         side=None if side is None else SIDE_NAMES[side],
     )
-    return _Coded(summary, side_codes, answers, seg)
+    return _Coded(summary, side_codes, answers, seg, keys)
+
+
+def _code_pair_keys(
+    pair_by: PairBy, columns: dict[str, _Column], side_codes: np.ndarray, sides: tuple[int, ...]
+) -> tuple[list[str], np.ndarray]:
+    """Account keys, trimmed and case-folded (the first spelling is kept for display);
+    -1 where a respondent has no key."""
+    labels: list[str] = []
+    position: dict[str, int] = {}
+    keys = np.full(side_codes.shape, -1, dtype=np.int32)
+    for s in sides:
+        values, indices = columns[pair_by.column(s)]
+        table = []
+        for value in values:
+            key = fold(value)
+            if key and key not in position:
+                position[key] = len(labels)
+                labels.append(value.strip())
+            table.append(position.get(key, -1) if key else -1)
+        lookup = np.asarray([*table, -1], dtype=np.int32)
+        rows = side_codes == s
+        keys[rows] = lookup[indices[rows]]
+    return labels, keys
 
 
 # A text column as its distinct values and each row's index into them; a null cell
@@ -299,7 +344,7 @@ def _report_unknown(
         label = "row" if counts[i] == 1 else "rows"
         more = ", ..." if counts[i] > len(lines) else ""
         shown = ", ".join(map(str, lines))
-        text = f"'{values[i]}'" if values[i].strip() else "blank"
+        text = _quote(values[i]) if values[i].strip() else "blank"
         parts.append(f"{text} x{counts[i]} ({label} {shown}{more})")
     if len(order) > MAX_EXAMPLE_VALUES:
         parts.append(f"and {len(order) - MAX_EXAMPLE_VALUES} more values")
@@ -310,6 +355,12 @@ def _report_unknown(
         line=first_line,
         hint=hint,
     )
+
+
+def _quote(value: str, limit: int = 60) -> str:
+    """A value as it appears in a message: on one line, and not too long."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return repr(text) if any(c in text for c in "\n\r\t'") else f"'{text}'"
 
 
 def _code_sides(
@@ -436,9 +487,33 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
             remap = np.array([index[fold(label)] for label in labels], dtype=np.int32)
             parts.append(remap[codes])
         combined.append(Segment(column, tuple(ordered), np.concatenate(parts)))
+    pair_keys, pair_labels = _combine_keys(coded)
     return Responses(
         inputs=tuple(c.summary for c in coded),
         side=side,
         answers=answers,
         segments=tuple(combined),
+        pair_keys=pair_keys,
+        pair_labels=pair_labels,
     )
+
+
+def _combine_keys(coded: list[_Coded]) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    if any(c.pair_keys is None for c in coded):
+        return None, ()
+    labels: list[str] = []
+    position: dict[str, int] = {}
+    parts = []
+    for c in coded:
+        assert c.pair_keys is not None
+        file_labels, keys = c.pair_keys
+        remap = []
+        for label in file_labels:
+            key = fold(label)
+            if key not in position:
+                position[key] = len(labels)
+                labels.append(label)
+            remap.append(position[key])
+        lookup = np.asarray([*remap, -1], dtype=np.int32)
+        parts.append(lookup[keys])  # -1 indexes the trailing -1
+    return np.concatenate(parts), tuple(labels)

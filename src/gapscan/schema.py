@@ -9,6 +9,7 @@ import difflib
 import re
 import types
 import typing
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -18,8 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.survey import (
     AnalysisSettings,
+    Combine,
     Correction,
     Metric,
+    Mode,
+    PairBy,
     Question,
     Rule,
     Scale,
@@ -69,6 +73,7 @@ class AnalysisModel(_Model):
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
     correction: Literal["holm", "bh", "bonferroni", "none"] = "holm"
     min_n: Annotated[int, Field(ge=1)] = 10
+    mode: Literal["independent", "paired"] = "independent"
 
 
 class RuleModel(_Model):
@@ -165,7 +170,10 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
                 "schema is empty", file=name, hint="see the README's schema reference"
             )
         lines: dict[Loc, int] = {}
-        _walk(node, (), lines, [0])
+        try:
+            _walk(node, (), lines, [0])
+        except GapscanError as exc:
+            raise GapscanError(replace(p, file=name) for p in exc.problems) from None
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -293,7 +301,9 @@ def _pydantic_problems(
                 line=_line_of(lines, loc[:-1]),
             )
         else:
-            out.add(f"{_dotted(loc)}: {err['msg'].lower()}", file=file, line=line)
+            got = err.get("input")
+            shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
+            out.add(f"{_dotted(loc)}: {err['msg'].lower()}{shown}", file=file, line=line)
 
 
 def _is_union_tag(part: str | int) -> bool:
@@ -391,6 +401,15 @@ def _build(
     questions = _build_questions(parts.questions, scales, add)
     rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add)
     sides = _build_sides(parts.sides, add)
+    if top is not None and parts.analysis is not None:
+        if parts.analysis.mode == "paired" and top.pair_by is None:
+            add(
+                "analysis.mode is paired but no 'pair_by' key is given",
+                ("analysis", "mode"),
+                "add pair_by: ACCOUNT_COLUMN",
+            )
+        if top.pairing is not None and top.pair_by is None:
+            add("'pairing' needs 'pair_by'", ("pairing",), "add pair_by: ACCOUNT_COLUMN")
     if top is None or parts.analysis is None or out.problems:
         return None
     data_list = [top.data] if isinstance(top.data, str) else list(top.data or [])
@@ -405,12 +424,23 @@ def _build(
             alpha=parts.analysis.alpha,
             correction=Correction(parts.analysis.correction),
             min_n=parts.analysis.min_n,
+            mode=Mode(parts.analysis.mode),
         ),
         rules=tuple(rules),
         segments=tuple(top.segments),
         data=tuple(path.parent / d for d in data_list),
         respondent_id=top.respondent_id,
+        pair_by=_build_pair_by(top),
     )
+
+
+def _build_pair_by(top: SchemaModel) -> PairBy | None:
+    if top.pair_by is None:
+        return None
+    combine = Combine(top.pairing.combine if top.pairing else "mean")
+    if isinstance(top.pair_by, str):
+        return PairBy(top.pair_by, top.pair_by, combine)
+    return PairBy(top.pair_by.vendor, top.pair_by.customer, combine)
 
 
 AddProblem = typing.Callable[[str, Loc, str | None], None]
@@ -543,10 +573,11 @@ def _build_rules(
         for j, qid in enumerate(spec.questions or []):
             if qid not in question_ids:
                 close = difflib.get_close_matches(qid, sorted(question_ids), n=1, cutoff=0.6)
+                known = "known questions: " + ", ".join(sorted(question_ids))
                 add(
                     f"rule {i + 1} names unknown question '{qid}'",
                     (*loc, "questions", j),
-                    f"did you mean '{close[0]}'?" if close else None,
+                    f"did you mean '{close[0]}'?" if close else known,
                 )
         metric = Metric(spec.metric)
         name = spec.name or f"{metric.value} within bounds"

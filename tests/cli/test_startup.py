@@ -1,0 +1,88 @@
+"""``gapscan --help`` stays fast: it does not import the numerical stack."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("pandas", "scipy", "statsmodels")  # never needed to print help
+AVOIDABLE = ("numpy", "pyarrow")  # better not, but not required
+
+# Run the console entry point with the given arguments, then print the imported modules.
+WRAPPER = """\
+import json, sys
+sys.argv = ["gapscan", *json.loads(sys.argv[1])]
+from gapscan.cli import main
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+sys.stdout.flush()
+sys.stderr.write("\\n@@MODULES@@" + json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def modules_after(*args: str) -> tuple[int, set[str], str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", WRAPPER, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "@@MODULES@@" in proc.stderr, proc.stderr
+    before, _, payload = proc.stderr.rpartition("@@MODULES@@")
+    data = json.loads(payload)
+    assert "Traceback" not in before, before
+    return data["code"], {m.split(".")[0] for m in data["modules"]}, proc.stdout
+
+
+def heavy_imports(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if name in modules]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("analyze", "--help"), ("--version",)],
+    ids=["help", "analyze-help", "version"],
+)
+def test_help_does_not_import_the_numerical_stack(args: tuple[str, ...]) -> None:
+    code, modules, stdout = modules_after(*args)
+    assert code in (0, None)
+    assert stdout.strip()
+    assert heavy_imports(modules, HEAVY) == []
+    avoidable = heavy_imports(modules, AVOIDABLE)
+    if avoidable:  # reported, not failed
+        print(f"gapscan {' '.join(args)} imports {', '.join(avoidable)}")
+
+
+def test_help_under_importtime() -> None:
+    """Cross-check with the interpreter's own import log, through ``python -m gapscan``."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "gapscan", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "analyze" in proc.stdout
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "gapscan" in imported  # the log is what we think it is
+    assert heavy_imports(imported, HEAVY) == []
+
+
+def test_console_script_is_installed() -> None:
+    script = shutil.which("gapscan", path=str(Path(sys.executable).parent))
+    assert script is not None, "no 'gapscan' console script next to the interpreter"
+    proc = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "analyze" in proc.stdout
