@@ -23,6 +23,18 @@ class Correction(StrEnum):
     NONE = "none"
 
 
+class Mode(StrEnum):
+    INDEPENDENT = "independent"
+    PAIRED = "paired"
+
+
+class Combine(StrEnum):
+    """How several respondents of one side in one account are combined."""
+
+    MEAN = "mean"
+    MEDIAN = "median"
+
+
 class Metric(StrEnum):
     TOP_BOX_GAP = "top_box_gap"
     MEAN_GAP = "mean_gap"
@@ -72,6 +84,19 @@ class AnalysisSettings:
     alpha: float = 0.05
     correction: Correction = Correction.HOLM
     min_n: int = 10
+    mode: Mode = Mode.INDEPENDENT
+
+
+@dataclass(frozen=True)
+class PairBy:
+    """The account key that pairs vendor and customer answers (a column per side)."""
+
+    vendor_column: str
+    customer_column: str
+    combine: Combine = Combine.MEAN
+
+    def column(self, side: int) -> str:
+        return self.vendor_column if side == VENDOR else self.customer_column
 
 
 @dataclass(frozen=True)
@@ -103,6 +128,7 @@ class Survey:
     segments: tuple[str, ...] = ()
     data: tuple[Path, ...] = ()
     respondent_id: str | None = None
+    pair_by: PairBy | None = None
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
