@@ -30,7 +30,8 @@ def adjust_pvalues(p_values: Sequence[float], method: Correction | str) -> list[
     if method is Correction.HOLM:
         stepped = np.maximum.accumulate(ranked * np.arange(m, 0, -1))
     else:  # Benjamini–Hochberg
-        stepped = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+        # p * (m / i), not (p * m) / i: the largest p keeps a factor of exactly 1
+        stepped = np.minimum.accumulate((ranked * (m / np.arange(1, m + 1)))[::-1])[::-1]
     adjusted = np.empty(m)
     adjusted[order] = np.minimum(stepped, 1.0)
     return [float(v) for v in adjusted]
