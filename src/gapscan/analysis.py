@@ -13,8 +13,8 @@ from gapscan.report import GapReport, GapResult, Settings, SideSummary
 from gapscan.responses import Responses, load_responses
 from gapscan.rules import evaluate_rules
 from gapscan.schema import load_schema
-from gapscan.stats import adjust_pvalues, compare_means, compare_top_box
-from gapscan.survey import CUSTOMER, VENDOR, Question, Survey
+from gapscan.stats import adjust_pvalues, compare_means, compare_top_box, wilson_interval
+from gapscan.survey import CUSTOMER, VENDOR, Mode, Question, Survey
 
 SegmentKey = tuple[tuple[str, str], ...]
 _TableOf = Callable[[str], np.ndarray]
@@ -26,6 +26,11 @@ class AnalysisOptions:
 
     segments: tuple[str, ...] | None = None  # None: the schema's segments
     apply_rules: bool = True
+    mode: Mode | None = None  # None: the schema's analysis.mode
+    show_accounts: int = 0  # paired: list this many most-misjudged accounts
+
+    def resolved_mode(self, survey: Survey) -> Mode:
+        return self.mode or survey.analysis.mode
 
 
 def analyze(
@@ -34,11 +39,20 @@ def analyze(
     """Compare vendors and customers on every question, overall and per segment."""
     options = options or AnalysisOptions()
     settings = survey.analysis
-    counts = count_answers(survey, responses)
-    raw: list[GapResult] = []
-    for segment, table_of in _views(survey, responses, counts):
-        for q in survey.questions:
-            raw.append(_compare(q, segment, table_of(q.id), survey))
+    mode = options.resolved_mode(survey)
+    pairing = None
+    if mode is Mode.PAIRED:
+        from gapscan.paired_analysis import paired_results
+        from gapscan.pairing import summarize_pairing
+
+        pairing = summarize_pairing(survey, responses)
+        raw = paired_results(survey, responses, options.show_accounts)
+    else:
+        counts = count_answers(survey, responses)
+        raw = []
+        for segment, table_of in _views(survey, responses, counts):
+            for q in survey.questions:
+                raw.append(_compare(q, segment, table_of(q.id), survey))
     results = _adjust(raw, survey)
     report = GapReport(
         survey=survey.name,
@@ -51,15 +65,16 @@ def analyze(
             alpha=settings.alpha,
             correction=settings.correction.value,
             min_n=settings.min_n,
-            mode="independent",
+            mode=mode.value,
             segments=tuple(s.column for s in responses.segments),
             rules_applied=options.apply_rules,
         ),
         results=tuple(results),
         headline=_headline(results),
+        pairing=pairing,
     )
     if options.apply_rules:
-        report = replace(report, rules=evaluate_rules(report, survey.rules))
+        report = replace(report, rules=evaluate_rules(report.results, survey.rules))
     return report
 
 
@@ -75,7 +90,12 @@ def analyze_files(
     options = options or AnalysisOptions()
     survey = load_schema(schema)
     responses = load_responses(
-        survey, data, vendor=vendor, customer=customer, segments=options.segments
+        survey,
+        data,
+        vendor=vendor,
+        customer=customer,
+        segments=options.segments,
+        paired=options.resolved_mode(survey) is Mode.PAIRED,
     )
     return analyze(survey, responses, options)
 
@@ -115,11 +135,13 @@ def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey
     x_v, x_c = int(table[VENDOR, top].sum()), int(table[CUSTOMER, top].sum())
     tb = compare_top_box(x_v, n_v, x_c, n_c, confidence=settings.confidence)
     mc = compare_means(table[VENDOR], table[CUSTOMER])
+    v_low, v_high = wilson_interval(x_v, n_v, confidence=settings.confidence)
+    c_low, c_high = wilson_interval(x_c, n_c, confidence=settings.confidence)
     return replace(
         suppressed,
         suppressed=False,
-        vendor=SideSummary(n_v, x_v / n_v, mc.mean_vendor),
-        customer=SideSummary(n_c, x_c / n_c, mc.mean_customer),
+        vendor=SideSummary(n_v, x_v / n_v, mc.mean_vendor, False, v_low, v_high),
+        customer=SideSummary(n_c, x_c / n_c, mc.mean_customer, False, c_low, c_high),
         gap=tb.gap,
         ci_low=tb.ci_low,
         ci_high=tb.ci_high,
@@ -127,11 +149,13 @@ def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey
         statistic=tb.statistic,
         p_value=tb.p_value,
         effect_size=tb.effect_size,
+        effect_size_name="cohens_h",
         mean_gap=mc.mean_gap,
         mean_test="mann-whitney",
         mean_statistic=mc.statistic,
         mean_p_value=mc.p_value,
         mean_effect_size=mc.effect_size,
+        mean_effect_size_name="rank_biserial",
     )
 
 

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from gapscan.pairing import PairingSummary
 from gapscan.responses import InputSummary
 from gapscan.survey import Rule
 
@@ -20,11 +21,110 @@ class SideSummary:
     top_box: float | None
     mean: float | None
     suppressed: bool = False
+    top_box_ci_low: float | None = None  # Wilson interval of the share (independent mode)
+    top_box_ci_high: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         if self.suppressed:
             return {"n": self.n, "suppressed": True}
-        return {"n": self.n, "top_box": self.top_box, "mean": self.mean}
+        return {
+            "n": self.n,
+            "top_box": self.top_box,
+            "top_box_ci_low": self.top_box_ci_low,
+            "top_box_ci_high": self.top_box_ci_high,
+            "mean": self.mean,
+        }
+
+
+@dataclass(frozen=True)
+class AccountGap:
+    """One account's vendor and customer scores (shown only when asked for)."""
+
+    account: str
+    vendor_score: float
+    customer_score: float
+    difference: float
+    vendor_respondents: int
+    customer_respondents: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "vendor_score": self.vendor_score,
+            "customer_score": self.customer_score,
+            "difference": self.difference,
+            "vendor_respondents": self.vendor_respondents,
+            "customer_respondents": self.customer_respondents,
+        }
+
+
+@dataclass(frozen=True)
+class PairedDetail:
+    """What a paired comparison adds. Statistics are None when the result is suppressed."""
+
+    n_pairs: int
+    pairing: str  # one-to-one | many-to-one
+    unmatched_accounts: tuple[int, int]  # accounts answered by the vendor / customer side only
+    unmatched_respondents: tuple[int, int]
+    ci_method: str | None = None
+    vendor_higher: float | None = None  # share of pairs where the vendor score is higher
+    same: float | None = None
+    customer_higher: float | None = None
+    kappa: float | None = None  # quadratic-weighted, one-to-one pairs only
+    kappa_ci_low: float | None = None
+    kappa_ci_high: float | None = None
+    median_difference: float | None = None  # Hodges–Lehmann, of the score differences
+    median_ci_low: float | None = None
+    median_ci_high: float | None = None
+    accounts: tuple[AccountGap, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "n_pairs": self.n_pairs,
+            "pairing": self.pairing,
+            "unmatched_accounts": dict(zip(("vendor", "customer"), self.unmatched_accounts)),
+            "unmatched_respondents": dict(zip(("vendor", "customer"), self.unmatched_respondents)),
+            "ci_method": self.ci_method,
+            "vendor_higher": self.vendor_higher,
+            "same": self.same,
+            "customer_higher": self.customer_higher,
+            "kappa": self.kappa,
+            "kappa_ci_low": self.kappa_ci_low,
+            "kappa_ci_high": self.kappa_ci_high,
+            "median_difference": self.median_difference,
+            "median_ci_low": self.median_ci_low,
+            "median_ci_high": self.median_ci_high,
+        }
+        if self.accounts:
+            data["accounts"] = [a.to_dict() for a in self.accounts]
+        return data
+
+
+@dataclass(frozen=True)
+class GapChange:
+    """How a gap moved since an earlier wave: z-test of the difference of two
+    independent gaps, with unpooled variances."""
+
+    baseline_wave: str
+    baseline_gap: float
+    change: float
+    ci_low: float
+    ci_high: float
+    statistic: float
+    p_value: float
+    significant: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "baseline_wave": self.baseline_wave,
+            "baseline_gap": self.baseline_gap,
+            "change": self.change,
+            "change_ci_low": self.ci_low,
+            "change_ci_high": self.ci_high,
+            "change_statistic": self.statistic,
+            "change_p_value": self.p_value,
+            "change_significant": self.significant,
+        }
 
 
 @dataclass(frozen=True)
@@ -57,6 +157,10 @@ class GapResult:
     mean_p_adjusted: float | None = None
     mean_significant: bool | None = None
     mean_effect_size: float | None = None
+    effect_size_name: str | None = None
+    mean_effect_size_name: str | None = None
+    paired: PairedDetail | None = None
+    change: GapChange | None = None
 
     @property
     def segment_label(self) -> str:
@@ -82,7 +186,7 @@ class GapResult:
             "p_adjusted": self.p_adjusted,
             "significant": self.significant,
             "effect_size": self.effect_size,
-            "effect_size_name": None if self.suppressed else "cohens_h",
+            "effect_size_name": self.effect_size_name,
             "mean_gap": self.mean_gap,
             "mean_test": self.mean_test,
             "mean_statistic": self.mean_statistic,
@@ -90,7 +194,9 @@ class GapResult:
             "mean_p_adjusted": self.mean_p_adjusted,
             "mean_significant": self.mean_significant,
             "mean_effect_size": self.mean_effect_size,
-            "mean_effect_size_name": None if self.suppressed else "rank_biserial",
+            "mean_effect_size_name": self.mean_effect_size_name,
+            **(self.paired.to_dict() if self.paired is not None else {}),
+            **(self.change.to_dict() if self.change is not None else {}),
         }
 
 
@@ -127,6 +233,7 @@ class RuleOutcome:
     rule: Rule
     checked: int
     breaches: tuple[Breach, ...]
+    checked_questions: frozenset[str] | None = None  # questions with a checked result
 
     @property
     def held(self) -> bool:
@@ -167,11 +274,26 @@ class Settings:
             "mode": self.mode,
             "segments": list(self.segments),
             "rules_applied": self.rules_applied,
-            "top_box_test": "two-proportion z-test (pooled); Fisher's exact test (two-sided) "
-            "when an expected cell count is below 5",
-            "top_box_interval": "Newcombe hybrid score (method 10)",
-            "mean_test": "Mann-Whitney U (two-sided, asymptotic, tie and continuity corrected)",
+            **(_PAIRED_METHODS if self.mode == "paired" else _INDEPENDENT_METHODS),
         }
+
+
+_INDEPENDENT_METHODS = {
+    "top_box_test": "two-proportion z-test (pooled); Fisher's exact test (two-sided) "
+    "when an expected cell count is below 5",
+    "top_box_interval": "Newcombe hybrid score (method 10)",
+    "mean_test": "Mann-Whitney U (two-sided, asymptotic, tie and continuity corrected)",
+}
+_PAIRED_METHODS = {
+    "top_box_test": "one-to-one pairs: McNemar (exact binomial when fewer than 25 discordant "
+    "pairs, else chi-square with continuity correction); many-to-one: Wilcoxon signed-rank "
+    "on account-level differences of top-box shares",
+    "top_box_interval": "Wald interval of the mean paired difference",
+    "mean_test": "Wilcoxon signed-rank on account-level score differences (two-sided, "
+    "asymptotic, zeros dropped, tie and continuity corrected)",
+    "median_interval": "Hodges-Lehmann estimate and Walsh-average interval",
+    "agreement": "Cohen's kappa, quadratic weights (one-to-one pairs)",
+}
 
 
 @dataclass(frozen=True)
@@ -187,6 +309,9 @@ class GapReport:
     results: tuple[GapResult, ...]
     headline: GapResult | None = None
     rules: tuple[RuleOutcome, ...] = ()
+    pairing: PairingSummary | None = None
+    baseline: str | None = None  # the earlier JSON report compared with
+    generated: str | None = None  # a timestamp, only when asked for (--stamp)
 
     @property
     def breaches(self) -> tuple[Breach, ...]:
@@ -222,6 +347,9 @@ class GapReport:
                     for i in self.inputs
                 ],
                 "respondents": {"vendor": self.n_vendor, "customer": self.n_customer},
+                **({"pairing": self.pairing.to_dict()} if self.pairing else {}),
+                **({"baseline": self.baseline} if self.baseline else {}),
+                **({"generated": self.generated} if self.generated else {}),
                 "settings": self.settings.to_dict(),
                 "headline": None
                 if self.headline is None
@@ -244,3 +372,87 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list):
         return [_finite(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class WavePoint:
+    """One question's whole-sample result in one wave, and its change since the
+    previous wave (None in the first wave, or when either wave is suppressed)."""
+
+    wave: str
+    result: GapResult
+    change: GapChange | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.result
+        data: dict[str, Any] = {
+            "wave": self.wave,
+            "suppressed": r.suppressed,
+            "vendor": r.vendor.to_dict(),
+            "customer": r.customer.to_dict(),
+            "gap": r.gap,
+            "ci_low": r.ci_low,
+            "ci_high": r.ci_high,
+            "p_adjusted": r.p_adjusted,
+            "significant": r.significant,
+        }
+        if self.change is not None:
+            data |= self.change.to_dict()
+        return data
+
+
+@dataclass(frozen=True)
+class TrendReport:
+    """Each question's gap across waves (oldest first)."""
+
+    survey: str
+    schema: str
+    waves: tuple[str, ...]
+    reports: tuple[GapReport, ...]  # one per wave
+    questions: tuple[tuple[str, str], ...]  # (id, text)
+    points: tuple[WavePoint, ...]  # question-major, waves in order
+    rules: tuple[RuleOutcome, ...] = ()
+    generated: str | None = None
+
+    @property
+    def breaches(self) -> tuple[Breach, ...]:
+        return tuple(b for outcome in self.rules for b in outcome.breaches)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.breaches else 0
+
+    def series(self, question: str) -> list[WavePoint]:
+        return [p for p in self.points if p.result.question == question]
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = _finite(
+            {
+                "format_version": JSON_FORMAT_VERSION,
+                "survey": self.survey,
+                "schema": self.schema,
+                **({"generated": self.generated} if self.generated else {}),
+                "waves": [
+                    {
+                        "wave": w,
+                        "inputs": [i.path for i in r.inputs],
+                        "vendor": r.n_vendor,
+                        "customer": r.n_customer,
+                    }
+                    for w, r in zip(self.waves, self.reports, strict=True)
+                ],
+                "settings": self.reports[-1].settings.to_dict() if self.reports else {},
+                "questions": [
+                    {
+                        "question": qid,
+                        "question_text": text,
+                        "waves": [p.to_dict() for p in self.series(qid)],
+                    }
+                    for qid, text in self.questions
+                ],
+                "rules": [o.to_dict() for o in self.rules],
+                "breaches": [b.to_dict() for b in self.breaches],
+                "exit_code": self.exit_code,
+            }
+        )
+        return data

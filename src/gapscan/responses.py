@@ -225,17 +225,18 @@ def _code_pair_keys(
     labels: list[str] = []
     position: dict[str, int] = {}
     keys = np.full(side_codes.shape, -1, dtype=np.int32)
-    for s in sides:
+    for s in sides:  # the vendor side first: its spelling of a key is the one shown
         values, indices = columns[pair_by.column(s)]
+        rows = side_codes == s
+        used = np.bincount(indices[rows], minlength=len(values) + 1) > 0
         table = []
-        for value in values:
+        for value, in_use in zip(values, used, strict=False):
             key = fold(value)
-            if key and key not in position:
+            if in_use and key and key not in position:
                 position[key] = len(labels)
                 labels.append(value.strip())
             table.append(position.get(key, -1) if key else -1)
         lookup = np.asarray([*table, -1], dtype=np.int32)
-        rows = side_codes == s
         keys[rows] = lookup[indices[rows]]
     return labels, keys
 

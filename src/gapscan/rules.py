@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gapscan.report import Breach, GapReport, GapResult, RuleOutcome
+from gapscan.report import Breach, GapResult, RuleOutcome
 from gapscan.survey import Metric, Rule
 
 
-def evaluate_rules(report: GapReport, rules: Sequence[Rule]) -> tuple[RuleOutcome, ...]:
-    """Check every rule against every result it covers; suppressed results are skipped."""
-    return tuple(_evaluate(report, rule) for rule in rules)
+def evaluate_rules(results: Sequence[GapResult], rules: Sequence[Rule]) -> tuple[RuleOutcome, ...]:
+    """Check every rule against every result it covers. Suppressed results, and
+    results without the metric (a gap change without a baseline), are skipped."""
+    return tuple(_evaluate(results, rule) for rule in rules)
 
 
-def _evaluate(report: GapReport, rule: Rule) -> RuleOutcome:
+def _evaluate(results: Sequence[GapResult], rule: Rule) -> RuleOutcome:
     checked = 0
+    questions: set[str] = set()
     breaches: list[Breach] = []
-    for result in report.results:
+    for result in results:
         if result.suppressed or not rule.applies_to(result.question):
             continue
         if result.segment and not rule.include_segments:
@@ -25,18 +27,26 @@ def _evaluate(report: GapReport, rule: Rule) -> RuleOutcome:
         if value is None:
             continue
         checked += 1
+        questions.add(result.question)
         if rule.significant_only and not significant:
             continue
         if rule.max is not None and value > rule.max:
             breaches.append(_breach(rule, result, value, "max", rule.max, p_adjusted))
         elif rule.min is not None and value < rule.min:
             breaches.append(_breach(rule, result, value, "min", rule.min, p_adjusted))
-    return RuleOutcome(rule=rule, checked=checked, breaches=tuple(breaches))
+    return RuleOutcome(
+        rule=rule, checked=checked, breaches=tuple(breaches), checked_questions=frozenset(questions)
+    )
 
 
 def _metric(result: GapResult, metric: Metric) -> tuple[float | None, bool, float | None]:
     if metric is Metric.TOP_BOX_GAP:
         return result.gap, bool(result.significant), result.p_adjusted
+    if metric is Metric.GAP_CHANGE:
+        change = result.change
+        if change is None:
+            return None, False, None
+        return change.change, change.significant, change.p_value
     return result.mean_gap, bool(result.mean_significant), result.mean_p_adjusted
 
 

@@ -560,13 +560,6 @@ def _build_rules(
         loc: Loc = ("rules", i)
         if spec is None:
             continue
-        if spec.metric == "gap_change":
-            add(
-                "gap_change rules compare with an earlier wave, which this version cannot read",
-                (*loc, "metric"),
-                "use top_box_gap or mean_gap",
-            )
-            continue
         if spec.max is None and spec.min is None:
             add(f"rule {i + 1} needs 'max' or 'min'", loc, "e.g. max: 0.30 for 30 points")
             continue

@@ -38,6 +38,7 @@ class Combine(StrEnum):
 class Metric(StrEnum):
     TOP_BOX_GAP = "top_box_gap"
     MEAN_GAP = "mean_gap"
+    GAP_CHANGE = "gap_change"
 
 
 @dataclass(frozen=True)

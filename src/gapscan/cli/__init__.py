@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from gapscan.cli import analyze as _analyze
+from gapscan.cli import trend as _trend
 
 app = typer.Typer(
     name="gapscan",
@@ -15,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command(name="analyze", no_args_is_help=True)(_analyze.analyze)
+app.command(name="trend", no_args_is_help=True)(_trend.trend)
 
 
 def _show_version(value: bool) -> None:

@@ -2,55 +2,74 @@
 
 from __future__ import annotations
 
-import io
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from gapscan.cli._output import reporting_errors, write_text
+from gapscan.cli._output import reporting_errors
+from gapscan.cli._publish import OutputFormat, chart_directory, publish_report, stamp
 
-if TYPE_CHECKING:
-    from gapscan.report import GapReport
-
-
-MIN_WIDTH = 100  # the table needs about this much; narrower terminals wrap it
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+Files = list[Path] | None
 
 
 def analyze(
     schema: Annotated[Path, typer.Argument(help="The survey schema (YAML).", show_default=False)],
     data: Annotated[
-        list[Path] | None,
+        Files,
         typer.Argument(
             help="Data files holding both sides (default: the schema's 'data:').",
             show_default=False,
         ),
     ] = None,
     vendor: Annotated[
-        list[Path] | None, typer.Option("--vendor", help="A file of vendor-side answers.")
+        Files, typer.Option("--vendor", help="A file of vendor-side answers.")
     ] = None,
     customer: Annotated[
-        list[Path] | None, typer.Option("--customer", help="A file of customer-side answers.")
+        Files, typer.Option("--customer", help="A file of customer-side answers.")
     ] = None,
     by: Annotated[
         list[str] | None,
         typer.Option("--by", help="Break down by this column (instead of the schema's segments)."),
     ] = None,
+    paired: Annotated[
+        bool,
+        typer.Option("--paired", help="Compare answers pair by pair, by the schema's pair_by key."),
+    ] = False,
+    show_accounts: Annotated[
+        int,
+        typer.Option(
+            "--show-accounts",
+            help="Paired: list the N most misjudged accounts by key (keys can be sensitive).",
+            min=0,
+        ),
+    ] = 0,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="An earlier JSON report: test each gap's change since."),
+    ] = None,
+    charts: Annotated[
+        Path | None,
+        typer.Option(
+            "--charts", help="Write charts (SVG, PNG) here [default: next to a markdown report]."
+        ),
+    ] = None,
+    no_charts: Annotated[bool, typer.Option("--no-charts", help="Write no charts.")] = False,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Write each rule x question as JUnit XML here.")
+    ] = None,
     no_rules: Annotated[
         bool, typer.Option("--no-rules", help="Do not check the schema's rules (exit 0).")
+    ] = False,
+    with_stamp: Annotated[
+        bool, typer.Option("--stamp", help="Add the time of the run to the report.")
     ] = False,
     width: Annotated[
         int | None, typer.Option("--width", help="Table width in characters (default: terminal).")
@@ -61,50 +80,45 @@ def analyze(
     Exit code 0 when every rule held, 1 when a rule was breached, 2 on bad input.
     """
     with reporting_errors():
-        from gapscan.analysis import AnalysisOptions, analyze_files
+        from gapscan.analysis import AnalysisOptions, analyze as run_analysis
         from gapscan.errors import GapscanError
+        from gapscan.responses import load_responses
+        from gapscan.schema import load_schema
+        from gapscan.survey import Mode
 
         if bool(vendor) != bool(customer):
             raise GapscanError.single(
                 "--vendor and --customer go together",
                 hint="give one file (or more) for each side",
             )
-        options = AnalysisOptions(segments=tuple(by) if by else None, apply_rules=not no_rules)
-        report = analyze_files(
-            schema, data or [], vendor=vendor or [], customer=customer or [], options=options
+        options = AnalysisOptions(
+            segments=tuple(by) if by else None,
+            apply_rules=not no_rules,
+            mode=Mode.PAIRED if paired else None,
+            show_accounts=show_accounts,
         )
-        if output_format is OutputFormat.table and out is None:
-            _print_table(report, width)
-        else:
-            write_text(_render(report, output_format, width), out)
+        survey = load_schema(schema)
+        responses = load_responses(
+            survey,
+            data or [],
+            vendor=vendor or [],
+            customer=customer or [],
+            segments=options.segments,
+            paired=options.resolved_mode(survey) is Mode.PAIRED,
+        )
+        report = run_analysis(survey, responses, options)
+        if baseline is not None:
+            from gapscan.trends import apply_baseline
+
+            report = apply_baseline(report, survey, baseline)
+        if with_stamp:
+            report = replace(report, generated=stamp())
+        publish_report(
+            report,
+            output_format,
+            out,
+            width=width,
+            charts=chart_directory(out, output_format, charts, no_charts),
+            junit=junit,
+        )
     raise typer.Exit(report.exit_code)
-
-
-def _render(report: GapReport, output_format: OutputFormat, width: int | None) -> str:
-    if output_format is OutputFormat.json:
-        from gapscan.render import json
-
-        return json.render(report)
-    if output_format is OutputFormat.csv:
-        from gapscan.render import csv
-
-        return csv.render(report)
-    from rich.console import Console
-
-    from gapscan.render import console
-
-    buffer = io.StringIO()
-    Console(file=buffer, width=width or MIN_WIDTH, no_color=True, highlight=False).print(
-        console.render(report)
-    )
-    return buffer.getvalue()
-
-
-def _print_table(report: GapReport, width: int | None) -> None:
-    from rich.console import Console
-
-    from gapscan.render import console
-
-    terminal = Console(highlight=False)
-    terminal.width = width or max(MIN_WIDTH, terminal.width)
-    terminal.print(console.render(report))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from gapscan.report import GapReport, GapResult
 
 
-def percent(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
+def percent(value: float | None, decimals: int = 1) -> str:
+    return "-" if value is None else f"{100 * value:.{decimals}f}%"
 
 
 def points(value: float | None, decimals: int = 1) -> str:
@@ -39,13 +39,16 @@ def segment_title(segment: tuple[tuple[str, str], ...]) -> str:
 
 def headline(report: GapReport) -> str:
     """The plain-language sentence for the largest significant gap."""
-    r: GapResult | None = report.headline
-    correction = report.settings.correction
-    if r is None:
+    if report.headline is None:
         return (
             f"No top-box gap is significant at α = {report.settings.alpha:g} "
-            f"after {correction} correction."
+            f"after {report.settings.correction} correction."
         )
+    return sentence(report, report.headline)
+
+
+def sentence(report: GapReport, r: GapResult) -> str:
+    """One result in plain language: who rates higher, by how much, how sure."""
     assert r.gap is not None and r.vendor.top_box is not None and r.customer.top_box is not None
     size = abs(100 * r.gap)
     amount = f"{size:.0f}" if size >= 9.5 else f"{size:.1f}"
@@ -53,13 +56,14 @@ def headline(report: GapReport) -> str:
         lead = f"Vendors rate themselves {amount} points higher than customers rate them"
     else:
         lead = f"Customers rate their vendors {amount} points higher than vendors rate themselves"
+    where = f" ({segment_title(r.segment)})" if r.segment else ""
     p = p_value(r.p_adjusted)
     p_text = "p < 0.001" if p.startswith("<") else f"p = {p}"
     return (
-        f"{lead} on “{r.question_text}”: {percent(r.vendor.top_box)} vs "
+        f"{lead} on “{r.question_text}”{where}: {percent(r.vendor.top_box)} vs "
         f"{percent(r.customer.top_box)} ({confidence_label(report)} "
         f"{points(r.ci_low)} to {points(r.ci_high)} points, "
-        f"{p_text} after {correction} correction)."
+        f"{p_text} after {report.settings.correction} correction)."
     )
 
 

@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from gapscan.render import _format as fmt
-from gapscan.report import GapReport, GapResult
+from gapscan.report import GapReport, GapResult, RuleOutcome
 
 
 def render(report: GapReport) -> RenderableType:
     """A rich renderable for the whole report."""
     parts: list[RenderableType] = [_title(report)]
+    table = _paired_table if report.settings.mode == "paired" else _table
     for segment, results in report.views():
-        parts.append(_table(report, segment, results))
+        parts.append(table(report, segment, results))
+    if report.settings.mode == "paired":
+        parts.extend(_accounts(report))
     parts.append(_legend(report))
     parts.append(Text(fmt.headline(report), style="bold"))
     if report.settings.rules_applied and report.rules:
-        parts.append(_rules(report))
+        parts.append(rules_text(report.rules))
     return Group(*parts)
 
 
 def _title(report: GapReport) -> Text:
     text = Text(report.survey, style="bold")
     text.append(f"\n{report.n_vendor:,} vendor and {report.n_customer:,} customer respondents")
+    if report.pairing is not None:
+        p = report.pairing
+        text.append(
+            f"\n{p.paired_accounts:,} accounts with both sides (respondents combined by their "
+            f"{p.combine}); unmatched: {p.vendor_only_accounts:,} vendor-only and "
+            f"{p.customer_only_accounts:,} customer-only accounts; without a key: "
+            f"{p.vendor_without_key:,} vendor and {p.customer_without_key:,} customer respondents"
+        )
     for i in report.inputs:
         side = f", {i.side} side" if i.side else ""
         blank = f", {i.blank_rows:,} blank rows skipped" if i.blank_rows else ""
@@ -69,6 +82,86 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
     return table
 
 
+def _paired_table(
+    report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[GapResult]
+) -> Table:
+    correction = report.settings.correction
+    table = Table(
+        title=fmt.segment_title(segment) + " (paired by account)",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("Question", min_width=14, overflow="fold")
+    table.add_column("Pairs", justify="right", no_wrap=True)
+    table.add_column("V>=<C %", no_wrap=True)
+    table.add_column("Gap pp", justify="right", no_wrap=True)
+    table.add_column("Top-box test", no_wrap=True)
+    table.add_column(f"p {correction}", justify="right", no_wrap=True)
+    table.add_column("Mean gap", justify="right", min_width=6)
+    table.add_column(f"p {correction}", justify="right", no_wrap=True)
+    kappa = any(r.paired is not None and r.paired.kappa is not None for r in rows)
+    if kappa:
+        table.add_column("κ", justify="right", no_wrap=True)
+    for r in rows:
+        detail = r.paired
+        assert detail is not None
+        cells: list[str | Text] = [r.question_text, str(detail.n_pairs)]
+        if r.suppressed:
+            cells += [Text("suppressed", style="dim italic"), "", "", "", "", ""]
+        else:
+            cells += [
+                _split_bar(detail.vendor_higher, detail.same, detail.customer_higher),
+                _gap(r),
+                r.test or "",
+                fmt.p_value(r.p_adjusted),
+                _mean_gap(r),
+                fmt.p_value(r.mean_p_adjusted),
+            ]
+        if kappa:
+            cells.append(fmt.signed(detail.kappa) if detail.kappa is not None else "–")
+        table.add_row(*cells)
+    return table
+
+
+def _split_bar(higher: float | None, same: float | None, lower: float | None) -> Text:
+    """A 6-cell bar: vendor higher (red), the same (grey), customer higher (cyan)."""
+    shares = [higher or 0.0, same or 0.0, lower or 0.0]
+    cells = [round(6 * x) for x in shares]
+    cells[1] = max(0, 6 - cells[0] - cells[2])
+    text = Text()
+    for count, char, style in zip(cells, "█▒░", ("red", "dim", "cyan"), strict=True):
+        text.append(char * count, style=style)
+    text.append(" " + "/".join(f"{100 * x:.0f}" for x in shares), style="dim")
+    return text
+
+
+def _accounts(report: GapReport) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for r in report.results:
+        if r.paired is None or not r.paired.accounts:
+            continue
+        table = Table(
+            title=f"Most misjudged accounts: {r.question_text}",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
+        for header in ("Account", "Vendor score", "Customer score", "Difference", "n V/C"):
+            table.add_column(header, justify="left" if header == "Account" else "right")
+        for a in r.paired.accounts:
+            table.add_row(
+                a.account,
+                f"{a.vendor_score:.2f}",
+                f"{a.customer_score:.2f}",
+                fmt.signed(a.difference),
+                f"{a.vendor_respondents}/{a.customer_respondents}",
+            )
+        parts.append(table)
+    return parts
+
+
 def _gap(r: GapResult) -> Text:
     mark = "*" if r.significant else " "
     colour = "red" if (r.gap or 0) > 0 else "cyan"
@@ -83,6 +176,19 @@ def _mean_gap(r: GapResult) -> Text:
 
 def _legend(report: GapReport) -> Text:
     s = report.settings
+    if s.mode == "paired":
+        return Text(
+            f"Paired by account: Gap = the mean paired difference of the accounts' top-box "
+            f"shares, vendor side minus customer side, in points; Mean gap = the mean paired "
+            f"score difference; * significant at α = {s.alpha:g} after {s.correction} "
+            f"correction (intervals in --format json or markdown). Top-box test: "
+            f"McNemar for one-to-one pairs (exact below 25 discordant pairs), else Wilcoxon "
+            f"signed-rank on account-level differences; mean gap: Wilcoxon signed-rank. "
+            f"V > = < C: share of accounts where the vendor side scores higher, the same, "
+            f"lower. κ: quadratic-weighted Cohen's kappa (one-to-one pairs). Views with fewer "
+            f"than {s.min_n} pairs are suppressed.",
+            style="dim",
+        )
     return Text(
         f"Gap = vendor − customer top-box share, in percentage points; * significant at "
         f"α = {s.alpha:g} after {s.correction} correction (top-box and mean tests corrected "
@@ -94,11 +200,16 @@ def _legend(report: GapReport) -> Text:
     )
 
 
-def _rules(report: GapReport) -> Text:
+def rules_text(rules: Sequence[RuleOutcome]) -> Text:
     text = Text("Rules:")
-    for outcome in report.rules:
+    for outcome in rules:
         if outcome.held:
-            text.append(f"\n  ✓ {outcome.rule.name} ({outcome.checked} checked)", style="green")
+            note = ""
+            if outcome.checked == 0 and outcome.rule.metric.value == "gap_change":
+                note = ": needs --baseline or gapscan trend"
+            text.append(
+                f"\n  ✓ {outcome.rule.name} ({outcome.checked} checked{note})", style="green"
+            )
             continue
         text.append(
             f"\n  ✗ {outcome.rule.name}: {len(outcome.breaches)} breach(es)", style="bold red"

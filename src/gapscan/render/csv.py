@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from gapscan.report import GapReport, GapResult
+from gapscan.report import GapReport, GapResult, TrendReport
 
 COLUMNS = [
     "question",
@@ -35,6 +35,10 @@ COLUMNS = [
     "mean_p_adjusted",
     "mean_significant",
     "mean_effect_size",
+    "change",
+    "change_ci_low",
+    "change_ci_high",
+    "change_p_value",
     "breaches",
 ]
 
@@ -80,6 +84,11 @@ def _row(report: GapReport, r: GapResult) -> list[object]:
         r.mean_p_adjusted,
         r.mean_significant,
         r.mean_effect_size,
+        *(
+            (r.change.change, r.change.ci_low, r.change.ci_high, r.change.p_value)
+            if r.change
+            else (None, None, None, None)
+        ),
         "; ".join(breached),
     ]
 
@@ -92,3 +101,49 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return repr(value) if value == value and abs(value) != float("inf") else ""
     return str(value)
+
+
+TREND_COLUMNS = [
+    "question",
+    "wave",
+    "suppressed",
+    "vendor_n",
+    "vendor_top_box",
+    "customer_n",
+    "customer_top_box",
+    "gap",
+    "ci_low",
+    "ci_high",
+    "p_adjusted",
+    "significant",
+    "change",
+    "change_ci_low",
+    "change_ci_high",
+    "change_p_value",
+    "change_significant",
+]
+
+
+def render_trend(trend: TrendReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TREND_COLUMNS)
+    for p in trend.points:
+        r, c = p.result, p.change
+        row: list[object] = [
+            r.question,
+            p.wave,
+            r.suppressed,
+            r.vendor.n,
+            r.vendor.top_box,
+            r.customer.n,
+            r.customer.top_box,
+            r.gap,
+            r.ci_low,
+            r.ci_high,
+            r.p_adjusted,
+            r.significant,
+        ]
+        row += [c.change, c.ci_low, c.ci_high, c.p_value, c.significant] if c else [None] * 5
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()

@@ -8,8 +8,10 @@ whole analysis of 10,000 respondents (see ``benchmarks/RESULTS.md``).
 
 from gapscan.stats.multiplicity import adjust_pvalues
 from gapscan.stats.proportions import (
+    GapDifference,
     TopBoxComparison,
     cohens_h,
+    compare_gaps,
     compare_top_box,
     fisher_exact_2x2,
     min_expected_count,
@@ -20,10 +22,12 @@ from gapscan.stats.proportions import (
 from gapscan.stats.ranks import MeanComparison, compare_means, mann_whitney_from_counts
 
 __all__ = [
+    "GapDifference",
     "MeanComparison",
     "TopBoxComparison",
     "adjust_pvalues",
     "cohens_h",
+    "compare_gaps",
     "compare_means",
     "compare_top_box",
     "fisher_exact_2x2",

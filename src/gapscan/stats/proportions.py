@@ -142,3 +142,45 @@ def compare_top_box(
         p_value=p_value,
         effect_size=cohens_h(p1, p2),
     )
+
+
+@dataclass(frozen=True)
+class GapDifference:
+    """The change of a gap between two independent samples (waves)."""
+
+    change: float
+    ci_low: float
+    ci_high: float
+    statistic: float
+    p_value: float
+
+
+def gap_standard_error(p1: float, n1: float, p2: float, n2: float) -> float:
+    """Unpooled standard error of p1 - p2: sqrt(p1(1-p1)/n1 + p2(1-p2)/n2)."""
+    return math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+
+
+def compare_gaps(
+    earlier: tuple[float, float, float, float],
+    later: tuple[float, float, float, float],
+    *,
+    confidence: float = 0.95,
+) -> GapDifference:
+    """z-test of the difference of two independent gaps, unpooled variances.
+
+    Each gap is given as (vendor share, vendor n, customer share, customer n). The
+    change is (later gap) - (earlier gap); its standard error is the square root of
+    the sum of the two gaps' unpooled variances; the test is two-sided and the
+    interval is change ± z·SE. When both variances are zero (every share 0 or 1) the
+    statistic is 0, p is 1 and the interval is the point.
+    Reference: the same z computed with ``statsmodels``/``scipy.stats.norm`` in the tests.
+    """
+    gap0 = earlier[0] - earlier[2]
+    gap1 = later[0] - later[2]
+    change = gap1 - gap0
+    se = math.hypot(gap_standard_error(*earlier), gap_standard_error(*later))
+    if se <= 0:
+        return GapDifference(change, change, change, 0.0, 1.0)
+    z = change / se
+    half = critical_value(confidence) * se
+    return GapDifference(change, change - half, change + half, z, two_sided_p(z))

@@ -1,0 +1,165 @@
+"""Paired comparisons: vendor and customer answers about the same accounts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gapscan.pairing import QuestionPairs, account_segments, pair_question
+from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
+from gapscan.responses import Responses
+from gapscan.stats import cohens_h
+from gapscan.stats.paired import (
+    hodges_lehmann,
+    matched_rank_biserial,
+    mcnemar,
+    mean_difference_interval,
+    weighted_kappa,
+    wilcoxon_signed_rank,
+)
+from gapscan.survey import Question, Survey
+
+SegmentKey = tuple[tuple[str, str], ...]
+
+
+def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> list[GapResult]:
+    """One result per question and view (the whole sample, then each segment value);
+    an account belongs to the segment most of its respondents are in."""
+    assert survey.pair_by is not None
+    combine = survey.pair_by.combine
+    pairs = {q.id: pair_question(q, responses, combine) for q in survey.questions}
+    views: list[tuple[SegmentKey, np.ndarray | None]] = [((), None)]
+    for segment in responses.segments:
+        of_account = account_segments(responses, segment.column)
+        for index, label in enumerate(segment.labels):
+            views.append((((segment.column, label),), of_account == index))
+    results = []
+    for key, in_view in views:
+        for q in survey.questions:
+            p = pairs[q.id] if in_view is None else pairs[q.id].subset(in_view[pairs[q.id].account])
+            shown = show_accounts if not key else 0
+            results.append(_compare(q, key, p, survey, responses.pair_labels, shown))
+    return results
+
+
+def _compare(
+    q: Question,
+    segment: SegmentKey,
+    pairs: QuestionPairs,
+    survey: Survey,
+    labels: tuple[str, ...],
+    show_accounts: int,
+) -> GapResult:
+    n = len(pairs.account)
+    one_to_one = pairs.one_to_one
+    detail = PairedDetail(
+        n_pairs=n,
+        pairing="one-to-one" if one_to_one else "many-to-one",
+        unmatched_accounts=pairs.unmatched_accounts,
+        unmatched_respondents=pairs.unmatched_respondents,
+    )
+    base = GapResult(
+        question=q.id,
+        question_text=q.text,
+        scale=q.scale.name,
+        top_box_labels=q.scale.top_box_labels(),
+        segment=segment,
+        vendor=SideSummary(n, None, None, suppressed=True),
+        customer=SideSummary(n, None, None, suppressed=True),
+        suppressed=True,
+        mode="paired",
+        paired=detail,
+    )
+    if n < survey.analysis.min_n:
+        return base
+    confidence = survey.analysis.confidence
+    # rounded so that account means which agree give a difference of exactly zero
+    d_top = np.round(pairs.vendor_top - pairs.customer_top, 12)
+    d_score = np.round(pairs.vendor_score - pairs.customer_score, 12)
+    if one_to_one:
+        v_top, c_top = pairs.vendor_top > 0.5, pairs.customer_top > 0.5
+        b, c = int((v_top & ~c_top).sum()), int((~v_top & c_top).sum())
+        test, statistic, p_value = mcnemar(b, c)
+        kappa: tuple[float | None, ...] = weighted_kappa(
+            _agreement(pairs, q.scale.k), confidence=confidence
+        )
+    else:
+        test = "wilcoxon"
+        statistic, p_value = wilcoxon_signed_rank(d_top)
+        kappa = (None, None, None)
+    low, high = mean_difference_interval(d_top, confidence=confidence)
+    mean_statistic, mean_p = wilcoxon_signed_rank(d_score)
+    hl = hodges_lehmann(d_score, confidence=confidence)
+    v_share, c_share = float(pairs.vendor_top.mean()), float(pairs.customer_top.mean())
+    detail = PairedDetail(
+        n_pairs=n,
+        pairing=detail.pairing,
+        unmatched_accounts=pairs.unmatched_accounts,
+        unmatched_respondents=pairs.unmatched_respondents,
+        ci_method="wald-paired",
+        vendor_higher=float((d_score > 0).mean()),
+        same=float((d_score == 0).mean()),
+        customer_higher=float((d_score < 0).mean()),
+        kappa=_finite_or_none(kappa[0]),
+        kappa_ci_low=_finite_or_none(kappa[1]),
+        kappa_ci_high=_finite_or_none(kappa[2]),
+        median_difference=hl[0],
+        median_ci_low=hl[1],
+        median_ci_high=hl[2],
+        accounts=_misjudged(pairs, labels, show_accounts),
+    )
+    return GapResult(
+        question=q.id,
+        question_text=q.text,
+        scale=q.scale.name,
+        top_box_labels=q.scale.top_box_labels(),
+        segment=segment,
+        vendor=SideSummary(n, v_share, float(pairs.vendor_score.mean())),
+        customer=SideSummary(n, c_share, float(pairs.customer_score.mean())),
+        mode="paired",
+        gap=float(d_top.mean()),
+        ci_low=low,
+        ci_high=high,
+        test=test,
+        statistic=statistic,
+        p_value=p_value,
+        effect_size=cohens_h(v_share, c_share),
+        effect_size_name="cohens_h",
+        mean_gap=float(d_score.mean()),
+        mean_test="wilcoxon",
+        mean_statistic=mean_statistic,
+        mean_p_value=mean_p,
+        mean_effect_size=matched_rank_biserial(d_score),
+        mean_effect_size_name="matched_rank_biserial",
+        paired=detail,
+    )
+
+
+def _agreement(pairs: QuestionPairs, k: int) -> np.ndarray:
+    """The k x k table of (vendor level, customer level) over one-to-one pairs."""
+    v = np.rint(pairs.vendor_score).astype(np.int64) - 1
+    c = np.rint(pairs.customer_score).astype(np.int64) - 1
+    return np.bincount(v * k + c, minlength=k * k).reshape(k, k)
+
+
+def _misjudged(pairs: QuestionPairs, labels: tuple[str, ...], count: int) -> tuple[AccountGap, ...]:
+    """The accounts with the largest vendor-minus-customer score difference."""
+    if count <= 0:
+        return ()
+    diff = pairs.vendor_score - pairs.customer_score
+    names = [labels[i] for i in pairs.account]
+    order = sorted(range(len(diff)), key=lambda i: (-diff[i], names[i]))[:count]
+    return tuple(
+        AccountGap(
+            account=names[i],
+            vendor_score=float(pairs.vendor_score[i]),
+            customer_score=float(pairs.customer_score[i]),
+            difference=float(diff[i]),
+            vendor_respondents=int(pairs.vendor_n[i]),
+            customer_respondents=int(pairs.customer_n[i]),
+        )
+        for i in order
+    )
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)

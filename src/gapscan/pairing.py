@@ -1,0 +1,176 @@
+"""Pair vendor and customer answers about the same account.
+
+Respondents are grouped by their account key (``pair_by``); several respondents of
+one side in one account are combined into one account-level score (their mean, or
+median) and one top-box share. An account is a pair, for a question, when both sides
+answered it. Everything else is counted, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gapscan.errors import GapscanError
+from gapscan.responses import Responses
+from gapscan.survey import CUSTOMER, VENDOR, Combine, Question, Survey
+
+
+@dataclass(frozen=True)
+class PairingSummary:
+    """Accounts and keys across the whole run (any question)."""
+
+    accounts: int  # distinct keys
+    paired_accounts: int  # keys with respondents on both sides
+    vendor_only_accounts: int
+    customer_only_accounts: int
+    vendor_without_key: int  # respondents
+    customer_without_key: int
+    combine: str
+
+    def to_dict(self) -> dict[str, int | str]:
+        return {
+            "accounts": self.accounts,
+            "paired_accounts": self.paired_accounts,
+            "vendor_only_accounts": self.vendor_only_accounts,
+            "customer_only_accounts": self.customer_only_accounts,
+            "vendor_respondents_without_key": self.vendor_without_key,
+            "customer_respondents_without_key": self.customer_without_key,
+            "combine": self.combine,
+        }
+
+
+@dataclass(frozen=True)
+class QuestionPairs:
+    """Account-level values of one question, one entry per pair (account)."""
+
+    account: np.ndarray  # index into Responses.pair_labels
+    vendor_score: np.ndarray  # combined score on 1..k
+    customer_score: np.ndarray
+    vendor_top: np.ndarray  # share of the account's answers in the top box
+    customer_top: np.ndarray
+    vendor_n: np.ndarray  # answering respondents per account
+    customer_n: np.ndarray
+    unmatched_accounts: tuple[int, int]  # (vendor side only, customer side only)
+    unmatched_respondents: tuple[int, int]
+
+    @property
+    def one_to_one(self) -> bool:
+        return bool((self.vendor_n == 1).all() and (self.customer_n == 1).all())
+
+    def subset(self, mask: np.ndarray) -> QuestionPairs:
+        return QuestionPairs(
+            account=self.account[mask],
+            vendor_score=self.vendor_score[mask],
+            customer_score=self.customer_score[mask],
+            vendor_top=self.vendor_top[mask],
+            customer_top=self.customer_top[mask],
+            vendor_n=self.vendor_n[mask],
+            customer_n=self.customer_n[mask],
+            unmatched_accounts=self.unmatched_accounts,
+            unmatched_respondents=self.unmatched_respondents,
+        )
+
+
+def summarize_pairing(survey: Survey, responses: Responses) -> PairingSummary:
+    """Count keys per side; raise when no account has respondents on both sides."""
+    keys = _keys(responses)
+    n_accounts = len(responses.pair_labels)
+    present = [
+        np.bincount(keys[(responses.side == s) & (keys >= 0)], minlength=n_accounts) > 0
+        for s in (VENDOR, CUSTOMER)
+    ]
+    both = present[VENDOR] & present[CUSTOMER]
+    assert survey.pair_by is not None
+    summary = PairingSummary(
+        accounts=n_accounts,
+        paired_accounts=int(both.sum()),
+        vendor_only_accounts=int((present[VENDOR] & ~present[CUSTOMER]).sum()),
+        customer_only_accounts=int((present[CUSTOMER] & ~present[VENDOR]).sum()),
+        vendor_without_key=int(((responses.side == VENDOR) & (keys < 0)).sum()),
+        customer_without_key=int(((responses.side == CUSTOMER) & (keys < 0)).sum()),
+        combine=survey.pair_by.combine.value,
+    )
+    if summary.paired_accounts == 0:
+        pb = survey.pair_by
+        raise GapscanError.single(
+            f"no account has respondents on both sides: {int(present[VENDOR].sum())} vendor "
+            f"and {int(present[CUSTOMER].sum())} customer account keys, none in common "
+            f"(keys compared trimmed and case-folded; columns '{pb.vendor_column}' and "
+            f"'{pb.customer_column}')",
+            file=str(survey.path),
+            hint="check pair_by, or analyse without --paired",
+        )
+    return summary
+
+
+def pair_question(
+    question: Question, responses: Responses, combine: Combine = Combine.MEAN
+) -> QuestionPairs:
+    """Combine each side's answers per account and keep the accounts both sides answered."""
+    keys = _keys(responses)
+    codes = responses.answers[question.id]
+    n_accounts = len(responses.pair_labels)
+    top_levels = np.asarray(sorted(question.scale.top_box))
+    sides = []
+    for s in (VENDOR, CUSTOMER):
+        rows = (responses.side == s) & (keys >= 0) & (codes >= 0)
+        k = keys[rows].astype(np.int64)
+        level = codes[rows].astype(np.int64)
+        count = np.bincount(k, minlength=n_accounts)
+        top = np.bincount(k, weights=np.isin(level, top_levels), minlength=n_accounts)
+        if combine is Combine.MEDIAN:
+            score = _median_by(k, level + 1.0, n_accounts)
+        else:
+            score = np.bincount(k, weights=level + 1.0, minlength=n_accounts)
+            score = np.divide(score, count, out=np.zeros(n_accounts), where=count > 0)
+        share = np.divide(top, count, out=np.zeros(n_accounts), where=count > 0)
+        sides.append((count, score, share))
+    (v_n, v_score, v_top), (c_n, c_score, c_top) = sides
+    paired = (v_n > 0) & (c_n > 0)
+    vendor_only, customer_only = (v_n > 0) & ~paired, (c_n > 0) & ~paired
+    return QuestionPairs(
+        account=np.flatnonzero(paired),
+        vendor_score=v_score[paired],
+        customer_score=c_score[paired],
+        vendor_top=v_top[paired],
+        customer_top=c_top[paired],
+        vendor_n=v_n[paired],
+        customer_n=c_n[paired],
+        unmatched_accounts=(int(vendor_only.sum()), int(customer_only.sum())),
+        unmatched_respondents=(int(v_n[vendor_only].sum()), int(c_n[customer_only].sum())),
+    )
+
+
+def account_segments(responses: Responses, column: str) -> np.ndarray:
+    """Each account's value of a breakdown column: the most common among its
+    respondents (both sides); a tie goes to the value that sorts first."""
+    keys = _keys(responses)
+    segment = next(s for s in responses.segments if s.column == column)
+    m = len(segment.labels)
+    n_accounts = len(responses.pair_labels)
+    rows = keys >= 0
+    cell = keys[rows].astype(np.int64) * m + segment.codes[rows]
+    table = np.bincount(cell, minlength=n_accounts * m).reshape(n_accounts, m)
+    return np.asarray(table.argmax(axis=1), dtype=np.int64)
+
+
+def _keys(responses: Responses) -> np.ndarray:
+    if responses.pair_keys is None:
+        raise ValueError("responses were loaded without pair keys (paired=True)")
+    return responses.pair_keys
+
+
+def _median_by(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
+    """The median of ``value`` within each group (0 for empty groups)."""
+    order = np.lexsort((value, group))
+    group, value = group[order], value[order]
+    count = np.bincount(group, minlength=n_groups)
+    start = np.concatenate(([0], np.cumsum(count)[:-1]))
+    result = np.zeros(n_groups)
+    has = count > 0
+    low = start[has] + (count[has] - 1) // 2
+    high = start[has] + count[has] // 2
+    result[has] = (value[low] + value[high]) / 2
+    return result

@@ -1,0 +1,380 @@
+"""``--format markdown``: a report worth committing. It renders on GitHub and reads
+as plain text (tables are padded so their columns line up)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from gapscan.render import _format as fmt
+from gapscan.report import GapReport, GapResult, RuleOutcome, TrendReport
+
+MAX_HEADLINES = 5
+
+
+def render(
+    report: GapReport, charts: Sequence[Path] = (), *, relative_to: Path | None = None
+) -> str:
+    """The whole report; ``charts`` are linked (relative to ``relative_to``, the
+    report's directory, when given)."""
+    out: list[str] = [f"# {_escape(report.survey)}", ""]
+    out += _analysed(report)
+    out += ["## Headline", ""] + _headlines(report) + [""]
+    for segment, results in report.views():
+        out += [f"## {_escape(fmt.segment_title(segment))}", ""]
+        out += _table(report, results) + [""]
+    if report.settings.mode == "paired":
+        out += _accounts(report)
+    out += _rules(report.rules, report.settings.rules_applied)
+    if charts:
+        out += ["## Charts", ""]
+        for path in charts:
+            if path.suffix == ".svg":
+                link = path.relative_to(relative_to) if relative_to else path
+                out += [f"![{path.stem}]({link.as_posix()})", ""]
+    out += _methods(report)
+    out += _suppressed(report)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# ------------------------------------------------------------------- sections
+
+
+def _analysed(report: GapReport) -> list[str]:
+    s = report.settings
+    lines = ["## What was analysed", ""]
+    for i in report.inputs:
+        side = f", {i.side} side" if i.side else ""
+        blank = f", {i.blank_rows:,} blank rows skipped" if i.blank_rows else ""
+        lines.append(f"- `{i.path}`: {i.rows:,} rows read{side}{blank}")
+    lines.append(f"- Respondents: {report.n_vendor:,} vendor, {report.n_customer:,} customer")
+    if report.pairing is not None:
+        p = report.pairing
+        lines.append(
+            f"- Pairing: {p.paired_accounts:,} accounts with both sides (several respondents "
+            f"of a side combined by their {p.combine}); {p.vendor_only_accounts:,} vendor-only "
+            f"and {p.customer_only_accounts:,} customer-only accounts; "
+            f"{p.vendor_without_key:,} vendor and {p.customer_without_key:,} customer "
+            f"respondents without an account key"
+        )
+    segments = ", ".join(f"`{c}`" for c in s.segments) or "none"
+    lines.append(f"- Segments: {segments}")
+    lines.append(
+        f"- Settings: {s.mode} samples, {100 * s.confidence:g}% intervals, α = {s.alpha:g}, "
+        f"{s.correction} correction, groups under {s.min_n} "
+        f"{'pairs' if s.mode == 'paired' else 'answers on a side'} suppressed"
+    )
+    if report.baseline:
+        lines.append(f"- Compared with the earlier report `{report.baseline}`")
+    if report.generated:
+        lines.append(f"- Generated {report.generated}")
+    return [*lines, ""]
+
+
+def _headlines(report: GapReport) -> list[str]:
+    significant = [
+        r for r in report.results if not r.segment and r.significant and r.gap is not None
+    ]
+    significant.sort(key=lambda r: (-abs(r.gap or 0.0), r.question))
+    if not significant:
+        return [fmt.headline(report)]
+    return [f"- {fmt.sentence(report, r)}" for r in significant[:MAX_HEADLINES]]
+
+
+def _table(report: GapReport, results: list[GapResult]) -> list[str]:
+    paired = report.settings.mode == "paired"
+    changes = any(r.change is not None for r in results)
+    header = ["Question"]
+    header += ["Pairs", "Vendor higher / same / lower"] if paired else []
+    header += [
+        "Vendor",
+        "Customer",
+        "Gap (pp)",
+        fmt.confidence_label(report),
+        f"p ({report.settings.correction})",
+        "Mean gap",
+    ]
+    header += ["κ"] if paired else ["n (V/C)"]
+    header += ["Change (pp)", "Change CI", "Change p"] if changes else []
+    rows = []
+    for r in results:
+        row = [_escape(r.question_text)]
+        if paired and r.paired is not None:
+            p = r.paired
+            split = "–"
+            if p.vendor_higher is not None:
+                split = " / ".join(
+                    fmt.percent(x, 0) for x in (p.vendor_higher, p.same, p.customer_higher)
+                )
+            row += [str(p.n_pairs), split]
+        if r.suppressed:
+            row += ["–", "–", "suppressed", "", "", ""]
+        else:
+            mark = " *" if r.significant else ""
+            mean_mark = " *" if r.mean_significant else ""
+            row += [
+                fmt.percent(r.vendor.top_box),
+                fmt.percent(r.customer.top_box),
+                fmt.points(r.gap) + mark,
+                fmt.interval(r.ci_low, r.ci_high),
+                fmt.p_value(r.p_adjusted),
+                fmt.signed(r.mean_gap) + mean_mark,
+            ]
+        if paired:
+            kappa = r.paired.kappa if r.paired is not None else None
+            row.append(fmt.signed(kappa) if kappa is not None else "–")
+        else:
+            row.append(f"{r.vendor.n}/{r.customer.n}")
+        if changes:
+            c = r.change
+            row += (
+                [
+                    fmt.points(c.change) + (" *" if c.significant else ""),
+                    fmt.interval(c.ci_low, c.ci_high),
+                    fmt.p_value(c.p_value),
+                ]
+                if c is not None
+                else ["–", "", ""]
+            )
+        rows.append(row)
+    align = ["left"] + ["right"] * (len(header) - 1)
+    if paired:
+        align[2] = "left"
+    return table(header, rows, align)
+
+
+def _accounts(report: GapReport) -> list[str]:
+    out: list[str] = []
+    for r in report.results:
+        if r.paired is None or not r.paired.accounts:
+            continue
+        out += [f"### Most misjudged accounts: {_escape(r.question_text)}", ""]
+        rows = [
+            [
+                _escape(a.account),
+                f"{a.vendor_score:.2f}",
+                f"{a.customer_score:.2f}",
+                fmt.signed(a.difference),
+                f"{a.vendor_respondents}/{a.customer_respondents}",
+            ]
+            for a in r.paired.accounts
+        ]
+        header = ["Account", "Vendor score", "Customer score", "Difference", "n (V/C)"]
+        out += table(header, rows, ["left"] + ["right"] * 4) + [""]
+    return out
+
+
+def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
+    out = ["## Rules", ""]
+    if not applied:
+        return [*out, "Rules were not checked (`--no-rules`).", ""]
+    if not rules:
+        return [*out, "The schema defines no rules.", ""]
+    rows = []
+    for o in rules:
+        limit = " and ".join(
+            f"{bound} {_limit(o.rule.metric.value, value)}"
+            for bound, value in (("min", o.rule.min), ("max", o.rule.max))
+            if value is not None
+        )
+        scope = "significant only" if o.rule.significant_only else "any"
+        status = "held" if o.held else f"**breached** ({len(o.breaches)})"
+        rows.append(
+            [_escape(o.rule.name), o.rule.metric.value, limit, scope, str(o.checked), status]
+        )
+    out += table(["Rule", "Metric", "Limit", "Gaps", "Checked", "Result"], rows) + [""]
+    for o in rules:
+        for b in o.breaches:
+            where = f" ({_escape(fmt.segment_title(b.segment))})" if b.segment else ""
+            detail = fmt.breach_text(b.question, b.value, b.bound, b.limit, b.metric)
+            out.append(
+                f"- {_escape(o.rule.name)}: {detail}{where}, p = {fmt.p_value(b.p_adjusted)}"
+            )
+    if any(o.breaches for o in rules):
+        out.append("")
+    return out
+
+
+def _limit(metric: str, value: float) -> str:
+    return f"{fmt.points(value)} pp" if metric != "mean_gap" else fmt.signed(value)
+
+
+def _methods(report: GapReport) -> list[str]:
+    s = report.settings
+    tests = {r.test for r in report.results if r.test}
+    out = ["## Methods", ""]
+    if s.mode == "paired":
+        out += [
+            "- Each account is a pair: its vendor-side and customer-side respondents, "
+            f"several on one side combined by their {report.pairing.combine if report.pairing else 'mean'} "
+            "score and their share of top-box answers.",
+            "- Top box, one-to-one pairs: McNemar's test on the discordant pairs (exact "
+            "binomial when fewer than 25, else chi-square with continuity correction). "
+            "Many-to-one pairs: Wilcoxon signed-rank test on the account-level differences "
+            "of top-box shares. Interval: Wald interval of the mean paired difference.",
+            "- Mean gap: mean of the account-level score differences (levels coded 1..k), "
+            "tested by the Wilcoxon signed-rank test (two-sided, normal approximation, zero "
+            "differences dropped, tie and continuity corrected); Hodges–Lehmann estimate "
+            "of the median difference with its interval.",
+            "- Agreement: Cohen's kappa with quadratic weights, one-to-one pairs only.",
+        ]
+    else:
+        used = []
+        if "z-test" in tests:
+            used.append("the two-proportion z-test with pooled variance")
+        if "fisher" in tests:
+            used.append(
+                "Fisher's exact test (two-sided) where an expected cell count was below 5, "
+                "since the normal approximation is poor there"
+            )
+        out += [
+            "- Top box: the share of answers in the favourable levels of each scale. "
+            "Gap = vendor share − customer share, tested by "
+            + (" and ".join(used) if used else "no test (every group suppressed)")
+            + ".",
+            f"- Interval: Newcombe's hybrid score interval ({100 * s.confidence:g}%), which "
+            "keeps its coverage for small groups and shares near 0 or 1.",
+            "- Effect sizes: Cohen's h for top-box shares; the rank-biserial correlation for "
+            "the answer distributions.",
+            "- Mean gap: difference of mean scores (levels coded 1..k), tested by the "
+            "Mann–Whitney U test (two-sided, normal approximation, tie and continuity "
+            "corrected), which uses the ranks of the answers rather than treating the "
+            "scale as interval data.",
+        ]
+    out += [
+        f"- Multiple comparisons: {_correction_text(s.correction)}, across every top-box "
+        "test in this report (all questions and segments), and separately across the "
+        f"mean tests. A result is significant (*) when its adjusted p is below {s.alpha:g}. "
+        "Intervals are not adjusted.",
+        f"- Suppression: a group with fewer than {s.min_n} "
+        f"{'pairs' if s.mode == 'paired' else 'answers on either side'} shows no share, "
+        "mean or test, so that no small group of respondents can be singled out.",
+    ]
+    if any(r.change is not None for r in report.results):
+        out.append(
+            "- Change since the earlier report: z-test of the difference of two "
+            "independent gaps with unpooled variances, and its interval."
+        )
+    return [*out, ""]
+
+
+def _correction_text(correction: str) -> str:
+    return {
+        "holm": "Holm's step-down correction (family-wise error rate)",
+        "bh": "the Benjamini–Hochberg correction (false discovery rate)",
+        "bonferroni": "the Bonferroni correction (family-wise error rate)",
+        "none": "no correction",
+    }[correction]
+
+
+def _suppressed(report: GapReport) -> list[str]:
+    rows = [r for r in report.results if r.suppressed]
+    if not rows:
+        return []
+    out = ["## Suppressed groups", ""]
+    for r in rows:
+        if r.paired is not None:
+            size = f"{r.paired.n_pairs} pairs"
+        else:
+            size = f"{r.vendor.n} vendor / {r.customer.n} customer answers"
+        out.append(
+            f"- {_escape(fmt.segment_title(r.segment))}: {_escape(r.question_text)} ({size})"
+        )
+    return [*out, ""]
+
+
+# ---------------------------------------------------------------------- trend
+
+
+def render_trend(
+    trend: TrendReport, charts: Sequence[Path] = (), *, relative_to: Path | None = None
+) -> str:
+    out = [f"# {_escape(trend.survey)}: gaps across waves", ""]
+    out += ["## Waves", ""]
+    for wave, report in zip(trend.waves, trend.reports, strict=True):
+        files = ", ".join(f"`{i.path}`" for i in report.inputs)
+        out.append(
+            f"- {wave}: {files} ({report.n_vendor:,} vendor, {report.n_customer:,} customer)"
+        )
+    if trend.generated:
+        out.append(f"- Generated {trend.generated}")
+    out.append("")
+    for qid, text in trend.questions:
+        out += [f"## {_escape(text)}", ""]
+        rows = []
+        for p in trend.series(qid):
+            r = p.result
+            c = p.change
+            gap = (
+                "suppressed"
+                if r.suppressed
+                else fmt.points(r.gap) + (" *" if r.significant else "")
+            )
+            rows.append(
+                [
+                    p.wave,
+                    fmt.percent(r.vendor.top_box) if not r.suppressed else "–",
+                    fmt.percent(r.customer.top_box) if not r.suppressed else "–",
+                    gap,
+                    fmt.interval(r.ci_low, r.ci_high),
+                    (fmt.points(c.change) + (" *" if c.significant else "")) if c else "–",
+                    fmt.interval(c.ci_low, c.ci_high) if c else "",
+                    fmt.p_value(c.p_value) if c else "",
+                ]
+            )
+        header = [
+            "Wave",
+            "Vendor",
+            "Customer",
+            "Gap (pp)",
+            "Gap CI",
+            "Change (pp)",
+            "Change CI",
+            "Change p",
+        ]
+        out += table(header, rows, ["left"] + ["right"] * 7) + [""]
+    out += _rules(trend.rules, True) if trend.rules else []
+    if charts:
+        out += ["## Chart", ""]
+        for path in charts:
+            if path.suffix == ".svg":
+                link = path.relative_to(relative_to) if relative_to else path
+                out += [f"![{path.stem}]({link.as_posix()})", ""]
+    out += [
+        "## Methods",
+        "",
+        "- Each wave is analysed on its own (see `gapscan analyze`); the gap is the vendor "
+        "minus customer top-box share with its Newcombe interval.",
+        "- Change: the gap minus the previous wave's gap, tested by a z-test of the "
+        "difference of two independent gaps with unpooled variances, with its interval. "
+        "Change p-values are not adjusted for multiplicity. * marks p < α.",
+        "",
+    ]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# ---------------------------------------------------------------------- tables
+
+
+def table(
+    header: list[str], rows: list[list[str]], align: Sequence[str] | None = None
+) -> list[str]:
+    """A GitHub table whose columns also line up in plain text."""
+    align = list(align or ["left"] * len(header))
+    widths = [max(len(header[i]), *(len(r[i]) for r in rows), 3) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            c.rjust(w) if a == "right" else c.ljust(w)
+            for c, w, a in zip(cells, widths, align, strict=True)
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = [
+        "-" * (w - 1) + ":" if a == "right" else "-" * w for w, a in zip(widths, align, strict=True)
+    ]
+    return [line(header), "| " + " | ".join(rule) + " |", *(line(r) for r in rows)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

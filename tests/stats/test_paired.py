@@ -1,0 +1,379 @@
+"""Paired-sample statistics against statsmodels, scipy, brute force and published values."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy.stats import norm, wilcoxon
+from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
+from statsmodels.stats.inter_rater import cohens_kappa
+from statsmodels.stats.weightstats import zconfint
+
+from gapscan.stats import paired
+from gapscan.stats.paired import (
+    hodges_lehmann,
+    mcnemar,
+    paired_proportion_interval,
+    weighted_kappa,
+    wilcoxon_signed_rank,
+)
+
+TOL = 1e-9
+CONFIDENCES = st.sampled_from([0.8, 0.9, 0.95, 0.99]) | st.floats(0.5, 0.999)
+
+# Differences as gapscan produces them: level differences (many zeros and ties), account
+# means such as 2/3 (ties only on equal floats), and unrestricted floats.
+LEVEL_DIFFS = st.integers(-4, 4).map(float)
+MEAN_DIFFS = st.tuples(st.integers(-12, 12), st.integers(1, 3)).map(lambda t: t[0] / t[1])
+ANY_DIFFS = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+DIFFERENCES = st.one_of(
+    st.lists(LEVEL_DIFFS, max_size=120),
+    st.lists(MEAN_DIFFS, max_size=120),
+    st.lists(ANY_DIFFS | LEVEL_DIFFS, max_size=60),
+)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence the reference libraries' warnings (small samples, 0/0 on degenerate input)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+# --- McNemar ---------------------------------------------------------------------------
+
+COUNTS = st.integers(0, 30) | st.integers(0, 3000)
+
+
+@settings(max_examples=300, deadline=None)
+@given(b=COUNTS, c=COUNTS, a=st.integers(0, 50), d=st.integers(0, 50))
+def test_mcnemar_matches_statsmodels(b: int, c: int, a: int, d: int) -> None:
+    method, statistic, p = mcnemar(b, c)
+    exact = b + c < 25
+    ref = sm_mcnemar(np.array([[a, b], [c, d]]), exact=exact, correction=True)
+    assert method == ("mcnemar-exact" if exact else "mcnemar-chi2")
+    assert statistic == pytest.approx(float(ref.statistic), rel=TOL, abs=TOL)
+    assert p == pytest.approx(float(ref.pvalue), rel=TOL, abs=1e-300)
+    assert 0.0 <= p <= 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(b=COUNTS, c=COUNTS)
+def test_mcnemar_is_symmetric(b: int, c: int) -> None:
+    assert mcnemar(b, c) == mcnemar(c, b)
+
+
+def test_mcnemar_published_presidential_approval() -> None:
+    # R's mcnemar.test example (Agresti 1990, p. 350): matrix(c(794, 86, 150, 570),
+    # nrow = 2) fills by column, so rows are the 1st survey and columns the 2nd:
+    # Approve/Approve 794, Approve/Disapprove 150, Disapprove/Approve 86,
+    # Disapprove/Disapprove 570; the discordant counts are b = 150, c = 86.
+    # R's saved example output, with continuity correction (R source tree,
+    # tests/Examples/stats-Ex.Rout.save, R-devel r67007):
+    #   McNemar's chi-squared = 16.8178, df = 1, p-value = 4.115e-05
+    method, statistic, p = mcnemar(150, 86)
+    assert method == "mcnemar-chi2"
+    assert round(statistic, 4) == 16.8178
+    assert f"{p:.3e}" == "4.115e-05"
+
+
+def test_mcnemar_published_exact() -> None:
+    # Calcugator tutorial, chi2_mcnemar: table (1, 11; 3, 5), 11 changed one way and
+    # 3 the other; "Two-tails probability: 0.05737304687500008".
+    # http://www.calcugator.com/version_2/tutorial/function_bot_rig.php?type=FN_chi2_mcnemar
+    method, statistic, p = mcnemar(11, 3)
+    assert method == "mcnemar-exact"
+    assert statistic == 3.0
+    assert p == pytest.approx(0.05737304687500008, rel=1e-12)
+
+
+def test_mcnemar_edge_cases() -> None:
+    assert mcnemar(0, 0) == ("mcnemar-exact", 0.0, 1.0)
+    ref = sm_mcnemar(np.array([[5, 0], [0, 5]]), exact=True)
+    assert (float(ref.statistic), float(ref.pvalue)) == (0.0, 1.0)
+    # the boundary: 24 discordant pairs are exact, 25 are not
+    assert mcnemar(12, 12)[0] == "mcnemar-exact"
+    assert mcnemar(13, 12)[0] == "mcnemar-chi2"
+    with pytest.raises(ValueError):
+        mcnemar(-1, 3)
+
+
+# --- Paired difference of proportions ----------------------------------------------------
+
+CELLS = st.integers(0, 300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=CELLS, b=CELLS, c=CELLS, d=CELLS, confidence=CONFIDENCES)
+def test_paired_interval_matches_statsmodels(
+    a: int, b: int, c: int, d: int, confidence: float
+) -> None:
+    assume(a + b + c + d > 0)
+    low, high = paired_proportion_interval(a, b, c, d, confidence=confidence)
+    diffs = np.concatenate((np.ones(b), -np.ones(c), np.zeros(a + d)))
+    ref_low, ref_high = zconfint(diffs, alpha=1 - confidence, ddof=0)
+    assert low == pytest.approx(float(ref_low), abs=TOL)
+    assert high == pytest.approx(float(ref_high), abs=TOL)
+    assert low <= (b - c) / (a + b + c + d) <= high
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=CELLS, b=CELLS, c=CELLS, d=CELLS, confidence=CONFIDENCES)
+def test_paired_interval_swapping_sides_negates_it(
+    a: int, b: int, c: int, d: int, confidence: float
+) -> None:
+    assume(a + b + c + d > 0)
+    low, high = paired_proportion_interval(a, b, c, d, confidence=confidence)
+    assert paired_proportion_interval(a, c, b, d, confidence=confidence) == (-high, -low)
+
+
+def test_paired_interval_rejects_bad_input() -> None:
+    with pytest.raises(ValueError):
+        paired_proportion_interval(0, 0, 0, 0)
+    with pytest.raises(ValueError):
+        paired_proportion_interval(1, -1, 0, 0)
+    with pytest.raises(ValueError):
+        paired_proportion_interval(1, 2, 3, 4, confidence=1.0)
+
+
+# --- Wilcoxon signed-rank ----------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(d=DIFFERENCES)
+def test_wilcoxon_matches_scipy(d: list[float]) -> None:
+    assume(any(x != 0 for x in d))
+    statistic, p = wilcoxon_signed_rank(d)
+    with quiet():
+        ref = wilcoxon(
+            d, zero_method="wilcox", correction=True, method="asymptotic", alternative="two-sided"
+        )
+    assert statistic == pytest.approx(float(ref.statistic), abs=TOL)
+    assert p == pytest.approx(float(ref.pvalue), rel=TOL, abs=1e-300)
+    assert 0.0 <= p <= 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(d=DIFFERENCES)
+def test_wilcoxon_swapping_sides_keeps_statistic_and_p(d: list[float]) -> None:
+    assert wilcoxon_signed_rank([-x for x in d]) == wilcoxon_signed_rank(d)
+
+
+def test_wilcoxon_without_nonzero_differences() -> None:
+    assert wilcoxon_signed_rank([]) == (0.0, 1.0)
+    assert wilcoxon_signed_rank([0.0, 0.0, 0.0]) == (0.0, 1.0)
+    # scipy leaves the p-value undefined here
+    with quiet():
+        ref = wilcoxon([0.0, 0.0, 0.0], zero_method="wilcox", method="asymptotic")
+    assert float(ref.statistic) == 0.0
+    assert math.isnan(float(ref.pvalue))
+
+
+def test_wilcoxon_published_depression_scale() -> None:
+    # R's wilcox.test example (Hollander & Wolfe 1973, p. 29f), Hamilton depression scale
+    # at the first (x) and second (y) visit. R's saved output (R source tree,
+    # tests/Examples/stats-Ex.Rout.save, R-devel r67007): V = 40 for x - y and V = 5 for
+    # y - x. The published p-values are one-sided (exact, or normal without continuity
+    # correction), so only the statistic min(V, 45 - V) = 5 is checked here.
+    x = np.array([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30])
+    y = np.array([0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29])
+    assert wilcoxon_signed_rank(x - y)[0] == 5.0
+    assert wilcoxon_signed_rank(y - x)[0] == 5.0
+
+
+def test_wilcoxon_rejects_non_finite() -> None:
+    with pytest.raises(ValueError):
+        wilcoxon_signed_rank([1.0, math.nan])
+
+
+# --- Hodges–Lehmann -----------------------------------------------------------------------
+
+
+def brute_force_hodges_lehmann(d: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """Every Walsh average, sorted; the critical value from scipy's normal quantile."""
+    n = d.size
+    i, j = np.triu_indices(n)
+    walsh = np.sort((d[i] + d[j]) / 2)
+    total = walsh.size
+    z = norm.ppf(1 - (1 - confidence) / 2)
+    k = max(0, math.floor(n * (n + 1) / 4 - z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24)))
+    return float(np.median(walsh)), float(walsh[k]), float(walsh[total - k - 1])
+
+
+def assert_same(actual: tuple[float, float, float], expected: tuple[float, float, float]) -> None:
+    assert actual == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(d=DIFFERENCES, confidence=CONFIDENCES)
+def test_hodges_lehmann_matches_brute_force(d: list[float], confidence: float) -> None:
+    assume(len(d) > 0)
+    result = hodges_lehmann(d, confidence=confidence)
+    assert_same(result, brute_force_hodges_lehmann(np.array(d), confidence))
+    estimate, low, high = result
+    assert min(d) <= low <= estimate <= high <= max(d)
+
+
+@settings(max_examples=300, deadline=None)
+@given(d=DIFFERENCES, confidence=CONFIDENCES, limit=st.sampled_from([0, 1, 5, 40]))
+def test_hodges_lehmann_selection_matches_brute_force(
+    d: list[float], confidence: float, limit: int
+) -> None:
+    # Force the selection path (used for large n) on small samples.
+    assume(len(d) > 0)
+    with mock.patch.object(paired, "_MATERIALISE_LIMIT", limit):
+        result = hodges_lehmann(d, confidence=confidence)
+    assert_same(result, brute_force_hodges_lehmann(np.array(d), confidence))
+
+
+@pytest.mark.parametrize(
+    ("n", "kind"),
+    [(1500, "normal"), (2100, "levels"), (3000, "means"), (3000, "normal")],
+)
+def test_hodges_lehmann_large_samples_match_brute_force(n: int, kind: str) -> None:
+    # More than 2^20 Walsh averages: the order statistics come from selection.
+    rng = np.random.default_rng(n)
+    if kind == "normal":
+        d = rng.normal(0.3, 1.0, size=n)
+    elif kind == "levels":
+        d = rng.integers(-4, 5, size=n).astype(float)
+    else:
+        d = rng.integers(-12, 13, size=n) / rng.integers(1, 4, size=n)
+    assert_same(hodges_lehmann(d), brute_force_hodges_lehmann(d, 0.95))
+
+
+@settings(max_examples=300, deadline=None)
+@given(d=DIFFERENCES, confidence=CONFIDENCES)
+def test_hodges_lehmann_swapping_sides_negates_it(d: list[float], confidence: float) -> None:
+    assume(len(d) > 0)
+    estimate, low, high = hodges_lehmann(d, confidence=confidence)
+    assert hodges_lehmann([-x for x in d], confidence=confidence) == (-estimate, -high, -low)
+
+
+def test_hodges_lehmann_published_walsh_example() -> None:
+    # W. R. Stephenson, Stat 403 (Iowa State University), "Walsh averages" handout:
+    # daily highs 31 32 20 36 23 24 27 28 30; the median (23rd) of the 45 Walsh averages
+    # is 28, and the 7th to 39th ordered Walsh averages, 24 to 31.5, form a 94.6%
+    # interval (table value k = 6 for P = 0.027 per tail).
+    # http://www.public.iastate.edu/~wrstephe/stat403/Walshties/Walshties.html
+    # At confidence 0.946 the normal approximation gives the same k:
+    # floor(9*10/4 - z_0.973 * sqrt(9*10*19/24)) = floor(22.5 - 1.927 * 8.441) = 6.
+    temps = [31, 32, 20, 36, 23, 24, 27, 28, 30]
+    assert hodges_lehmann(temps, confidence=0.946) == (28.0, 24.0, 31.5)
+
+
+def test_hodges_lehmann_small_and_bad_input() -> None:
+    # k < 0 is clamped: the interval is the range of the data
+    assert hodges_lehmann([2.0]) == (2.0, 2.0, 2.0)
+    assert hodges_lehmann([1.0, 3.0]) == (2.0, 1.0, 3.0)
+    with pytest.raises(ValueError):
+        hodges_lehmann([])
+    with pytest.raises(ValueError):
+        hodges_lehmann([1.0, math.inf])
+    with pytest.raises(ValueError):
+        hodges_lehmann([1.0], confidence=0.0)
+
+
+# --- Weighted kappa ------------------------------------------------------------------------
+
+
+@st.composite
+def agreement_tables(draw: st.DrawFn) -> np.ndarray:
+    k = draw(st.integers(2, 6))
+    cells = draw(st.lists(st.integers(0, 60) | st.just(0), min_size=k * k, max_size=k * k))
+    return np.array(cells, dtype=np.int64).reshape(k, k)
+
+
+def is_degenerate(table: np.ndarray) -> bool:
+    """No pairs, or every pair in one diagonal cell: no expected disagreement."""
+    nonzero = np.argwhere(table > 0)
+    return len(nonzero) == 0 or (len(nonzero) == 1 and nonzero[0][0] == nonzero[0][1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(table=agreement_tables(), confidence=CONFIDENCES)
+def test_weighted_kappa_matches_statsmodels(table: np.ndarray, confidence: float) -> None:
+    assume(not is_degenerate(table))
+    kappa, low, high = weighted_kappa(table, confidence=confidence)
+    with quiet():
+        ref = cohens_kappa(table, wt="quadratic")
+    assert kappa == pytest.approx(float(ref.kappa), abs=TOL)
+    z = norm.isf((1 - confidence) / 2)
+    if abs(ref.var_kappa) < 1e-12:
+        # A zero variance (perfect agreement, or one side on a single level) that
+        # statsmodels' floating-point sums leave as rounding noise of either sign; its
+        # square root (or nan) is up to ~1e-7. Here it is computed exactly.
+        half = z * math.sqrt(max(float(ref.var_kappa), 0.0))
+        assert (low, high) == pytest.approx((kappa - half, kappa + half), abs=1e-6)
+        return
+    if confidence == 0.95:
+        assert low == pytest.approx(float(ref.kappa_low), abs=TOL)
+        assert high == pytest.approx(float(ref.kappa_upp), abs=TOL)
+    # statsmodels fixes its interval at 95%; other levels from its standard error
+    half = z * float(ref.std_kappa)
+    assert low == pytest.approx(float(ref.kappa) - half, abs=TOL)
+    assert high == pytest.approx(float(ref.kappa) + half, abs=TOL)
+
+
+@settings(max_examples=300, deadline=None)
+@given(table=agreement_tables(), confidence=CONFIDENCES)
+def test_weighted_kappa_transposed_table(table: np.ndarray, confidence: float) -> None:
+    assume(not is_degenerate(table))
+    result = weighted_kappa(table, confidence=confidence)
+    assert weighted_kappa(table.T, confidence=confidence) == result
+    assert result[1] <= result[0] <= result[2]
+
+
+def test_weighted_kappa_fractional_counts() -> None:
+    table = np.array([[1.5, 0.5, 0.0], [0.25, 3.0, 1.0], [0.0, 0.75, 2.5]])
+    ref = cohens_kappa(table, wt="quadratic")
+    assert weighted_kappa(table) == pytest.approx(
+        (ref.kappa, ref.kappa_low, ref.kappa_upp), abs=TOL
+    )
+
+
+def test_weighted_kappa_default_interval_is_statsmodels_95() -> None:
+    table = np.array([[12, 3, 1, 0], [4, 20, 6, 1], [0, 5, 18, 7], [1, 0, 4, 15]])
+    ref = cohens_kappa(table, wt="quadratic")
+    assert weighted_kappa(table) == pytest.approx(
+        (ref.kappa, ref.kappa_low, ref.kappa_upp), abs=TOL
+    )
+
+
+def test_weighted_kappa_degenerate_tables() -> None:
+    single = np.array([[0, 0, 0], [0, 9, 0], [0, 0, 0]])
+    assert all(math.isnan(x) for x in weighted_kappa(single))
+    with quiet():
+        assert math.isnan(cohens_kappa(single, wt="quadratic").kappa)
+    assert all(math.isnan(x) for x in weighted_kappa(np.array([[5]])))
+    assert all(math.isnan(x) for x in weighted_kappa(np.zeros((3, 3))))
+
+
+def test_weighted_kappa_zero_variance_tables() -> None:
+    perfect = np.array([[3, 0, 0], [0, 0, 0], [0, 0, 7]])
+    assert weighted_kappa(perfect) == (1.0, 1.0, 1.0)
+    # every vendor answer on one level: kappa 0 with zero variance (statsmodels: ~1e-8)
+    one_level = np.array([[3, 5, 3], [0, 0, 0], [0, 0, 0]])
+    assert weighted_kappa(one_level) == (0.0, 0.0, 0.0)
+    assert weighted_kappa(one_level.T) == (0.0, 0.0, 0.0)
+    # all pairs in one off-diagonal cell: kappa 0 with zero variance, as statsmodels
+    off = np.array([[0, 7], [0, 0]])
+    with quiet():
+        ref = cohens_kappa(off, wt="quadratic")
+    assert weighted_kappa(off) == pytest.approx((ref.kappa, ref.kappa_low, ref.kappa_upp), abs=TOL)
+
+
+def test_weighted_kappa_rejects_bad_tables() -> None:
+    with pytest.raises(ValueError):
+        weighted_kappa(np.ones((2, 3)))
+    with pytest.raises(ValueError):
+        weighted_kappa(np.array([[1, -1], [0, 2]]))
