@@ -82,8 +82,12 @@ class PairedDetail:
         data: dict[str, Any] = {
             "n_pairs": self.n_pairs,
             "pairing": self.pairing,
-            "unmatched_accounts": dict(zip(("vendor", "customer"), self.unmatched_accounts)),
-            "unmatched_respondents": dict(zip(("vendor", "customer"), self.unmatched_respondents)),
+            "unmatched_accounts": dict(
+                zip(("vendor", "customer"), self.unmatched_accounts, strict=False)
+            ),
+            "unmatched_respondents": dict(
+                zip(("vendor", "customer"), self.unmatched_respondents, strict=False)
+            ),
             "ci_method": self.ci_method,
             "vendor_higher": self.vendor_higher,
             "same": self.same,
@@ -361,6 +365,10 @@ class GapReport:
             }
         )
         return data
+
+
+def _by_side(pair: tuple[int, int]) -> dict[str, int]:
+    return {"vendor": pair[0], "customer": pair[1]}
 
 
 def _finite(value: Any) -> Any:

@@ -69,7 +69,8 @@ def publish_report(
     charts: Path | None,
     junit: Path | None,
 ) -> None:
-    from gapscan.render import console, junit as junit_render, markdown
+    from gapscan.render import console, markdown
+    from gapscan.render import junit as junit_render
 
     chart_files: list[Path] = []
     if charts is not None:
@@ -99,7 +100,8 @@ def publish_trend(
 ) -> None:
     import json
 
-    from gapscan.render import junit as junit_render, markdown, trend_console
+    from gapscan.render import junit as junit_render
+    from gapscan.render import markdown, trend_console
 
     chart_files: list[Path] = []
     if charts is not None:

@@ -80,7 +80,8 @@ def analyze(
     Exit code 0 when every rule held, 1 when a rule was breached, 2 on bad input.
     """
     with reporting_errors():
-        from gapscan.analysis import AnalysisOptions, analyze as run_analysis
+        from gapscan.analysis import AnalysisOptions
+        from gapscan.analysis import analyze as run_analysis
         from gapscan.errors import GapscanError
         from gapscan.responses import load_responses
         from gapscan.schema import load_schema

@@ -19,10 +19,10 @@ def render(
     report's directory, when given)."""
     out: list[str] = [f"# {_escape(report.survey)}", ""]
     out += _analysed(report)
-    out += ["## Headline", ""] + _headlines(report) + [""]
+    out += ["## Headline", "", *_headlines(report), ""]
     for segment, results in report.views():
         out += [f"## {_escape(fmt.segment_title(segment))}", ""]
-        out += _table(report, results) + [""]
+        out += [*_table(report, results), ""]
     if report.settings.mode == "paired":
         out += _accounts(report)
     out += _rules(report.rules, report.settings.rules_applied)
@@ -160,7 +160,7 @@ def _accounts(report: GapReport) -> list[str]:
             for a in r.paired.accounts
         ]
         header = ["Account", "Vendor score", "Customer score", "Difference", "n (V/C)"]
-        out += table(header, rows, ["left"] + ["right"] * 4) + [""]
+        out += [*table(header, rows, ["left"] + ["right"] * 4), ""]
     return out
 
 
@@ -182,7 +182,7 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
         rows.append(
             [_escape(o.rule.name), o.rule.metric.value, limit, scope, str(o.checked), status]
         )
-    out += table(["Rule", "Metric", "Limit", "Gaps", "Checked", "Result"], rows) + [""]
+    out += [*table(["Rule", "Metric", "Limit", "Gaps", "Checked", "Result"], rows), ""]
     for o in rules:
         for b in o.breaches:
             where = f" ({_escape(fmt.segment_title(b.segment))})" if b.segment else ""
@@ -204,9 +204,10 @@ def _methods(report: GapReport) -> list[str]:
     tests = {r.test for r in report.results if r.test}
     out = ["## Methods", ""]
     if s.mode == "paired":
+        combine = report.pairing.combine if report.pairing else "mean"
         out += [
             "- Each account is a pair: its vendor-side and customer-side respondents, "
-            f"several on one side combined by their {report.pairing.combine if report.pairing else 'mean'} "
+            f"several on one side combined by their {combine} "
             "score and their share of top-box answers.",
             "- Top box, one-to-one pairs: McNemar's test on the discordant pairs (exact "
             "binomial when fewer than 25, else chi-square with continuity correction). "
@@ -332,7 +333,7 @@ def render_trend(
             "Change CI",
             "Change p",
         ]
-        out += table(header, rows, ["left"] + ["right"] * 7) + [""]
+        out += [*table(header, rows, ["left"] + ["right"] * 7), ""]
     out += _rules(trend.rules, True) if trend.rules else []
     if charts:
         out += ["## Chart", ""]
