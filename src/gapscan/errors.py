@@ -20,6 +20,7 @@ class Problem:
     line: int | None = None
     column: str | None = None
     hint: str | None = None
+    code: str | None = None  # what kind of problem, for `gapscan validate`
 
     def __str__(self) -> str:
         where = ""
@@ -50,8 +51,9 @@ class GapscanError(Exception):
         line: int | None = None,
         column: str | None = None,
         hint: str | None = None,
+        code: str | None = None,
     ) -> GapscanError:
-        return cls([Problem(message, file=file, line=line, column=column, hint=hint)])
+        return cls([Problem(message, file=file, line=line, column=column, hint=hint, code=code)])
 
 
 class ProblemCollector:
@@ -68,8 +70,11 @@ class ProblemCollector:
         line: int | None = None,
         column: str | None = None,
         hint: str | None = None,
+        code: str | None = None,
     ) -> None:
-        self.problems.append(Problem(message, file=file, line=line, column=column, hint=hint))
+        self.problems.append(
+            Problem(message, file=file, line=line, column=column, hint=hint, code=code)
+        )
 
     def extend(self, error: GapscanError) -> None:
         self.problems.extend(error.problems)

@@ -126,7 +126,15 @@ def _open_csv(path: Path, head: bytes) -> Source:
     text = text.lstrip("\ufeff")
     if len(head) == SAMPLE_BYTES:  # drop a record the sample cut in two
         cut = text.rfind("\n")
-        text = text[: cut + 1] if cut > 0 else text
+        if cut < 0:
+            raise GapscanError.single(
+                f"the first line is longer than {SAMPLE_BYTES // 1024} KB: this is not a "
+                "survey export's header",
+                file=name,
+                line=1,
+                hint="give a CSV export with one header line of column names",
+            )
+        text = text[: cut + 1]
     delimiter = _sniff_delimiter(text)
     records = _sample_records(text, delimiter, 2)
     if not records or not any(cell.strip() for cell in records[0]):

@@ -164,6 +164,7 @@ def _check_columns(source: Source, needed: list[str]) -> None:
         file=source.name,
         line=1,
         hint="fix the column names in the schema, or export the missing questions",
+        code="missing-column",
     )
 
 
@@ -328,6 +329,7 @@ def _report_unknown(
     hint: str,
     out: ProblemCollector,
     rows: np.ndarray | None = None,
+    code: str = "unknown-answer",
 ) -> None:
     bad = codes == UNKNOWN
     if rows is not None:
@@ -355,6 +357,7 @@ def _report_unknown(
         file=source.name,
         line=first_line,
         hint=hint,
+        code=code,
     )
 
 
@@ -468,6 +471,7 @@ def _check_duplicate_ids(
         file=source.name,
         line=first_line,
         hint="remove the duplicate responses, or drop 'respondent_id' from the schema",
+        code="duplicate-id",
     )
 
 

@@ -6,6 +6,7 @@ import typer
 
 from gapscan.cli import analyze as _analyze
 from gapscan.cli import trend as _trend
+from gapscan.cli import validate as _validate
 
 app = typer.Typer(
     name="gapscan",
@@ -17,6 +18,7 @@ app = typer.Typer(
 )
 app.command(name="analyze", no_args_is_help=True)(_analyze.analyze)
 app.command(name="trend", no_args_is_help=True)(_trend.trend)
+app.command(name="validate", no_args_is_help=True)(_validate.validate)
 
 
 def _show_version(value: bool) -> None:
@@ -40,4 +42,19 @@ def _root(
 
 
 def main() -> None:
-    app()
+    """The console script: bad input exits 2 with a message; so does anything
+    unexpected, reported as an internal error without a traceback."""
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise SystemExit(130) from None
+    except MemoryError:
+        typer.echo("error: out of memory: the input is too large for this machine", err=True)
+        raise SystemExit(2) from None
+    except Exception as exc:  # the last line of defence
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}). This is a bug in gapscan: "
+            "please report it with the command and input that caused it.",
+            err=True,
+        )
+        raise SystemExit(2) from None

@@ -1,0 +1,75 @@
+"""``gapscan validate``: every schema and data problem at once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gapscan.cli._output import reporting_errors, write_text
+
+
+class ValidateFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def validate(
+    schema: Annotated[Path, typer.Argument(help="The survey schema (YAML).", show_default=False)],
+    data: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Data files (default: the schema's 'data:').", show_default=False),
+    ] = None,
+    vendor: Annotated[
+        list[Path] | None, typer.Option("--vendor", help="A file of vendor-side answers.")
+    ] = None,
+    customer: Annotated[
+        list[Path] | None, typer.Option("--customer", help="A file of customer-side answers.")
+    ] = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="Check this breakdown column too.")
+    ] = None,
+    output_format: Annotated[
+        ValidateFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ValidateFormat.table,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as problems (exit 2).")
+    ] = False,
+) -> None:
+    """Check a schema and its data and list every problem found.
+
+    Exit code 0 when there is no error (warnings are listed), 2 when there is one.
+    """
+    with reporting_errors():
+        import json
+
+        from gapscan.errors import GapscanError
+        from gapscan.validation import validate as run_validation
+
+        if bool(vendor) != bool(customer):
+            raise GapscanError.single(
+                "--vendor and --customer go together", hint="give one file (or more) for each side"
+            )
+        report = run_validation(
+            schema,
+            data or [],
+            vendor=vendor or [],
+            customer=customer or [],
+            segments=tuple(by) if by else None,
+        )
+        if output_format is ValidateFormat.json:
+            write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", out)
+        else:
+            from gapscan.cli._publish import plain_text, print_renderable
+            from gapscan.render.validation import render
+
+            if out is None:
+                print_renderable(render(report), None)
+            else:
+                write_text(plain_text(render(report), None), out)
+    raise typer.Exit(report.exit_code(strict))

@@ -1,0 +1,48 @@
+"""The terminal view of ``gapscan validate``."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from gapscan.validation import Severity, ValidationReport
+
+
+def render(report: ValidationReport) -> RenderableType:
+    parts: list[RenderableType] = []
+    for i in report.inputs:
+        parts.append(
+            Text(
+                f"{i.path}: {i.rows:,} rows, {i.vendor:,} vendor, {i.customer:,} customer",
+                style="dim",
+            )
+        )
+    if report.findings:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for header in ("", "Code", "Where", "Problem"):
+            table.add_column(header, overflow="fold")
+        for f in report.findings:
+            mark = (
+                Text("✗", style="bold red")
+                if f.severity is Severity.ERROR
+                else Text("!", style="yellow")
+            )
+            where = f.file or ""
+            if f.line is not None:
+                where += f":{f.line}"
+            message = Text(f.message)
+            if f.hint:
+                message.append(f"\n{f.hint}", style="dim")
+            table.add_row(mark, f.code, where, message)
+        parts.append(table)
+    status = "valid" if report.errors == 0 else "not valid"
+    style = "bold green" if report.errors == 0 else "bold red"
+    parts.append(
+        Text(
+            f"{report.schema}: {status}: {report.errors} error(s), {report.warnings} warning(s)",
+            style=style,
+        )
+    )
+    return Group(*parts)
