@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from gapscan.cli import analyze as _analyze
+from gapscan.cli import init as _init
 from gapscan.cli import trend as _trend
 from gapscan.cli import validate as _validate
 
@@ -19,6 +20,7 @@ app = typer.Typer(
 app.command(name="analyze", no_args_is_help=True)(_analyze.analyze)
 app.command(name="trend", no_args_is_help=True)(_trend.trend)
 app.command(name="validate", no_args_is_help=True)(_validate.validate)
+app.command(name="init", no_args_is_help=True)(_init.init)
 
 
 def _show_version(value: bool) -> None:

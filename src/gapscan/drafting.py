@@ -1,0 +1,409 @@
+"""``gapscan init``: draft a survey schema from an export's columns and answers.
+
+Each column's distinct answers are compared with known ordered scales (agreement,
+frequency, extent, satisfaction, quality, likelihood, importance, yes/no, numeric
+ratings such as 0-10, and Qualtrics-style numbered labels "1 - Poor"). Columns that
+share a scale share its definition; free text and the survey tool's own columns are
+left out and listed as comments, so the draft analyses without edits and says what
+it skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gapscan.errors import GapscanError
+from gapscan.readers import Source, open_source
+from gapscan.survey import fold
+
+MISSING_WORDS = {
+    "don't know", "dont know", "don’t know", "do not know", "not sure", "n/a", "na",
+    "not applicable", "prefer not to say", "prefer not to answer", "no opinion",
+    "i don't know", "i don’t know", "i don't know / na", "i don’t know / na", "keine angabe",
+    "no basis for evaluation", "-1", "-2",
+}  # fmt: skip
+
+# Known scales, lowest level first; each level may have several spellings.
+KNOWN_SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "agree5": (
+        ("Strongly disagree",), ("Disagree", "Somewhat disagree"),
+        ("Neither agree nor disagree", "Neutral", "Neither agree or disagree"),
+        ("Agree", "Somewhat agree"), ("Strongly agree",),
+    ),
+    "agree4": (("Strongly disagree",), ("Disagree",), ("Agree",), ("Strongly agree",)),
+    "agree7": (
+        ("Strongly disagree",), ("Disagree",), ("Somewhat disagree",),
+        ("Neither agree nor disagree", "Neutral"), ("Somewhat agree",), ("Agree",),
+        ("Strongly agree",),
+    ),
+    "frequency": (("Never",), ("Rarely",), ("Sometimes",), ("Often", "Usually"), ("Always",)),
+    "extent": (
+        ("Not at all",), ("Slightly", "A little"), ("Moderately", "Somewhat"),
+        ("Very", "Quite a bit"), ("Extremely",),
+    ),
+    "satisfaction": (
+        ("Very dissatisfied",), ("Dissatisfied", "Somewhat dissatisfied"),
+        ("Neither satisfied nor dissatisfied", "Neutral"),
+        ("Satisfied", "Somewhat satisfied"), ("Very satisfied",),
+    ),
+    "quality": (
+        ("Very poor",), ("Poor",), ("Fair", "Average"), ("Good",), ("Excellent", "Very good"),
+    ),
+    "likelihood": (
+        ("Very unlikely", "Extremely unlikely"), ("Unlikely", "Somewhat unlikely"),
+        ("Neither likely nor unlikely", "Neutral"), ("Likely", "Somewhat likely"),
+        ("Very likely", "Extremely likely"),
+    ),
+    "importance": (
+        ("Not at all important", "Not important"), ("Slightly important",),
+        ("Moderately important",), ("Very important",), ("Extremely important",),
+    ),
+    "yes_no": (("No",), ("Yes",)),
+}  # fmt: skip
+SIDE_WORDS = (
+    {"vendor", "supplier", "provider", "account team", "seller", "internal", "employee", "staff"},
+    {"customer", "client", "buyer", "user", "external", "account"},
+)
+PAIR_KEY_NAMES = re.compile(
+    r"^(account|account[ _]?id|acct|company|customer[ _]?id|client[ _]?id|org[ _]?id)$", re.I
+)
+NUMBERED = re.compile(r"^\s*(-?\d+)\s*(?:[-–=:.)]\s*(.*))?$")
+# "Not aligned < Somewhat aligned < Well aligned < Extremely well-aligned": levels
+# that differ by an intensity word are ordered by it.
+INTENSITY = {
+    "not": 0, "never": 0, "hardly": 1, "barely": 1, "slightly": 1, "a little": 1,
+    "somewhat": 2, "moderately": 2, "fairly": 2, "partly": 2, "quite": 3, "well": 3,
+    "mostly": 3, "very": 4, "highly": 4, "extremely": 5, "completely": 5, "fully": 5,
+    "totally": 5,
+}  # fmt: skip
+MAX_LEVELS = 11
+MAX_SEGMENT_VALUES = 12
+
+
+@dataclass
+class DraftScale:
+    name: str
+    levels: list[str]
+    top_box: int | list[str]
+    missing: list[str] = field(default_factory=list)
+    questions: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # position, id, text, column
+
+
+@dataclass
+class _Column:
+    name: str
+    text: str
+    values: Counter[str]
+
+
+def draft_schema(
+    data: Sequence[Path] = (),
+    *,
+    vendor: Sequence[Path] = (),
+    customer: Sequence[Path] = (),
+    title: str | None = None,
+    schema_dir: Path | None = None,
+) -> str:
+    """The YAML text of a draft schema for these exports."""
+    files = [*data, *vendor, *customer]
+    if not files:
+        raise GapscanError.single("no data given", hint="gapscan init DATA --out survey.yaml")
+    columns, skipped = _read_columns(files)
+    side = None if vendor else _side_column(columns)
+    scales: dict[str, DraftScale] = {}
+    segments: list[str] = []
+    used_ids: set[str] = set()
+    for position, column in enumerate(columns.values()):
+        if side is not None and column.name == side[0]:
+            continue
+        scale = _match_scale(column)
+        if scale is not None:
+            draft = scales.setdefault(_scale_key(scale), scale)
+            for m in scale.missing:
+                if m not in draft.missing:
+                    draft.missing.append(m)
+            qid = _unique_id(_slug(column.name), used_ids)
+            draft.questions.append((position, qid, column.text or column.name, column.name))
+            continue
+        distinct = len(column.values)
+        if 2 <= distinct <= MAX_SEGMENT_VALUES and sum(column.values.values()) >= 4 * distinct:
+            segments.append(column.name)
+        else:
+            skipped.append((column.name, f"free text or identifier ({distinct} distinct values)"))
+    pair = next((c for c in columns if PAIR_KEY_NAMES.match(c.strip())), None)
+    if not scales:
+        raise GapscanError.single(
+            "no column looks like a rating scale (agree/disagree, frequency, 0-10, ...)",
+            file=str(files[0]),
+            hint="write the scales by hand; see the README's schema reference",
+        )
+    return _yaml(
+        title or Path(files[0]).stem,
+        files,
+        bool(vendor),
+        side,
+        pair,
+        segments,
+        scales,
+        skipped,
+        schema_dir,
+    )
+
+
+# ----------------------------------------------------------------------- reading
+
+
+def _read_columns(files: Sequence[Path]) -> tuple[dict[str, _Column], list[tuple[str, str]]]:
+    columns: dict[str, _Column] = {}
+    skipped: list[tuple[str, str]] = []
+    for path in files:
+        source = open_source(path)
+        metadata = _metadata(source)
+        names = [c for c in source.columns if c.strip()]
+        table = source.read(names)
+        texts = _texts(source)
+        for name in names:
+            if name in metadata:
+                if (name, "survey tool metadata") not in skipped:
+                    skipped.append((name, "survey tool metadata"))
+                continue
+            values = Counter(
+                v.strip() for v in table.column(name).to_pylist() if v is not None and v.strip()
+            )
+            column = columns.setdefault(name, _Column(name, texts.get(name, ""), Counter()))
+            column.values.update(values)
+    return columns, skipped
+
+
+def _metadata(source: Source) -> frozenset[str]:
+    layout = getattr(source, "layout", None)
+    return frozenset(getattr(layout, "metadata", frozenset()))
+
+
+def _texts(source: Source) -> dict[str, str]:
+    layout = getattr(source, "layout", None)
+    if layout is None:
+        return {}
+    return {c: t for c, t in zip(layout.columns, layout.texts, strict=True) if t and t != c}
+
+
+# ------------------------------------------------------------------------ scales
+
+
+def _match_scale(column: _Column) -> DraftScale | None:
+    answers = {v for v in column.values if fold(v) not in MISSING_WORDS}
+    missing = sorted(v for v in column.values if fold(v) in MISSING_WORDS)
+    if len(answers) < 2:
+        return None
+    folded = {fold(v) for v in answers}
+    best: tuple[str, tuple[tuple[str, ...], ...]] | None = None
+    for name, levels in KNOWN_SCALES.items():
+        spellings = {fold(s) for level in levels for s in level}
+        if folded <= spellings and (best is None or len(levels) < len(best[1])):
+            best = (name, levels)
+    if best is not None:
+        name, levels = best
+        chosen = []
+        for level in levels:
+            seen = [v for v in answers if fold(v) in {fold(s) for s in level}]
+            chosen.append(seen[0] if seen else level[0])
+        if len({fold(c) for c in chosen}) != len(chosen):
+            return None
+        return DraftScale(name, chosen, _top_box(name, chosen), missing)
+    return _intensity_scale(answers, missing) or _numbered_scale(answers, missing)
+
+
+def _intensity_scale(answers: set[str], missing: list[str]) -> DraftScale | None:
+    """Levels told apart by their first word(s): not, somewhat, very, extremely..."""
+    if not 3 <= len(answers) <= 7:
+        return None
+    ranked: dict[int, str] = {}
+    for value in answers:
+        words = fold(value).split()
+        rank = INTENSITY.get(" ".join(words[:2]), INTENSITY.get(words[0] if words else ""))
+        if rank is None or rank in ranked:
+            return None
+        ranked[rank] = value
+    levels = [ranked[r] for r in sorted(ranked)]
+    stem = _slug(" ".join(fold(levels[-1]).split()[1:]))[:20] or "intensity"
+    return DraftScale(stem, levels, 1 if len(levels) <= 4 else 2, missing)
+
+
+def _numbered_scale(answers: set[str], missing: list[str]) -> DraftScale | None:
+    """Integers (0-10, 1-5, ...) or numbered labels such as "4 - Very impressive"."""
+    numbered: dict[int, str] = {}
+    for value in answers:
+        match = NUMBERED.match(value)
+        if match is None:
+            return None
+        number = int(match.group(1))
+        if number in numbered and numbered[number] != value:
+            return None
+        numbered[number] = value
+    low, high = min(numbered), max(numbered)
+    if high - low + 1 > MAX_LEVELS or high - low < 1 or low < -1:
+        return None
+    if all(not (m := NUMBERED.match(v)) or not m.group(2) for v in answers):
+        levels = [str(n) for n in range(low, high + 1)]  # plain numbers: every step is a level
+        if high - low >= 4 and low in (0, 1) and high in (4, 5, 6, 7, 10):
+            name = f"rating_{low}_{high}"
+        else:
+            name = f"numeric_{low}_{high}"
+    else:
+        levels = [numbered[n] for n in sorted(numbered)]
+        name = "numbered_" + "_".join(str(n) for n in sorted(numbered))
+    top = 2 if len(levels) >= 5 else 1
+    return DraftScale(name, levels, top, missing)
+
+
+def _top_box(name: str, levels: list[str]) -> int | list[str]:
+    if name == "yes_no":
+        return [levels[-1]]
+    return 2 if len(levels) >= 5 else (2 if len(levels) == 4 else 1)
+
+
+def _scale_key(scale: DraftScale) -> str:
+    return scale.name + "|" + "|".join(fold(level) for level in scale.levels)
+
+
+# ------------------------------------------------------------------ sides, keys
+
+
+def _side_column(columns: dict[str, _Column]) -> tuple[str, list[str], list[str]] | None:
+    for column in columns.values():
+        if not 2 <= len(column.values) <= 6:
+            continue
+        vendor = [v for v in column.values if _side_of(v) == 0]
+        customer = [v for v in column.values if _side_of(v) == 1]
+        if vendor and customer and len(vendor) + len(customer) == len(column.values):
+            return column.name, sorted(vendor), sorted(customer)
+    return None
+
+
+def _side_of(value: str) -> int | None:
+    words = fold(value)
+    for side, names in enumerate(SIDE_WORDS):
+        if words in names or any(re.search(rf"\b{re.escape(n)}\b", words) for n in names):
+            if side == 1 and any(re.search(rf"\b{re.escape(n)}\b", words) for n in SIDE_WORDS[0]):
+                return 0  # "account team" names the vendor side even though it says account
+            return side
+    return None
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+    return (slug or "q")[:40]
+
+
+def _unique_id(base: str, used: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base}_{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+# -------------------------------------------------------------------------- YAML
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _yaml(
+    title: str,
+    files: Sequence[Path],
+    two_files: bool,
+    side: tuple[str, list[str], list[str]] | None,
+    pair: str | None,
+    segments: list[str],
+    scales: dict[str, DraftScale],
+    skipped: list[tuple[str, str]],
+    schema_dir: Path | None,
+) -> str:
+    out = [
+        "# Drafted by gapscan init from the export's columns. Check the scales (levels are",
+        "# ordered lowest first), the top boxes and the sides, then run:",
+        "#   gapscan validate THIS_FILE   and   gapscan analyze THIS_FILE",
+        f"survey: {_q(title)}",
+    ]
+    if not two_files:
+        rel = [_relative(Path(f), schema_dir) for f in files]
+        out.append("data: [" + ", ".join(_q(r) for r in rel) + "]  # relative to this file")
+    if side is not None:
+        name, vendor, customer = side
+        out += [
+            "sides:  # how a respondent's side is recognised",
+            f"  column: {_q(name)}",
+            "  vendor: [" + ", ".join(_q(v) for v in vendor) + "]",
+            "  customer: [" + ", ".join(_q(c) for c in customer) + "]",
+        ]
+    elif not two_files:
+        out += [
+            "# sides: no column told vendors from customers; name it here, or give",
+            "# --vendor FILE --customer FILE to gapscan analyze:",
+            "# sides: {column: COLUMN, vendor: [VALUE], customer: [VALUE]}",
+        ]
+    if pair is not None:
+        out += [
+            f"pair_by: {_q(pair)}  # looks like an account key: gapscan analyze --paired compares",
+            "                      # the answers of the two sides account by account",
+        ]
+    if segments:
+        out.append("# segments: breakdowns to report; these columns look like groups:")
+        out.append("# segments: [" + ", ".join(_q(s) for s in segments) + "]")
+    out.append("scales:  # answer scales, levels ordered lowest first")
+    names: set[str] = set()
+    for key, scale in sorted(scales.items()):
+        scale.name = _unique_id(scale.name, names)
+        out.append(f"  {scale.name}:")
+        out.append("    levels: [" + ", ".join(_q(level) for level in scale.levels) + "]")
+        top = scale.top_box
+        note = "  # the favourable answers: the top N levels" if isinstance(top, int) else ""
+        shown = str(top) if isinstance(top, int) else "[" + ", ".join(_q(t) for t in top) + "]"
+        out.append(f"    top_box: {shown}{note}")
+        if scale.missing:
+            out.append(
+                "    missing: [" + ", ".join(_q(m) for m in scale.missing) + "]  # no answer"
+            )
+        del key
+    out.append("questions:")
+    questions = sorted((q, scale.name) for scale in scales.values() for q in scale.questions)
+    for (_, qid, text, column), scale_name in questions:
+        out += [
+            f"  - id: {qid}",
+            f"    text: {_q(text)}",
+            f"    scale: {scale_name}",
+            f"    column: {_q(column)}",
+        ]
+    out += [
+        "analysis:",
+        "  confidence: 0.95",
+        "  alpha: 0.05",
+        "  correction: holm  # holm | bh | bonferroni | none",
+        "  min_n: 10  # smaller groups are suppressed",
+        "rules: []  # e.g. - {metric: top_box_gap, max: 0.30, significant_only: true}",
+    ]
+    if skipped:
+        out.append("# Columns left out:")
+        out += [f"#   {name}: {why}" for name, why in skipped]
+    return "\n".join(out) + "\n"
+
+
+def _relative(path: Path, base: Path | None) -> str:
+    if base is None:
+        return str(path)
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        import os
+
+        return os.path.relpath(path.resolve(), base.resolve())
