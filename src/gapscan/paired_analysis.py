@@ -35,7 +35,7 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
     results = []
     for key, in_view in views:
         for q in survey.questions:
-            p = pairs[q.id] if in_view is None else pairs[q.id].subset(in_view[pairs[q.id].account])
+            p = pairs[q.id] if in_view is None else pairs[q.id].subset(in_view)
             shown = show_accounts if not key else 0
             results.append(_compare(q, key, p, survey, responses.pair_labels, shown))
     return results

@@ -52,24 +52,41 @@ class QuestionPairs:
     customer_top: np.ndarray
     vendor_n: np.ndarray  # answering respondents per account
     customer_n: np.ndarray
-    unmatched_accounts: tuple[int, int]  # (vendor side only, customer side only)
-    unmatched_respondents: tuple[int, int]
+    # accounts that only one side answered, and how many of its respondents did
+    vendor_only: np.ndarray
+    vendor_only_n: np.ndarray
+    customer_only: np.ndarray
+    customer_only_n: np.ndarray
 
     @property
     def one_to_one(self) -> bool:
         return bool((self.vendor_n == 1).all() and (self.customer_n == 1).all())
 
-    def subset(self, mask: np.ndarray) -> QuestionPairs:
+    @property
+    def unmatched_accounts(self) -> tuple[int, int]:
+        return int(self.vendor_only.size), int(self.customer_only.size)
+
+    @property
+    def unmatched_respondents(self) -> tuple[int, int]:
+        return int(self.vendor_only_n.sum()), int(self.customer_only_n.sum())
+
+    def subset(self, accounts: np.ndarray) -> QuestionPairs:
+        """The pairs and unmatched accounts of a view: ``accounts`` is a boolean per
+        account (index into ``Responses.pair_labels``)."""
+        keep = accounts[self.account]
+        v_keep, c_keep = accounts[self.vendor_only], accounts[self.customer_only]
         return QuestionPairs(
-            account=self.account[mask],
-            vendor_score=self.vendor_score[mask],
-            customer_score=self.customer_score[mask],
-            vendor_top=self.vendor_top[mask],
-            customer_top=self.customer_top[mask],
-            vendor_n=self.vendor_n[mask],
-            customer_n=self.customer_n[mask],
-            unmatched_accounts=self.unmatched_accounts,
-            unmatched_respondents=self.unmatched_respondents,
+            account=self.account[keep],
+            vendor_score=self.vendor_score[keep],
+            customer_score=self.customer_score[keep],
+            vendor_top=self.vendor_top[keep],
+            customer_top=self.customer_top[keep],
+            vendor_n=self.vendor_n[keep],
+            customer_n=self.customer_n[keep],
+            vendor_only=self.vendor_only[v_keep],
+            vendor_only_n=self.vendor_only_n[v_keep],
+            customer_only=self.customer_only[c_keep],
+            customer_only_n=self.customer_only_n[c_keep],
         )
 
 
@@ -138,8 +155,10 @@ def pair_question(
         customer_top=c_top[paired],
         vendor_n=v_n[paired],
         customer_n=c_n[paired],
-        unmatched_accounts=(int(vendor_only.sum()), int(customer_only.sum())),
-        unmatched_respondents=(int(v_n[vendor_only].sum()), int(c_n[customer_only].sum())),
+        vendor_only=np.flatnonzero(vendor_only),
+        vendor_only_n=v_n[vendor_only],
+        customer_only=np.flatnonzero(customer_only),
+        customer_only_n=c_n[customer_only],
     )
 
 

@@ -504,10 +504,20 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
 
 
 def _combine_keys(coded: list[_Coded]) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    """Unify the files' account keys; a key is shown as the vendor side spelled it."""
     if any(c.pair_keys is None for c in coded):
         return None, ()
     labels: list[str] = []
     position: dict[str, int] = {}
+    for c in coded:
+        assert c.pair_keys is not None
+        file_labels, keys = c.pair_keys
+        vendor_rows = keys[(c.side == VENDOR) & (keys >= 0)]
+        for index in sorted(set(vendor_rows.tolist())):  # vendor spellings first
+            key = fold(file_labels[index])
+            if key not in position:
+                position[key] = len(labels)
+                labels.append(file_labels[index])
     parts = []
     for c in coded:
         assert c.pair_keys is not None

@@ -39,6 +39,19 @@ COLUMNS = [
     "change_ci_low",
     "change_ci_high",
     "change_p_value",
+    "n_pairs",
+    "pairing",
+    "vendor_higher",
+    "same",
+    "customer_higher",
+    "kappa",
+    "kappa_ci_low",
+    "kappa_ci_high",
+    "median_difference",
+    "median_ci_low",
+    "median_ci_high",
+    "unmatched_vendor_accounts",
+    "unmatched_customer_accounts",
     "breaches",
 ]
 
@@ -89,7 +102,28 @@ def _row(report: GapReport, r: GapResult) -> list[object]:
             if r.change
             else (None, None, None, None)
         ),
+        *_paired_cells(r),
         "; ".join(breached),
+    ]
+
+
+def _paired_cells(r: GapResult) -> list[object]:
+    p = r.paired
+    if p is None:
+        return [None] * 13
+    return [
+        p.n_pairs,
+        p.pairing,
+        p.vendor_higher,
+        p.same,
+        p.customer_higher,
+        p.kappa,
+        p.kappa_ci_low,
+        p.kappa_ci_high,
+        p.median_difference,
+        p.median_ci_low,
+        p.median_ci_high,
+        *p.unmatched_accounts,
     ]
 
 
