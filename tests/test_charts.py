@@ -324,7 +324,7 @@ def test_trend_lines_follow_the_gaps_with_suppressed_points_left_out(
     zero = [ln for ln in ax.get_lines() if _data(ln.get_ydata()) == [0.0, 0.0]]
     assert zero, "no zero line"
     texts = [t.get_text() for t in ax.texts]
-    assert texts.count("Δ -4") == len(trend.questions)
+    assert texts.count("Δ -4.0") == len(trend.questions)
     assert "suppressed" in fig.get_supxlabel()
 
 

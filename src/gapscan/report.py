@@ -215,7 +215,8 @@ class Breach:
     value: float
     bound: str  # "max" or "min"
     limit: float
-    p_adjusted: float | None
+    p_adjusted: float | None  # the adjusted p of a gap's test
+    p_value: float | None = None  # the p of a gap change's test (not adjusted)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -227,6 +228,7 @@ class Breach:
             "bound": self.bound,
             "limit": self.limit,
             "p_adjusted": self.p_adjusted,
+            "p_value": self.p_value,
         }
 
 
@@ -421,6 +423,7 @@ class TrendReport:
     points: tuple[WavePoint, ...]  # question-major, waves in order
     rules: tuple[RuleOutcome, ...] = ()
     generated: str | None = None
+    rules_applied: bool = True
 
     @property
     def breaches(self) -> tuple[Breach, ...]:
@@ -449,7 +452,10 @@ class TrendReport:
                     }
                     for w, r in zip(self.waves, self.reports, strict=True)
                 ],
-                "settings": self.reports[-1].settings.to_dict() if self.reports else {},
+                "settings": self.reports[-1].settings.to_dict()
+                | {"rules_applied": self.rules_applied}
+                if self.reports
+                else {},
                 "questions": [
                     {
                         "question": qid,

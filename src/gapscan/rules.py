@@ -23,7 +23,7 @@ def _evaluate(results: Sequence[GapResult], rule: Rule) -> RuleOutcome:
             continue
         if result.segment and not rule.include_segments:
             continue
-        value, significant, p_adjusted = _metric(result, rule.metric)
+        value, significant, p_value, p_adjusted = _metric(result, rule.metric)
         if value is None:
             continue
         checked += 1
@@ -31,27 +31,37 @@ def _evaluate(results: Sequence[GapResult], rule: Rule) -> RuleOutcome:
         if rule.significant_only and not significant:
             continue
         if rule.max is not None and value > rule.max:
-            breaches.append(_breach(rule, result, value, "max", rule.max, p_adjusted))
+            breaches.append(_breach(rule, result, value, "max", rule.max, p_value, p_adjusted))
         elif rule.min is not None and value < rule.min:
-            breaches.append(_breach(rule, result, value, "min", rule.min, p_adjusted))
+            breaches.append(_breach(rule, result, value, "min", rule.min, p_value, p_adjusted))
     return RuleOutcome(
         rule=rule, checked=checked, breaches=tuple(breaches), checked_questions=frozenset(questions)
     )
 
 
-def _metric(result: GapResult, metric: Metric) -> tuple[float | None, bool, float | None]:
+def _metric(
+    result: GapResult, metric: Metric
+) -> tuple[float | None, bool, float | None, float | None]:
+    """(value, significant, raw p, adjusted p) of a result's metric."""
     if metric is Metric.TOP_BOX_GAP:
-        return result.gap, bool(result.significant), result.p_adjusted
+        return result.gap, bool(result.significant), result.p_value, result.p_adjusted
     if metric is Metric.GAP_CHANGE:
         change = result.change
         if change is None:
-            return None, False, None
-        return change.change, change.significant, change.p_value
-    return result.mean_gap, bool(result.mean_significant), result.mean_p_adjusted
+            return None, False, None, None
+        return change.change, change.significant, change.p_value, None
+    mean = result.mean_gap, bool(result.mean_significant)
+    return (*mean, result.mean_p_value, result.mean_p_adjusted)
 
 
 def _breach(
-    rule: Rule, result: GapResult, value: float, bound: str, limit: float, p: float | None
+    rule: Rule,
+    result: GapResult,
+    value: float,
+    bound: str,
+    limit: float,
+    p: float | None,
+    p_adjusted: float | None,
 ) -> Breach:
     return Breach(
         rule=rule.name,
@@ -61,5 +71,6 @@ def _breach(
         value=value,
         bound=bound,
         limit=limit,
-        p_adjusted=p,
+        p_adjusted=p_adjusted,
+        p_value=p if p_adjusted is None else None,
     )

@@ -121,7 +121,7 @@ def build_trend(
         points=tuple(points),
     )
     if not apply_rules:
-        return trend
+        return replace(trend, rules_applied=False)
     return replace(trend, rules=evaluate_rules(latest, survey.rules))
 
 

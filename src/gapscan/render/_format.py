@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gapscan.report import GapReport, GapResult
+from gapscan.report import Breach, GapReport, GapResult
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
@@ -67,10 +67,21 @@ def sentence(report: GapReport, r: GapResult) -> str:
     )
 
 
+def metric_value(metric: str, value: float) -> str:
+    """A rule's metric as people read it: gaps and changes in points, mean gaps in
+    scale points."""
+    return signed(value) if metric == "mean_gap" else f"{points(value)} pp"
+
+
 def breach_text(question: str, value: float, bound: str, limit: float, metric: str) -> str:
-    if metric == "top_box_gap":
-        shown, lim = f"{points(value)} pp", f"{points(limit)} pp"
-    else:
-        shown, lim = signed(value), signed(limit)
     sign = ">" if bound == "max" else "<"
+    shown, lim = metric_value(metric, value), metric_value(metric, limit)
     return f"{question}: {shown} {sign} {bound} {lim}"
+
+
+def breach_p(breach: Breach) -> str:
+    if breach.p_adjusted is not None:
+        return f"p = {p_value(breach.p_adjusted)} (adjusted)"
+    if breach.p_value is not None:
+        return f"p = {p_value(breach.p_value)}"
+    return "p = -"

@@ -272,7 +272,7 @@ def _dumbbell_caption(report: GapReport) -> str:
         else "Paired by account: mean account-level shares."
     )
     return (
-        f"{bars} Gap = vendor − customer top-box share, in percentage points; "
+        f"{bars} Gap = vendor − customer top-box share, in percentage points;\n"
         f"* significant at α = {s.alpha:g} after {s.correction} correction."
     )
 
@@ -344,7 +344,7 @@ def _trend_figure(trend: TrendReport) -> Figure:
                 if p.change is not None:
                     mark = "*" if p.change.significant else ""
                     ax.annotate(
-                        f"Δ {fmt.points(p.change.change, 0)}{mark}",
+                        f"Δ {fmt.points(p.change.change)}{mark}",
                         (k + label_x, g),
                         xytext=(8, 0),
                         textcoords="offset points",

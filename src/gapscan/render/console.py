@@ -62,23 +62,37 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
     table.add_column(f"p {correction}", justify="right", no_wrap=True)
     table.add_column("Mean gap", justify="right", min_width=6)
     table.add_column("n V/C", justify="right", min_width=5)
+    changes = any(r.change is not None for r in rows)
+    if changes:
+        table.add_column("Change pp", justify="right", no_wrap=True)
+        table.add_column("p", justify="right", no_wrap=True)
     for r in rows:
         n = f"{r.vendor.n}/{r.customer.n}"
+        cells: list[str | Text]
         if r.suppressed:
             dash = Text("–", style="dim")
-            note = Text("suppressed", style="dim italic")
-            table.add_row(r.question_text, dash, dash, note, "", "", "", n)
-            continue
-        table.add_row(
-            r.question_text,
-            fmt.percent(r.vendor.top_box),
-            fmt.percent(r.customer.top_box),
-            _gap(r),
-            fmt.interval(r.ci_low, r.ci_high),
-            fmt.p_value(r.p_adjusted),
-            _mean_gap(r),
-            n,
-        )
+            cells = [r.question_text, dash, dash, Text("suppressed", style="dim italic")]
+            cells += ["", "", "", n]
+        else:
+            cells = [
+                r.question_text,
+                fmt.percent(r.vendor.top_box),
+                fmt.percent(r.customer.top_box),
+                _gap(r),
+                fmt.interval(r.ci_low, r.ci_high),
+                fmt.p_value(r.p_adjusted),
+                _mean_gap(r),
+                n,
+            ]
+        if changes:
+            c = r.change
+            if c is None:
+                cells += [Text("–", style="dim"), ""]
+            else:
+                style = ("bold red" if c.change > 0 else "bold cyan") if c.significant else "dim"
+                mark = "*" if c.significant else " "
+                cells += [Text(fmt.points(c.change) + mark, style=style), fmt.p_value(c.p_value)]
+        table.add_row(*cells)
     return table
 
 
@@ -217,5 +231,5 @@ def rules_text(rules: Sequence[RuleOutcome]) -> Text:
         for b in outcome.breaches:
             where = f" [{fmt.segment_title(b.segment)}]" if b.segment else ""
             detail = fmt.breach_text(b.question, b.value, b.bound, b.limit, b.metric)
-            text.append(f"\n      {detail}{where}, p = {fmt.p_value(b.p_adjusted)}", style="red")
+            text.append(f"\n      {detail}{where}, {fmt.breach_p(b)}", style="red")
     return text

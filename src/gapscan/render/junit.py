@@ -30,9 +30,7 @@ def render(rules: Sequence[RuleOutcome], questions: Sequence[str], suite: str) -
                 where = f" in {fmt.segment_title(b.segment)}" if b.segment else ""
                 detail = fmt.breach_text(b.question, b.value, b.bound, b.limit, b.metric)
                 failure = ET.SubElement(case, "failure", message=f"{detail}{where}", type="breach")
-                failure.text = (
-                    f"rule '{rule.name}' breached: {detail}{where}, p = {fmt.p_value(b.p_adjusted)}"
-                )
+                failure.text = f"rule '{rule.name}' breached: {detail}{where}, {fmt.breach_p(b)}"
             failures += bool(breaches)
             if (
                 not breaches

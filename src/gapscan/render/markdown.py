@@ -3,6 +3,7 @@ as plain text (tables are padded so their columns line up)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,8 +31,7 @@ def render(
         out += ["## Charts", ""]
         for path in charts:
             if path.suffix == ".svg":
-                link = path.relative_to(relative_to) if relative_to else path
-                out += [f"![{path.stem}]({link.as_posix()})", ""]
+                out += [f"![{path.stem}]({_link(path, relative_to)})", ""]
     out += _methods(report)
     out += _suppressed(report)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -179,6 +179,10 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
         )
         scope = "significant only" if o.rule.significant_only else "any"
         status = "held" if o.held else f"**breached** ({len(o.breaches)})"
+        if o.checked == 0:
+            status = "not checked" + (
+                " (needs a baseline)" if o.rule.metric.value == "gap_change" else ""
+            )
         rows.append(
             [_escape(o.rule.name), o.rule.metric.value, limit, scope, str(o.checked), status]
         )
@@ -187,16 +191,14 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
         for b in o.breaches:
             where = f" ({_escape(fmt.segment_title(b.segment))})" if b.segment else ""
             detail = fmt.breach_text(b.question, b.value, b.bound, b.limit, b.metric)
-            out.append(
-                f"- {_escape(o.rule.name)}: {detail}{where}, p = {fmt.p_value(b.p_adjusted)}"
-            )
+            out.append(f"- {_escape(o.rule.name)}: {detail}{where}, {fmt.breach_p(b)}")
     if any(o.breaches for o in rules):
         out.append("")
     return out
 
 
 def _limit(metric: str, value: float) -> str:
-    return f"{fmt.points(value)} pp" if metric != "mean_gap" else fmt.signed(value)
+    return fmt.metric_value(metric, value)
 
 
 def _methods(report: GapReport) -> list[str]:
@@ -339,8 +341,7 @@ def render_trend(
         out += ["## Chart", ""]
         for path in charts:
             if path.suffix == ".svg":
-                link = path.relative_to(relative_to) if relative_to else path
-                out += [f"![{path.stem}]({link.as_posix()})", ""]
+                out += [f"![{path.stem}]({_link(path, relative_to)})", ""]
     out += [
         "## Methods",
         "",
@@ -375,6 +376,13 @@ def table(
         "-" * (w - 1) + ":" if a == "right" else "-" * w for w, a in zip(widths, align, strict=True)
     ]
     return [line(header), "| " + " | ".join(rule) + " |", *(line(r) for r in rows)]
+
+
+def _link(path: Path, relative_to: Path | None) -> str:
+    """A chart's path as the report links it: relative to the report's folder."""
+    if relative_to is None:
+        return path.as_posix()
+    return Path(os.path.relpath(path.resolve(), relative_to.resolve())).as_posix()
 
 
 def _escape(text: str) -> str:

@@ -42,7 +42,7 @@ def wilson_interval(x: int, n: int, *, confidence: float = 0.95) -> tuple[float,
     centre = p + z2 / (2 * n)
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     denom = 1 + z2 / n
-    return (centre - half) / denom, (centre + half) / denom
+    return max(0.0, (centre - half) / denom), min(1.0, (centre + half) / denom)
 
 
 def newcombe_interval(
@@ -60,7 +60,7 @@ def newcombe_interval(
     diff = p1 - p2
     low = diff - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = diff + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return low, high
+    return max(-1.0, low), min(1.0, high)  # rounding can step a hair past the bounds
 
 
 def two_proportion_ztest(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
