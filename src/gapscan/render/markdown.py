@@ -94,7 +94,11 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
         f"p ({report.settings.correction})",
         "Mean gap",
     ]
-    header += ["κ"] if paired else ["n (V/C)"]
+    kappa = paired and any(r.paired is not None and r.paired.kappa is not None for r in results)
+    if paired:
+        header += ["Median diff (HL)"] + (["κ"] if kappa else [])
+    else:
+        header += ["n (V/C)"]
     header += ["Change (pp)", "Change CI", "Change p"] if changes else []
     rows = []
     for r in results:
@@ -121,8 +125,17 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
                 fmt.signed(r.mean_gap) + mean_mark,
             ]
         if paired:
-            kappa = r.paired.kappa if r.paired is not None else None
-            row.append(fmt.signed(kappa) if kappa is not None else "–")
+            detail = r.paired
+            median = "–"
+            if detail is not None and detail.median_difference is not None:
+                median = f"{fmt.signed(detail.median_difference)} "
+                median += (
+                    f"({fmt.signed(detail.median_ci_low)}, {fmt.signed(detail.median_ci_high)})"
+                )
+            row.append(median)
+            if kappa:
+                value = detail.kappa if detail is not None else None
+                row.append(fmt.signed(value) if value is not None else "–")
         else:
             row.append(f"{r.vendor.n}/{r.customer.n}")
         if changes:

@@ -1,0 +1,57 @@
+"""The README is a contract: its commands work and reports/ is what they write."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gapscan.cli import app
+from tests.golden import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+REPORTS = ROOT / "reports"
+runner = CliRunner()
+
+
+def report_commands() -> list[list[str]]:
+    block = re.search(r"<!-- reports:start -->(.*?)<!-- reports:end -->", README, re.S)
+    assert block, "README lost its reports block"
+    return [
+        shlex.split(line)[1:] for line in block.group(1).splitlines() if line.startswith("gapscan ")
+    ]
+
+
+def test_every_command_is_documented() -> None:
+    names = {c.name for c in app.registered_commands}
+    assert names == {"analyze", "trend", "validate", "init"}
+    for name in names:
+        assert f"gapscan {name} " in README, f"gapscan {name} is missing from the README"
+
+
+def test_reports_folder_is_what_the_readme_commands_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    commands = report_commands()
+    assert len(commands) >= 3
+    for args in commands:
+        args = [a.replace("reports/", f"{tmp_path.as_posix()}/") for a in args]
+        result = runner.invoke(app, args)
+        assert result.exit_code in (0, 1), (args, result.stderr)
+    written = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    committed = {p.relative_to(REPORTS) for p in REPORTS.rglob("*") if p.is_file()}
+    assert written == committed
+    pinned = re.search(r"^matplotlib==(\S+)", (ROOT / ".ci/constraints.txt").read_text(), re.M)
+    same_charts = pinned is not None and pinned.group(1) == importlib.metadata.version("matplotlib")
+    for name in sorted(written):
+        if name.suffix in {".svg", ".png"} and not same_charts:
+            continue  # chart bytes depend on the matplotlib version (.ci/constraints.txt)
+        assert (tmp_path / name).read_bytes() == (REPORTS / name).read_bytes(), (
+            f"reports/{name} is out of date: rerun the README's reports commands"
+        )
