@@ -142,8 +142,8 @@ def test_trailing_delimiter_in_header(tmp_path: Path) -> None:
     )
     source = open_source(path)
     # The unnamed last column is kept (as LimeSurvey grids put answers under blank
-    # header cells); it cannot be named in a schema, and the named columns read as usual.
-    assert source.columns == [*HEADER, ""]
+    # header cells) under a positional name, and the named columns read as usual.
+    assert source.columns == [*HEADER, "column 4"]
     assert source.read(HEADER).to_pydict() == EXPECTED
 
 
@@ -180,7 +180,10 @@ def test_duplicate_column_names_are_an_error_when_read(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_text("id,q1,q1\n1,a,b\n", encoding="utf-8")
     error = error_of(path, ["q1"])
-    assert "q1" in str(error)
+    assert "q1" in str(error) and "2 times" in str(error)
+    # each of them can still be named
+    source = open_source(path)
+    assert source.read(["q1 (1)", "q1 (2)"]).to_pydict() == {"q1 (1)": ["a"], "q1 (2)": ["b"]}
 
 
 # ---------------------------------------------------------------------------- XLSX
@@ -336,7 +339,9 @@ def test_limesurvey_semicolon_bom_export() -> None:
     source = open_source(path)
     assert source.format == "csv"
     assert source.delimiter == ";"
-    assert source.columns[0] == "Welchen fachlichen Hintergrund haben Sie?"  # no BOM
+    # two header rows: the question over its option labels (no BOM in the name)
+    assert source.layout.tool == "limesurvey" and source.header_rows == 2
+    assert source.columns[0] == "Welchen fachlichen Hintergrund haben Sie? [Maschinenbau]"
     assert len(source.columns) == 38
 
 
@@ -344,7 +349,7 @@ def test_limesurvey_values_decode_as_utf8() -> None:
     path = EXTERNAL / "limesurvey-informal-models" / "results-survey.csv"
     source = open_source(path)
     values = source.read([source.columns[0]]).column(0).to_pylist()
-    assert len(values) == 46  # the second header row (option labels) plus 45 responses
+    assert len(values) == 45  # the responses, after the two header rows
     text = "".join(v or "" for v in values)
     assert "Ã" not in text  # no mojibake from a wrong decoding
 

@@ -110,12 +110,14 @@ def draft_schema(
     customer: Sequence[Path] = (),
     title: str | None = None,
     schema_dir: Path | None = None,
+    export_format: str | None = None,
+    sheet: str | None = None,
 ) -> str:
     """The YAML text of a draft schema for these exports."""
     files = [*data, *vendor, *customer]
     if not files:
         raise GapscanError.single("no data given", hint="gapscan init DATA --out survey.yaml")
-    columns, skipped = _read_columns(files)
+    columns, skipped = _read_columns(files, export_format, sheet)
     side = None if vendor else _side_column(columns)
     scales: dict[str, DraftScale] = {}
     segments: list[str] = []
@@ -160,11 +162,13 @@ def draft_schema(
 # ----------------------------------------------------------------------- reading
 
 
-def _read_columns(files: Sequence[Path]) -> tuple[dict[str, _Column], list[tuple[str, str]]]:
+def _read_columns(
+    files: Sequence[Path], export_format: str | None, sheet: str | None
+) -> tuple[dict[str, _Column], list[tuple[str, str]]]:
     columns: dict[str, _Column] = {}
     skipped: list[tuple[str, str]] = []
     for path in files:
-        source = open_source(path)
+        source = open_source(path, export_format=export_format, sheet=sheet)
         metadata = _metadata(source)
         names = [c for c in source.columns if c.strip()]
         table = source.read(names)
@@ -183,14 +187,11 @@ def _read_columns(files: Sequence[Path]) -> tuple[dict[str, _Column], list[tuple
 
 
 def _metadata(source: Source) -> frozenset[str]:
-    layout = getattr(source, "layout", None)
-    return frozenset(getattr(layout, "metadata", frozenset()))
+    return source.layout.metadata
 
 
 def _texts(source: Source) -> dict[str, str]:
-    layout = getattr(source, "layout", None)
-    if layout is None:
-        return {}
+    layout = source.layout
     return {c: t for c, t in zip(layout.columns, layout.texts, strict=True) if t and t != c}
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gapscan.errors import GapscanError
+from gapscan.exports import Layout, detect_layout
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -23,25 +25,53 @@ if TYPE_CHECKING:
 SAMPLE_BYTES = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 20_000
+SAMPLE_RECORDS = 20  # records looked at to recognise a survey tool's header
 
 
 @dataclass
 class Source:
-    """One data file, sniffed: what it is and which columns it has."""
+    """One data file, sniffed: what it is, which survey tool wrote it, which columns it
+    has. A column is addressed by its name, a Qualtrics ImportId or its question text."""
 
     path: Path
     format: str  # csv | xlsx | parquet
-    columns: list[str]
-    header_rows: int = 1
+    layout: Layout
     encoding: str = "utf-8"
     delimiter: str = ","
-    _raw_columns: list[str] = field(default_factory=list, repr=False)
     _xlsx_rows: list[list[str]] | None = field(default=None, repr=False)
     _record_lines: list[int] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
         return str(self.path)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.layout.columns)
+
+    @property
+    def header_rows(self) -> int:
+        return self.layout.header_rows
+
+    def find(self, name: str) -> int | None:
+        """The position of a column named by its name, ImportId or question text. A name
+        the header repeats is ambiguous (None); its copies are 'name (1)', 'name (2)'..."""
+        if self.repeats(name) > 1:
+            return None
+        match = re.fullmatch(r"(.*) \(1\)", name)
+        if match and self.repeats(match.group(1)) > 1:
+            return self.layout.find(match.group(1))
+        return self.layout.find(name)
+
+    def repeats(self, name: str) -> int:
+        """How many columns of the header carry this name."""
+        columns = self.layout.columns
+        if name not in columns:
+            return 0
+        count = 1
+        while f"{name} ({count + 1})" in columns:
+            count += 1
+        return count
 
     def row_number(self, index: int) -> int:
         """Where the 0-based data row ``index`` starts: the line of a CSV file (blank
@@ -54,26 +84,39 @@ class Source:
         return index + self.header_rows + 1
 
     def read(self, columns: list[str]) -> pa.Table:
-        """Read the named columns (which must exist) as text (CSV columns arrive
-        dictionary-encoded: survey answers repeat a few labels)."""
-        for name in columns:
-            if self.columns.count(name) > 1:
-                raise GapscanError.single(
-                    f"column '{name}' appears {self.columns.count(name)} times in the header",
-                    file=self.name,
-                    line=1,
-                    hint="rename the duplicates so each column has its own name",
-                )
+        """Read the named columns (which must exist: see :meth:`find`) as text, under
+        the names asked for. CSV columns arrive dictionary-encoded: survey answers
+        repeat a few labels."""
         wanted = list(dict.fromkeys(columns))
+        positions = []
+        for name in wanted:
+            position = self.find(name)
+            if position is None:
+                raise GapscanError.single(
+                    missing_column_message(self, name), file=self.name, line=1
+                )
+            positions.append(position)
         if self.format == "csv":
-            return _read_csv(self, wanted)
+            return _read_csv(self, wanted, positions)
         if self.format == "parquet":
-            return _read_parquet(self, wanted)
-        return _xlsx_table(self, wanted)
+            return _read_parquet(self, wanted, positions)
+        return _xlsx_table(self, wanted, positions)
 
 
-def open_source(path: str | Path) -> Source:
-    """Identify a data file's format and columns; a clear error if it is not a table."""
+def missing_column_message(source: Source, name: str) -> str:
+    copies = source.repeats(name)
+    if copies > 1:
+        names = ", ".join(f"'{name} ({i})'" for i in range(1, copies + 1))
+        return f"column '{name}' appears {copies} times in the header: name one of {names}"
+    return f"no column '{name}'"
+
+
+def open_source(
+    path: str | Path, *, export_format: str | None = None, sheet: str | None = None
+) -> Source:
+    """Identify a data file's format, survey tool and columns; a clear error if it is
+    not a table. ``export_format`` forces the survey tool (see ``exports.TOOLS``);
+    ``sheet`` picks an XLSX sheet by name (default: the first)."""
     path = Path(path)
     name = str(path)
     try:
@@ -90,10 +133,22 @@ def open_source(path: str | Path) -> Source:
             "the file is empty", file=name, hint="export the survey again, with its header row"
         )
     if head.startswith(b"PAR1"):
-        return _open_parquet(path)
+        return _open_parquet(path, export_format)
     if head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(path)
-    return _open_csv(path, head)
+        return _open_xlsx(path, export_format, sheet)
+    if sheet is not None:
+        raise GapscanError.single("--sheet applies to XLSX files only", file=name)
+    return _open_csv(path, head, export_format)
+
+
+def _layout(records: list[list[str]], forced: str | None, name: str) -> Layout:
+    """Recognise the survey tool from the first records (header rows and a few answers)."""
+    try:
+        return detect_layout(records, forced)
+    except ValueError as exc:
+        raise GapscanError.single(
+            str(exc), file=name, line=1, hint="drop --export-format to let gapscan detect it"
+        ) from None
 
 
 # ----------------------------------------------------------------------------- CSV
@@ -113,7 +168,7 @@ def _detect_encoding(head: bytes) -> str:
     return "cp1252"
 
 
-def _open_csv(path: Path, head: bytes) -> Source:
+def _open_csv(path: Path, head: bytes, forced: str | None) -> Source:
     name = str(path)
     encoding = _detect_encoding(head)
     if encoding != "utf-16" and b"\x00" in head:
@@ -136,23 +191,21 @@ def _open_csv(path: Path, head: bytes) -> Source:
             )
         text = text[: cut + 1]
     delimiter = _sniff_delimiter(text)
-    records = _sample_records(text, delimiter, 2)
+    records = _sample_records(text, delimiter, SAMPLE_RECORDS)
     if not records or not any(cell.strip() for cell in records[0]):
         raise GapscanError.single("the file has no header row", file=name, line=1)
-    raw = records[0]
-    if len(raw) > MAX_COLUMNS:
+    if len(records[0]) > MAX_COLUMNS:
         raise GapscanError.single(
-            f"the header has {len(raw):,} columns; gapscan reads at most {MAX_COLUMNS:,}",
+            f"the header has {len(records[0]):,} columns; gapscan reads at most {MAX_COLUMNS:,}",
             file=name,
             line=1,
         )
     return Source(
         path=path,
         format="csv",
-        columns=[c.strip() for c in raw],
+        layout=_layout(records, forced, name),
         encoding=encoding,
         delimiter=delimiter,
-        _raw_columns=records[0],
     )
 
 
@@ -211,14 +264,17 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(source: Source, columns: list[str]) -> pa.Table:
+def _read_csv(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    raw_names = [source._raw_columns[source.columns.index(c)] for c in columns]
+    # Columns are read by position under generated names, so that headers with
+    # repeated, blank or multi-line names (survey-tool exports) read like any other.
+    generated = [f"c{i}" for i in range(len(source.layout.columns))]
+    chosen = [generated[i] for i in positions]
     convert = pacsv.ConvertOptions(
-        include_columns=raw_names,
-        column_types={c: pa.dictionary(pa.int32(), pa.string()) for c in raw_names},
+        include_columns=chosen,
+        column_types={c: pa.dictionary(pa.int32(), pa.string()) for c in chosen},
         strings_can_be_null=False,
     )
     attempts = [(source.encoding, False), (source.encoding, True)]
@@ -229,7 +285,11 @@ def _read_csv(source: Source, columns: list[str]) -> pa.Table:
         try:
             table = pacsv.read_csv(
                 source.path,
-                read_options=pacsv.ReadOptions(encoding=encoding),
+                read_options=pacsv.ReadOptions(
+                    encoding=encoding,
+                    column_names=generated,
+                    skip_rows_after_names=source.header_rows,
+                ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=source.delimiter, newlines_in_values=multiline
                 ),
@@ -250,7 +310,7 @@ def _read_csv(source: Source, columns: list[str]) -> pa.Table:
 # ------------------------------------------------------------------------- Parquet
 
 
-def _open_parquet(path: Path) -> Source:
+def _open_parquet(path: Path, forced: str | None) -> Source:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -258,16 +318,17 @@ def _open_parquet(path: Path) -> Source:
         names = list(pq.ParquetFile(path).schema_arrow.names)
     except (pa.ArrowException, OSError) as exc:
         raise GapscanError.single(f"cannot read the Parquet file: {exc}", file=str(path)) from None
-    return Source(path=path, format="parquet", columns=names, header_rows=0)
+    layout = _layout([names], forced or "plain", str(path))
+    return Source(path=path, format="parquet", layout=replace(layout, header_rows=0))
 
 
-def _read_parquet(source: Source, columns: list[str]) -> pa.Table:
+def _read_parquet(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(source.path, columns=columns)
+        table = pq.read_table(source.path).select(positions)
     except (pa.ArrowException, OSError) as exc:
         raise GapscanError.single(
             f"cannot read the Parquet file: {exc}", file=source.name
@@ -290,23 +351,18 @@ def _read_parquet(source: Source, columns: list[str]) -> pa.Table:
 # ---------------------------------------------------------------------------- XLSX
 
 
-def _open_xlsx(path: Path) -> Source:
-    rows = _xlsx_rows(path)
+def _open_xlsx(path: Path, forced: str | None, sheet: str | None) -> Source:
+    rows = _xlsx_rows(path, sheet)
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise GapscanError.single("the first sheet has no header row", file=str(path), line=1)
-    header = rows[0]
-    while header and not header[-1].strip():
-        header = header[:-1]
+        raise GapscanError.single("the sheet has no header row", file=str(path), line=1)
+    width = max(i + 1 for i, cell in enumerate(rows[0]) if cell.strip())
+    records = [row[:width] + [""] * (width - len(row)) for row in rows[:SAMPLE_RECORDS]]
     return Source(
-        path=path,
-        format="xlsx",
-        columns=[c.strip() for c in header],
-        _raw_columns=header,
-        _xlsx_rows=rows,
+        path=path, format="xlsx", layout=_layout(records, forced, str(path)), _xlsx_rows=rows
     )
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -320,8 +376,14 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
             hint="is it a complete .xlsx workbook? Save it again from the spreadsheet program",
         ) from None
     try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise GapscanError.single(
+                f"the workbook has no sheet '{sheet}'",
+                file=str(path),
+                hint="its sheets: " + ", ".join(workbook.sheetnames),
+            )
+        chosen = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in chosen.iter_rows(values_only=True)]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise GapscanError.single(
             f"cannot read the XLSX file ({type(exc).__name__}: {exc})", file=str(path)
@@ -338,15 +400,14 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_table(source: Source, columns: list[str]) -> pa.Table:
+def _xlsx_table(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
     import pyarrow as pa
 
     rows = source._xlsx_rows or []
-    body = rows[1:]
+    body = rows[source.header_rows :]
     while body and not any(cell.strip() for cell in body[-1]):
         body = body[:-1]
-    arrays = []
-    for name in columns:
-        i = source.columns.index(name)
-        arrays.append(pa.array([row[i] if i < len(row) else "" for row in body], pa.string()))
+    arrays = [
+        pa.array([row[i] if i < len(row) else "" for row in body], pa.string()) for i in positions
+    ]
     return pa.table(arrays, names=columns)

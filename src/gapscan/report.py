@@ -347,6 +347,9 @@ class GapReport:
                         "side": i.side,
                         "rows": i.rows,
                         "blank_rows": i.blank_rows,
+                        "tool": i.tool,
+                        "excluded": dict(sorted(i.excluded.items())),
+                        "unfinished_kept": i.unfinished_kept,
                         "vendor": i.vendor,
                         "customer": i.customer,
                     }

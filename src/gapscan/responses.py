@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gapscan.errors import GapscanError, ProblemCollector
-from gapscan.readers import Source, open_source
+from gapscan.exports import Layout, excluded_rows
+from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, PairBy, Question, Survey, fold
 
 if TYPE_CHECKING:
@@ -40,6 +41,17 @@ class InputSummary:
     customer: int
     blank_rows: int = 0
     side: str | None = None  # "vendor"/"customer" when the whole file is one side
+    tool: str = "plain"  # the survey tool that wrote the export
+    excluded: dict[str, int] = field(default_factory=dict)  # preview/test/spam/unfinished
+    unfinished_kept: int = 0
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the inputs: a forced survey-tool format, an XLSX sheet."""
+
+    export_format: str | None = None
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ def load_responses(
     customer: Sequence[str | Path] = (),
     segments: Sequence[str] | None = None,
     paired: bool = False,
+    reading: ReadOptions | None = None,
 ) -> Responses:
     """Read and code every input. ``data`` files hold both sides (``sides.column``);
     ``vendor``/``customer`` files hold one side each. With ``paired``, each
@@ -125,7 +138,9 @@ def load_responses(
     coded: list[_Coded] = []
     for path, side in jobs:
         try:
-            coded.append(_code_file(survey, path, side, seg_columns, paired))
+            coded.append(
+                _code_file(survey, path, side, seg_columns, paired, reading or ReadOptions())
+            )
         except GapscanError as exc:
             out.extend(exc)
     out.raise_if_any()
@@ -150,11 +165,14 @@ def _needed_columns(
 
 
 def _check_columns(source: Source, needed: list[str]) -> None:
-    absent = [c for c in needed if c not in source.columns]
+    absent = [c for c in needed if source.find(c) is None]
     if not absent:
         return
     parts = []
     for name in absent:
+        if source.repeats(name) > 1:
+            parts.append(missing_column_message(source, name))
+            continue
         close = difflib.get_close_matches(name, source.columns, n=2, cutoff=0.5)
         key = fold(name)
         close += [c for c in source.columns if key in fold(c) and c not in close][: 3 - len(close)]
@@ -169,16 +187,29 @@ def _check_columns(source: Source, needed: list[str]) -> None:
 
 
 def _code_file(
-    survey: Survey, path: Path, side: int | None, segments: Sequence[str], paired: bool
+    survey: Survey,
+    path: Path,
+    side: int | None,
+    segments: Sequence[str],
+    paired: bool,
+    reading: ReadOptions,
 ) -> _Coded:
-    source = open_source(path)
+    source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
     needed = _needed_columns(survey, side, segments, paired)
     _check_columns(source, needed)
-    table = source.read(needed)
-    columns = {name: _dictionary(table.column(name)) for name in needed}
-    columns, blank_rows = _drop_blank_rows(columns, table.num_rows)
-    kept = _kept_rows(table.num_rows, blank_rows)
-    n = table.num_rows - blank_rows.size
+    layout = source.layout
+    extra = [c for c in (layout.status_column, layout.finished_column) if c is not None]
+    table = source.read(needed + [c for c in extra if c not in needed])
+    columns = {name: _dictionary(table.column(name)) for name in table.column_names}
+    drop, excluded, unfinished = _responses_to_drop(survey, layout, columns, table.num_rows)
+    blank = _blank_rows({c: columns[c] for c in needed}, table.num_rows)
+    drop |= blank
+    dropped = np.flatnonzero(drop)
+    if dropped.size:
+        keep = ~drop
+        columns = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
+    kept = _kept_rows(table.num_rows, dropped)
+    n = table.num_rows - dropped.size
     out = ProblemCollector()
     if side is None:
         assert survey.sides.column is not None
@@ -212,8 +243,11 @@ def _code_file(
         rows=table.num_rows,
         vendor=int((side_codes == VENDOR).sum()),
         customer=int((side_codes == CUSTOMER).sum()),
-        blank_rows=int(blank_rows.size),
+        blank_rows=int(blank.sum()),
         side=None if side is None else SIDE_NAMES[side],
+        tool=layout.tool,
+        excluded=excluded,
+        unfinished_kept=unfinished,
     )
     return _Coded(summary, side_codes, answers, seg, keys)
 
@@ -291,24 +325,51 @@ def _integers(array: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
     return values, bits[start:stop].astype(bool)
 
 
-def _drop_blank_rows(columns: dict[str, _Column], n: int) -> tuple[dict[str, _Column], np.ndarray]:
-    """Remove rows where every needed cell is blank (spreadsheets leave them at the end)."""
+def _blank_rows(columns: dict[str, _Column], n: int) -> np.ndarray:
+    """Rows where every needed cell is blank (spreadsheets leave them at the end)."""
     blank = np.ones(n, dtype=bool)
     for values, indices in columns.values():
         is_blank = np.array([not v.strip() for v in values] + [True], dtype=bool)
         blank &= is_blank[indices]
-    if not blank.any():
-        return columns, np.empty(0, dtype=np.int64)
-    keep = ~blank
-    kept = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
-    return kept, np.flatnonzero(blank)
+    return blank
 
 
-def _kept_rows(n: int, blank_rows: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+def _responses_to_drop(
+    survey: Survey, layout: Layout, columns: dict[str, _Column], n: int
+) -> tuple[np.ndarray, dict[str, int], int]:
+    """Survey-tool rows that are not real responses (Qualtrics previews, tests, spam),
+    and unfinished ones when the schema says so; returns (rows to drop, how many of
+    each were dropped, how many unfinished responses were kept)."""
+    drop = np.zeros(n, dtype=bool)
+
+    def texts(column: str | None) -> list[str] | None:
+        if column is None or column not in columns:
+            return None
+        values, indices = columns[column]
+        return [([*values, ""])[i] for i in indices]
+
+    status, finished = texts(layout.status_column), texts(layout.finished_column)
+    if status is None and finished is None:
+        return drop, {}, 0
+    reasons = excluded_rows(layout, status, finished)
+    counts: dict[str, int] = {}
+    unfinished_kept = 0
+    for reason, rows in reasons.items():
+        if not rows:
+            continue
+        if reason == "unfinished" and survey.unfinished == "keep":
+            unfinished_kept = len(rows)
+            continue
+        drop[rows] = True
+        counts[reason] = len(rows)
+    return drop, counts, unfinished_kept
+
+
+def _kept_rows(n: int, dropped: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     """Map indices of the kept rows back to indices in the file."""
-    if blank_rows.size == 0:
+    if dropped.size == 0:
         return lambda idx: idx
-    kept = np.setdiff1d(np.arange(n), blank_rows)
+    kept = np.setdiff1d(np.arange(n), dropped)
     return lambda idx: kept[idx]
 
 

@@ -64,7 +64,8 @@ class QuestionModel(_Model):
     id: str
     text: str | None = None
     scale: str
-    column: str | None = None
+    column: str | None = None  # a column's name, Qualtrics ImportId or question text
+    import_id: str | None = None  # a Qualtrics ImportId (QID12, QID4_1)
     columns: SideColumnsModel | None = None
 
 
@@ -101,6 +102,7 @@ class SchemaModel(_Model):
     pair_by: str | SideColumnsModel | None = None
     pairing: PairingModel | None = None
     weight: str | None = None
+    unfinished: Literal["keep", "drop"] = "keep"
     segments: list[str] = Field(default_factory=list)
     scales: Annotated[dict[str, Any], Field(min_length=1)]
     questions: Annotated[list[Any], Field(min_length=1)]
@@ -162,7 +164,17 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
             file=name,
             hint="save the schema as UTF-8 YAML",
         ) from None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # a character YAML does not allow, found on reading
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        raise GapscanError.single(
+            f"invalid YAML: {exc}".splitlines()[0],
+            file=name,
+            line=line,
+            hint="save the schema as plain text",
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -431,6 +443,7 @@ def _build(
         data=tuple(path.parent / d for d in data_list),
         respondent_id=top.respondent_id,
         pair_by=_build_pair_by(top),
+        unfinished=top.unfinished,
     )
 
 
@@ -535,18 +548,20 @@ def _build_questions(
             hint = f"did you mean '{close[0]}'?" if close else "known scales: " + ", ".join(scales)
             add(f"question '{spec.id}' uses unknown scale '{spec.scale}'", (*loc, "scale"), hint)
             continue
-        if (spec.column is None) == (spec.columns is None):
+        single = spec.column if spec.column is not None else spec.import_id
+        given = [spec.column, spec.import_id, spec.columns]
+        if sum(x is not None for x in given) != 1:
             add(
-                f"question '{spec.id}' needs exactly one of 'column' or 'columns'",
+                f"question '{spec.id}' needs exactly one of 'column', 'import_id' or 'columns'",
                 loc,
-                "use column: NAME, or columns: {vendor: NAME, customer: NAME}",
+                "use column: NAME, import_id: QID12, or columns: {vendor: NAME, customer: NAME}",
             )
             continue
         scale = scales[spec.scale]
         if scale is None:
             continue
-        vendor = spec.column if spec.columns is None else spec.columns.vendor
-        customer = spec.column if spec.columns is None else spec.columns.customer
+        vendor = single if spec.columns is None else spec.columns.vendor
+        customer = single if spec.columns is None else spec.columns.customer
         assert vendor is not None and customer is not None
         questions.append(Question(spec.id, spec.text or spec.id, scale, vendor, customer))
     return questions

@@ -130,6 +130,7 @@ class Survey:
     data: tuple[Path, ...] = ()
     respondent_id: str | None = None
     pair_by: PairBy | None = None
+    unfinished: str = "keep"  # keep | drop: unfinished survey-tool responses
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

@@ -13,7 +13,7 @@ from gapscan.analysis import AnalysisOptions, analyze
 from gapscan.errors import GapscanError
 from gapscan.readers import open_source
 from gapscan.report import GapChange, GapReport, GapResult, TrendReport, WavePoint
-from gapscan.responses import load_responses
+from gapscan.responses import ReadOptions, load_responses
 from gapscan.rules import evaluate_rules
 from gapscan.stats import compare_gaps
 from gapscan.survey import Survey
@@ -52,11 +52,12 @@ def _gap_tuple(result: GapResult) -> GapTuple | None:
 # ------------------------------------------------------------------------ trend
 
 
-def wave_label(survey: Survey, path: Path) -> str:
+def wave_label(survey: Survey, path: Path, reading: ReadOptions | None = None) -> str:
     """A file's wave: its ``wave`` column (one value), else a quarter or half in its
     name (2026Q3, 2026-q3, 2026_H1), else the file name without extension."""
-    source = open_source(path)
-    if WAVE_COLUMN in source.columns:
+    reading = reading or ReadOptions()
+    source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
+    if source.find(WAVE_COLUMN) is not None:
         import pyarrow.compute as pc
 
         values = {
@@ -79,7 +80,10 @@ def wave_label(survey: Survey, path: Path) -> str:
 
 
 def build_trend(
-    survey: Survey, files: Sequence[Path], options: AnalysisOptions | None = None
+    survey: Survey,
+    files: Sequence[Path],
+    options: AnalysisOptions | None = None,
+    reading: ReadOptions | None = None,
 ) -> TrendReport:
     """Analyse each wave (oldest first) and test each question's change of gap."""
     if len(files) < 2:
@@ -89,13 +93,17 @@ def build_trend(
     options = options or AnalysisOptions()
     apply_rules = options.apply_rules
     options = replace(options, segments=(), apply_rules=False)
-    waves = [wave_label(survey, Path(f)) for f in files]
+    reading = reading or ReadOptions()
+    waves = [wave_label(survey, Path(f), reading) for f in files]
     if len(set(waves)) != len(waves):
         raise GapscanError.single(
             "two files have the same wave label: " + ", ".join(waves),
             hint="add a 'wave' column, or put the wave (e.g. 2026Q3) in each file name",
         )
-    reports = [analyze(survey, load_responses(survey, [f], segments=()), options) for f in files]
+    reports = [
+        analyze(survey, load_responses(survey, [f], segments=(), reading=reading), options)
+        for f in files
+    ]
     settings = survey.analysis
     points: list[WavePoint] = []
     for q in survey.questions:

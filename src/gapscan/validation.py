@@ -16,7 +16,7 @@ import numpy as np
 
 from gapscan.counts import count_answers
 from gapscan.errors import GapscanError, Problem
-from gapscan.responses import InputSummary, Responses, load_responses
+from gapscan.responses import InputSummary, ReadOptions, Responses, load_responses
 from gapscan.schema import load_schema
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
 
@@ -84,6 +84,7 @@ def validate(
     vendor: Sequence[str | Path] = (),
     customer: Sequence[str | Path] = (),
     segments: Sequence[str] | None = None,
+    reading: ReadOptions | None = None,
 ) -> ValidationReport:
     """Check a schema and its data; never raises for bad input."""
     try:
@@ -92,7 +93,7 @@ def validate(
         return ValidationReport(str(schema), (), _from_problems(exc.problems, "schema"))
     try:
         responses = load_responses(
-            survey, data, vendor=vendor, customer=customer, segments=segments
+            survey, data, vendor=vendor, customer=customer, segments=segments, reading=reading
         )
     except GapscanError as exc:
         return ValidationReport(str(schema), (), _from_problems(exc.problems, "unreadable-data"))

@@ -48,6 +48,17 @@ def analyze(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
+    export_format: Annotated[
+        str | None,
+        typer.Option(
+            "--export-format",
+            help="The survey tool that wrote the files, when detection is wrong: "
+            "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -83,7 +94,7 @@ def analyze(
         from gapscan.analysis import AnalysisOptions
         from gapscan.analysis import analyze as run_analysis
         from gapscan.errors import GapscanError
-        from gapscan.responses import load_responses
+        from gapscan.responses import ReadOptions, load_responses
         from gapscan.schema import load_schema
         from gapscan.survey import Mode
 
@@ -106,6 +117,7 @@ def analyze(
             customer=customer or [],
             segments=options.segments,
             paired=options.resolved_mode(survey) is Mode.PAIRED,
+            reading=ReadOptions(export_format=export_format, sheet=sheet),
         )
         report = run_analysis(survey, responses, options)
         if baseline is not None:

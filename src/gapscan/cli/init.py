@@ -21,6 +21,17 @@ def init(
     customer: Annotated[
         list[Path] | None, typer.Option("--customer", help="An export of customer-side answers.")
     ] = None,
+    export_format: Annotated[
+        str | None,
+        typer.Option(
+            "--export-format",
+            help="The survey tool that wrote the files, when detection is wrong: "
+            "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the schema here (default: stdout).")
     ] = None,
@@ -52,6 +63,8 @@ def init(
             customer=customer or [],
             title=title,
             schema_dir=out.parent if out is not None else Path.cwd(),
+            export_format=export_format,
+            sheet=sheet,
         )
         write_text(text, out)
         if out is not None:

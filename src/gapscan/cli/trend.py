@@ -21,6 +21,17 @@ def trend(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
+    export_format: Annotated[
+        str | None,
+        typer.Option(
+            "--export-format",
+            help="The survey tool that wrote the files, when detection is wrong: "
+            "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -51,11 +62,13 @@ def trend(
     """
     with reporting_errors():
         from gapscan.analysis import AnalysisOptions
+        from gapscan.responses import ReadOptions
         from gapscan.schema import load_schema
         from gapscan.trends import build_trend
 
         survey = load_schema(schema)
-        report = build_trend(survey, data, AnalysisOptions(apply_rules=not no_rules))
+        reading = ReadOptions(export_format=export_format, sheet=sheet)
+        report = build_trend(survey, data, AnalysisOptions(apply_rules=not no_rules), reading)
         if with_stamp:
             report = replace(report, generated=stamp())
         publish_trend(

@@ -34,6 +34,17 @@ def validate(
     output_format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ValidateFormat.table,
+    export_format: Annotated[
+        str | None,
+        typer.Option(
+            "--export-format",
+            help="The survey tool that wrote the files, when detection is wrong: "
+            "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -49,6 +60,7 @@ def validate(
         import json
 
         from gapscan.errors import GapscanError
+        from gapscan.responses import ReadOptions
         from gapscan.validation import validate as run_validation
 
         if bool(vendor) != bool(customer):
@@ -61,6 +73,7 @@ def validate(
             vendor=vendor or [],
             customer=customer or [],
             segments=tuple(by) if by else None,
+            reading=ReadOptions(export_format=export_format, sheet=sheet),
         )
         if output_format is ValidateFormat.json:
             write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", out)

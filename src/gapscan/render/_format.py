@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gapscan.report import Breach, GapReport, GapResult
+from gapscan.responses import InputSummary
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
@@ -85,3 +86,20 @@ def breach_p(breach: Breach) -> str:
     if breach.p_value is not None:
         return f"p = {p_value(breach.p_value)}"
     return "p = -"
+
+
+def input_line(i: InputSummary) -> str:
+    """What was read from one file, in a phrase."""
+    parts = [f"{i.rows:,} rows read"]
+    if i.tool != "plain":
+        parts.append(f"{i.tool} export")
+    if i.side:
+        parts.append(f"{i.side} side")
+    if i.blank_rows:
+        parts.append(f"{i.blank_rows:,} blank rows skipped")
+    if i.excluded:
+        dropped = ", ".join(f"{n:,} {reason}" for reason, n in sorted(i.excluded.items()))
+        parts.append(f"excluded: {dropped}")
+    if i.unfinished_kept:
+        parts.append(f"{i.unfinished_kept:,} unfinished responses kept")
+    return ", ".join(parts)

@@ -40,9 +40,7 @@ def _title(report: GapReport) -> Text:
             f"{p.vendor_without_key:,} vendor and {p.customer_without_key:,} customer respondents"
         )
     for i in report.inputs:
-        side = f", {i.side} side" if i.side else ""
-        blank = f", {i.blank_rows:,} blank rows skipped" if i.blank_rows else ""
-        text.append(f"\n  {i.path}: {i.rows:,} rows{side}{blank}", style="dim")
+        text.append(f"\n  {i.path}: {fmt.input_line(i)}", style="dim")
     return text
 
 

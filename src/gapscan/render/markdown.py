@@ -44,9 +44,7 @@ def _analysed(report: GapReport) -> list[str]:
     s = report.settings
     lines = ["## What was analysed", ""]
     for i in report.inputs:
-        side = f", {i.side} side" if i.side else ""
-        blank = f", {i.blank_rows:,} blank rows skipped" if i.blank_rows else ""
-        lines.append(f"- `{i.path}`: {i.rows:,} rows read{side}{blank}")
+        lines.append(f"- `{i.path}`: {fmt.input_line(i)}")
     lines.append(f"- Respondents: {report.n_vendor:,} vendor, {report.n_customer:,} customer")
     if report.pairing is not None:
         p = report.pairing
