@@ -132,7 +132,8 @@ def draft_schema(
                 if m not in draft.missing:
                     draft.missing.append(m)
             qid = _unique_id(_slug(column.name), used_ids)
-            draft.questions.append((position, qid, column.text or column.name, column.name))
+            text = " ".join((column.text or column.name).split())
+            draft.questions.append((position, qid, text, column.name))
             continue
         distinct = len(column.values)
         if 2 <= distinct <= MAX_SEGMENT_VALUES and sum(column.values.values()) >= 4 * distinct:

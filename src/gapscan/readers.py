@@ -22,7 +22,7 @@ from gapscan.exports import Layout, detect_layout
 if TYPE_CHECKING:
     import pyarrow as pa
 
-SAMPLE_BYTES = 1 << 16
+SAMPLE_BYTES = 1 << 20  # enough for the header rows of very wide exports
 DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 20_000
 SAMPLE_RECORDS = 20  # records looked at to recognise a survey tool's header
@@ -38,6 +38,7 @@ class Source:
     layout: Layout
     encoding: str = "utf-8"
     delimiter: str = ","
+    header_lines: int = 1  # CSV: the physical lines the header rows take (quoted breaks)
     _xlsx_rows: list[list[str]] | None = field(default=None, repr=False)
     _record_lines: list[int] | None = field(default=None, repr=False)
 
@@ -200,13 +201,26 @@ def _open_csv(path: Path, head: bytes, forced: str | None) -> Source:
             file=name,
             line=1,
         )
+    layout = _layout(records, forced, name)
     return Source(
         path=path,
         format="csv",
-        layout=_layout(records, forced, name),
+        layout=layout,
         encoding=encoding,
         delimiter=delimiter,
+        header_lines=_lines_of_records(text, delimiter, layout.header_rows),
     )
+
+
+def _lines_of_records(text: str, delimiter: str, count: int) -> int:
+    """How many lines the first ``count`` records of the text span."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for _ in range(count):
+            next(reader)
+    except (StopIteration, csv.Error):
+        pass
+    return max(reader.line_num, count)
 
 
 def _plain_lines(source: Source) -> bool:
@@ -286,9 +300,7 @@ def _read_csv(source: Source, columns: list[str], positions: list[int]) -> pa.Ta
             table = pacsv.read_csv(
                 source.path,
                 read_options=pacsv.ReadOptions(
-                    encoding=encoding,
-                    column_names=generated,
-                    skip_rows_after_names=source.header_rows,
+                    encoding=encoding, column_names=generated, skip_rows=source.header_lines
                 ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=source.delimiter, newlines_in_values=multiline

@@ -452,6 +452,7 @@ def _code_sides(
         f"side column '{column}'",
         "list each value under sides.vendor or sides.customer in the schema, or remove those rows",
         out,
+        code="unknown-side",
     )
     return codes
 
