@@ -102,12 +102,13 @@ def test_read_only_the_named_columns_in_the_order_asked(tmp_path: Path) -> None:
 
 def test_cp1252_label_deep_in_a_mostly_ascii_file(tmp_path: Path) -> None:
     """An accented label after the sniffed sample still decodes (cp1252 fallback)."""
-    lines = ["id,q1"] + [f"{i},Satisfait" for i in range(8000)] + ["8000,Très satisfait"]
+    n = SAMPLE_BYTES // 12  # enough rows to pass the sniffed sample
+    lines = ["id,q1"] + [f"{i},Satisfait" for i in range(n)] + [f"{n},Très satisfait"]
     path = tmp_path / "data.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
     assert path.stat().st_size > SAMPLE_BYTES
     values = read_all(path, ["q1"])["q1"]
-    assert len(values) == 8001
+    assert len(values) == n + 1
     assert values[-1] == "Très satisfait"
 
 
@@ -164,15 +165,16 @@ def test_numbers_and_blanks_stay_text(tmp_path: Path) -> None:
 def test_file_larger_than_the_sniff_sample(tmp_path: Path) -> None:
     """A record cut by the end of the sniffed sample does not confuse the sniffer."""
     row = '{i};Vendor;"a long answer; with a delimiter\nand a newline"\n'
-    text = "id;side;q1\n" + "".join(row.format(i=i) for i in range(2000))
+    n = SAMPLE_BYTES // 50  # enough rows to pass the sniffed sample
+    text = "id;side;q1\n" + "".join(row.format(i=i) for i in range(n))
     path = tmp_path / "data.csv"
     path.write_text(text, encoding="utf-8")
     assert path.stat().st_size > SAMPLE_BYTES
     source = open_source(path)
     assert source.delimiter == ";"
     data = source.read(["id", "q1"]).to_pydict()
-    assert len(data["id"]) == 2000
-    assert data["id"][-1] == "1999"
+    assert len(data["id"]) == n
+    assert data["id"][-1] == str(n - 1)
     assert set(data["q1"]) == {"a long answer; with a delimiter\nand a newline"}
 
 

@@ -55,3 +55,11 @@ def test_reports_folder_is_what_the_readme_commands_write(
         assert (tmp_path / name).read_bytes() == (REPORTS / name).read_bytes(), (
             f"reports/{name} is out of date: rerun the README's reports commands"
         )
+
+
+def test_readme_shows_the_example_output_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["analyze", "surveys/cmo-affinity.yaml", "--width", "100"])
+    assert result.exit_code == 0
+    shown = "\n".join(line.rstrip() for line in result.stdout.splitlines()).strip("\n")
+    assert shown in README, "the README's example output is out of date"
