@@ -8,6 +8,22 @@ from typing import Annotated
 
 import typer
 
+from gapscan.cli._options import (
+    By,
+    Charts,
+    Customer,
+    ExportFormat,
+    Junit,
+    NoCharts,
+    NoRules,
+    Out,
+    Schema,
+    Sheet,
+    Stamp,
+    Vendor,
+    Width,
+    check_sides,
+)
 from gapscan.cli._output import reporting_errors
 from gapscan.cli._publish import OutputFormat, chart_directory, publish_report, stamp
 
@@ -15,7 +31,7 @@ Files = list[Path] | None
 
 
 def analyze(
-    schema: Annotated[Path, typer.Argument(help="The survey schema (YAML).", show_default=False)],
+    schema: Schema,
     data: Annotated[
         Files,
         typer.Argument(
@@ -23,16 +39,9 @@ def analyze(
             show_default=False,
         ),
     ] = None,
-    vendor: Annotated[
-        Files, typer.Option("--vendor", help="A file of vendor-side answers.")
-    ] = None,
-    customer: Annotated[
-        Files, typer.Option("--customer", help="A file of customer-side answers.")
-    ] = None,
-    by: Annotated[
-        list[str] | None,
-        typer.Option("--by", help="Break down by this column (instead of the schema's segments)."),
-    ] = None,
+    vendor: Vendor = None,
+    customer: Customer = None,
+    by: By = None,
     paired: Annotated[
         bool,
         typer.Option("--paired", help="Compare answers pair by pair, by the schema's pair_by key."),
@@ -48,43 +57,19 @@ def analyze(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
-    export_format: Annotated[
-        str | None,
-        typer.Option(
-            "--export-format",
-            help="The survey tool that wrote the files, when detection is wrong: "
-            "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
-        ),
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    export_format: ExportFormat = None,
+    sheet: Sheet = None,
+    out: Out = None,
     baseline: Annotated[
         Path | None,
         typer.Option("--baseline", help="An earlier JSON report: test each gap's change since."),
     ] = None,
-    charts: Annotated[
-        Path | None,
-        typer.Option(
-            "--charts", help="Write charts (SVG, PNG) here [default: next to a markdown report]."
-        ),
-    ] = None,
-    no_charts: Annotated[bool, typer.Option("--no-charts", help="Write no charts.")] = False,
-    junit: Annotated[
-        Path | None, typer.Option("--junit", help="Write each rule x question as JUnit XML here.")
-    ] = None,
-    no_rules: Annotated[
-        bool, typer.Option("--no-rules", help="Do not check the schema's rules (exit 0).")
-    ] = False,
-    with_stamp: Annotated[
-        bool, typer.Option("--stamp", help="Add the time of the run to the report.")
-    ] = False,
-    width: Annotated[
-        int | None, typer.Option("--width", help="Table width in characters (default: terminal).")
-    ] = None,
+    charts: Charts = None,
+    no_charts: NoCharts = False,
+    junit: Junit = None,
+    no_rules: NoRules = False,
+    with_stamp: Stamp = False,
+    width: Width = None,
 ) -> None:
     """Compare vendors and customers on every question, overall and per segment.
 
@@ -93,16 +78,11 @@ def analyze(
     with reporting_errors():
         from gapscan.analysis import AnalysisOptions
         from gapscan.analysis import analyze as run_analysis
-        from gapscan.errors import GapscanError
         from gapscan.responses import ReadOptions, load_responses
         from gapscan.schema import load_schema
         from gapscan.survey import Mode
 
-        if bool(vendor) != bool(customer):
-            raise GapscanError.single(
-                "--vendor and --customer go together",
-                hint="give one file (or more) for each side",
-            )
+        check_sides(vendor, customer)
         options = AnalysisOptions(
             segments=tuple(by) if by else None,
             apply_rules=not no_rules,

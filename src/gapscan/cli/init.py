@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from gapscan.cli._options import Customer, ExportFormat, Sheet, Vendor, check_sides
 from gapscan.cli._output import reporting_errors, write_text
 
 
@@ -15,23 +16,10 @@ def init(
         list[Path] | None,
         typer.Argument(help="Exports holding both sides.", show_default=False),
     ] = None,
-    vendor: Annotated[
-        list[Path] | None, typer.Option("--vendor", help="An export of vendor-side answers.")
-    ] = None,
-    customer: Annotated[
-        list[Path] | None, typer.Option("--customer", help="An export of customer-side answers.")
-    ] = None,
-    export_format: Annotated[
-        str | None,
-        typer.Option(
-            "--export-format",
-            help="The survey tool that wrote the files, when detection is wrong: "
-            "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
-        ),
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
-    ] = None,
+    vendor: Vendor = None,
+    customer: Customer = None,
+    export_format: ExportFormat = None,
+    sheet: Sheet = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the schema here (default: stdout).")
     ] = None,
@@ -47,10 +35,7 @@ def init(
         from gapscan.drafting import draft_schema
         from gapscan.errors import GapscanError
 
-        if bool(vendor) != bool(customer):
-            raise GapscanError.single(
-                "--vendor and --customer go together", hint="give one file (or more) for each side"
-            )
+        check_sides(vendor, customer)
         if not data and not vendor:
             raise GapscanError.single("no data given", hint="gapscan init DATA --out survey.yaml")
         if out is not None and out.exists() and not force:

@@ -8,12 +8,23 @@ from typing import Annotated
 
 import typer
 
+from gapscan.cli._options import (
+    ExportFormat,
+    Junit,
+    NoCharts,
+    NoRules,
+    Out,
+    Schema,
+    Sheet,
+    Stamp,
+    Width,
+)
 from gapscan.cli._output import reporting_errors
 from gapscan.cli._publish import OutputFormat, chart_directory, publish_trend, stamp
 
 
 def trend(
-    schema: Annotated[Path, typer.Argument(help="The survey schema (YAML).", show_default=False)],
+    schema: Schema,
     data: Annotated[
         list[Path],
         typer.Argument(help="One data file per wave, oldest first.", show_default=False),
@@ -21,39 +32,20 @@ def trend(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
-    export_format: Annotated[
-        str | None,
-        typer.Option(
-            "--export-format",
-            help="The survey tool that wrote the files, when detection is wrong: "
-            "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
-        ),
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    export_format: ExportFormat = None,
+    sheet: Sheet = None,
+    out: Out = None,
     charts: Annotated[
         Path | None,
         typer.Option(
             "--charts", help="Write the trend chart here [default: next to a markdown report]."
         ),
     ] = None,
-    no_charts: Annotated[bool, typer.Option("--no-charts", help="Write no charts.")] = False,
-    junit: Annotated[
-        Path | None, typer.Option("--junit", help="Write each rule x question as JUnit XML here.")
-    ] = None,
-    no_rules: Annotated[
-        bool, typer.Option("--no-rules", help="Do not check the schema's rules (exit 0).")
-    ] = False,
-    with_stamp: Annotated[
-        bool, typer.Option("--stamp", help="Add the time of the run to the report.")
-    ] = False,
-    width: Annotated[
-        int | None, typer.Option("--width", help="Table width in characters (default: terminal).")
-    ] = None,
+    no_charts: NoCharts = False,
+    junit: Junit = None,
+    no_rules: NoRules = False,
+    with_stamp: Stamp = False,
+    width: Width = None,
 ) -> None:
     """Show each question's gap in every wave and test its change since the previous one.
 

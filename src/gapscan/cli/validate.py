@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from gapscan.cli._options import Customer, ExportFormat, Out, Schema, Sheet, Vendor, check_sides
 from gapscan.cli._output import reporting_errors, write_text
 
 
@@ -17,37 +18,22 @@ class ValidateFormat(StrEnum):
 
 
 def validate(
-    schema: Annotated[Path, typer.Argument(help="The survey schema (YAML).", show_default=False)],
+    schema: Schema,
     data: Annotated[
         list[Path] | None,
         typer.Argument(help="Data files (default: the schema's 'data:').", show_default=False),
     ] = None,
-    vendor: Annotated[
-        list[Path] | None, typer.Option("--vendor", help="A file of vendor-side answers.")
-    ] = None,
-    customer: Annotated[
-        list[Path] | None, typer.Option("--customer", help="A file of customer-side answers.")
-    ] = None,
+    vendor: Vendor = None,
+    customer: Customer = None,
     by: Annotated[
         list[str] | None, typer.Option("--by", help="Check this breakdown column too.")
     ] = None,
     output_format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ValidateFormat.table,
-    export_format: Annotated[
-        str | None,
-        typer.Option(
-            "--export-format",
-            help="The survey tool that wrote the files, when detection is wrong: "
-            "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
-        ),
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    export_format: ExportFormat = None,
+    sheet: Sheet = None,
+    out: Out = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings as problems (exit 2).")
     ] = False,
@@ -59,14 +45,10 @@ def validate(
     with reporting_errors():
         import json
 
-        from gapscan.errors import GapscanError
         from gapscan.responses import ReadOptions
         from gapscan.validation import validate as run_validation
 
-        if bool(vendor) != bool(customer):
-            raise GapscanError.single(
-                "--vendor and --customer go together", hint="give one file (or more) for each side"
-            )
+        check_sides(vendor, customer)
         report = run_validation(
             schema,
             data or [],

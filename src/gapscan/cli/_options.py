@@ -1,0 +1,60 @@
+"""The options the commands share, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gapscan.errors import GapscanError
+
+Schema = Annotated[Path, typer.Argument(help="The survey schema (YAML).", show_default=False)]
+Vendor = Annotated[
+    list[Path] | None, typer.Option("--vendor", help="A file of vendor-side answers.")
+]
+Customer = Annotated[
+    list[Path] | None, typer.Option("--customer", help="A file of customer-side answers.")
+]
+By = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="Break down by this column (instead of the schema's segments)."),
+]
+ExportFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--export-format",
+        help="The survey tool that wrote the files, when detection is wrong: "
+        "qualtrics, surveymonkey, googleforms, limesurvey or plain.",
+    ),
+]
+Sheet = Annotated[
+    str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
+]
+Out = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+]
+Charts = Annotated[
+    Path | None,
+    typer.Option(
+        "--charts", help="Write charts (SVG, PNG) here [default: next to a markdown report]."
+    ),
+]
+NoCharts = Annotated[bool, typer.Option("--no-charts", help="Write no charts.")]
+Junit = Annotated[
+    Path | None, typer.Option("--junit", help="Write each rule x question as JUnit XML here.")
+]
+NoRules = Annotated[
+    bool, typer.Option("--no-rules", help="Do not check the schema's rules (exit 0).")
+]
+Stamp = Annotated[bool, typer.Option("--stamp", help="Add the time of the run to the report.")]
+Width = Annotated[
+    int | None, typer.Option("--width", help="Table width in characters (default: terminal).")
+]
+
+
+def check_sides(vendor: list[Path] | None, customer: list[Path] | None) -> None:
+    if bool(vendor) != bool(customer):
+        raise GapscanError.single(
+            "--vendor and --customer go together", hint="give one file (or more) for each side"
+        )
