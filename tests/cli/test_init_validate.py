@@ -195,3 +195,28 @@ def test_validate_reports_schema_problems_all_at_once(tmp_path: Path) -> None:
     assert (
         "top_bx" in out and "unknown scale 'b'" in out and "3 error(s)" in out
     )  # top_bx, missing top_box, scale b
+
+
+def test_xlsx_export_reads_like_its_csv(tmp_path: Path) -> None:
+    """The same Qualtrics export saved as XLSX (with a second sheet in front) gives the
+    same report as the CSV, once --sheet names the sheet."""
+    openpyxl = pytest.importorskip("openpyxl")
+    with (SURVEYS / "qualtrics-export.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    workbook.active.append(["exported from Qualtrics"])
+    sheet = workbook.create_sheet("Responses")
+    for row in rows:
+        sheet.append(row)
+    xlsx = tmp_path / "export.xlsx"
+    workbook.save(xlsx)
+    draft(tmp_path, SURVEYS / "qualtrics-export.csv")
+    schema = tmp_path / "drafted.yaml"
+    _, from_csv, _ = run("analyze", schema, SURVEYS / "qualtrics-export.csv", "--format", "json")
+    code, from_xlsx, err = run("analyze", schema, xlsx, "--sheet", "Responses", "--format", "json")
+    assert code == 0, err
+    assert json.loads(from_xlsx)["results"] == json.loads(from_csv)["results"]
+    assert json.loads(from_xlsx)["inputs"][0]["excluded"] == {"preview": 2, "test": 1}
+    code, _, err = run("analyze", schema, xlsx, "--sheet", "Nope")
+    assert code == 2 and "no sheet 'Nope'" in err and "Responses" in err
