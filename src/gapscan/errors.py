@@ -30,7 +30,14 @@ class Problem:
         text = f"{where}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """Control characters shown escaped, so that a problem is always one line."""
+    if text.isprintable():
         return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 class GapscanError(Exception):

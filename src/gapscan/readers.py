@@ -327,9 +327,11 @@ def _open_parquet(path: Path, forced: str | None) -> Source:
     import pyarrow.parquet as pq
 
     try:
-        names = list(pq.ParquetFile(path).schema_arrow.names)
-    except (pa.ArrowException, OSError) as exc:
-        raise GapscanError.single(f"cannot read the Parquet file: {exc}", file=str(path)) from None
+        names = [str(n) for n in pq.ParquetFile(path).schema_arrow.names]
+    except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
+        raise GapscanError.single(
+            f"cannot read the Parquet file: {_first_line(exc)}", file=str(path)
+        ) from None
     layout = _layout([names], forced or "plain", str(path))
     return Source(path=path, format="parquet", layout=replace(layout, header_rows=0))
 
@@ -341,9 +343,9 @@ def _read_parquet(source: Source, columns: list[str], positions: list[int]) -> p
 
     try:
         table = pq.read_table(source.path).select(positions)
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
         raise GapscanError.single(
-            f"cannot read the Parquet file: {exc}", file=source.name
+            f"cannot read the Parquet file: {_first_line(exc)}", file=source.name
         ) from None
     arrays = []
     for column in table.columns:
@@ -374,16 +376,20 @@ def _open_xlsx(path: Path, forced: str | None, sheet: str | None) -> Source:
     )
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
-    import zipfile
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
+
+def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    # openpyxl parses zip and XML of any quality: whatever it raises on a damaged
+    # workbook is reported as a damaged workbook.
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except Exception as exc:
         raise GapscanError.single(
-            f"cannot read the XLSX file ({type(exc).__name__}: {exc})",
+            f"cannot read the XLSX file ({type(exc).__name__}: {_first_line(exc)})",
             file=str(path),
             hint="is it a complete .xlsx workbook? Save it again from the spreadsheet program",
         ) from None
@@ -396,9 +402,13 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
             )
         chosen = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         return [[_cell_text(v) for v in row] for row in chosen.iter_rows(values_only=True)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except GapscanError:
+        raise
+    except Exception as exc:
         raise GapscanError.single(
-            f"cannot read the XLSX file ({type(exc).__name__}: {exc})", file=str(path)
+            f"cannot read the XLSX file ({type(exc).__name__}: {_first_line(exc)})",
+            file=str(path),
+            hint="is it a complete .xlsx workbook? Save it again from the spreadsheet program",
         ) from None
     finally:
         workbook.close()

@@ -187,6 +187,12 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         except GapscanError as exc:
             raise GapscanError(replace(p, file=name) for p in exc.problems) from None
         data = loader.construct_document(node)
+    except (KeyError, ValueError, TypeError, OverflowError) as exc:  # e.g. "!!bool x"
+        raise GapscanError.single(
+            f"invalid YAML value ({type(exc).__name__}: {exc})",
+            file=name,
+            hint="remove explicit tags such as !!bool or !!int",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -23,10 +23,15 @@ def reporting_errors() -> Iterator[None]:
         yield
     except GapscanError as exc:
         for problem in sorted(exc.problems, key=lambda p: (p.file or "", p.line or 0)):
-            typer.echo(f"error: {problem}", err=True)
+            echo_error(f"error: {problem}")
         if len(exc.problems) > 1:
-            typer.echo(f"{len(exc.problems)} problems found.", err=True)
+            echo_error(f"{len(exc.problems)} problems found.")
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def echo_error(text: str) -> None:
+    """A line on stderr, whatever characters the input smuggled into it."""
+    typer.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
 
 
 def write_text(text: str, out: Path | None) -> None:

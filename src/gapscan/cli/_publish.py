@@ -9,7 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gapscan.cli._output import write_text
+from gapscan.cli._output import echo_error, write_text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -161,9 +161,5 @@ def _append_step_summary(text: str) -> None:
     try:
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(text + "\n")
-    except OSError as exc:
-        from gapscan.errors import GapscanError
-
-        raise GapscanError.single(
-            f"cannot append to the step summary: {exc.strerror}", file=target
-        ) from None
+    except OSError as exc:  # the report itself is written: a summary is a courtesy
+        echo_error(f"warning: {target}: cannot append to the step summary: {exc.strerror}")
