@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 SAMPLE_BYTES = 1 << 20  # enough for the header rows of very wide exports
 DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 20_000
+MAX_HEADER_CELL = 5_000  # characters: a column name, not a paragraph
 SAMPLE_RECORDS = 20  # records looked at to recognise a survey tool's header
 
 
@@ -195,6 +196,14 @@ def _open_csv(path: Path, head: bytes, forced: str | None) -> Source:
     records = _sample_records(text, delimiter, SAMPLE_RECORDS)
     if not records or not any(cell.strip() for cell in records[0]):
         raise GapscanError.single("the file has no header row", file=name, line=1)
+    longest = max(len(cell) for cell in records[0])
+    if longest > MAX_HEADER_CELL:
+        raise GapscanError.single(
+            f'a header cell runs for {longest:,} characters: is a quote (") left open?',
+            file=name,
+            line=1,
+            hint="check the first line of the export",
+        )
     if len(records[0]) > MAX_COLUMNS:
         raise GapscanError.single(
             f"the header has {len(records[0]):,} columns; gapscan reads at most {MAX_COLUMNS:,}",

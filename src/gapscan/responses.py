@@ -176,7 +176,8 @@ def _check_columns(source: Source, needed: list[str]) -> None:
         close = difflib.get_close_matches(name, source.columns, n=2, cutoff=0.5)
         key = fold(name)
         close += [c for c in source.columns if key in fold(c) and c not in close][: 3 - len(close)]
-        parts.append(f"'{name}'" + (f" (closest: {', '.join(close)})" if close else ""))
+        shown = ", ".join(_quote(c) for c in close)
+        parts.append(_quote(name) + (f" (closest: {shown})" if close else ""))
     raise GapscanError.single(
         f"{len(absent)} column(s) named in the schema are not in the file: " + "; ".join(parts),
         file=source.name,
