@@ -60,6 +60,29 @@ def plain_text(renderable: RenderableType, width: int | None) -> str:
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
+def check_destinations(out: Path | None, junit: Path | None, charts: Path | None) -> None:
+    """Refuse before writing anything when any output could not be written, so that a
+    run never stops half-way through its outputs."""
+    from gapscan.errors import ProblemCollector
+
+    problems = ProblemCollector()
+    files = [p for p in (out, junit) if p is not None]
+    if len(files) == 2 and files[0].resolve() == files[1].resolve():
+        problems.add("--out and --junit name the same file", file=str(files[0]))
+    for path in files:
+        parent = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            problems.add("this is a directory, not a file to write", file=str(path))
+        elif not parent.is_dir():
+            problems.add("the output directory does not exist", file=str(path), hint="create it")
+    if charts is not None:
+        if charts.exists() and not charts.is_dir():
+            problems.add("--charts names a file, not a directory", file=str(charts))
+        if any(charts.resolve() == p.resolve() for p in files):
+            problems.add("--charts and a report file name the same path", file=str(charts))
+    problems.raise_if_any()
+
+
 def publish_report(
     report: GapReport,
     output_format: OutputFormat,
@@ -72,6 +95,7 @@ def publish_report(
     from gapscan.render import console, markdown
     from gapscan.render import junit as junit_render
 
+    check_destinations(out, junit, charts)
     chart_files: list[Path] = []
     if charts is not None:
         from gapscan.render.charts import write_dumbbell
@@ -103,6 +127,7 @@ def publish_trend(
     from gapscan.render import junit as junit_render
     from gapscan.render import markdown, trend_console
 
+    check_destinations(out, junit, charts)
     chart_files: list[Path] = []
     if charts is not None:
         from gapscan.render.charts import write_trend
