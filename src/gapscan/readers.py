@@ -352,23 +352,30 @@ def _read_parquet(source: Source, columns: list[str], positions: list[int]) -> p
 
     try:
         table = pq.read_table(source.path).select(positions)
+        arrays = [_parquet_text(column) for column in table.columns]
     except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
         raise GapscanError.single(
-            f"cannot read the Parquet file: {_first_line(exc)}", file=source.name
+            f"cannot read the Parquet file: {_first_line(exc)}",
+            file=source.name,
+            hint="survey answers are read as text, numbers or categories",
         ) from None
-    arrays = []
-    for column in table.columns:
-        kind = column.type
-        if pa.types.is_dictionary(kind):
-            column = column.cast(kind.value_type)
-            kind = column.type
-        if pa.types.is_floating(kind):
-            # 5.0 is answer "5": floats holding whole numbers are written as integers
-            filled = pc.fill_null(column, 0.0)
-            if pc.all(pc.equal(pc.floor(filled), filled)).as_py():
-                column = column.cast(pa.int64())
-        arrays.append(column.cast(pa.string()))
     return pa.table(arrays, names=columns)
+
+
+def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A Parquet column as text: 5.0 is answer "5" (whole floats written as integers)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_floating(kind):
+        filled = pc.fill_null(column, 0.0)
+        if pc.all(pc.equal(pc.floor(filled), filled)).as_py():
+            column = column.cast(pa.int64())
+    return column.cast(pa.string())
 
 
 # ---------------------------------------------------------------------------- XLSX
