@@ -347,7 +347,6 @@ def _open_parquet(path: Path, forced: str | None) -> Source:
 
 def _read_parquet(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
