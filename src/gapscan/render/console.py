@@ -215,13 +215,14 @@ def _legend(report: GapReport) -> Text:
 def rules_text(rules: Sequence[RuleOutcome]) -> Text:
     text = Text("Rules:")
     for outcome in rules:
-        if outcome.held:
+        if outcome.checked == 0:
             note = ""
-            if outcome.checked == 0 and outcome.rule.metric.value == "gap_change":
+            if outcome.rule.metric.value == "gap_change":
                 note = ": needs --baseline or gapscan trend"
-            text.append(
-                f"\n  ✓ {outcome.rule.name} ({outcome.checked} checked{note})", style="green"
-            )
+            text.append(f"\n  – {outcome.rule.name} (not checked{note})", style="dim")
+            continue
+        if outcome.held:
+            text.append(f"\n  ✓ {outcome.rule.name} ({outcome.checked} checked)", style="green")
             continue
         text.append(
             f"\n  ✗ {outcome.rule.name}: {len(outcome.breaches)} breach(es)", style="bold red"
