@@ -122,8 +122,17 @@ def open_source(
     path = Path(path)
     name = str(path)
     try:
+        regular = path.is_file()
+        if not regular and path.exists() and not path.is_dir():
+            raise GapscanError.single(
+                "this is not a regular file (a device or a pipe?)",
+                file=name,
+                hint="give a CSV, XLSX or Parquet file",
+            )
         with path.open("rb") as fh:
             head = fh.read(SAMPLE_BYTES)
+    except (ValueError, UnicodeError):
+        raise GapscanError.single("the file name is not valid", file=name) from None
     except FileNotFoundError:
         raise GapscanError.single("data file not found", file=name, hint="check the path") from None
     except IsADirectoryError:
@@ -306,16 +315,17 @@ def _read_csv(source: Source, columns: list[str], positions: list[int]) -> pa.Ta
     last = ""
     for encoding, multiline in attempts:
         try:
-            table = pacsv.read_csv(
-                source.path,
-                read_options=pacsv.ReadOptions(
-                    encoding=encoding, column_names=generated, skip_rows=source.header_lines
-                ),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=source.delimiter, newlines_in_values=multiline
-                ),
-                convert_options=convert,
-            )
+            with source.path.open("rb") as fh:  # a file object: any file name works
+                table = pacsv.read_csv(
+                    fh,
+                    read_options=pacsv.ReadOptions(
+                        encoding=encoding, column_names=generated, skip_rows=source.header_lines
+                    ),
+                    parse_options=pacsv.ParseOptions(
+                        delimiter=source.delimiter, newlines_in_values=multiline
+                    ),
+                    convert_options=convert,
+                )
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             last = str(exc).splitlines()[0]
             continue
@@ -336,7 +346,8 @@ def _open_parquet(path: Path, forced: str | None) -> Source:
     import pyarrow.parquet as pq
 
     try:
-        names = [str(n) for n in pq.ParquetFile(path).schema_arrow.names]
+        with path.open("rb") as fh:
+            names = [str(n) for n in pq.ParquetFile(fh).schema_arrow.names]
     except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
         raise GapscanError.single(
             f"cannot read the Parquet file: {_first_line(exc)}", file=str(path)
@@ -350,8 +361,11 @@ def _read_parquet(source: Source, columns: list[str], positions: list[int]) -> p
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(source.path).select(positions)
+        with source.path.open("rb") as fh:
+            table = pq.read_table(fh).select(positions)
         arrays = [_parquet_text(column) for column in table.columns]
+        for array in arrays:
+            array.validate(full=True)  # text that is not UTF-8
     except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
         raise GapscanError.single(
             f"cannot read the Parquet file: {_first_line(exc)}",
@@ -401,7 +415,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
     # openpyxl parses zip and XML of any quality: whatever it raises on a damaged
     # workbook is reported as a damaged workbook.
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path.open("rb"), read_only=True, data_only=True)
     except Exception as exc:
         raise GapscanError.single(
             f"cannot read the XLSX file ({type(exc).__name__}: {_first_line(exc)})",

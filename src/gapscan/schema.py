@@ -6,6 +6,7 @@ Every problem is collected and reported at once, each with its YAML line.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import types
 import typing
@@ -141,6 +142,8 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     name = str(path)
     try:
         size = path.stat().st_size
+    except (ValueError, UnicodeError):
+        raise GapscanError.single("the schema's file name is not valid", file=repr(name)) from None
     except FileNotFoundError:
         raise GapscanError.single(
             "schema file not found", file=name, hint="check the path"
@@ -149,6 +152,10 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         raise GapscanError.single(f"cannot read schema: {exc.strerror}", file=name) from None
     if path.is_dir():
         raise GapscanError.single("schema path is a directory, not a YAML file", file=name)
+    if not path.is_file():
+        raise GapscanError.single(
+            "the schema is not a regular file (a device or a pipe?)", file=name
+        )
     if size > MAX_SCHEMA_BYTES:
         raise GapscanError.single(
             f"schema is {size:,} bytes; a survey schema is at most {MAX_SCHEMA_BYTES:,}",
@@ -187,12 +194,8 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         except GapscanError as exc:
             raise GapscanError(replace(p, file=name) for p in exc.problems) from None
         data = loader.construct_document(node)
-    except (KeyError, ValueError, TypeError, OverflowError) as exc:  # e.g. "!!bool x"
-        raise GapscanError.single(
-            f"invalid YAML value ({type(exc).__name__}: {exc})",
-            file=name,
-            hint="remove explicit tags such as !!bool or !!int",
-        ) from None
+    except GapscanError:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -203,6 +206,12 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         raise GapscanError.single(f"invalid YAML: {exc}", file=name) from None
     except RecursionError:
         raise GapscanError.single("schema is nested too deeply", file=name) from None
+    except Exception as exc:  # an explicit tag on a value it cannot take, e.g. "!!bool x"
+        raise GapscanError.single(
+            f"invalid YAML value ({type(exc).__name__}: {exc})",
+            file=name,
+            hint="remove explicit tags such as !!bool or !!int",
+        ) from None
     finally:
         loader.dispose()
     return data, lines
@@ -583,6 +592,9 @@ def _build_rules(
             continue
         if spec.max is None and spec.min is None:
             add(f"rule {i + 1} needs 'max' or 'min'", loc, "e.g. max: 0.30 for 30 points")
+            continue
+        if any(v is not None and not math.isfinite(v) for v in (spec.max, spec.min)):
+            add(f"rule {i + 1}: its limit must be a finite number", loc, "e.g. max: 0.30")
             continue
         for j, qid in enumerate(spec.questions or []):
             if qid not in question_ids:

@@ -35,10 +35,26 @@ def echo_error(text: str) -> None:
 
 
 def write_text(text: str, out: Path | None) -> None:
-    """Write to stdout, or to ``out`` atomically: a temporary file moved into place."""
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    """Write to stdout (also for ``-``), or to ``out`` atomically: a temporary file
+    moved into place. Characters that cannot be encoded are written escaped."""
+    data = text.encode("utf-8", "backslashreplace")
+    if out is None or str(out) == "-":
+        stream = getattr(sys.stdout, "buffer", None)
+        try:
+            if stream is not None:
+                sys.stdout.flush()
+                stream.write(data)
+                stream.flush()
+            else:
+                sys.stdout.write(data.decode("utf-8"))
+                sys.stdout.flush()
+        except OSError as exc:
+            raise GapscanError.single(
+                f"cannot write to standard output: {exc.strerror or exc}", file="<stdout>"
+            ) from None
+        return
+    if out.exists() and not out.is_file() and not out.is_dir():
+        _write_in_place(data, out)  # a device or a pipe: never replace it with a file
         return
     directory = out.parent if str(out.parent) else Path(".")
     if not directory.is_dir():
@@ -50,8 +66,8 @@ def write_text(text: str, out: Path | None) -> None:
     except OSError as exc:
         raise GapscanError.single(f"cannot write here: {exc.strerror}", file=str(out)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, out)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -63,3 +79,11 @@ def write_text(text: str, out: Path | None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_in_place(data: bytes, out: Path) -> None:
+    try:
+        with out.open("wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise GapscanError.single(f"cannot write: {exc.strerror}", file=str(out)) from None
