@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from gapscan.pairing import PairingSummary
@@ -48,14 +48,7 @@ class AccountGap:
     customer_respondents: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "account": self.account,
-            "vendor_score": self.vendor_score,
-            "customer_score": self.customer_score,
-            "difference": self.difference,
-            "vendor_respondents": self.vendor_respondents,
-            "customer_respondents": self.customer_respondents,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
