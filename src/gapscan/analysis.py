@@ -119,16 +119,7 @@ def _views(
 def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey) -> GapResult:
     settings = survey.analysis
     n_v, n_c = int(table[VENDOR].sum()), int(table[CUSTOMER].sum())
-    suppressed = GapResult(
-        question=q.id,
-        question_text=q.text,
-        scale=q.scale.name,
-        top_box_labels=q.scale.top_box_labels(),
-        segment=segment,
-        vendor=SideSummary(n_v, None, None, suppressed=True),
-        customer=SideSummary(n_c, None, None, suppressed=True),
-        suppressed=True,
-    )
+    suppressed = GapResult.suppressed_for(q, segment, n_v, n_c)
     if min(n_v, n_c) < settings.min_n:
         return suppressed
     top = sorted(q.scale.top_box)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from gapscan.pairing import QuestionPairs, account_segments, pair_question
@@ -57,18 +59,7 @@ def _compare(
         unmatched_accounts=pairs.unmatched_accounts,
         unmatched_respondents=pairs.unmatched_respondents,
     )
-    base = GapResult(
-        question=q.id,
-        question_text=q.text,
-        scale=q.scale.name,
-        top_box_labels=q.scale.top_box_labels(),
-        segment=segment,
-        vendor=SideSummary(n, None, None, suppressed=True),
-        customer=SideSummary(n, None, None, suppressed=True),
-        suppressed=True,
-        mode="paired",
-        paired=detail,
-    )
+    base = GapResult.suppressed_for(q, segment, n, n, mode="paired", paired=detail)
     if n < survey.analysis.min_n:
         return base
     confidence = survey.analysis.confidence
@@ -107,15 +98,11 @@ def _compare(
         median_ci_high=hl[2],
         accounts=_misjudged(pairs, labels, show_accounts),
     )
-    return GapResult(
-        question=q.id,
-        question_text=q.text,
-        scale=q.scale.name,
-        top_box_labels=q.scale.top_box_labels(),
-        segment=segment,
+    return replace(
+        base,
+        suppressed=False,
         vendor=SideSummary(n, v_share, float(pairs.vendor_score.mean())),
         customer=SideSummary(n, c_share, float(pairs.customer_score.mean())),
-        mode="paired",
         gap=float(d_top.mean()),
         ci_low=low,
         ci_high=high,

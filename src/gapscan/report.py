@@ -8,7 +8,7 @@ from typing import Any
 
 from gapscan.pairing import PairingSummary
 from gapscan.responses import InputSummary
-from gapscan.survey import Rule
+from gapscan.survey import Question, Rule
 
 JSON_FORMAT_VERSION = 1
 
@@ -158,6 +158,31 @@ class GapResult:
     mean_effect_size_name: str | None = None
     paired: PairedDetail | None = None
     change: GapChange | None = None
+
+    @classmethod
+    def suppressed_for(
+        cls,
+        question: Question,
+        segment: tuple[tuple[str, str], ...],
+        n_vendor: int,
+        n_customer: int,
+        *,
+        mode: str = "independent",
+        paired: PairedDetail | None = None,
+    ) -> GapResult:
+        """A result that shows no share, mean or test (too few answers or pairs)."""
+        return cls(
+            question=question.id,
+            question_text=question.text,
+            scale=question.scale.name,
+            top_box_labels=question.scale.top_box_labels(),
+            segment=segment,
+            vendor=SideSummary(n_vendor, None, None, suppressed=True),
+            customer=SideSummary(n_customer, None, None, suppressed=True),
+            suppressed=True,
+            mode=mode,
+            paired=paired,
+        )
 
     @property
     def segment_label(self) -> str:

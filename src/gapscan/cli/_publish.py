@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -110,7 +111,7 @@ def publish_report(
     if junit is not None:
         questions = list(dict.fromkeys(r.question for r in report.results))
         write_text(junit_render.render(report.rules, questions, report.survey), junit)
-    _append_step_summary(markdown.render(report))
+    _append_step_summary(lambda: markdown.render(report))
 
 
 def publish_trend(
@@ -122,8 +123,6 @@ def publish_trend(
     charts: Path | None,
     junit: Path | None,
 ) -> None:
-    import json
-
     from gapscan.render import junit as junit_render
     from gapscan.render import markdown, trend_console
 
@@ -140,8 +139,9 @@ def publish_trend(
     elif output_format is OutputFormat.markdown:
         write_text(markdown.render_trend(trend, chart_files, relative_to=relative), out)
     elif output_format is OutputFormat.json:
-        text = json.dumps(trend.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
-        write_text(text + "\n", out)
+        from gapscan.render import json
+
+        write_text(json.render(trend), out)
     elif output_format is OutputFormat.csv:
         from gapscan.render import csv as csv_render
 
@@ -151,7 +151,7 @@ def publish_trend(
     if junit is not None:
         questions = [qid for qid, _ in trend.questions]
         write_text(junit_render.render(trend.rules, questions, trend.survey), junit)
-    _append_step_summary(markdown.render_trend(trend))
+    _append_step_summary(lambda: markdown.render_trend(trend))
 
 
 def _render(
@@ -178,13 +178,14 @@ def _render(
     return plain_text(console.render(report), width)
 
 
-def _append_step_summary(text: str) -> None:
-    """In GitHub Actions, add the markdown report to the job's summary page."""
+def _append_step_summary(markdown: Callable[[], str]) -> None:
+    """In GitHub Actions, add the markdown report to the job's summary page (rendered
+    only there)."""
     target = os.environ.get(STEP_SUMMARY)
     if not target:
         return
     try:
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+            fh.write(markdown() + "\n")
     except OSError as exc:  # the report itself is written: a summary is a courtesy
         echo_error(f"warning: {target}: cannot append to the step summary: {exc.strerror}")
