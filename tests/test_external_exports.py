@@ -7,6 +7,7 @@ import csv
 
 import pytest
 
+from gapscan.errors import GapscanError
 from gapscan.readers import open_source
 from tests.conftest import EXTERNAL
 
@@ -42,6 +43,9 @@ EXPORTS = {
     "likert-pkg/gap.csv": ("plain", 1, 68),
     "rdatasets/Arthritis.csv": ("plain", 1, 84),
     "rdatasets/housing.csv": ("plain", 1, 72),
+    "r-survey-api/apisrs.csv": ("plain", 1, 200),
+    "r-survey-api/apistrat.csv": ("plain", 1, 200),
+    "r-survey-api/apiclus1.csv": ("plain", 1, 183),
 }
 # Not survey exports: pre-summarised percentages; the same loader reads it as a table.
 NOT_EXPORTS = {"likert-pkg/MathAnxietyGender.csv": 28}
@@ -98,3 +102,33 @@ def test_columns_by_import_id_and_question_text() -> None:
     assert source.read([import_id]).column(0).to_pylist() == by_name
     text = source.layout.texts[source.columns.index("Impressiveness")]
     assert source.read([text]).column(0).to_pylist() == by_name
+
+
+# Files that are not CSV: what each is, and what reading it as an export gives today.
+# The binary formats are refused with a reason, never read as garbage.
+OTHER_FILES = {
+    "likert-pkg/MathAnxietyGender.rda": "binary",
+    "likert-pkg/gap.rda": "binary",
+    "likert-pkg/mass.rda": "binary",
+    "spss-survival-manual/survey.sav": "binary",
+    "qualtrics-QualtricsTools/Single_Answer_Matrix_Questions.qsf": "survey definition",
+    "surveymonkey-ohbm-2022/levels.json": "level lists",
+}
+
+
+def test_every_other_file_is_listed() -> None:
+    found = {
+        p.relative_to(EXTERNAL).as_posix()
+        for p in EXTERNAL.rglob("*")
+        if p.is_file() and p.suffix != ".csv" and p.name != "SOURCES.md"
+    }
+    assert found == set(OTHER_FILES)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, kind in OTHER_FILES.items() if kind == "binary"))
+def test_binary_files_are_refused_with_a_reason(name: str) -> None:
+    with pytest.raises(GapscanError) as caught:
+        open_source(EXTERNAL / name)
+    (problem,) = caught.value.problems
+    assert problem.file == str(EXTERNAL / name)
+    assert "binary" in problem.message
