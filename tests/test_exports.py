@@ -57,6 +57,10 @@ EXPECTED: dict[str, tuple[str, int, int, int]] = {
     "likert-pkg/MathAnxietyGender.csv": ("plain", 1, 7, 28),
     "rdatasets/Arthritis.csv": ("plain", 1, 6, 84),
     "rdatasets/housing.csv": ("plain", 1, 6, 72),
+    # R's survey package `api` data (an unnamed first column of row names)
+    "r-survey-api/apisrs.csv": ("plain", 1, 40, 200),
+    "r-survey-api/apistrat.csv": ("plain", 1, 40, 200),
+    "r-survey-api/apiclus1.csv": ("plain", 1, 40, 183),
 }
 
 
