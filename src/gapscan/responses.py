@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, PairBy, Question, Survey, fold
@@ -73,6 +73,7 @@ class Responses:
     segments: tuple[Segment, ...]
     pair_keys: np.ndarray | None = None  # index into pair_labels; -1: no key
     pair_labels: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # what the run goes on with (an id on both sides)
 
     @property
     def n_vendor(self) -> int:
@@ -211,6 +212,8 @@ def _code_file(
         columns = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
     kept = _kept_rows(table.num_rows, dropped)
     n = table.num_rows - dropped.size
+    if n == 0:
+        raise _no_responses(source, table.num_rows, excluded)
     out = ProblemCollector()
     if side is None:
         assert survey.sides.column is not None
@@ -251,6 +254,23 @@ def _code_file(
         unfinished_kept=unfinished,
     )
     return _Coded(summary, side_codes, answers, seg, keys)
+
+
+def _no_responses(source: Source, rows: int, excluded: dict[str, int]) -> GapscanError:
+    if rows == 0:
+        what = "the file has a header and no rows"
+    elif excluded:
+        reasons = ", ".join(f"{n:,} {reason}" for reason, n in sorted(excluded.items()))
+        what = f"all {rows:,} rows were excluded ({reasons}): no responses left"
+    else:
+        what = f"all {rows:,} rows are blank in every column the schema names"
+    return GapscanError.single(
+        what,
+        file=source.name,
+        line=1,
+        hint="export the responses again, or leave this file out",
+        code="empty-file",
+    )
 
 
 def _code_pair_keys(
