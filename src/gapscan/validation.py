@@ -44,7 +44,13 @@ class ValidationReport:
             "errors": self.errors,
             "warnings": self.warnings,
             "inputs": [
-                {"path": i.path, "rows": i.rows, "vendor": i.vendor, "customer": i.customer}
+                {
+                    "path": i.path,
+                    "rows": i.rows,
+                    "vendor": i.vendor,
+                    "customer": i.customer,
+                    "duplicates_dropped": i.duplicates_dropped,
+                }
                 for i in self.inputs
             ],
             "findings": [f.to_dict() for f in self.findings],
