@@ -49,13 +49,22 @@ def file_ids(
 ) -> FileIds:
     """``values``/``indices``: the id column as distinct values and each row's index
     (``len(values)``: a null cell)."""
-    position: dict[str, int] = {}
-    table = []
-    for value in values:
-        key = value.strip()
-        table.append(position.setdefault(key, len(position)) if key else -1)
-    lookup = np.asarray([*table, -1], dtype=np.int64)
-    return FileIds(path, list(position), lookup[indices], side, lines)
+    trimmed = [v.strip() for v in values]
+    if trimmed == values:  # already distinct: each value is its own id
+        table = np.arange(len(values), dtype=np.int64)
+        keys = values
+        if "" in values:  # a blank id is no id
+            blank = values.index("")
+            table = np.where(table > blank, table - 1, table)
+            table[blank] = -1
+            keys = values[:blank] + values[blank + 1 :]
+    else:
+        position: dict[str, int] = {}
+        table = np.asarray(
+            [position.setdefault(k, len(position)) if k else -1 for k in trimmed], dtype=np.int64
+        )
+        keys = list(position)
+    return FileIds(path, keys, np.append(table, -1)[indices], side, lines)
 
 
 @dataclass(frozen=True)
@@ -115,17 +124,22 @@ class _Occurrences:
 
 
 def _occurrences(files: Sequence[FileIds]) -> _Occurrences:
-    position: dict[str, int] = {}
-    gids = []
-    for f in files:
-        remap = np.asarray([*(position.setdefault(k, len(position)) for k in f.keys), -1])
-        gids.append(remap.astype(np.int64)[f.codes])
+    """Unify the files' distinct ids through one map of them, never of the rows."""
+    if len(files) == 1:
+        keys, gids = files[0].keys, [files[0].codes]
+    else:
+        position: dict[str, int] = {}
+        gids = []
+        for f in files:
+            remap = [position.setdefault(k, len(position)) for k in f.keys]
+            gids.append(np.asarray([*remap, -1], dtype=np.int64)[f.codes])
+        keys = list(position)
     return _Occurrences(
         gid=np.concatenate(gids),
         file=np.concatenate([np.full(len(f.codes), i) for i, f in enumerate(files)]),
         row=np.concatenate([np.arange(len(f.codes)) for f in files]),
         side=np.concatenate([f.side for f in files]),
-        keys=list(position),
+        keys=keys,
     )
 
 
