@@ -64,6 +64,12 @@ def surveys(draw: st.DrawFn) -> tuple[Survey, Responses]:
         for q in range(n_questions):
             rows = side == s
             answers[rows, q] = rng.choice(np.arange(-1, 5), size=int(rows.sum()), p=probs[q])
+    # a question nobody answered on a side is refused (no-answers): give rows 0 and 1
+    # (one per side) an answer wherever their side has none
+    for q in range(n_questions):
+        for s in (0, 1):
+            if (answers[side == s, q] < 0).all():
+                answers[s, q] = rng.integers(0, 5)
     region = rng.integers(0, draw(st.integers(1, 3)), n)
     min_n = draw(st.integers(1, 30))
     correction = draw(st.sampled_from(["holm", "bh", "bonferroni", "none"]))

@@ -588,6 +588,8 @@ def paired_cases(draw: st.DrawFn) -> tuple[Survey, Responses]:
             p = rng.dirichlet(np.ones(6))
             rows = side == s
             codes[rows] = rng.choice(np.arange(-1, 5), size=int(rows.sum()), p=p)
+            if (codes[rows] < 0).all():  # a question nobody answered on a side is refused
+                codes[np.flatnonzero(rows)[0]] = rng.integers(0, 5)
         answers[f"q{q}"] = codes
     order = rng.permutation(side.size)
     survey = Survey(

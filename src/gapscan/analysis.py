@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
+from gapscan.checks import data_findings, refuse_errors
 from gapscan.counts import QuestionCounts, count_answers
+from gapscan.errors import GapscanError
 from gapscan.report import GapReport, GapResult, Settings, SideSummary
 from gapscan.responses import Responses, load_responses
-from gapscan.rules import evaluate_rules
+from gapscan.rules import evaluate_rules, unchecked_rules
 from gapscan.schema import load_schema
 from gapscan.stats import adjust_pvalues, compare_means, compare_top_box, wilson_interval
 from gapscan.survey import CUSTOMER, VENDOR, Mode, Question, Survey
@@ -36,10 +38,16 @@ class AnalysisOptions:
 def analyze(
     survey: Survey, responses: Responses, options: AnalysisOptions | None = None
 ) -> GapReport:
-    """Compare vendors and customers on every question, overall and per segment."""
+    """Compare vendors and customers on every question, overall and per segment.
+
+    Raises ``GapscanError`` for what ``gapscan validate`` calls an error (a side
+    without respondents, a question nobody answered on a side, with the same codes),
+    and for a rule that has nothing to check: a gate never passes on nothing."""
     options = options or AnalysisOptions()
     settings = survey.analysis
     mode = options.resolved_mode(survey)
+    counts = count_answers(survey, responses)
+    refuse_errors(data_findings(survey, responses, counts))
     pairing = None
     if mode is Mode.PAIRED:
         from gapscan.paired_analysis import paired_results
@@ -48,7 +56,6 @@ def analyze(
         pairing = summarize_pairing(survey, responses)
         raw = paired_results(survey, responses, options.show_accounts)
     else:
-        counts = count_answers(survey, responses)
         raw = []
         for segment, table_of in _views(survey, responses, counts):
             for q in survey.questions:
@@ -75,6 +82,9 @@ def analyze(
     )
     if options.apply_rules:
         report = replace(report, rules=evaluate_rules(report.results, survey.rules))
+        unchecked = unchecked_rules(report.rules, survey, mode)
+        if unchecked:
+            raise GapscanError(unchecked)
     return report
 
 

@@ -368,6 +368,7 @@ class GapReport:
                         "tool": i.tool,
                         "excluded": dict(sorted(i.excluded.items())),
                         "unfinished_kept": i.unfinished_kept,
+                        "duplicates_dropped": i.duplicates_dropped,
                         "vendor": i.vendor,
                         "customer": i.customer,
                     }

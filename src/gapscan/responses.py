@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
+from gapscan.identity import FileIds, check_ids, file_ids, same_content
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, PairBy, Question, Survey, fold
 
@@ -44,6 +45,7 @@ class InputSummary:
     tool: str = "plain"  # the survey tool that wrote the export
     excluded: dict[str, int] = field(default_factory=dict)  # preview/test/spam/unfinished
     unfinished_kept: int = 0
+    duplicates_dropped: int = 0  # repeated respondent ids resolved by 'duplicate_ids'
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Responses:
     segments: tuple[Segment, ...]
     pair_keys: np.ndarray | None = None  # index into pair_labels; -1: no key
     pair_labels: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # what the run goes on with (an id on both sides)
 
     @property
     def n_vendor(self) -> int:
@@ -92,6 +95,7 @@ class _Coded:
     answers: dict[str, np.ndarray]
     segments: dict[str, tuple[list[str], np.ndarray]]
     pair_keys: tuple[list[str], np.ndarray] | None = None
+    ids: FileIds | None = None
 
 
 def load_responses(
@@ -134,17 +138,35 @@ def load_responses(
             file=str(survey.path),
             hint="add pair_by: ACCOUNT_COLUMN (or {vendor: COL, customer: COL})",
         )
+    if survey.duplicate_ids != "error" and not survey.respondent_id:
+        out.add(
+            f"'duplicate_ids: {survey.duplicate_ids}' needs 'respondent_id'",
+            file=str(survey.path),
+            hint="name the respondent id column (respondent_id: COLUMN), or remove duplicate_ids",
+        )
     out.raise_if_any()
+    if not survey.respondent_id or survey.duplicate_ids == "error":
+        same_content([path for path, _ in jobs], out)
     coded: list[_Coded] = []
     for path, side in jobs:
         try:
             coded.append(
-                _code_file(survey, path, side, seg_columns, paired, reading or ReadOptions())
+                _code_file(survey, path, side, seg_columns, paired, reading or ReadOptions(), out)
             )
         except GapscanError as exc:
             out.extend(exc)
+    resolution = None
+    if survey.respondent_id:
+        files = [c.ids for c in coded if c.ids is not None]
+        column, schema = survey.respondent_id, survey.path.name
+        resolution = check_ids(files, column, survey.duplicate_ids, schema, out)
     out.raise_if_any()
-    return _combine(survey, coded, seg_columns)
+    if resolution is not None:
+        coded = [_drop_rows(c, rows) for c, rows in zip(coded, resolution.drop, strict=True)]
+    responses = _combine(survey, coded, seg_columns)
+    if resolution is not None and resolution.warnings:
+        responses = replace(responses, warnings=resolution.warnings)
+    return responses
 
 
 def _needed_columns(
@@ -194,7 +216,10 @@ def _code_file(
     segments: Sequence[str],
     paired: bool,
     reading: ReadOptions,
+    out: ProblemCollector,
 ) -> _Coded:
+    """Code one file; its data problems are added to ``out`` (a file that cannot be
+    read or lacks columns raises)."""
     source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
     needed = _needed_columns(survey, side, segments, paired)
     _check_columns(source, needed)
@@ -211,7 +236,8 @@ def _code_file(
         columns = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
     kept = _kept_rows(table.num_rows, dropped)
     n = table.num_rows - dropped.size
-    out = ProblemCollector()
+    if n == 0:
+        raise _no_responses(source, table.num_rows, excluded)
     if side is None:
         assert survey.sides.column is not None
         side_codes = _code_sides(survey, source, columns[survey.sides.column], kept, out)
@@ -235,9 +261,16 @@ def _code_file(
     keys = None
     if paired and survey.pair_by is not None:
         keys = _code_pair_keys(survey.pair_by, columns, side_codes, sides)
+    ids = None
     if survey.respondent_id:
-        _check_duplicate_ids(source, columns[survey.respondent_id], survey.respondent_id, kept, out)
-    out.raise_if_any()
+        values, indices = columns[survey.respondent_id]
+        ids = file_ids(
+            source.name,
+            values,
+            indices,
+            side_codes,
+            lambda rows: [source.row_number(int(r)) for r in kept(rows)],
+        )
     summary = InputSummary(
         path=str(path),
         format=source.format,
@@ -250,7 +283,24 @@ def _code_file(
         excluded=excluded,
         unfinished_kept=unfinished,
     )
-    return _Coded(summary, side_codes, answers, seg, keys)
+    return _Coded(summary, side_codes, answers, seg, keys, ids)
+
+
+def _no_responses(source: Source, rows: int, excluded: dict[str, int]) -> GapscanError:
+    if rows == 0:
+        what = "the file has a header and no rows"
+    elif excluded:
+        reasons = ", ".join(f"{n:,} {reason}" for reason, n in sorted(excluded.items()))
+        what = f"all {rows:,} rows were excluded ({reasons}): no responses left"
+    else:
+        what = f"all {rows:,} rows are blank in every column the schema names"
+    return GapscanError.single(
+        what,
+        file=source.name,
+        line=1,
+        hint="export the responses again, or leave this file out",
+        code="empty-file",
+    )
 
 
 def _code_pair_keys(
@@ -509,33 +559,39 @@ def _code_segment(column: _Column) -> tuple[list[str], np.ndarray]:
     return labels, np.asarray(table, dtype=np.int32)[indices]
 
 
-def _check_duplicate_ids(
-    source: Source,
-    column_data: _Column,
-    column: str,
-    kept: Callable[[np.ndarray], np.ndarray],
-    out: ProblemCollector,
-) -> None:
-    values, indices = column_data
-    blank = {i for i, v in enumerate(values) if not v.strip()} | {len(values)}
-    counts = np.bincount(indices, minlength=len(values) + 1)
-    dupes = [i for i in np.flatnonzero(counts > 1) if i not in blank]
-    if not dupes:
-        return
-    examples = []
-    first_line: int | None = None
-    for i in dupes[:MAX_EXAMPLE_VALUES]:
-        rows = [source.row_number(int(r)) for r in kept(np.flatnonzero(indices == i)[:3])]
-        first_line = rows[0] if first_line is None else min(first_line, rows[0])
-        examples.append(f"'{values[i]}' (rows {', '.join(map(str, rows))})")
-    out.add(
-        f"respondent id column '{column}': {len(dupes)} id(s) occur more than once: "
-        + "; ".join(examples),
-        file=source.name,
-        line=first_line,
-        hint="remove the duplicate responses, or drop 'respondent_id' from the schema",
-        code="duplicate-id",
+def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
+    """The file without ``rows`` (duplicates resolved by 'duplicate_ids'), counted."""
+    if not rows.size:
+        return coded
+    keep = np.ones(coded.side.shape, dtype=bool)
+    keep[rows] = False
+    side = coded.side[keep]
+    segments = {c: _compact(labels, codes[keep]) for c, (labels, codes) in coded.segments.items()}
+    keys = None
+    if coded.pair_keys is not None:
+        labels, key_codes = coded.pair_keys
+        kept_keys = key_codes[keep]
+        valid = kept_keys >= 0
+        compact_labels, compact = _compact(labels, kept_keys[valid])
+        kept_keys = kept_keys.copy()
+        kept_keys[valid] = compact
+        keys = (compact_labels, kept_keys)
+    summary = replace(
+        coded.summary,
+        vendor=int((side == VENDOR).sum()),
+        customer=int((side == CUSTOMER).sum()),
+        duplicates_dropped=int(rows.size),
     )
+    answers = {q: codes[keep] for q, codes in coded.answers.items()}
+    return _Coded(summary, side, answers, segments, keys, None)
+
+
+def _compact(labels: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Only the labels still in use, and the codes renumbered to them."""
+    used = np.unique(codes)
+    remap = np.full(len(labels), -1, dtype=codes.dtype)
+    remap[used] = np.arange(used.size, dtype=codes.dtype)
+    return [labels[i] for i in used], remap[codes]
 
 
 def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Responses:

@@ -4,14 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gapscan.errors import Problem
 from gapscan.report import Breach, GapResult, RuleOutcome
-from gapscan.survey import Metric, Rule
+from gapscan.survey import Metric, Mode, Rule, Survey
 
 
 def evaluate_rules(results: Sequence[GapResult], rules: Sequence[Rule]) -> tuple[RuleOutcome, ...]:
     """Check every rule against every result it covers. Suppressed results, and
     results without the metric (a gap change without a baseline), are skipped."""
     return tuple(_evaluate(results, rule) for rule in rules)
+
+
+def unchecked_rules(
+    outcomes: Sequence[RuleOutcome], survey: Survey, mode: Mode | None = None
+) -> list[Problem]:
+    """A gate never passes on nothing: a top-box or mean rule that checked no result
+    (every whole-sample comparison of its questions suppressed by ``min_n``) is a
+    problem of the run. A ``gap_change`` rule without a baseline stays "not checked";
+    segments suppressed by ``min_n`` are skipped while the whole sample is checked."""
+    problems = []
+    what = "pairs" if (mode or survey.analysis.mode) is Mode.PAIRED else "answers on a side"
+    for outcome in outcomes:
+        rule = outcome.rule
+        if outcome.checked or rule.metric is Metric.GAP_CHANGE:
+            continue
+        questions = rule.questions or tuple(q.id for q in survey.questions)
+        problems.append(
+            Problem(
+                f"rule '{rule.name}' has nothing to check: every whole-sample comparison of "
+                f"{', '.join(questions)} is suppressed (fewer than min_n "
+                f"{survey.analysis.min_n} {what})",
+                file=str(survey.path),
+                line=rule.line,
+                hint="collect more answers, lower analysis.min_n, or limit the rule's "
+                "questions to ones with enough answers",
+                code="rule-unchecked",
+            )
+        )
+    return problems
 
 
 def _evaluate(results: Sequence[GapResult], rule: Rule) -> RuleOutcome:

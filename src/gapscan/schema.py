@@ -104,6 +104,7 @@ class SchemaModel(_Model):
     pairing: PairingModel | None = None
     weight: str | None = None
     unfinished: Literal["keep", "drop"] = "keep"
+    duplicate_ids: Literal["error", "keep-first", "keep-last"] = "error"
     segments: list[str] = Field(default_factory=list)
     scales: Annotated[dict[str, Any], Field(min_length=1)]
     questions: Annotated[list[Any], Field(min_length=1)]
@@ -459,6 +460,7 @@ def _build(
         respondent_id=top.respondent_id,
         pair_by=_build_pair_by(top),
         unfinished=top.unfinished,
+        duplicate_ids=top.duplicate_ids,
     )
 
 

@@ -131,6 +131,7 @@ class Survey:
     respondent_id: str | None = None
     pair_by: PairBy | None = None
     unfinished: str = "keep"  # keep | drop: unfinished survey-tool responses
+    duplicate_ids: str = "error"  # error | keep-first | keep-last: a repeated respondent id
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from gapscan.analysis import AnalysisOptions, analyze
-from gapscan.errors import GapscanError
+from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.readers import open_source
 from gapscan.report import GapChange, GapReport, GapResult, TrendReport, WavePoint
 from gapscan.responses import ReadOptions, load_responses
-from gapscan.rules import evaluate_rules
+from gapscan.rules import evaluate_rules, unchecked_rules
 from gapscan.stats import compare_gaps
 from gapscan.survey import Survey
 
@@ -100,10 +100,7 @@ def build_trend(
             "two files have the same wave label: " + ", ".join(waves),
             hint="add a 'wave' column, or put the wave (e.g. 2026Q3) in each file name",
         )
-    reports = [
-        analyze(survey, load_responses(survey, [f], segments=(), reading=reading), options)
-        for f in files
-    ]
+    reports = _analyze_waves(survey, files, options, reading)
     settings = survey.analysis
     points: list[WavePoint] = []
     for q in survey.questions:
@@ -130,7 +127,28 @@ def build_trend(
     )
     if not apply_rules:
         return replace(trend, rules_applied=False)
-    return replace(trend, rules=evaluate_rules(latest, survey.rules))
+    outcomes = evaluate_rules(latest, survey.rules)
+    unchecked = unchecked_rules(outcomes, survey)
+    if unchecked:
+        raise GapscanError(unchecked)
+    return replace(trend, rules=outcomes)
+
+
+def _analyze_waves(
+    survey: Survey, files: Sequence[Path], options: AnalysisOptions, reading: ReadOptions
+) -> list[GapReport]:
+    """Each wave's report; the problems of every wave are raised together."""
+    out = ProblemCollector()
+    reports = []
+    for f in files:
+        try:
+            reports.append(
+                analyze(survey, load_responses(survey, [f], segments=(), reading=reading), options)
+            )
+        except GapscanError as exc:
+            out.extend(exc)
+    out.raise_if_any()
+    return reports
 
 
 # --------------------------------------------------------------------- baseline

@@ -24,7 +24,7 @@ from gapscan.cli._options import (
     Width,
     check_sides,
 )
-from gapscan.cli._output import reporting_errors
+from gapscan.cli._output import echo_error, reporting_errors
 from gapscan.cli._publish import OutputFormat, chart_directory, publish_report, stamp
 
 Files = list[Path] | None
@@ -99,6 +99,8 @@ def analyze(
             paired=options.resolved_mode(survey) is Mode.PAIRED,
             reading=ReadOptions(export_format=export_format, sheet=sheet),
         )
+        for warning in responses.warnings:
+            echo_error(f"warning: {warning}")
         report = run_analysis(survey, responses, options)
         if baseline is not None:
             from gapscan.trends import apply_baseline

@@ -102,4 +102,6 @@ def input_line(i: InputSummary) -> str:
         parts.append(f"excluded: {dropped}")
     if i.unfinished_kept:
         parts.append(f"{i.unfinished_kept:,} unfinished responses kept")
+    if i.duplicates_dropped:
+        parts.append(f"{i.duplicates_dropped:,} responses with a repeated id dropped")
     return ", ".join(parts)

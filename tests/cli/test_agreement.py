@@ -1,0 +1,152 @@
+"""``gapscan validate`` and ``gapscan analyze`` agree: every error ``validate`` reports
+makes ``analyze`` exit 2 with the same problem. The fixtures cover every error code
+the source can give; a new code without a fixture fails
+``test_every_error_code_has_a_fixture``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gapscan.checks import WARNING_CODES
+from tests.cli.test_bad_input import GOOD_CSV, SCHEMA, run, run_bad, workdir, write
+
+__all__ = ["workdir"]
+
+SRC = Path(__file__).parents[2] / "src" / "gapscan"
+RULE = "rules:\n  - name: gate\n    metric: top_box_gap\n    max: 0.5\n"
+ONE_SIDE = "rid,q1,q2\n1,Agree,Agree\n2,Agree,Neutral\n"
+
+Fixture = Callable[[Path], list[str]]
+
+
+def _schema_error(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA.replace("top_box: 2", "top_bx: 2"))
+    write(d / "data.csv", GOOD_CSV)
+    return ["survey.yaml", "data.csv"]
+
+
+def _unreadable(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    return ["survey.yaml", "missing.csv"]
+
+
+def _missing_column(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA.replace("column: q2", "column: q9"))
+    write(d / "data.csv", GOOD_CSV)
+    return ["survey.yaml", "data.csv"]
+
+
+def _unknown_answer(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    write(d / "data.csv", GOOD_CSV.replace("Neutral,Don't", "Neutrl,Don't"))
+    return ["survey.yaml", "data.csv"]
+
+
+def _unknown_side(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    write(d / "data.csv", GOOD_CSV + "7,Partner,Agree,Agree\n")
+    return ["survey.yaml", "data.csv"]
+
+
+def _duplicate_id(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    write(d / "data.csv", GOOD_CSV + " 2,Customer,Agree,Agree\n")
+    return ["survey.yaml", "data.csv"]
+
+
+def _duplicate_file(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA.replace("respondent_id: rid\n", ""))
+    write(d / "a.csv", GOOD_CSV)
+    write(d / "b.csv", GOOD_CSV)
+    return ["survey.yaml", "a.csv", "b.csv"]
+
+
+def _empty_file(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    write(d / "data.csv", GOOD_CSV)
+    write(d / "more.csv", "rid,side,q1,q2\n")
+    return ["survey.yaml", "data.csv", "more.csv"]
+
+
+def _empty_side(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    write(d / "data.csv", GOOD_CSV.replace("Customer", "Vendor"))
+    return ["survey.yaml", "data.csv"]
+
+
+def _no_answers(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    write(d / "data.csv", GOOD_CSV.replace(",Agree\n", ",\n").replace(",Disagree\n", ",\n"))
+    return ["survey.yaml", "data.csv"]
+
+
+def _rule_unchecked(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA + RULE)  # 3 respondents a side, min_n 10
+    write(d / "data.csv", GOOD_CSV)
+    return ["survey.yaml", "data.csv"]
+
+
+ERROR_FIXTURES: dict[str, Fixture] = {
+    "schema": _schema_error,
+    "unreadable-data": _unreadable,
+    "missing-column": _missing_column,
+    "unknown-answer": _unknown_answer,
+    "unknown-side": _unknown_side,
+    "duplicate-id": _duplicate_id,
+    "duplicate-file": _duplicate_file,
+    "empty-file": _empty_file,
+    "empty-side": _empty_side,
+    "no-answers": _no_answers,
+    "rule-unchecked": _rule_unchecked,
+}
+
+_CODE = re.compile(
+    r"""code\s*(?::\s*str\s*)?=\s*"([a-z][a-z-]*)"   # code="x", code: str = "x"
+    |Finding\(\s*"([a-z][a-z-]*)"                   # Finding("x", ...)
+    |from_problems\([^()]*?,\s*"([a-z][a-z-]*)"     # the default code of a problem
+    """,
+    re.X,
+)
+
+
+def codes_in_source() -> set[str]:
+    found: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        for match in _CODE.finditer(path.read_text(encoding="utf-8")):
+            found.add(next(g for g in match.groups() if g))
+    return found
+
+
+def test_every_error_code_has_a_fixture() -> None:
+    codes = codes_in_source()
+    assert {"duplicate-id", "empty-side", "no-answers", "schema"} <= codes  # the scan works
+    missing = codes - WARNING_CODES - {"warning"} - set(ERROR_FIXTURES)
+    assert not missing, f"error codes without a fixture in ERROR_FIXTURES: {sorted(missing)}"
+    assert not set(ERROR_FIXTURES) - codes, "a fixture for a code the source no longer has"
+
+
+@pytest.mark.parametrize("code", list(ERROR_FIXTURES))
+def test_analyze_refuses_each_error_validate_reports(workdir: Path, code: str) -> None:
+    args = ERROR_FIXTURES[code](workdir)
+    status, stdout, stderr = run("validate", *args, "--format", "json")
+    assert status == 2, stderr
+    assert "Traceback" not in stdout + stderr
+    errors = [f for f in json.loads(stdout)["findings"] if f["severity"] == "error"]
+    assert code in {f["code"] for f in errors}, errors
+    analyzed = run_bad(workdir, "analyze", *args)
+    for finding in errors:  # every error validate lists, analyze names: file, line, message
+        where = (
+            finding["file"] if finding["line"] is None else f"{finding['file']}:{finding['line']}"
+        )
+        assert f"error: {where}: {finding['message']}" in analyzed, (finding, analyzed)
+    assert "internal error" not in analyzed
+
+
+@pytest.mark.parametrize("code", sorted(WARNING_CODES))
+def test_warning_codes_are_found_in_the_source(code: str) -> None:
+    assert code in codes_in_source()
