@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from gapscan.errors import GapscanError
 from gapscan.exports import Layout, detect_layout
 from gapscan.inputs import encoding as whole_file
+from gapscan.inputs import parquet
 from gapscan.inputs.magic import identify
+from gapscan.inputs.records import Records, check_widths, plain_lines, record_lines
 from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_table
 
 if TYPE_CHECKING:
@@ -30,7 +32,6 @@ DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 20_000
 MAX_HEADER_CELL = 5_000  # characters: a column name, not a paragraph
 SAMPLE_RECORDS = 20  # records looked at to recognise a survey tool's header
-MAX_EXAMPLE_ROWS = 5
 
 
 @dataclass
@@ -85,7 +86,8 @@ class Source:
         lines and quoted line breaks counted), the row of a sheet (header = row 1)."""
         if self.format == "csv":
             if self._record_lines is None:
-                self._record_lines = [] if _plain_lines(self) else _csv_record_lines(self)
+                plain = plain_lines(self.path, self.encoding)
+                self._record_lines = [] if plain else record_lines(_records(self))
             if index < len(self._record_lines):
                 return self._record_lines[index]
         return index + self.header_rows + self.preamble_lines + 1
@@ -106,10 +108,15 @@ class Source:
         if self.format == "csv":
             return _read_csv(self, wanted, positions)
         if self.format == "parquet":
-            return _read_parquet(self, wanted, positions)
+            return parquet.read_text(self.path, wanted, positions)
         assert self._sheet is not None
         check_formulas(self.path, self._sheet, positions)
         return sheet_table(self._sheet, self.header_rows, wanted, positions)
+
+
+def _records(source: Source) -> Records:
+    skip = source.preamble_lines + source.header_rows
+    return Records(source.path, source.encoding, source.delimiter, skip)
 
 
 def missing_column_message(source: Source, name: str) -> str:
@@ -266,33 +273,6 @@ def _lines_of_records(text: str, delimiter: str, count: int) -> int:
     return max(reader.line_num, count)
 
 
-def _plain_lines(source: Source) -> bool:
-    """True when each line of the file is one record (no blank lines, no quotes)."""
-    import mmap
-
-    if source.encoding == "utf-16":
-        return False
-    with source.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        return all(mm.find(blank) < 0 for blank in (b'"', b"\n\n", b"\n\r\n", b"\r\r"))
-
-
-def _csv_record_lines(source: Source) -> list[int]:
-    """The line on which each data record starts (read only to report a problem)."""
-    encoding = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
-    starts: list[int] = []
-    with source.path.open(encoding=encoding, errors="replace", newline="") as fh:
-        reader = csv.reader(fh, delimiter=source.delimiter)
-        previous = 0
-        try:
-            for record in reader:
-                start, previous = previous + 1, reader.line_num
-                if record:  # the CSV reader skips empty lines too
-                    starts.append(start)
-        except csv.Error:
-            pass
-    return starts[source.preamble_lines + source.header_rows :]
-
-
 def _sample_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[list[str]] = []
@@ -373,7 +353,7 @@ def _parse_csv(source: Source, positions: list[int]) -> pa.Table:
             if source.encoding == "utf-8" and "invalid UTF8" in last:
                 raise _NotUtf8 from None
     if "Expected" in last and "columns, got" in last:
-        _raise_ragged(source)
+        check_widths(_records(source), len(source.layout.columns))
     raise _unparsable(source, last)
 
 
@@ -385,93 +365,12 @@ def _unparsable(source: Source, why: str) -> GapscanError:
     )
 
 
-def _raise_ragged(source: Source) -> None:
-    """Name the records whose field count differs from the header's (read again with
-    the csv module, which counts lines as :meth:`Source.row_number` does)."""
-    width = len(source.layout.columns)
-    found: list[tuple[int, int]] = []
-    count = 0
-    encoding = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
-    with source.path.open(encoding=encoding, errors="replace", newline="") as fh:
-        reader = csv.reader(fh, delimiter=source.delimiter)
-        skip, previous = source.preamble_lines + source.header_rows, 0
-        try:
-            for record in reader:
-                start, previous = previous + 1, reader.line_num
-                if skip:
-                    skip -= 1
-                elif record and len(record) != width:
-                    count += 1
-                    if len(found) < MAX_EXAMPLE_ROWS:
-                        found.append((start, len(record)))
-        except csv.Error:
-            pass
-    if not found:
-        return
-    examples = ", ".join(f"line {line} ({fields} fields)" for line, fields in found)
-    more = f" and {count - len(found)} more" if count > len(found) else ""
-    rows = "1 row does" if count == 1 else f"{count} rows do"
-    raise GapscanError.single(
-        f"{rows} not have the header's {width} fields: {examples}{more}",
-        file=source.name,
-        line=found[0][0],
-        hint="a delimiter or a line break inside a value that is not quoted? Quote such "
-        "values, or export the file again",
-        code="ragged-row",
-    )
-
-
 # ------------------------------------------------------------------------- Parquet
 
 
 def _open_parquet(path: Path, forced: str | None) -> Source:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        with path.open("rb") as fh:
-            names = [str(n) for n in pq.ParquetFile(fh).schema_arrow.names]
-    except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
-        raise GapscanError.single(
-            f"cannot read the Parquet file: {_first_line(exc)}", file=str(path)
-        ) from None
-    layout = _layout([names], forced or "plain", str(path))
+    layout = _layout([parquet.column_names(path)], forced or "plain", str(path))
     return Source(path=path, format="parquet", layout=replace(layout, header_rows=0))
-
-
-def _read_parquet(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        with source.path.open("rb") as fh:
-            table = pq.read_table(fh).select(positions)
-        arrays = [_parquet_text(column) for column in table.columns]
-        for array in arrays:
-            array.validate(full=True)  # text that is not UTF-8
-    except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
-        raise GapscanError.single(
-            f"cannot read the Parquet file: {_first_line(exc)}",
-            file=source.name,
-            hint="survey answers are read as text, numbers or categories",
-        ) from None
-    return pa.table(arrays, names=columns)
-
-
-def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A Parquet column as text: 5.0 is answer "5" (whole floats written as integers)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    kind = column.type
-    if pa.types.is_dictionary(kind):
-        column = column.cast(kind.value_type)
-        kind = column.type
-    if pa.types.is_floating(kind):
-        filled = pc.fill_null(column, 0.0)
-        if pc.all(pc.equal(pc.floor(filled), filled)).as_py():
-            column = column.cast(pa.int64())
-    return column.cast(pa.string())
 
 
 # ---------------------------------------------------------------------------- XLSX
