@@ -14,6 +14,7 @@ not UTF-8. A file whose only non-ASCII bytes are not UTF-8 is Windows-1252 text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,34 @@ BLOCK = 1 << 22
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# Bytes classified in one C pass: "L" a UTF-8 lead byte, "c" a continuation byte,
+# "u" a byte that cp1252 leaves undefined, "." anything else.
+_CLASSES = bytes(
+    ord("u")
+    if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    else ord("c")
+    if 0x80 <= b <= 0xBF
+    else ord("L")
+    if 0xC2 <= b <= 0xF4
+    else ord(".")
+    for b in range(256)
+)
+
+
+def _utf8_sequence(data: bytes) -> int | None:
+    """Where the first multi-byte UTF-8 character in ``data`` starts."""
+    classes = data.translate(_CLASSES)
+    position = classes.find(b"Lc")
+    while position >= 0:
+        if _UTF8_SEQUENCE.match(data, position):
+            return position
+        position = classes.find(b"Lc", position + 1)
+    return None
+
+
+def _cp1252_undefined(data: bytes) -> int | None:
+    position = data.translate(_CLASSES).find(b"u")
+    return position if position >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -60,8 +88,9 @@ def first_invalid_utf8(path: Path) -> InvalidUtf8 | None:
     return None
 
 
-def search(path: Path, pattern: re.Pattern[bytes], start: int) -> int | None:
-    """The offset of the first match of a short byte pattern at or after ``start``."""
+def search(path: Path, find: Callable[[bytes], int | None], start: int) -> int | None:
+    """The offset of the first match of ``find`` (a short byte pattern) at or after
+    ``start``; ASCII blocks are skipped unlooked."""
     overlap = 8  # longer than any match of the patterns above
     with path.open("rb") as fh:
         fh.seek(start)
@@ -69,9 +98,9 @@ def search(path: Path, pattern: re.Pattern[bytes], start: int) -> int | None:
         while block := fh.read(BLOCK):
             data = tail + block
             if not data.isascii():
-                match = pattern.search(data)
-                if match is not None:
-                    return position - len(tail) + match.start()
+                found = find(data)
+                if found is not None:
+                    return position - len(tail) + found
             tail = data[-overlap:]
             position += len(block)
     return None
@@ -99,7 +128,7 @@ def settle(path: Path) -> str:
     if invalid is None:
         return "utf-8"
     name = str(path)
-    if invalid.utf8_before or search(path, _UTF8_SEQUENCE, invalid.offset) is not None:
+    if invalid.utf8_before or search(path, _utf8_sequence, invalid.offset) is not None:
         line = line_at(path, invalid.offset)
         raise GapscanError.single(
             f"byte 0x{invalid.byte:02x} at line {line} is not UTF-8",
@@ -108,7 +137,7 @@ def settle(path: Path) -> str:
             hint="the file mixes encodings: re-export it as UTF-8",
             code="mixed-encoding",
         )
-    undefined = search(path, _CP1252_UNDEFINED, invalid.offset)
+    undefined = search(path, _cp1252_undefined, invalid.offset)
     if undefined is not None:
         line = line_at(path, undefined)
         with path.open("rb") as fh:
