@@ -102,7 +102,9 @@ class Source:
             position = self.find(name)
             if position is None:
                 raise GapscanError.single(
-                    missing_column_message(self, name), file=self.name, line=1
+                    missing_column_message(self, name),
+                    file=self.name,
+                    line=self.preamble_lines + 1,
                 )
             positions.append(position)
         if self.format == "csv":
