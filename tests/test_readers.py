@@ -397,3 +397,62 @@ def test_arthritis_resaved_as_utf16_tab_reads_the_same(tmp_path: Path) -> None:
     path.write_bytes("\r\n".join("\t".join(r) for r in rows).encode("utf-16"))
     columns = ["ID", "Treatment", "Improved"]
     assert read_all(path, columns) == read_all(original, columns)
+
+
+# ----------------------------------------------------- the whole file's encoding
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 1 << 22])
+def test_whole_file_scans_across_block_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """Characters, \\r\\n pairs and patterns cut by a block's end are still seen whole:
+    the same answers at every block size (1 byte: every boundary)."""
+    from gapscan.inputs import encoding
+
+    monkeypatch.setattr(encoding, "BLOCK", block)
+    path = tmp_path / "data.csv"
+    data = "a,b\r\nMontréal,€\rx\n\r\n".encode() + b"Lyon\xe9\n"
+    path.write_bytes(data)
+    invalid = encoding.first_invalid_utf8(path)
+    assert invalid == encoding.InvalidUtf8(data.index(b"\xe9\n"), 0xE9, True)
+    assert encoding.line_at(path, invalid.offset) == 5  # \r\n, \r, \n, \r\n end lines 1-4
+    assert encoding.line_at(path, data.index("€".encode())) == 2
+    assert encoding.search(path, encoding._utf8_sequence, 0) == data.index("é".encode())
+    start = data.index(b"x")
+    assert encoding.search(path, encoding._utf8_sequence, start) is None
+
+
+def test_whole_file_utf8_cut_at_the_end(tmp_path: Path) -> None:
+    """A file ending inside a character is not UTF-8 at that character."""
+    from gapscan.inputs import encoding
+
+    path = tmp_path / "data.csv"
+    path.write_bytes("id,q1\n1,é".encode()[:-1])
+    assert encoding.first_invalid_utf8(path) == encoding.InvalidUtf8(8, 0xC3, False)
+    path.write_bytes("id,q1\n1,é\n".encode())
+    assert encoding.first_invalid_utf8(path) is None
+    assert encoding.settle(path) == "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"id,q1\n1,Tr\xe8s\n2,\x80 \x93x\x94\n", "cp1252"),  # high bytes, none UTF-8
+        (b"id,q1\n1,Tr\xe8s\n2,\xc3\xa9\n", 2),  # then UTF-8: mixed, the first bad byte
+        (b"id,q1\n1,\xc3\xa9\n2,Tr\xe8s\n", 3),  # UTF-8 then not
+        (b"id,q1\n1,Tr\xe8s\n2,\x9d\n", 3),  # a byte cp1252 does not define
+    ],
+    ids=["cp1252", "cp1252-then-utf8", "utf8-then-cp1252", "undefined"],
+)
+def test_whole_file_settles_the_encoding(tmp_path: Path, data: bytes, expected: str | int) -> None:
+    from gapscan.inputs import encoding
+
+    path = tmp_path / "data.csv"
+    path.write_bytes(data)
+    if isinstance(expected, str):
+        assert encoding.settle(path) == expected
+        return
+    with pytest.raises(GapscanError) as info:
+        encoding.settle(path)
+    assert [(p.file, p.line) for p in info.value.problems] == [(str(path), expected)]

@@ -14,10 +14,15 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
 from gapscan.exports import Layout, detect_layout
+from gapscan.inputs import encoding as whole_file
+from gapscan.inputs import parquet
+from gapscan.inputs.magic import identify
+from gapscan.inputs.records import Records, check_widths, plain_lines, record_lines
+from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -40,7 +45,8 @@ class Source:
     encoding: str = "utf-8"
     delimiter: str = ","
     header_lines: int = 1  # CSV: the physical lines the header rows take (quoted breaks)
-    _xlsx_rows: list[list[str]] | None = field(default=None, repr=False)
+    preamble_lines: int = 0  # CSV: lines before the header (Excel's "sep=;" line)
+    _sheet: Sheet | None = field(default=None, repr=False)
     _record_lines: list[int] | None = field(default=None, repr=False)
 
     @property
@@ -80,10 +86,11 @@ class Source:
         lines and quoted line breaks counted), the row of a sheet (header = row 1)."""
         if self.format == "csv":
             if self._record_lines is None:
-                self._record_lines = [] if _plain_lines(self) else _csv_record_lines(self)
+                plain = plain_lines(self.path, self.encoding)
+                self._record_lines = [] if plain else record_lines(_records(self))
             if index < len(self._record_lines):
                 return self._record_lines[index]
-        return index + self.header_rows + 1
+        return index + self.header_rows + self.preamble_lines + 1
 
     def read(self, columns: list[str]) -> pa.Table:
         """Read the named columns (which must exist: see :meth:`find`) as text, under
@@ -95,14 +102,23 @@ class Source:
             position = self.find(name)
             if position is None:
                 raise GapscanError.single(
-                    missing_column_message(self, name), file=self.name, line=1
+                    missing_column_message(self, name),
+                    file=self.name,
+                    line=self.preamble_lines + 1,
                 )
             positions.append(position)
         if self.format == "csv":
             return _read_csv(self, wanted, positions)
         if self.format == "parquet":
-            return _read_parquet(self, wanted, positions)
-        return _xlsx_table(self, wanted, positions)
+            return parquet.read_text(self.path, wanted, positions)
+        assert self._sheet is not None
+        check_formulas(self.path, self._sheet, positions)
+        return sheet_table(self._sheet, self.header_rows, wanted, positions)
+
+
+def _records(source: Source) -> Records:
+    skip = source.preamble_lines + source.header_rows
+    return Records(source.path, source.encoding, source.delimiter, skip)
 
 
 def missing_column_message(source: Source, name: str) -> str:
@@ -143,9 +159,10 @@ def open_source(
         raise GapscanError.single(
             "the file is empty", file=name, hint="export the survey again, with its header row"
         )
-    if head.startswith(b"PAR1"):
+    kind = identify(path, head)
+    if kind == "parquet":
         return _open_parquet(path, export_format)
-    if head.startswith(b"PK\x03\x04"):
+    if kind == "xlsx":
         return _open_xlsx(path, export_format, sheet)
     if sheet is not None:
         raise GapscanError.single("--sheet applies to XLSX files only", file=name)
@@ -188,10 +205,34 @@ def _open_csv(path: Path, head: bytes, forced: str | None) -> Source:
             file=name,
             hint="give a CSV, XLSX or Parquet export",
         )
-    text = head.decode(encoding, errors="ignore")
-    text = text.lstrip("\ufeff")
-    if len(head) == SAMPLE_BYTES:  # drop a record the sample cut in two
-        cut = text.rfind("\n")
+    text = _sample_text(head, encoding, name)
+    named = _SEP_LINE.match(text)  # Excel's "sep=;" line names the delimiter
+    preamble = 1 if named else 0
+    if named:
+        text = text[named.end() :]
+    delimiter = named.group(1) if named else _sniff_delimiter(text)
+    records = _sample_records(text, delimiter, SAMPLE_RECORDS)
+    _check_header(records, name, preamble + 1)
+    layout = _layout(records, forced, name)
+    return Source(
+        path=path,
+        format="csv",
+        layout=layout,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_lines=preamble + _lines_of_records(text, delimiter, layout.header_rows),
+        preamble_lines=preamble,
+    )
+
+
+_SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[^\r\n]*(?:\r\n|\r|\n)')
+
+
+def _sample_text(head: bytes, encoding: str, name: str) -> str:
+    """The sample as text, without a BOM and without a last record it cut in two."""
+    text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+    if len(head) == SAMPLE_BYTES:
+        cut = max(text.rfind("\n"), text.rfind("\r"))
         if cut < 0:
             raise GapscanError.single(
                 f"the first line is longer than {SAMPLE_BYTES // 1024} KB: this is not a "
@@ -201,38 +242,31 @@ def _open_csv(path: Path, head: bytes, forced: str | None) -> Source:
                 hint="give a CSV export with one header line of column names",
             )
         text = text[: cut + 1]
-    delimiter = _sniff_delimiter(text)
-    records = _sample_records(text, delimiter, SAMPLE_RECORDS)
+    return text
+
+
+def _check_header(records: list[list[str]], name: str, line: int) -> None:
     if not records or not any(cell.strip() for cell in records[0]):
-        raise GapscanError.single("the file has no header row", file=name, line=1)
+        raise GapscanError.single("the file has no header row", file=name, line=line)
     longest = max(len(cell) for cell in records[0])
     if longest > MAX_HEADER_CELL:
         raise GapscanError.single(
             f'a header cell runs for {longest:,} characters: is a quote (") left open?',
             file=name,
-            line=1,
+            line=line,
             hint="check the first line of the export",
         )
     if len(records[0]) > MAX_COLUMNS:
         raise GapscanError.single(
             f"the header has {len(records[0]):,} columns; gapscan reads at most {MAX_COLUMNS:,}",
             file=name,
-            line=1,
+            line=line,
         )
-    layout = _layout(records, forced, name)
-    return Source(
-        path=path,
-        format="csv",
-        layout=layout,
-        encoding=encoding,
-        delimiter=delimiter,
-        header_lines=_lines_of_records(text, delimiter, layout.header_rows),
-    )
 
 
 def _lines_of_records(text: str, delimiter: str, count: int) -> int:
     """How many lines the first ``count`` records of the text span."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for _ in range(count):
             next(reader)
@@ -241,35 +275,8 @@ def _lines_of_records(text: str, delimiter: str, count: int) -> int:
     return max(reader.line_num, count)
 
 
-def _plain_lines(source: Source) -> bool:
-    """True when each line of the file is one record (no blank lines, no quotes)."""
-    import mmap
-
-    if source.encoding == "utf-16":
-        return False
-    with source.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        return mm.find(b'"') < 0 and mm.find(b"\n\n") < 0 and mm.find(b"\n\r\n") < 0
-
-
-def _csv_record_lines(source: Source) -> list[int]:
-    """The line on which each data record starts (read only to report a problem)."""
-    encoding = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
-    starts: list[int] = []
-    with source.path.open(encoding=encoding, errors="replace", newline="") as fh:
-        reader = csv.reader(fh, delimiter=source.delimiter)
-        previous = 0
-        try:
-            for record in reader:
-                start, previous = previous + 1, reader.line_num
-                if record:  # the CSV reader skips empty lines too
-                    starts.append(start)
-        except csv.Error:
-            pass
-    return starts[source.header_rows :]
-
-
 def _sample_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[list[str]] = []
     try:
         for record in reader:
@@ -297,6 +304,29 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
+    """Read with the sniffed encoding; the whole file settles it (see
+    :mod:`gapscan.inputs.encoding`) when the sample says cp1252, or says UTF-8 and
+    pyarrow then meets bytes that are not."""
+    if source.encoding == "cp1252":
+        source.encoding = whole_file.settle(source.path)
+    try:
+        return _parse_csv(source, positions).rename_columns(columns)
+    except _NotUtf8:
+        settled = whole_file.settle(source.path)
+        if settled == "utf-8":  # pyarrow's complaint was not about these bytes
+            raise _unparsable(source, "invalid UTF-8 data") from None
+        source.encoding = settled
+    try:
+        return _parse_csv(source, positions).rename_columns(columns)
+    except _NotUtf8:
+        raise _unparsable(source, "invalid UTF-8 data") from None
+
+
+class _NotUtf8(Exception):
+    """pyarrow met bytes that are not UTF-8 in a file read as UTF-8."""
+
+
+def _parse_csv(source: Source, positions: list[int]) -> pa.Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -309,30 +339,29 @@ def _read_csv(source: Source, columns: list[str], positions: list[int]) -> pa.Ta
         column_types={c: pa.dictionary(pa.int32(), pa.string()) for c in chosen},
         strings_can_be_null=False,
     )
-    attempts = [(source.encoding, False), (source.encoding, True)]
-    if source.encoding == "utf-8":
-        attempts.append(("cp1252", True))
+    read = pacsv.ReadOptions(
+        encoding=source.encoding, column_names=generated, skip_rows=source.header_lines
+    )
     last = ""
-    for encoding, multiline in attempts:
+    for multiline in (False, True):  # quoted line breaks: only if the fast parse fails
+        parse = pacsv.ParseOptions(delimiter=source.delimiter, newlines_in_values=multiline)
         try:
             with source.path.open("rb") as fh:  # a file object: any file name works
-                table = pacsv.read_csv(
-                    fh,
-                    read_options=pacsv.ReadOptions(
-                        encoding=encoding, column_names=generated, skip_rows=source.header_lines
-                    ),
-                    parse_options=pacsv.ParseOptions(
-                        delimiter=source.delimiter, newlines_in_values=multiline
-                    ),
-                    convert_options=convert,
+                return pacsv.read_csv(
+                    fh, read_options=read, parse_options=parse, convert_options=convert
                 )
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            last = str(exc).splitlines()[0]
-            continue
-        source.encoding = encoding
-        return table.rename_columns(columns)
-    raise GapscanError.single(
-        f"cannot parse the file as CSV: {last}",
+            last = _first_line(exc)
+            if source.encoding == "utf-8" and "invalid UTF8" in last:
+                raise _NotUtf8 from None
+    if "Expected" in last and "columns, got" in last:
+        check_widths(_records(source), len(source.layout.columns))
+    raise _unparsable(source, last)
+
+
+def _unparsable(source: Source, why: str) -> GapscanError:
+    return GapscanError.single(
+        f"cannot parse the file as CSV: {why}",
         file=source.name,
         hint="check that it is a CSV export in one encoding (UTF-8, UTF-16 or cp1252)",
     )
@@ -342,123 +371,24 @@ def _read_csv(source: Source, columns: list[str], positions: list[int]) -> pa.Ta
 
 
 def _open_parquet(path: Path, forced: str | None) -> Source:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        with path.open("rb") as fh:
-            names = [str(n) for n in pq.ParquetFile(fh).schema_arrow.names]
-    except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
-        raise GapscanError.single(
-            f"cannot read the Parquet file: {_first_line(exc)}", file=str(path)
-        ) from None
-    layout = _layout([names], forced or "plain", str(path))
+    layout = _layout([parquet.column_names(path)], forced or "plain", str(path))
     return Source(path=path, format="parquet", layout=replace(layout, header_rows=0))
-
-
-def _read_parquet(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        with source.path.open("rb") as fh:
-            table = pq.read_table(fh).select(positions)
-        arrays = [_parquet_text(column) for column in table.columns]
-        for array in arrays:
-            array.validate(full=True)  # text that is not UTF-8
-    except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError) as exc:
-        raise GapscanError.single(
-            f"cannot read the Parquet file: {_first_line(exc)}",
-            file=source.name,
-            hint="survey answers are read as text, numbers or categories",
-        ) from None
-    return pa.table(arrays, names=columns)
-
-
-def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A Parquet column as text: 5.0 is answer "5" (whole floats written as integers)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    kind = column.type
-    if pa.types.is_dictionary(kind):
-        column = column.cast(kind.value_type)
-        kind = column.type
-    if pa.types.is_floating(kind):
-        filled = pc.fill_null(column, 0.0)
-        if pc.all(pc.equal(pc.floor(filled), filled)).as_py():
-            column = column.cast(pa.int64())
-    return column.cast(pa.string())
 
 
 # ---------------------------------------------------------------------------- XLSX
 
 
 def _open_xlsx(path: Path, forced: str | None, sheet: str | None) -> Source:
-    rows = _xlsx_rows(path, sheet)
+    opened = read_sheet(path, sheet)
+    rows = opened.rows
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise GapscanError.single("the sheet has no header row", file=str(path), line=1)
     width = max(i + 1 for i, cell in enumerate(rows[0]) if cell.strip())
     records = [row[:width] + [""] * (width - len(row)) for row in rows[:SAMPLE_RECORDS]]
     return Source(
-        path=path, format="xlsx", layout=_layout(records, forced, str(path)), _xlsx_rows=rows
+        path=path, format="xlsx", layout=_layout(records, forced, str(path)), _sheet=opened
     )
 
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    # openpyxl parses zip and XML of any quality: whatever it raises on a damaged
-    # workbook is reported as a damaged workbook.
-    try:
-        workbook = load_workbook(path.open("rb"), read_only=True, data_only=True)
-    except Exception as exc:
-        raise GapscanError.single(
-            f"cannot read the XLSX file ({type(exc).__name__}: {_first_line(exc)})",
-            file=str(path),
-            hint="is it a complete .xlsx workbook? Save it again from the spreadsheet program",
-        ) from None
-    try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise GapscanError.single(
-                f"the workbook has no sheet '{sheet}'",
-                file=str(path),
-                hint="its sheets: " + ", ".join(workbook.sheetnames),
-            )
-        chosen = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in chosen.iter_rows(values_only=True)]
-    except GapscanError:
-        raise
-    except Exception as exc:
-        raise GapscanError.single(
-            f"cannot read the XLSX file ({type(exc).__name__}: {_first_line(exc)})",
-            file=str(path),
-            hint="is it a complete .xlsx workbook? Save it again from the spreadsheet program",
-        ) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _xlsx_table(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
-    import pyarrow as pa
-
-    rows = source._xlsx_rows or []
-    body = rows[source.header_rows :]
-    while body and not any(cell.strip() for cell in body[-1]):
-        body = body[:-1]
-    arrays = [
-        pa.array([row[i] if i < len(row) else "" for row in body], pa.string()) for i in positions
-    ]
-    return pa.table(arrays, names=columns)

@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 
 MISSING = -1
 UNKNOWN = -2
-BLANK_SEGMENT = "(blank)"
+# The segment of respondents whose breakdown cell is empty. Its label is the empty
+# string, which no value read from a file can be (values are trimmed, and a value
+# that trims to nothing is this segment), so a cell reading "(blank)" or "(no value)"
+# stays a segment of its own; renderers show the empty label as "(no value)".
+BLANK_SEGMENT = ""
 MAX_EXAMPLE_ROWS = 5
 MAX_EXAMPLE_VALUES = 10
 
@@ -554,7 +558,7 @@ def _code_segment(column: _Column) -> tuple[list[str], np.ndarray]:
         key = fold(value)
         if used and key not in position:
             position[key] = len(labels)
-            labels.append(value.strip() or BLANK_SEGMENT)
+            labels.append(value.strip() if key else BLANK_SEGMENT)
         table.append(position.get(key, 0))
     return labels, np.asarray(table, dtype=np.int32)[indices]
 

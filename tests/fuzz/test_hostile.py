@@ -369,31 +369,18 @@ def mixed_file(path: Path, *, in_answers: bool) -> Path:
     return path
 
 
-def test_mixed_encodings_in_answers_are_an_error_naming_the_file(workdir: Path) -> None:
-    """The file is not UTF-8, so gapscan reads it as cp1252 (its documented fallback
-    for text that is not UTF-8). The UTF-8 rows then read as 'TrÃ¨s bien', which fits
-    no level: an error that names the file and the value."""
+@pytest.mark.parametrize("in_answers", [True, False], ids=["answers", "segment"])
+def test_mixed_encodings_are_an_error_naming_the_line(workdir: Path, in_answers: bool) -> None:
+    """UTF-8 rows, then cp1252 rows: neither decoding reads the whole file as it was
+    written ('Québec' would become 'QuÃ©bec' and form a segment of its own), so the
+    run is refused, naming the line of the first byte that is not UTF-8 (row 21 of
+    the data, line 22 of the file)."""
     schema_file = workdir / "accents.yaml"
     schema_file.write_text(ACCENT_SCHEMA, encoding="utf-8")
-    data = mixed_file(workdir / "mixed.csv", in_answers=True)
+    data = mixed_file(workdir / "mixed.csv", in_answers=in_answers)
     outcome = bad_run([schema_file, data], workdir=workdir, names=[data])
-    assert "TrÃ¨s bien" in outcome.stderr, outcome.stderr
-
-
-def test_mixed_encodings_in_a_segment_read_by_the_cp1252_fallback(workdir: Path) -> None:
-    """The same file with the mixed bytes only in the breakdown column: gapscan reads
-    it as cp1252 (the documented fallback) and the run succeeds; the UTF-8 spelling of
-    the region is then misread ('QuÃ©bec') and forms its own segment. The run is a
-    success, not an error: this pins what happens."""
-    schema_file = workdir / "accents.yaml"
-    schema_file.write_text(ACCENT_SCHEMA, encoding="utf-8")
-    data = mixed_file(workdir / "mixed.csv", in_answers=False)
-    out = workdir / "report.json"
-    outcome = check_analyze([schema_file, data], workdir=workdir, out=out, files=[data, out])
-    assert outcome.code == 0, outcome.stderr
-    report = json.loads(out.read_text(encoding="utf-8"))
-    regions = {r["segment"].get("region") for r in report["results"]} - {None}
-    assert regions == {"Québec", "QuÃ©bec"}, regions
+    assert f"{data}:22: byte 0xe9 at line 22 is not UTF-8" in outcome.stderr, outcome.stderr
+    assert "Ã" not in outcome.stderr
 
 
 def test_mixed_encodings_past_the_sample(workdir: Path) -> None:

@@ -35,7 +35,10 @@ def confidence_label(report: GapReport) -> str:
 
 
 def segment_title(segment: tuple[tuple[str, str], ...]) -> str:
-    return ", ".join(f"{c} = {v}" for c, v in segment) or "All respondents"
+    """``region = EMEA``; respondents with no value (the empty label) are
+    ``region (no value)``, which no value read from a file can spell."""
+    parts = (f"{c} = {v}" if v else f"{c} (no value)" for c, v in segment)
+    return ", ".join(parts) or "All respondents"
 
 
 def headline(report: GapReport) -> str:
