@@ -91,6 +91,44 @@ def _rule_unchecked(d: Path) -> list[str]:
     return ["survey.yaml", "data.csv"]
 
 
+def _mixed_encoding(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    text = GOOD_CSV.replace("6,Customer", "6,Customeré")  # UTF-8 here ...
+    (d / "data.csv").write_bytes(text.encode() + "7,Vendoré,Agree,Agree\n".encode("cp1252"))
+    return ["survey.yaml", "data.csv"]
+
+
+def _ragged_row(d: Path) -> list[str]:
+    write(d / "survey.yaml", SCHEMA)
+    write(d / "data.csv", GOOD_CSV + "7,Vendor,Agree,Agree,Agree\n")
+    return ["survey.yaml", "data.csv"]
+
+
+def _compressed_file(d: Path) -> list[str]:
+    import gzip
+
+    write(d / "survey.yaml", SCHEMA)
+    (d / "data.csv").write_bytes(gzip.compress(GOOD_CSV.encode(), mtime=0))
+    return ["survey.yaml", "data.csv"]
+
+
+def _uncached_formula(d: Path) -> list[str]:
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    write(d / "survey.yaml", SCHEMA)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for record in csv.reader(io.StringIO(GOOD_CSV)):
+        sheet.append(record)
+    sheet["C3"] = '=IF(1,"Agree","Disagree")'  # openpyxl saves no cached value
+    book.save(d / "data.xlsx")
+    return ["survey.yaml", "data.xlsx"]
+
+
 ERROR_FIXTURES: dict[str, Fixture] = {
     "schema": _schema_error,
     "unreadable-data": _unreadable,
@@ -103,6 +141,10 @@ ERROR_FIXTURES: dict[str, Fixture] = {
     "empty-side": _empty_side,
     "no-answers": _no_answers,
     "rule-unchecked": _rule_unchecked,
+    "mixed-encoding": _mixed_encoding,
+    "ragged-row": _ragged_row,
+    "compressed-file": _compressed_file,
+    "uncached-formula": _uncached_formula,
 }
 
 _CODE = re.compile(
