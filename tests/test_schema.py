@@ -560,3 +560,88 @@ def test_deep_nesting_ends_quickly_with_an_error(tmp_path: Path, text: str) -> N
     problems = problems_of(path)
     assert time.perf_counter() - start < 5
     assert all(p.file == str(path) for p in problems)
+
+
+# ----------------------------------------------------------------- repeated keys
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "first", "again"),
+    [
+        (
+            SMALL.replace("top_box: 2", "top_box: 2\n    top_box: 4"),
+            "top_box",
+            "top_box: 2",
+            "top_box: 4",
+        ),
+        (SMALL + "    column: q2\n", "column", "column: q1", "column: q2"),
+        ("survey: Again\n" + SMALL, "survey", "survey: Again", "survey: Small"),
+        (SMALL + "analysis:\n  alpha: 0.05\n  alpha: 0.1\n", "alpha", "alpha: 0.05", "alpha: 0.1"),
+        (
+            SMALL.replace("scales:\n", "scales:\n  agree5:\n    levels: [a, b]\n    top_box: 1\n"),
+            "agree5",
+            "agree5:",
+            "  agree5:\n    levels: [Strongly",
+        ),
+        (
+            SMALL + "rules:\n  - metric: top_box_gap\n    max: 0.3\n    max: 0.5\n",
+            "max",
+            "max: 0.3",
+            "max: 0.5",
+        ),
+        (
+            SMALL.replace(
+                "survey: Small\n",
+                "survey: Small\nsides: {column: t, vendor: [V], vendor: [X], customer: [C]}\n",
+            ),
+            "vendor",
+            "sides:",
+            "sides:",
+        ),
+    ],
+    ids=["scale", "question", "top-level", "analysis", "scales", "rule", "flow-sides"],
+)
+def test_a_repeated_key_is_an_error_naming_both_lines(
+    tmp_path: Path, text: str, key: str, first: str, again: str
+) -> None:
+    path = write(tmp_path, text)
+    problem = the_problem(problems_of(path), f"key '{key}' repeated")
+    source = path.read_text(encoding="utf-8")
+    first_line = source[: source.index(first)].count("\n") + 1
+    again_line = source[: source.rindex(again.splitlines()[0])].count("\n") + 1
+    assert problem.file == str(path)
+    assert problem.line == again_line
+    assert problem.code == "duplicate-key"
+    where = "on the same line" if first_line == again_line else f"at line {first_line}"
+    assert f"(first {where})" in problem.message
+    assert problem.hint == "keep one"
+
+
+def test_every_repeated_key_is_reported_at_once(tmp_path: Path) -> None:
+    text = SMALL.replace("top_box: 2", "top_box: 2\n    top_box: 4") + "    scale: agree5\n"
+    path = write(tmp_path, text)
+    problems = problems_of(path)
+    assert sorted(p.line or 0 for p in problems) == [
+        line_of(path, "top_box: 4"),
+        line_of(path, "scale: agree5", occurrence=2),
+    ]
+
+
+def test_keys_that_only_look_alike_are_not_repeated(tmp_path: Path) -> None:
+    """A key merged in with << may be overridden on purpose: that is not a repeat."""
+    text = SMALL.replace(
+        "scales:\n",
+        "scales:\n  base: &base\n    levels: [No, Yes]\n    top_box: [Yes]\n"
+        "  other:\n    <<: *base\n    top_box: [No]\n",
+    )
+    survey = load_schema(write(tmp_path, text))
+    scales = {s.name: s for s in survey.scales}
+    assert scales["other"].top_box_labels() == ("No",)
+    assert scales["base"].top_box_labels() == ("Yes",)
+
+
+def test_a_repeated_question_id_names_both_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL + "  - id: q1\n    scale: agree5\n    column: q1b\n")
+    problem = the_problem(problems_of(path), "'q1'", "twice")
+    assert f"first at line {line_of(path, '- id: q1')}" in problem.message
+    assert problem.line == line_of(path, "- id: q1", occurrence=2)

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.survey import (
     AnalysisSettings,
     Combine,
@@ -124,7 +124,41 @@ _PARTS: dict[str, type[_Model]] = {
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML with YAML 1.2 booleans: only true/false, so levels like Yes/No stay text."""
+    """Safe YAML with YAML 1.2 booleans: only true/false, so levels like Yes/No stay text.
+
+    A key repeated in one mapping is recorded as a problem while the mapping is
+    composed (PyYAML would silently keep the last one), at every depth.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.repeated: list[Problem] = []
+
+    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:  # the stub's type is wrong
+        node = super().compose_mapping_node(anchor)
+        first: dict[object, int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+                continue
+            identity = (key.tag, key.value)
+            line = key.start_mark.line + 1
+            if identity in first:
+                where = (
+                    "on the same line" if first[identity] == line else f"at line {first[identity]}"
+                )
+                self.repeated.append(
+                    Problem(
+                        f"key '{key.value}' repeated (first {where})",
+                        line=line,
+                        hint="keep one",
+                        code="duplicate-key",
+                    )
+                )
+            first.setdefault(identity, line)
+        return node
+
+
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 _BOOL = "tag:yaml.org,2002:bool"
@@ -188,6 +222,8 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
             raise GapscanError.single(
                 "schema is empty", file=name, hint="see the README's schema reference"
             )
+        if loader.repeated:
+            raise GapscanError(replace(p, file=name) for p in loader.repeated)
         lines: dict[Loc, int] = {}
         try:
             _walk(node, (), lines, [0])
@@ -425,7 +461,7 @@ def _build(
         name: _build_scale(name, spec, add) if spec is not None else None
         for name, spec in parts.scales.items()
     }
-    questions = _build_questions(parts.questions, scales, add)
+    questions = _build_questions(parts.questions, scales, lines, add)
     rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add)
     sides = _build_sides(parts.sides, add)
     if top is not None and parts.analysis is not None:
@@ -543,7 +579,10 @@ def _top_box(
 
 
 def _build_questions(
-    specs: list[QuestionModel | None], scales: dict[str, Scale | None], add: AddProblem
+    specs: list[QuestionModel | None],
+    scales: dict[str, Scale | None],
+    lines: dict[Loc, int],
+    add: AddProblem,
 ) -> list[Question]:
     questions: list[Question] = []
     seen: dict[str, int] = {}
@@ -552,8 +591,10 @@ def _build_questions(
         if spec is None:
             continue
         if spec.id in seen:
+            first = _line_of(lines, ("questions", seen[spec.id], "id"))
             add(
-                f"question id '{spec.id}' is used twice (first as question {seen[spec.id] + 1})",
+                f"question id '{spec.id}' is used twice (first at line {first}, "
+                f"question {seen[spec.id] + 1})",
                 (*loc, "id"),
                 "give each question its own id",
             )
