@@ -645,3 +645,67 @@ def test_a_repeated_question_id_names_both_lines(tmp_path: Path) -> None:
     problem = the_problem(problems_of(path), "'q1'", "twice")
     assert f"first at line {line_of(path, '- id: q1')}" in problem.message
     assert problem.line == line_of(path, "- id: q1", occurrence=2)
+
+
+# ------------------------------------------------------ percentages for fractions
+
+
+@pytest.mark.parametrize(
+    ("setting", "given", "meant"),
+    [
+        ("confidence", "95", "0.95"),
+        ("confidence", "99.5", "0.995"),
+        ("confidence", "90.0", "0.90"),
+        ("alpha", "5", "0.05"),
+        ("alpha", "1.5", "0.015"),
+    ],
+)
+def test_a_percentage_where_a_fraction_is_meant_gets_a_hint(
+    tmp_path: Path, setting: str, given: str, meant: str
+) -> None:
+    path = write(tmp_path, SMALL + f"analysis:\n  {setting}: {given}\n")
+    problem = the_problem(problems_of(path), f"analysis.{setting}")
+    assert problem.line == line_of(path, f"{setting}: {given}")
+    assert problem.hint == f"did you mean {meant}?"
+    assert problem.code == "percent-for-fraction"
+
+
+@pytest.mark.parametrize("given", ["0", "1", "-0.5", "250"])
+def test_an_impossible_fraction_that_is_no_percentage_gets_no_guess(
+    tmp_path: Path, given: str
+) -> None:
+    path = write(tmp_path, SMALL + f"analysis:\n  confidence: {given}\n")
+    problem = the_problem(problems_of(path), "analysis.confidence")
+    assert problem.hint is None
+
+
+@pytest.mark.parametrize(
+    ("rule", "key", "meant"),
+    [
+        ("{metric: top_box_gap, max: 30}", "max", "did you mean 0.30?"),
+        ("{metric: top_box_gap, min: -12.5}", "min", "did you mean -0.125?"),
+        ("{metric: gap_change, max: 5}", "max", "did you mean 0.05?"),
+        ("{metric: top_box_gap, max: 1000}", "max", "give a fraction, e.g. max: 0.30"),
+    ],
+)
+def test_a_rule_limit_in_points_gets_a_hint(
+    tmp_path: Path, rule: str, key: str, meant: str
+) -> None:
+    path = write(tmp_path, SMALL + f"rules:\n  - {rule}\n")
+    problem = the_problem(problems_of(path), f"rule 1: {key}")
+    assert "is a fraction, not percentage points" in problem.message
+    assert problem.hint == meant
+    assert problem.line == line_of(path, rule)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "{metric: top_box_gap, max: 1.0, min: -1.0}",
+        "{metric: gap_change, max: 1.5}",
+        "{metric: mean_gap, max: 3}",  # scale points, not a fraction
+    ],
+)
+def test_limits_within_the_metric_range_are_accepted(tmp_path: Path, rule: str) -> None:
+    path = write(tmp_path, SMALL + f"rules:\n  - {rule}\n")
+    assert len(load_schema(path).rules) == 1

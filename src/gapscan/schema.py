@@ -366,7 +366,30 @@ def _pydantic_problems(
         else:
             got = err.get("input")
             shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
-            out.add(f"{_dotted(loc)}: {err['msg'].lower()}{shown}", file=file, line=line)
+            hint = _fraction_hint(got) if loc[-2:] in _FRACTIONS else None
+            out.add(
+                f"{_dotted(loc)}: {err['msg'].lower()}{shown}",
+                file=file,
+                line=line,
+                hint=hint,
+                code="percent-for-fraction" if hint else None,
+            )
+
+
+_FRACTIONS = {("analysis", "confidence"), ("analysis", "alpha")}
+
+
+def _fraction_hint(value: object) -> str | None:
+    """'did you mean 0.95?' for a percentage given where a fraction is meant."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 1 < abs(value) <= 100:
+        return None
+    fraction = value / 100
+    shown = f"{fraction:.2f}"
+    if float(shown) != fraction:
+        shown = f"{fraction:.6g}"
+    return f"did you mean {shown}?"
 
 
 def _is_union_tag(part: str | int) -> bool:
@@ -448,8 +471,8 @@ def _build(
 ) -> Survey | None:
     file = str(path)
 
-    def add(message: str, loc: Loc, hint: str | None = None) -> None:
-        out.add(message, file=file, line=_line_of(lines, loc), hint=hint)
+    def add(message: str, loc: Loc, hint: str | None = None, code: str | None = None) -> None:
+        out.add(message, file=file, line=_line_of(lines, loc), hint=hint, code=code)
 
     if top is not None and top.weight is not None:
         add(
@@ -507,7 +530,10 @@ def _build_pair_by(top: SchemaModel) -> PairBy | None:
     return PairBy(top.pair_by.vendor, top.pair_by.customer, combine)
 
 
-AddProblem = typing.Callable[[str, Loc, str | None], None]
+class AddProblem(typing.Protocol):
+    def __call__(
+        self, message: str, loc: Loc, hint: str | None = None, code: str | None = None
+    ) -> None: ...
 
 
 def _build_scale(name: str, spec: ScaleModel, add: AddProblem) -> Scale | None:
@@ -637,6 +663,8 @@ def _build_rules(
         if any(v is not None and not math.isfinite(v) for v in (spec.max, spec.min)):
             add(f"rule {i + 1}: its limit must be a finite number", loc, "e.g. max: 0.30")
             continue
+        if not _limits_in_range(spec, loc, add, i):
+            continue
         for j, qid in enumerate(spec.questions or []):
             if qid not in question_ids:
                 close = difflib.get_close_matches(qid, sorted(question_ids), n=1, cutoff=0.6)
@@ -661,6 +689,29 @@ def _build_rules(
             )
         )
     return rules
+
+
+_FRACTION_RANGE = {Metric.TOP_BOX_GAP: 1.0, Metric.GAP_CHANGE: 2.0}
+
+
+def _limits_in_range(spec: RuleModel, loc: Loc, add: AddProblem, index: int) -> bool:
+    """A top-box gap is a fraction in [-1, 1] (a change of gap in [-2, 2]): a limit
+    beyond that was most likely given in percentage points."""
+    metric = Metric(spec.metric)
+    bound = _FRACTION_RANGE.get(metric)
+    ok = True
+    for key, value in (("max", spec.max), ("min", spec.min)):
+        if bound is None or value is None or abs(value) <= bound:
+            continue
+        add(
+            f"rule {index + 1}: {key} {value:g} is outside [{-bound:g}, {bound:g}]: "
+            f"{metric.value} is a fraction, not percentage points",
+            (*loc, key),
+            _fraction_hint(value) or f"give a fraction, e.g. {key}: 0.30",
+            code="percent-for-fraction",
+        )
+        ok = False
+    return ok
 
 
 def _build_sides(spec: SidesModel | None, add: AddProblem) -> Sides:
