@@ -709,3 +709,28 @@ def test_a_rule_limit_in_points_gets_a_hint(
 def test_limits_within_the_metric_range_are_accepted(tmp_path: Path, rule: str) -> None:
     path = write(tmp_path, SMALL + f"rules:\n  - {rule}\n")
     assert len(load_schema(path).rules) == 1
+
+
+# ---------------------------------------------------------------------- segments
+
+
+def test_a_segment_listed_twice_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        VALID.replace(
+            "segments: [region, industry]", "segments:\n  - region\n  - industry\n  - region"
+        ),
+    )
+    problem = the_problem(problems_of(path), "segment 'region'", "twice")
+    assert problem.line == line_of(path, "- region", occurrence=2)
+    assert problem.code == "duplicate-segment"
+    assert "first as segment 1" in problem.message
+
+
+def test_the_sides_column_is_no_segment(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        VALID.replace("segments: [region, industry]", "segments: [region, respondent_type]"),
+    )
+    problem = the_problem(problems_of(path), "segment 'respondent_type'", "sides column")
+    assert problem.line == line_of(path, "segments:")

@@ -288,6 +288,7 @@ class Settings:
     mode: str
     segments: tuple[str, ...]
     rules_applied: bool = True
+    notes: tuple[str, ...] = ()  # what was done about the run's options
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -298,6 +299,7 @@ class Settings:
             "mode": self.mode,
             "segments": list(self.segments),
             "rules_applied": self.rules_applied,
+            **({"notes": list(self.notes)} if self.notes else {}),
             **(_PAIRED_METHODS if self.mode == "paired" else _INDEPENDENT_METHODS),
         }
 

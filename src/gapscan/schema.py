@@ -487,6 +487,8 @@ def _build(
     questions = _build_questions(parts.questions, scales, lines, add)
     rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add)
     sides = _build_sides(parts.sides, add)
+    if top is not None:
+        _check_segments(top.segments, sides, add)
     if top is not None and parts.analysis is not None:
         if parts.analysis.mode == "paired" and top.pair_by is None:
             add(
@@ -712,6 +714,27 @@ def _limits_in_range(spec: RuleModel, loc: Loc, add: AddProblem, index: int) -> 
         )
         ok = False
     return ok
+
+
+def _check_segments(segments: list[str], sides: Sides, add: AddProblem) -> None:
+    """A segment listed twice would be analysed twice (and change every adjusted p)."""
+    first: dict[str, int] = {}
+    for i, column in enumerate(segments):
+        loc: Loc = ("segments", i)
+        if column in first:
+            add(
+                f"segment '{column}' is listed twice (first as segment {first[column] + 1})",
+                loc,
+                "list each segment once",
+                "duplicate-segment",
+            )
+        first.setdefault(column, i)
+        if column == sides.column:
+            add(
+                f"segment '{column}' is the sides column: each of its groups holds one side only",
+                loc,
+                "remove it from segments",
+            )
 
 
 def _build_sides(spec: SidesModel | None, add: AddProblem) -> Sides:

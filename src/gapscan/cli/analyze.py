@@ -24,7 +24,7 @@ from gapscan.cli._options import (
     Width,
     check_sides,
 )
-from gapscan.cli._output import reporting_errors
+from gapscan.cli._output import echo_error, reporting_errors
 from gapscan.cli._publish import OutputFormat, chart_directory, publish_report, stamp
 
 Files = list[Path] | None
@@ -89,6 +89,8 @@ def analyze(
             mode=Mode.PAIRED if paired else None,
             show_accounts=show_accounts,
         )
+        for note in options.notes:
+            echo_error(f"note: {note}")
         survey = load_schema(schema)
         responses = load_responses(
             survey,
