@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from gapscan.counts import QuestionCounts, count_answers
+from gapscan.fingerprint import fingerprint_of
 from gapscan.report import GapReport, GapResult, Settings, SideSummary
 from gapscan.responses import Responses, load_responses
 from gapscan.rules import evaluate_rules
@@ -87,6 +88,7 @@ def analyze(
         results=tuple(results),
         headline=_headline(results),
         pairing=pairing,
+        fingerprint=fingerprint_of(survey),
     )
     if options.apply_rules:
         report = replace(report, rules=evaluate_rules(report.results, survey.rules))
