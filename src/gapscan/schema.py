@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.schema_yaml import MAX_SCHEMA_BYTES as MAX_SCHEMA_BYTES
+from gapscan.schema_yaml import MAX_SCHEMA_NODES as MAX_SCHEMA_NODES
 from gapscan.schema_yaml import Loc, line_of, read_yaml
 from gapscan.survey import (
     AnalysisSettings,
