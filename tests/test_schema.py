@@ -560,3 +560,177 @@ def test_deep_nesting_ends_quickly_with_an_error(tmp_path: Path, text: str) -> N
     problems = problems_of(path)
     assert time.perf_counter() - start < 5
     assert all(p.file == str(path) for p in problems)
+
+
+# ----------------------------------------------------------------- repeated keys
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "first", "again"),
+    [
+        (
+            SMALL.replace("top_box: 2", "top_box: 2\n    top_box: 4"),
+            "top_box",
+            "top_box: 2",
+            "top_box: 4",
+        ),
+        (SMALL + "    column: q2\n", "column", "column: q1", "column: q2"),
+        ("survey: Again\n" + SMALL, "survey", "survey: Again", "survey: Small"),
+        (SMALL + "analysis:\n  alpha: 0.05\n  alpha: 0.1\n", "alpha", "alpha: 0.05", "alpha: 0.1"),
+        (
+            SMALL.replace("scales:\n", "scales:\n  agree5:\n    levels: [a, b]\n    top_box: 1\n"),
+            "agree5",
+            "agree5:",
+            "  agree5:\n    levels: [Strongly",
+        ),
+        (
+            SMALL + "rules:\n  - metric: top_box_gap\n    max: 0.3\n    max: 0.5\n",
+            "max",
+            "max: 0.3",
+            "max: 0.5",
+        ),
+        (
+            SMALL.replace(
+                "survey: Small\n",
+                "survey: Small\nsides: {column: t, vendor: [V], vendor: [X], customer: [C]}\n",
+            ),
+            "vendor",
+            "sides:",
+            "sides:",
+        ),
+    ],
+    ids=["scale", "question", "top-level", "analysis", "scales", "rule", "flow-sides"],
+)
+def test_a_repeated_key_is_an_error_naming_both_lines(
+    tmp_path: Path, text: str, key: str, first: str, again: str
+) -> None:
+    path = write(tmp_path, text)
+    problem = the_problem(problems_of(path), f"key '{key}' repeated")
+    source = path.read_text(encoding="utf-8")
+    first_line = source[: source.index(first)].count("\n") + 1
+    again_line = source[: source.rindex(again.splitlines()[0])].count("\n") + 1
+    assert problem.file == str(path)
+    assert problem.line == again_line
+    assert problem.code == "duplicate-key"
+    where = "on the same line" if first_line == again_line else f"at line {first_line}"
+    assert f"(first {where})" in problem.message
+    assert problem.hint == "keep one"
+
+
+def test_every_repeated_key_is_reported_at_once(tmp_path: Path) -> None:
+    text = SMALL.replace("top_box: 2", "top_box: 2\n    top_box: 4") + "    scale: agree5\n"
+    path = write(tmp_path, text)
+    problems = problems_of(path)
+    assert sorted(p.line or 0 for p in problems) == [
+        line_of(path, "top_box: 4"),
+        line_of(path, "scale: agree5", occurrence=2),
+    ]
+
+
+def test_keys_that_only_look_alike_are_not_repeated(tmp_path: Path) -> None:
+    """A key merged in with << may be overridden on purpose: that is not a repeat."""
+    text = SMALL.replace(
+        "scales:\n",
+        "scales:\n  base: &base\n    levels: [No, Yes]\n    top_box: [Yes]\n"
+        "  other:\n    <<: *base\n    top_box: [No]\n",
+    )
+    survey = load_schema(write(tmp_path, text))
+    scales = {s.name: s for s in survey.scales}
+    assert scales["other"].top_box_labels() == ("No",)
+    assert scales["base"].top_box_labels() == ("Yes",)
+
+
+def test_a_repeated_question_id_names_both_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL + "  - id: q1\n    scale: agree5\n    column: q1b\n")
+    problem = the_problem(problems_of(path), "'q1'", "twice")
+    assert f"first at line {line_of(path, '- id: q1')}" in problem.message
+    assert problem.line == line_of(path, "- id: q1", occurrence=2)
+
+
+# ------------------------------------------------------ percentages for fractions
+
+
+@pytest.mark.parametrize(
+    ("setting", "given", "meant"),
+    [
+        ("confidence", "95", "0.95"),
+        ("confidence", "99.5", "0.995"),
+        ("confidence", "90.0", "0.90"),
+        ("alpha", "5", "0.05"),
+        ("alpha", "1.5", "0.015"),
+    ],
+)
+def test_a_percentage_where_a_fraction_is_meant_gets_a_hint(
+    tmp_path: Path, setting: str, given: str, meant: str
+) -> None:
+    path = write(tmp_path, SMALL + f"analysis:\n  {setting}: {given}\n")
+    problem = the_problem(problems_of(path), f"analysis.{setting}")
+    assert problem.line == line_of(path, f"{setting}: {given}")
+    assert problem.hint == f"did you mean {meant}?"
+    assert problem.code == "percent-for-fraction"
+
+
+@pytest.mark.parametrize("given", ["0", "1", "-0.5", "250"])
+def test_an_impossible_fraction_that_is_no_percentage_gets_no_guess(
+    tmp_path: Path, given: str
+) -> None:
+    path = write(tmp_path, SMALL + f"analysis:\n  confidence: {given}\n")
+    problem = the_problem(problems_of(path), "analysis.confidence")
+    assert problem.hint is None
+
+
+@pytest.mark.parametrize(
+    ("rule", "key", "meant"),
+    [
+        ("{metric: top_box_gap, max: 30}", "max", "did you mean 0.30?"),
+        ("{metric: top_box_gap, min: -12.5}", "min", "did you mean -0.125?"),
+        ("{metric: gap_change, max: 5}", "max", "did you mean 0.05?"),
+        ("{metric: top_box_gap, max: 1000}", "max", "give a fraction, e.g. max: 0.30"),
+    ],
+)
+def test_a_rule_limit_in_points_gets_a_hint(
+    tmp_path: Path, rule: str, key: str, meant: str
+) -> None:
+    path = write(tmp_path, SMALL + f"rules:\n  - {rule}\n")
+    problem = the_problem(problems_of(path), f"rule 1: {key}")
+    assert "is a fraction, not percentage points" in problem.message
+    assert problem.hint == meant
+    assert problem.line == line_of(path, rule)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "{metric: top_box_gap, max: 1.0, min: -1.0}",
+        "{metric: gap_change, max: 1.5}",
+        "{metric: mean_gap, max: 3}",  # scale points, not a fraction
+    ],
+)
+def test_limits_within_the_metric_range_are_accepted(tmp_path: Path, rule: str) -> None:
+    path = write(tmp_path, SMALL + f"rules:\n  - {rule}\n")
+    assert len(load_schema(path).rules) == 1
+
+
+# ---------------------------------------------------------------------- segments
+
+
+def test_a_segment_listed_twice_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        VALID.replace(
+            "segments: [region, industry]", "segments:\n  - region\n  - industry\n  - region"
+        ),
+    )
+    problem = the_problem(problems_of(path), "segment 'region'", "twice")
+    assert problem.line == line_of(path, "- region", occurrence=2)
+    assert problem.code == "duplicate-segment"
+    assert "first as segment 1" in problem.message
+
+
+def test_the_sides_column_is_no_segment(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        VALID.replace("segments: [region, industry]", "segments: [region, respondent_type]"),
+    )
+    problem = the_problem(problems_of(path), "segment 'respondent_type'", "sides column")
+    assert problem.line == line_of(path, "segments:")

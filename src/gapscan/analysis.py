@@ -11,6 +11,7 @@ import numpy as np
 from gapscan.checks import data_findings, refuse_errors
 from gapscan.counts import QuestionCounts, count_answers
 from gapscan.errors import GapscanError
+from gapscan.fingerprint import fingerprint_of
 from gapscan.report import GapReport, GapResult, Settings, SideSummary
 from gapscan.responses import Responses, load_responses
 from gapscan.rules import evaluate_rules, unchecked_rules
@@ -30,6 +31,20 @@ class AnalysisOptions:
     apply_rules: bool = True
     mode: Mode | None = None  # None: the schema's analysis.mode
     show_accounts: int = 0  # paired: list this many most-misjudged accounts
+    notes: tuple[str, ...] = ()  # what was done about the options (shown, and in the report)
+
+    def __post_init__(self) -> None:
+        """A segment given twice (``--by region --by region``) is analysed once: twice
+        would add its tests to the correction's family again."""
+        if self.segments is None:
+            return
+        unique = tuple(dict.fromkeys(self.segments))
+        if unique == self.segments:
+            return
+        repeated = [s for s in unique if self.segments.count(s) > 1]
+        notes = tuple(f"segment '{s}' was given more than once; analysed once" for s in repeated)
+        object.__setattr__(self, "segments", unique)
+        object.__setattr__(self, "notes", (*self.notes, *notes))
 
     def resolved_mode(self, survey: Survey) -> Mode:
         return self.mode or survey.analysis.mode
@@ -75,10 +90,12 @@ def analyze(
             mode=mode.value,
             segments=tuple(s.column for s in responses.segments),
             rules_applied=options.apply_rules,
+            notes=options.notes,
         ),
         results=tuple(results),
         headline=_headline(results),
         pairing=pairing,
+        fingerprint=fingerprint_of(survey),
     )
     if options.apply_rules:
         report = replace(report, rules=evaluate_rules(report.results, survey.rules))

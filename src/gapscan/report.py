@@ -6,6 +6,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from gapscan.fingerprint import Fingerprint
 from gapscan.pairing import PairingSummary
 from gapscan.responses import InputSummary
 from gapscan.survey import Question, Rule
@@ -288,6 +289,7 @@ class Settings:
     mode: str
     segments: tuple[str, ...]
     rules_applied: bool = True
+    notes: tuple[str, ...] = ()  # what was done about the run's options
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -298,6 +300,7 @@ class Settings:
             "mode": self.mode,
             "segments": list(self.segments),
             "rules_applied": self.rules_applied,
+            **({"notes": list(self.notes)} if self.notes else {}),
             **(_PAIRED_METHODS if self.mode == "paired" else _INDEPENDENT_METHODS),
         }
 
@@ -336,6 +339,7 @@ class GapReport:
     pairing: PairingSummary | None = None
     baseline: str | None = None  # the earlier JSON report compared with
     generated: str | None = None  # a timestamp, only when asked for (--stamp)
+    fingerprint: Fingerprint | None = None  # what a later run checks before comparing
 
     @property
     def breaches(self) -> tuple[Breach, ...]:
@@ -385,6 +389,7 @@ class GapReport:
                 "results": [r.to_dict() for r in self.results],
                 "rules": [o.to_dict() for o in self.rules],
                 "breaches": [b.to_dict() for b in self.breaches],
+                **({"fingerprint": self.fingerprint.to_dict()} if self.fingerprint else {}),
                 "exit_code": self.exit_code,
             }
         )
@@ -455,6 +460,11 @@ class TrendReport:
     def exit_code(self) -> int:
         return 1 if self.breaches else 0
 
+    @property
+    def fingerprint(self) -> dict[str, Any] | None:
+        latest = self.reports[-1].fingerprint if self.reports else None
+        return latest.to_dict() if latest is not None else None
+
     def series(self, question: str) -> list[WavePoint]:
         return [p for p in self.points if p.result.question == question]
 
@@ -488,6 +498,7 @@ class TrendReport:
                 ],
                 "rules": [o.to_dict() for o in self.rules],
                 "breaches": [b.to_dict() for b in self.breaches],
+                **({"fingerprint": self.fingerprint} if self.fingerprint else {}),
                 "exit_code": self.exit_code,
             }
         )

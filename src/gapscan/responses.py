@@ -116,7 +116,7 @@ def load_responses(
     ``vendor``/``customer`` files hold one side each. With ``paired``, each
     respondent's account key (``pair_by``) is read too. Every problem of every file
     is collected and raised together as one ``GapscanError``."""
-    seg_columns = tuple(survey.segments if segments is None else segments)
+    seg_columns = tuple(dict.fromkeys(survey.segments if segments is None else segments))
     jobs: list[tuple[Path, int | None]] = [(Path(p), None) for p in data]
     jobs += [(Path(p), VENDOR) for p in vendor]
     jobs += [(Path(p), CUSTOMER) for p in customer]

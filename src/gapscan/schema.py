@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 import types
 import typing
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.schema_yaml import MAX_SCHEMA_BYTES as MAX_SCHEMA_BYTES
+from gapscan.schema_yaml import MAX_SCHEMA_NODES as MAX_SCHEMA_NODES
+from gapscan.schema_yaml import Loc, line_of, read_yaml
 from gapscan.survey import (
     AnalysisSettings,
     Combine,
@@ -33,10 +33,6 @@ from gapscan.survey import (
     fold,
 )
 
-MAX_SCHEMA_BYTES = 2_000_000
-MAX_SCHEMA_NODES = 200_000
-
-Loc = tuple[str | int, ...]
 _M = typing.TypeVar("_M", bound=BaseModel)
 
 
@@ -121,129 +117,6 @@ _PARTS: dict[str, type[_Model]] = {
 }
 
 
-# --------------------------------------------------------------------------- YAML
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML with YAML 1.2 booleans: only true/false, so levels like Yes/No stay text."""
-
-
-_BOOL = "tag:yaml.org,2002:bool"
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """Parse YAML safely, returning the data and a map from each key path to its line."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-    except (ValueError, UnicodeError):
-        raise GapscanError.single("the schema's file name is not valid", file=repr(name)) from None
-    except FileNotFoundError:
-        raise GapscanError.single(
-            "schema file not found", file=name, hint="check the path"
-        ) from None
-    except OSError as exc:
-        raise GapscanError.single(f"cannot read schema: {exc.strerror}", file=name) from None
-    if path.is_dir():
-        raise GapscanError.single("schema path is a directory, not a YAML file", file=name)
-    if not path.is_file():
-        raise GapscanError.single(
-            "the schema is not a regular file (a device or a pipe?)", file=name
-        )
-    if size > MAX_SCHEMA_BYTES:
-        raise GapscanError.single(
-            f"schema is {size:,} bytes; a survey schema is at most {MAX_SCHEMA_BYTES:,}",
-            file=name,
-            hint="is this the right file?",
-        )
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise GapscanError.single(
-            f"schema is not UTF-8 text (byte {exc.start})",
-            file=name,
-            hint="save the schema as UTF-8 YAML",
-        ) from None
-    try:
-        loader = _Loader(text)
-    except yaml.YAMLError as exc:  # a character YAML does not allow, found on reading
-        position = getattr(exc, "position", None)
-        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
-        raise GapscanError.single(
-            f"invalid YAML: {exc}".splitlines()[0],
-            file=name,
-            line=line,
-            hint="save the schema as plain text",
-        ) from None
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise GapscanError.single(
-                "schema is empty", file=name, hint="see the README's schema reference"
-            )
-        lines: dict[Loc, int] = {}
-        try:
-            _walk(node, (), lines, [0])
-        except GapscanError as exc:
-            raise GapscanError(replace(p, file=name) for p in exc.problems) from None
-        data = loader.construct_document(node)
-    except GapscanError:
-        raise
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise GapscanError.single(
-            f"invalid YAML: {exc.problem or exc.context}", file=name, line=line
-        ) from None
-    except yaml.YAMLError as exc:
-        raise GapscanError.single(f"invalid YAML: {exc}", file=name) from None
-    except RecursionError:
-        raise GapscanError.single("schema is nested too deeply", file=name) from None
-    except Exception as exc:  # an explicit tag on a value it cannot take, e.g. "!!bool x"
-        raise GapscanError.single(
-            f"invalid YAML value ({type(exc).__name__}: {exc})",
-            file=name,
-            hint="remove explicit tags such as !!bool or !!int",
-        ) from None
-    finally:
-        loader.dispose()
-    return data, lines
-
-
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: list[int]) -> None:
-    seen[0] += 1
-    if seen[0] > MAX_SCHEMA_NODES:
-        raise GapscanError.single(
-            f"schema has more than {MAX_SCHEMA_NODES:,} YAML nodes (aliases included)",
-            line=node.start_mark.line + 1,
-            hint="a survey schema does not need aliases that expand this far",
-        )
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*loc, str(key.value))
-            lines.setdefault(child, key.start_mark.line + 1)
-            _walk(value, child, lines, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*loc, index), lines, seen)
-
-
-def _line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
-
-
 # ------------------------------------------------------------------ pydantic errors
 
 
@@ -312,7 +185,7 @@ def _pydantic_problems(
         loc = (*prefix, *inner)
         where = _dotted(loc[:-1]) if len(loc) > 1 else "the top level"
         kind = err["type"]
-        line = _line_of(lines, loc)
+        line = line_of(lines, loc)
         if kind == "extra_forbidden":
             key = str(loc[-1])
             model = _model_at(root, inner[:-1])
@@ -326,12 +199,35 @@ def _pydantic_problems(
             out.add(
                 f"missing required field '{loc[-1]}' in {where}",
                 file=file,
-                line=_line_of(lines, loc[:-1]),
+                line=line_of(lines, loc[:-1]),
             )
         else:
             got = err.get("input")
             shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
-            out.add(f"{_dotted(loc)}: {err['msg'].lower()}{shown}", file=file, line=line)
+            hint = _fraction_hint(got) if loc[-2:] in _FRACTIONS else None
+            out.add(
+                f"{_dotted(loc)}: {err['msg'].lower()}{shown}",
+                file=file,
+                line=line,
+                hint=hint,
+                code="percent-for-fraction" if hint else None,
+            )
+
+
+_FRACTIONS = {("analysis", "confidence"), ("analysis", "alpha")}
+
+
+def _fraction_hint(value: object) -> str | None:
+    """'did you mean 0.95?' for a percentage given where a fraction is meant."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 1 < abs(value) <= 100:
+        return None
+    fraction = value / 100
+    shown = f"{fraction:.2f}"
+    if float(shown) != fraction:
+        shown = f"{fraction:.6g}"
+    return f"did you mean {shown}?"
 
 
 def _is_union_tag(part: str | int) -> bool:
@@ -356,7 +252,7 @@ def load_schema(path: str | Path) -> Survey:
     """Load a survey schema, reporting every problem at once (``GapscanError``)."""
     path = Path(path)
     file = str(path)
-    data, lines = _read_yaml(path)
+    data, lines = read_yaml(path)
     out = ProblemCollector()
     if not isinstance(data, dict):
         raise GapscanError.single(
@@ -413,8 +309,8 @@ def _build(
 ) -> Survey | None:
     file = str(path)
 
-    def add(message: str, loc: Loc, hint: str | None = None) -> None:
-        out.add(message, file=file, line=_line_of(lines, loc), hint=hint)
+    def add(message: str, loc: Loc, hint: str | None = None, code: str | None = None) -> None:
+        out.add(message, file=file, line=line_of(lines, loc), hint=hint, code=code)
 
     if top is not None and top.weight is not None:
         add(
@@ -426,9 +322,11 @@ def _build(
         name: _build_scale(name, spec, add) if spec is not None else None
         for name, spec in parts.scales.items()
     }
-    questions = _build_questions(parts.questions, scales, add)
+    questions = _build_questions(parts.questions, scales, lines, add)
     rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add)
     sides = _build_sides(parts.sides, add)
+    if top is not None:
+        _check_segments(top.segments, sides, add)
     if top is not None and parts.analysis is not None:
         if parts.analysis.mode == "paired" and top.pair_by is None:
             add(
@@ -473,7 +371,10 @@ def _build_pair_by(top: SchemaModel) -> PairBy | None:
     return PairBy(top.pair_by.vendor, top.pair_by.customer, combine)
 
 
-AddProblem = typing.Callable[[str, Loc, str | None], None]
+class AddProblem(typing.Protocol):
+    def __call__(
+        self, message: str, loc: Loc, hint: str | None = None, code: str | None = None
+    ) -> None: ...
 
 
 def _build_scale(name: str, spec: ScaleModel, add: AddProblem) -> Scale | None:
@@ -545,7 +446,10 @@ def _top_box(
 
 
 def _build_questions(
-    specs: list[QuestionModel | None], scales: dict[str, Scale | None], add: AddProblem
+    specs: list[QuestionModel | None],
+    scales: dict[str, Scale | None],
+    lines: dict[Loc, int],
+    add: AddProblem,
 ) -> list[Question]:
     questions: list[Question] = []
     seen: dict[str, int] = {}
@@ -554,8 +458,10 @@ def _build_questions(
         if spec is None:
             continue
         if spec.id in seen:
+            first = line_of(lines, ("questions", seen[spec.id], "id"))
             add(
-                f"question id '{spec.id}' is used twice (first as question {seen[spec.id] + 1})",
+                f"question id '{spec.id}' is used twice (first at line {first}, "
+                f"question {seen[spec.id] + 1})",
                 (*loc, "id"),
                 "give each question its own id",
             )
@@ -598,6 +504,8 @@ def _build_rules(
         if any(v is not None and not math.isfinite(v) for v in (spec.max, spec.min)):
             add(f"rule {i + 1}: its limit must be a finite number", loc, "e.g. max: 0.30")
             continue
+        if not _limits_in_range(spec, loc, add, i):
+            continue
         for j, qid in enumerate(spec.questions or []):
             if qid not in question_ids:
                 close = difflib.get_close_matches(qid, sorted(question_ids), n=1, cutoff=0.6)
@@ -618,10 +526,54 @@ def _build_rules(
                 significant_only=spec.significant_only,
                 questions=tuple(spec.questions) if spec.questions is not None else None,
                 include_segments=spec.include_segments,
-                line=_line_of(lines, loc),
+                line=line_of(lines, loc),
             )
         )
     return rules
+
+
+_FRACTION_RANGE = {Metric.TOP_BOX_GAP: 1.0, Metric.GAP_CHANGE: 2.0}
+
+
+def _limits_in_range(spec: RuleModel, loc: Loc, add: AddProblem, index: int) -> bool:
+    """A top-box gap is a fraction in [-1, 1] (a change of gap in [-2, 2]): a limit
+    beyond that was most likely given in percentage points."""
+    metric = Metric(spec.metric)
+    bound = _FRACTION_RANGE.get(metric)
+    ok = True
+    for key, value in (("max", spec.max), ("min", spec.min)):
+        if bound is None or value is None or abs(value) <= bound:
+            continue
+        add(
+            f"rule {index + 1}: {key} {value:g} is outside [{-bound:g}, {bound:g}]: "
+            f"{metric.value} is a fraction, not percentage points",
+            (*loc, key),
+            _fraction_hint(value) or f"give a fraction, e.g. {key}: 0.30",
+            code="percent-for-fraction",
+        )
+        ok = False
+    return ok
+
+
+def _check_segments(segments: list[str], sides: Sides, add: AddProblem) -> None:
+    """A segment listed twice would be analysed twice (and change every adjusted p)."""
+    first: dict[str, int] = {}
+    for i, column in enumerate(segments):
+        loc: Loc = ("segments", i)
+        if column in first:
+            add(
+                f"segment '{column}' is listed twice (first as segment {first[column] + 1})",
+                loc,
+                "list each segment once",
+                "duplicate-segment",
+            )
+        first.setdefault(column, i)
+        if column == sides.column:
+            add(
+                f"segment '{column}' is the sides column: each of its groups holds one side only",
+                loc,
+                "remove it from segments",
+            )
 
 
 def _build_sides(spec: SidesModel | None, add: AddProblem) -> Sides:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from gapscan.analysis import AnalysisOptions, analyze
-from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.baseline import Baseline, read_baseline, result_key
+from gapscan.errors import GapscanError, Problem, ProblemCollector
+from gapscan.fingerprint import Fingerprint, differences, fingerprint_of
 from gapscan.readers import open_source
 from gapscan.report import GapChange, GapReport, GapResult, TrendReport, WavePoint
 from gapscan.responses import ReadOptions, load_responses
@@ -155,22 +155,20 @@ def _analyze_waves(
 
 
 def apply_baseline(report: GapReport, survey: Survey, path: Path) -> GapReport:
-    """Attach to each result its change since the same result in an earlier JSON report."""
-    earlier = _read_baseline(path)
-    wave = str(earlier.get("wave") or _wave_from_name(path))
-    previous: dict[tuple[str, str], GapTuple] = {}
-    for item in earlier.get("results", []):
-        gap = _baseline_tuple(item)
-        if gap is not None:
-            previous[(item["question"], json.dumps(item.get("segment", {}), sort_keys=True))] = gap
+    """Attach to each result its change since the same result in an earlier JSON
+    report, once that report is checked: well formed, sharing questions with this
+    run, and with the same fingerprint for each question both hold."""
+    earlier = read_baseline(path)
+    _check_comparable(earlier, report.fingerprint or fingerprint_of(survey), survey)
+    wave = earlier.wave or _wave_from_name(path)
     settings = survey.analysis
     results = []
     for r in report.results:
-        key = (r.question, json.dumps(dict(r.segment), sort_keys=True))
         now = _gap_tuple(r)
+        before = earlier.gaps.get(result_key(r.question, dict(r.segment)))
         change = None
-        if now is not None and key in previous:
-            change = change_between(previous[key], now, wave, settings.confidence, settings.alpha)
+        if now is not None and before is not None:
+            change = change_between(before, now, wave, settings.confidence, settings.alpha)
         results.append(replace(r, change=change))
     report = replace(report, results=tuple(results), baseline=str(path))
     if report.settings.rules_applied:
@@ -178,39 +176,37 @@ def apply_baseline(report: GapReport, survey: Survey, path: Path) -> GapReport:
     return report
 
 
+def _check_comparable(earlier: Baseline, now: Fingerprint, survey: Survey) -> None:
+    file = str(earlier.path)
+    ours = [q.id for q in survey.questions]
+    compared = [qid for qid in ours if qid in earlier.questions]
+    if not compared:
+        raise GapscanError.single(
+            "the baseline shares no question with this run (baseline: "
+            + _listed(sorted(earlier.questions))
+            + "; this run: "
+            + _listed(ours)
+            + ")",
+            file=file,
+            hint="give a report of the same survey",
+        )
+    found = differences(earlier.fingerprint, now, compared)
+    if found:
+        raise GapscanError(
+            Problem(
+                f"{where} differs from this run's schema: {what}",
+                file=file,
+                hint="a baseline must define its questions and sides as this schema does",
+            )
+            for where, what in found
+        )
+
+
+def _listed(names: list[str], most: int = 8) -> str:
+    shown = ", ".join(names[:most]) or "none"
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def _wave_from_name(path: Path) -> str:
     match = _WAVE_IN_NAME.search(path.stem)
     return f"{match.group(1)}{match.group(2).upper()}" if match else path.stem
-
-
-def _read_baseline(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise GapscanError.single("baseline report not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GapscanError.single(f"cannot read the baseline: {exc}", file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise GapscanError.single(
-            f"the baseline is not JSON: {exc.msg}",
-            file=str(path),
-            line=exc.lineno,
-            hint="give a report written by gapscan analyze --format json",
-        ) from None
-    if not isinstance(data, dict) or data.get("format_version") != 1 or "results" not in data:
-        raise GapscanError.single(
-            "the baseline is not a gapscan JSON report (format_version 1)",
-            file=str(path),
-            hint="give a report written by gapscan analyze --format json",
-        )
-    return data
-
-
-def _baseline_tuple(item: Any) -> GapTuple | None:
-    try:
-        if item.get("suppressed") or item.get("mode", "independent") != "independent":
-            return None
-        v, c = item["vendor"], item["customer"]
-        return (float(v["top_box"]), float(v["n"]), float(c["top_box"]), float(c["n"]))
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None

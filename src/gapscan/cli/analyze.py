@@ -89,6 +89,8 @@ def analyze(
             mode=Mode.PAIRED if paired else None,
             show_accounts=show_accounts,
         )
+        for note in options.notes:
+            echo_error(f"note: {note}")
         survey = load_schema(schema)
         responses = load_responses(
             survey,

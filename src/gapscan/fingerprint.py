@@ -1,0 +1,118 @@
+"""What makes two reports comparable: each question's scale levels and top box, and
+how the sides are told apart.
+
+A JSON report records its survey's :class:`Fingerprint`; ``analyze --baseline``
+compares only the questions whose fingerprints agree. Identity is what is measured,
+not how it is labelled: a question's text, its scale's name and its columns do not
+take part (a renamed column is the same question); its levels (in order), its top
+box and the sides' definitions do. Labels are compared as answers are matched:
+trimmed and case-folded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from gapscan.survey import Survey, fold
+
+
+@dataclass(frozen=True)
+class QuestionIdentity:
+    scale: str  # shown, not compared
+    levels: tuple[str, ...]
+    top_box: tuple[str, ...]  # labels, in level order
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the folded levels and top box: equal iff they compare equal."""
+        key = {"levels": [fold(x) for x in self.levels], "top_box": [fold(x) for x in self.top_box]}
+        text = json.dumps(key, sort_keys=True, ensure_ascii=False)
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "levels": list(self.levels),
+            "scale": self.scale,
+            "top_box": list(self.top_box),
+        }
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    gapscan: str  # the version that wrote the report (recorded, not compared)
+    questions: tuple[tuple[str, QuestionIdentity], ...]  # sorted by id
+    sides_column: str | None
+    vendor: tuple[str, ...]  # folded, sorted: the values that mean each side
+    customer: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gapscan": self.gapscan,
+            "questions": {qid: identity.to_dict() for qid, identity in self.questions},
+            "sides": self.sides_dict(),
+        }
+
+    def sides_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.sides_column,
+            "customer": list(self.customer),
+            "vendor": list(self.vendor),
+        }
+
+    def question(self, question_id: str) -> QuestionIdentity | None:
+        return dict(self.questions).get(question_id)
+
+
+def fingerprint_of(survey: Survey) -> Fingerprint:
+    from gapscan import __version__
+
+    questions = sorted(
+        (
+            q.id,
+            QuestionIdentity(q.scale.name, q.scale.levels, q.scale.top_box_labels()),
+        )
+        for q in survey.questions
+    )
+    sides = survey.sides
+    return Fingerprint(
+        gapscan=__version__,
+        questions=tuple(questions),
+        sides_column=sides.column,
+        vendor=tuple(sorted({fold(v) for v in sides.vendor})),
+        customer=tuple(sorted({fold(c) for c in sides.customer})),
+    )
+
+
+def differences(
+    earlier: Fingerprint, now: Fingerprint, compared: list[str]
+) -> list[tuple[str, str]]:
+    """What differs between two fingerprints for the compared questions, as
+    (where, what) pairs; empty when the reports can be compared."""
+    found: list[tuple[str, str]] = []
+    before, after = earlier.sides_dict(), now.sides_dict()
+    for key in ("column", "vendor", "customer"):
+        if before[key] != after[key]:
+            found.append((f"sides.{key}", _change(before[key], after[key])))
+    for qid in compared:
+        old, new = earlier.question(qid), now.question(qid)
+        if old is None or new is None:
+            continue
+        for key in ("levels", "top_box"):
+            was, now_is = getattr(old, key), getattr(new, key)
+            if [fold(x) for x in was] != [fold(x) for x in now_is]:
+                found.append((f"question '{qid}': {key}", _change(list(was), list(now_is))))
+    return found
+
+
+def _change(before: Any, after: Any) -> str:
+    return f"baseline {_shown(before)}, this run {_shown(after)}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return "none" if value is None else repr(value)
