@@ -269,9 +269,10 @@ def _quote(value: str, limit: int = 60) -> str:
 # ------------------------------------------------------------------ content
 
 
-def same_content(paths: Sequence[Path], out: ProblemCollector) -> None:
-    """Without respondent ids, a file given twice (by any path, link or copy) is found
-    by its bytes: only files of equal size are hashed, in 1 MiB blocks."""
+def same_content(paths: Sequence[Path], out: ProblemCollector, *, has_ids: bool = False) -> None:
+    """A file given twice (by any path, link or copy) is found by its bytes: only files
+    of equal size are hashed, in 1 MiB blocks. With respondent ids, the id check would
+    find it too, but row by row; this names the file."""
     by_size: dict[int, list[Path]] = {}
     for path in paths:
         try:
@@ -298,8 +299,12 @@ def same_content(paths: Sequence[Path], out: ProblemCollector) -> None:
                 out.add(
                     f"{what}: its respondents would be counted twice",
                     file=str(path),
-                    hint="give each export once; to check repeated respondents by id, "
-                    "add 'respondent_id' to the schema",
+                    hint="give each export once"
+                    + (
+                        ""
+                        if has_ids
+                        else "; to find repeated respondents by id, add 'respondent_id'"
+                    ),
                     code="duplicate-file",
                 )
             else:

@@ -150,7 +150,7 @@ def load_responses(
         )
     out.raise_if_any()
     if not survey.respondent_id or survey.duplicate_ids == "error":
-        same_content([path for path, _ in jobs], out)
+        same_content([path for path, _ in jobs], out, has_ids=bool(survey.respondent_id))
     coded: list[_Coded] = []
     for path, side in jobs:
         try:
