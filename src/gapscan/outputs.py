@@ -19,6 +19,8 @@ set is *committed* at the end:
   the few system calls of a commit, so Ctrl-C lands before it (nothing replaced)
   or after it (everything replaced). Only ``kill -9`` inside that window can leave
   a temporary name behind.
+- A directory that does not exist yet (``--charts new/``) is created only at commit
+  time; until then its files wait in the nearest directory that exists.
 - Discarding (any failure, or an interrupt, before the commit) closes the anonymous
   files, removes named temporaries and the directories the set created.
 
@@ -90,12 +92,14 @@ class OutputSet:
             if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
                 item.in_place = True
                 return
-            directory = item.target.parent
+            # A directory to create is created at commit time; until then the file
+            # waits in the nearest directory that exists (the same file system).
+            home = item.target.parent
             if self._make_parents:
-                self._create_directories(directory)
-            item.fd = _anonymous_file(directory)
+                home = _existing_ancestor(home)
+            item.fd = _anonymous_file(home)
             if item.fd is None:
-                item.temp, item.fd = _named_temporary(item.target)
+                item.temp, item.fd = _named_temporary(home, item.target.name)
             _write_all(item.fd, data)
             os.fsync(item.fd)
         except OSError as exc:
@@ -108,6 +112,8 @@ class OutputSet:
             try:
                 for item in self._staged:
                     current = item
+                    if not item.in_place:
+                        self._create_directories(item.target.parent)
                     _name(item)
                 last = self._staged[-1] if self._staged else None
                 for item in self._staged:
@@ -191,19 +197,25 @@ def _anonymous_file(directory: Path) -> int | None:
         return None  # not supported here: a named temporary says what is wrong, if anything
 
 
-def _temporary_name(target: Path) -> Path:
-    return target.parent / f".{target.name[:80]}.{secrets.token_hex(4)}.tmp"
+def _existing_ancestor(directory: Path) -> Path:
+    while not directory.exists() and directory != directory.parent:
+        directory = directory.parent
+    return directory
 
 
-def _named_temporary(target: Path) -> tuple[Path, int]:
+def _temporary_name(directory: Path, name: str) -> Path:
+    return directory / f".{name[:80]}.{secrets.token_hex(4)}.tmp"
+
+
+def _named_temporary(directory: Path, name: str) -> tuple[Path, int]:
     for _ in range(100):
-        temp = _temporary_name(target)
+        temp = _temporary_name(directory, name)
         try:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
             return temp, os.open(temp, flags, _MODE)
         except FileExistsError:
             continue
-    raise FileExistsError(errno.EEXIST, "cannot find a free temporary name", str(target))
+    raise FileExistsError(errno.EEXIST, "cannot find a free temporary name", str(directory))
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -218,10 +230,10 @@ def _name(item: _Staged) -> None:
     if item.in_place or item.fd is None:
         return
     if item.temp is None:
-        temp = _temporary_name(item.target)
+        temp = _temporary_name(item.target.parent, item.target.name)
         if not _link_anonymous(item.fd, temp):
             # The inode cannot be named here: write the content again under a name.
-            temp, fd = _named_temporary(item.target)
+            temp, fd = _named_temporary(item.target.parent, item.target.name)
             item.temp = temp
             try:
                 _write_all(fd, item.data)
@@ -260,7 +272,7 @@ def _replace(item: _Staged, *, keep_backup: bool) -> None:
         return
     assert item.temp is not None
     if keep_backup and stat.S_ISREG(_mode_of(item.target) or 0):
-        backup = _temporary_name(item.target)
+        backup = _temporary_name(item.target.parent, item.target.name)
         with contextlib.suppress(OSError):  # no hard links here: no way back, but go on
             os.link(item.target, backup, follow_symlinks=False)
             item.backup = backup

@@ -16,8 +16,9 @@ from tests.conftest import SURVEYS
 SCHEMA = "survey.yaml"
 DATA = "cmo-affinity.csv"  # the schema's `data:` names it
 WAVES = ("affinity-2026Q1.csv", "affinity-2026Q2.csv")
+LATEST = "affinity-2026Q3.csv"  # not a wave of the trend runs
 VENDOR, CUSTOMER = "vendor.csv", "customer.csv"
-BASELINE = "2026Q1.json"
+BASELINE = "2026Q2.json"
 TEMPORARY = (".tmp", ".old")
 
 
@@ -26,7 +27,7 @@ def make_workdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     shutil.copy(SURVEYS / "cmo-affinity.yaml", path / SCHEMA)
     shutil.copy(SURVEYS / "cmo-affinity.csv", path / DATA)
-    for wave in WAVES:
+    for wave in (*WAVES, LATEST):
         shutil.copy(SURVEYS / "waves" / wave, path / wave)
     _split_sides(path / DATA, path / VENDOR, path / CUSTOMER)
     shutil.copy(_baseline(), path / BASELINE)
@@ -46,7 +47,7 @@ _BASELINE_CACHE: list[Path] = []
 
 
 def _baseline() -> Path:
-    """A JSON report of wave 1, written once per test session by the CLI itself."""
+    """A JSON report of wave 2, written once per test session by the CLI itself."""
     if not _BASELINE_CACHE:
         import tempfile
 
@@ -55,7 +56,7 @@ def _baseline() -> Path:
         from gapscan.cli import app
 
         out = Path(tempfile.mkdtemp(prefix="gapscan-baseline-")) / BASELINE
-        schema, wave = SURVEYS / "cmo-affinity.yaml", SURVEYS / "waves" / WAVES[0]
+        schema, wave = SURVEYS / "cmo-affinity.yaml", SURVEYS / "waves" / WAVES[1]
         args = ["analyze", str(schema), str(wave), "--format", "json", "--out", str(out)]
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
