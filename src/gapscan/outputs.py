@@ -57,7 +57,7 @@ class _Staged:
     target: Path
     data: bytes
     fd: int | None = None  # an anonymous file, not linked yet
-    temp: Path | None = None  # a named temporary in the target's directory
+    temp: Path | None = None  # a named temporary (in the target's directory or above)
     backup: Path | None = None  # the previous version, until the commit is complete
     in_place: bool = False  # a device or a FIFO: written at commit time
     replaced: bool = False
