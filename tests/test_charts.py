@@ -172,7 +172,7 @@ def test_failed_write_leaves_previous_file_and_no_temp(
     def fail(src: object, dst: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("gapscan.render.charts.os.replace", fail)
+    monkeypatch.setattr("gapscan.outputs.os.replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_dumbbell(replace(report, survey="Another title"), tmp_path)
     assert (svg.read_bytes(), png.read_bytes()) == before

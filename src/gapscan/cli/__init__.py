@@ -1,62 +1,102 @@
-"""The command line: one small module per command, mounted on one typer app."""
+"""The command line. This module stays tiny: the console script imports it, and
+Ctrl-C must end cleanly even while the app itself is still being imported."""
 
 from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING, Any
 
-from gapscan.cli import analyze as _analyze
-from gapscan.cli import init as _init
-from gapscan.cli import trend as _trend
-from gapscan.cli import validate as _validate
+if TYPE_CHECKING:
+    from gapscan.cli._app import app
 
-app = typer.Typer(
-    name="gapscan",
-    help="Measure the perception gap between vendors and their customers.",
-    epilog="Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.command(name="analyze", no_args_is_help=True)(_analyze.analyze)
-app.command(name="trend", no_args_is_help=True)(_trend.trend)
-app.command(name="validate", no_args_is_help=True)(_validate.validate)
-app.command(name="init", no_args_is_help=True)(_init.init)
+__all__ = ["app", "main"]
 
-
-def _show_version(value: bool) -> None:
-    if value:
-        from gapscan import __version__
-
-        typer.echo(f"gapscan {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", help="Show the version and exit.", callback=_show_version, is_eager=True
-    ),
-) -> None:
-    """Measure the perception gap between vendors and their customers.
-
-    Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input.
-    """
+EXIT_INTERRUPTED = 130
 
 
 def main() -> None:
-    """The console script: bad input exits 2 with a message; so does anything
-    unexpected, reported as an internal error without a traceback."""
+    """The console script. Bad input exits 2 with a message; so does anything
+    unexpected, reported as an internal error without a traceback. Ctrl-C, at any
+    moment from the first import on, prints ``interrupted`` and exits 130. A closed
+    standard output (``gapscan ... | head -1``) is not an error: the run ends with the
+    exit code it would have had."""
     try:
-        app()
-    except (KeyboardInterrupt, BrokenPipeError):
-        raise SystemExit(130) from None
+        code = _run()
+    except KeyboardInterrupt:
+        code = _interrupted()
+    _finish(code)
+
+
+def _run() -> int:
+    import sys
+
+    try:
+        from gapscan.cli._app import app as typer_app
+
+        typer_app()
+    except SystemExit as exc:
+        code = _code(exc.code)
+        # typer turns a KeyboardInterrupt inside a command into exit 130, silently
+        return _interrupted() if code == EXIT_INTERRUPTED else code
+    except KeyboardInterrupt:
+        return _interrupted()
     except MemoryError:
-        typer.echo("error: out of memory: the input is too large for this machine", err=True)
-        raise SystemExit(2) from None
+        sys.stderr.write("error: out of memory: the input is too large for this machine\n")
+        return 2
     except Exception as exc:  # the last line of defence
-        typer.echo(
+        from gapscan.cli._output import echo_error
+
+        echo_error(
             f"error: internal error ({type(exc).__name__}: {exc}). This is a bug in gapscan: "
-            "please report it with the command and input that caused it.",
-            err=True,
+            "please report it with the command and input that caused it."
         )
-        raise SystemExit(2) from None
+        return 2
+    return 0
+
+
+def _code(code: Any) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    return 1
+
+
+def _interrupted() -> int:
+    import os
+
+    _ignore_interrupts()
+    os.write(2, b"interrupted\n")
+    return EXIT_INTERRUPTED
+
+
+def _ignore_interrupts() -> None:
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ValueError, OSError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _finish(code: int) -> None:
+    """Flush, then exit; a second Ctrl-C during the interpreter's shutdown is ignored."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            from gapscan.cli._output import stdout_closed
+
+            stdout_closed()
+        except (OSError, ValueError):
+            pass
+    _ignore_interrupts()
+    raise SystemExit(code)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from gapscan.cli._app import app
+
+        return app
+    raise AttributeError(f"module 'gapscan.cli' has no attribute {name!r}")

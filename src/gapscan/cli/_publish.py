@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gapscan.cli._output import echo_error, write_text
+from gapscan.cli._output import Inputs, RunOutputs, is_stdout, stdout_closed
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from gapscan.report import GapReport, TrendReport
 
 MIN_WIDTH = 100  # the tables need about this much; narrower terminals wrap them
-STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
 class OutputFormat(StrEnum):
@@ -50,7 +49,10 @@ def print_renderable(renderable: RenderableType, width: int | None) -> None:
 
     terminal = Console(highlight=False)
     terminal.width = width or max(MIN_WIDTH, terminal.width)
-    terminal.print(renderable)
+    try:
+        terminal.print(renderable)
+    except BrokenPipeError:
+        stdout_closed()
 
 
 def plain_text(renderable: RenderableType, width: int | None) -> str:
@@ -61,97 +63,109 @@ def plain_text(renderable: RenderableType, width: int | None) -> str:
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
-def check_destinations(out: Path | None, junit: Path | None, charts: Path | None) -> None:
-    """Refuse before writing anything when any output could not be written, so that a
-    run never stops half-way through its outputs."""
-    from gapscan.errors import ProblemCollector
+@dataclass(frozen=True)
+class Destinations:
+    """Where a report goes, and what the run reads (never to be written over)."""
 
-    problems = ProblemCollector()
-    files = [p for p in (out, junit) if p is not None]
-    if len(files) == 2 and files[0].resolve() == files[1].resolve():
-        problems.add("--out and --junit name the same file", file=str(files[0]))
-    for path in files:
-        parent = path.parent if str(path.parent) else Path(".")
-        if path.is_dir():
-            problems.add("this is a directory, not a file to write", file=str(path))
-        elif not parent.is_dir():
-            problems.add("the output directory does not exist", file=str(path), hint="create it")
-    if charts is not None:
-        if charts.exists() and not charts.is_dir():
-            problems.add("--charts names a file, not a directory", file=str(charts))
-        if any(charts.resolve() == p.resolve() for p in files):
-            problems.add("--charts and a report file name the same path", file=str(charts))
-    problems.raise_if_any()
+    out: Path | None
+    charts: Path | None
+    junit: Path | None
+    inputs: Inputs
 
 
 def publish_report(
-    report: GapReport,
-    output_format: OutputFormat,
-    out: Path | None,
-    *,
-    width: int | None,
-    charts: Path | None,
-    junit: Path | None,
+    report: GapReport, output_format: OutputFormat, to: Destinations, *, width: int | None
 ) -> None:
     from gapscan.render import console, markdown
     from gapscan.render import junit as junit_render
 
-    check_destinations(out, junit, charts)
-    chart_files: list[Path] = []
-    if charts is not None:
-        from gapscan.render.charts import write_dumbbell
+    def body(charts: list[Path], relative: Path | None) -> str:
+        return _render(report, output_format, width, charts, relative)
 
-        stem = f"{out.stem}-gaps" if out is not None else "gaps"
-        chart_files = write_dumbbell(report, charts, stem)
-    if output_format is OutputFormat.table and out is None:
-        print_renderable(console.render(report), width)
-    else:
-        relative = out.parent if out is not None else None
-        write_text(_render(report, output_format, width, chart_files, relative), out)
-    if junit is not None:
+    def junit_text() -> str:
         questions = list(dict.fromkeys(r.question for r in report.results))
-        write_text(junit_render.render(report.rules, questions, report.survey), junit)
-    _append_step_summary(lambda: markdown.render(report))
+        return junit_render.render(report.rules, questions, report.survey)
+
+    def charts() -> tuple[bytes, bytes]:
+        from gapscan.render.charts import render_dumbbell
+
+        return render_dumbbell(report)
+
+    terminal = None
+    if output_format is OutputFormat.table and is_stdout(to.out):
+        terminal = lambda: print_renderable(console.render(report), width)  # noqa: E731
+    _publish(to, "gaps", body, terminal, charts, junit_text, lambda: markdown.render(report))
 
 
 def publish_trend(
-    trend: TrendReport,
-    output_format: OutputFormat,
-    out: Path | None,
-    *,
-    width: int | None,
-    charts: Path | None,
-    junit: Path | None,
+    trend: TrendReport, output_format: OutputFormat, to: Destinations, *, width: int | None
 ) -> None:
     from gapscan.render import junit as junit_render
     from gapscan.render import markdown, trend_console
 
-    check_destinations(out, junit, charts)
-    chart_files: list[Path] = []
-    if charts is not None:
-        from gapscan.render.charts import write_trend
+    def body(charts: list[Path], relative: Path | None) -> str:
+        if output_format is OutputFormat.markdown:
+            return markdown.render_trend(trend, charts, relative_to=relative)
+        if output_format is OutputFormat.json:
+            from gapscan.render import json
 
-        stem = f"{out.stem}-trend" if out is not None else "trend"
-        chart_files = write_trend(trend, charts, stem)
-    relative = out.parent if out is not None else None
-    if output_format is OutputFormat.table and out is None:
-        print_renderable(trend_console.render(trend), width)
-    elif output_format is OutputFormat.markdown:
-        write_text(markdown.render_trend(trend, chart_files, relative_to=relative), out)
-    elif output_format is OutputFormat.json:
-        from gapscan.render import json
+            return json.render(trend)
+        if output_format is OutputFormat.csv:
+            from gapscan.render import csv as csv_render
 
-        write_text(json.render(trend), out)
-    elif output_format is OutputFormat.csv:
-        from gapscan.render import csv as csv_render
+            return csv_render.render_trend(trend)
+        return plain_text(trend_console.render(trend), width)
 
-        write_text(csv_render.render_trend(trend), out)
-    else:
-        write_text(plain_text(trend_console.render(trend), width), out)
-    if junit is not None:
+    def junit_text() -> str:
         questions = [qid for qid, _ in trend.questions]
-        write_text(junit_render.render(trend.rules, questions, trend.survey), junit)
-    _append_step_summary(lambda: markdown.render_trend(trend))
+        return junit_render.render(trend.rules, questions, trend.survey)
+
+    def charts() -> tuple[bytes, bytes]:
+        from gapscan.render.charts import render_trend
+
+        return render_trend(trend)
+
+    terminal = None
+    if output_format is OutputFormat.table and is_stdout(to.out):
+        terminal = lambda: print_renderable(trend_console.render(trend), width)  # noqa: E731
+    _publish(to, "trend", body, terminal, charts, junit_text, lambda: markdown.render_trend(trend))
+
+
+def _publish(
+    to: Destinations,
+    kind: str,
+    body: Callable[[list[Path], Path | None], str],
+    terminal: Callable[[], None] | None,
+    charts: Callable[[], tuple[bytes, bytes]],
+    junit_text: Callable[[], str],
+    summary: Callable[[], str],
+) -> None:
+    """Check every destination, stage the files, print, then commit them together;
+    the step summary last. Any failure or Ctrl-C before the commit leaves no file."""
+    from gapscan.render.charts import chart_paths
+
+    out = None if is_stdout(to.out) else to.out
+    with RunOutputs(to.inputs) as outputs:
+        outputs.plan(out, "--out", "report")
+        outputs.plan(to.junit, "--junit", "JUnit file")
+        chart_files: list[Path] = []
+        if to.charts is not None:
+            stem = f"{to.out.stem}-{kind}" if to.out is not None else kind
+            chart_files = chart_paths(to.charts, stem)
+            outputs.plan_directory(to.charts, chart_files, "--charts", "chart")
+        outputs.plan_summary()
+        outputs.check()
+        for path, data in zip(chart_files, charts() if chart_files else (), strict=True):
+            outputs.stage(path, data)
+        if terminal is not None:
+            terminal()
+        else:
+            relative = to.out.parent if to.out is not None else None
+            outputs.write(out, body(chart_files, relative))
+        if to.junit is not None:
+            outputs.write(to.junit, junit_text())
+        outputs.commit()
+    outputs.append_summary(summary)
 
 
 def _render(
@@ -176,16 +190,3 @@ def _render(
     from gapscan.render import console
 
     return plain_text(console.render(report), width)
-
-
-def _append_step_summary(markdown: Callable[[], str]) -> None:
-    """In GitHub Actions, add the markdown report to the job's summary page (rendered
-    only there)."""
-    target = os.environ.get(STEP_SUMMARY)
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(markdown() + "\n")
-    except OSError as exc:  # the report itself is written: a summary is a courtesy
-        echo_error(f"warning: {target}: cannot append to the step summary: {exc.strerror}")

@@ -24,8 +24,14 @@ from gapscan.cli._options import (
     Width,
     check_sides,
 )
-from gapscan.cli._output import echo_error, reporting_errors
-from gapscan.cli._publish import OutputFormat, chart_directory, publish_report, stamp
+from gapscan.cli._output import echo_error, reporting_errors, run_inputs
+from gapscan.cli._publish import (
+    Destinations,
+    OutputFormat,
+    chart_directory,
+    publish_report,
+    stamp,
+)
 
 Files = list[Path] | None
 
@@ -110,12 +116,9 @@ def analyze(
             report = apply_baseline(report, survey, baseline)
         if with_stamp:
             report = replace(report, generated=stamp())
-        publish_report(
-            report,
-            output_format,
-            out,
-            width=width,
-            charts=chart_directory(out, output_format, charts, no_charts),
-            junit=junit,
-        )
+        inputs = run_inputs(schema, data, vendor=vendor, customer=customer, baseline=baseline)
+        inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
+        chart_dir = chart_directory(out, output_format, charts, no_charts)
+        to = Destinations(out, chart_dir, junit, inputs)
+        publish_report(report, output_format, to, width=width)
     raise typer.Exit(report.exit_code)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from gapscan.cli._options import Customer, ExportFormat, Sheet, Vendor, check_sides
-from gapscan.cli._output import reporting_errors, write_text
+from gapscan.cli._output import reporting_errors, run_inputs, write_text
 
 
 def init(
@@ -38,7 +38,8 @@ def init(
         check_sides(vendor, customer)
         if not data and not vendor:
             raise GapscanError.single("no data given", hint="gapscan init DATA --out survey.yaml")
-        if out is not None and out.exists() and not force:
+        inputs = run_inputs(None, data, vendor=vendor, customer=customer)
+        if out is not None and inputs.read_at(out) is None and out.exists() and not force:
             raise GapscanError.single(
                 "the schema file already exists", file=str(out), hint="use --force to replace it"
             )
@@ -51,6 +52,6 @@ def init(
             export_format=export_format,
             sheet=sheet,
         )
-        write_text(text, out)
+        write_text(text, out, inputs, what="schema")
         if out is not None:
             typer.echo(f"wrote {out}: check it, then run gapscan validate {out}", err=True)

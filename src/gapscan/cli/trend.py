@@ -19,8 +19,14 @@ from gapscan.cli._options import (
     Stamp,
     Width,
 )
-from gapscan.cli._output import reporting_errors
-from gapscan.cli._publish import OutputFormat, chart_directory, publish_trend, stamp
+from gapscan.cli._output import reporting_errors, run_inputs
+from gapscan.cli._publish import (
+    Destinations,
+    OutputFormat,
+    chart_directory,
+    publish_trend,
+    stamp,
+)
 
 
 def trend(
@@ -63,12 +69,7 @@ def trend(
         report = build_trend(survey, data, AnalysisOptions(apply_rules=not no_rules), reading)
         if with_stamp:
             report = replace(report, generated=stamp())
-        publish_trend(
-            report,
-            output_format,
-            out,
-            width=width,
-            charts=chart_directory(out, output_format, charts, no_charts),
-            junit=junit,
-        )
+        chart_dir = chart_directory(out, output_format, charts, no_charts)
+        to = Destinations(out, chart_dir, junit, run_inputs(schema, data))
+        publish_trend(report, output_format, to, width=width)
     raise typer.Exit(report.exit_code)

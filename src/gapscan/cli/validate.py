@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 
 from gapscan.cli._options import Customer, ExportFormat, Out, Schema, Sheet, Vendor, check_sides
-from gapscan.cli._output import reporting_errors, write_text
+from gapscan.cli._output import Inputs, reporting_errors, run_inputs, write_text
 
 
 class ValidateFormat(StrEnum):
@@ -57,8 +58,10 @@ def validate(
             segments=tuple(by) if by else None,
             reading=ReadOptions(export_format=export_format, sheet=sheet),
         )
+        inputs = _inputs(schema, data, vendor, customer)
         if output_format is ValidateFormat.json:
-            write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", out)
+            text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+            write_text(text, out, inputs)
         else:
             from gapscan.cli._publish import plain_text, print_renderable
             from gapscan.render.validation import render
@@ -66,5 +69,20 @@ def validate(
             if out is None:
                 print_renderable(render(report), None)
             else:
-                write_text(plain_text(render(report), None), out)
+                write_text(plain_text(render(report), None), out, inputs)
     raise typer.Exit(report.exit_code(strict))
+
+
+def _inputs(
+    schema: Path, data: list[Path] | None, vendor: list[Path] | None, customer: list[Path] | None
+) -> Inputs:
+    """What the run read; without named data files, the schema's 'data:' as far as
+    the schema can be read."""
+    from gapscan.errors import GapscanError
+    from gapscan.schema import load_schema
+
+    schema_data: tuple[Path, ...] = ()
+    if not (data or vendor or customer):
+        with contextlib.suppress(GapscanError):
+            schema_data = load_schema(schema).data
+    return run_inputs(schema, data, vendor=vendor, customer=customer, schema_data=schema_data)

@@ -3,20 +3,19 @@
 Both read the report and compute nothing statistical: shares, gaps and intervals
 come from the result fields. The same input gives byte-identical SVG and PNG files
 (fixed style, fixed SVG id salt, text drawn as paths, no dates or tool versions in
-the metadata), and each file is replaced atomically.
+the metadata), and both files are replaced together or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import os
-import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gapscan.outputs import write_files
 from gapscan.render import _format as fmt
 from gapscan.report import GapReport, GapResult, TrendReport, WavePoint
 
@@ -89,15 +88,30 @@ _PNG_METADATA: dict[str, Any] = {"Software": None}
 def write_dumbbell(report: GapReport, directory: Path, stem: str = "gaps") -> list[Path]:
     """Write ``{stem}.svg`` and ``{stem}.png``: vendor vs customer top-box share per
     question for the whole sample. Returns ``[svg, png]``."""
-    with _style():
-        return _write(_dumbbell_figure(report), Path(directory), stem)
+    return _write(render_dumbbell(report), Path(directory), stem)
 
 
 def write_trend(trend: TrendReport, directory: Path, stem: str = "trend") -> list[Path]:
     """Write ``{stem}.svg`` and ``{stem}.png``: each question's top-box gap across
     the waves, with its interval. Returns ``[svg, png]``."""
+    return _write(render_trend(trend), Path(directory), stem)
+
+
+def render_dumbbell(report: GapReport) -> tuple[bytes, bytes]:
+    """The dumbbell chart's SVG and PNG bytes, written nowhere."""
     with _style():
-        return _write(_trend_figure(trend), Path(directory), stem)
+        return _render_both(_dumbbell_figure(report))
+
+
+def render_trend(trend: TrendReport) -> tuple[bytes, bytes]:
+    """The trend chart's SVG and PNG bytes, written nowhere."""
+    with _style():
+        return _render_both(_trend_figure(trend))
+
+
+def chart_paths(directory: Path, stem: str) -> list[Path]:
+    """The files a chart is written to: ``[svg, png]``."""
+    return [Path(directory) / f"{stem}.svg", Path(directory) / f"{stem}.png"]
 
 
 # -- the dumbbell -------------------------------------------------------------
@@ -428,17 +442,19 @@ def _style() -> Iterator[None]:
         yield
 
 
-def _write(fig: Figure, directory: Path, stem: str) -> list[Path]:
-    """Render both formats in memory first, then replace each file atomically."""
+def _render_both(fig: Figure) -> tuple[bytes, bytes]:
+    """Render both formats in memory, before anything is written."""
     try:
-        svg = _render(fig, "svg", _SVG_METADATA)
-        png = _render(fig, "png", _PNG_METADATA)
+        return _render(fig, "svg", _SVG_METADATA), _render(fig, "png", _PNG_METADATA)
     finally:
         _close(fig)
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / f"{stem}.svg", directory / f"{stem}.png"]
-    for path, data in zip(paths, (svg, png), strict=True):
-        _atomic_write(path, data)
+
+
+def _write(files: tuple[bytes, bytes], directory: Path, stem: str) -> list[Path]:
+    """Both files together or neither (see gapscan.outputs), the directory created
+    if missing."""
+    paths = chart_paths(directory, stem)
+    write_files(zip(paths, files, strict=True))
     return paths
 
 
@@ -455,19 +471,4 @@ def _close(fig: Figure) -> None:
     fig.clear()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-__all__ = ["write_dumbbell", "write_trend"]
+__all__ = ["chart_paths", "render_dumbbell", "render_trend", "write_dumbbell", "write_trend"]
