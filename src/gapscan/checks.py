@@ -12,12 +12,10 @@ from typing import Any
 import numpy as np
 
 from gapscan.counts import QuestionCounts, count_answers
-from gapscan.errors import GapscanError, Problem
+from gapscan.errors import GapscanError, Problem, check_code
 from gapscan.responses import Responses
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
 
-# Codes that only ever warn; every other code is an error that stops `analyze`.
-WARNING_CODES = frozenset({"below-min-n", "level-never-used", "id-on-both-sides"})
 
 
 class Severity(StrEnum):
@@ -33,6 +31,9 @@ class Finding:
     file: str | None = None
     line: int | None = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        check_code(self.code)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,44 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+# Every kind of problem, by the code `gapscan validate` shows for it. A problem's code
+# must be one of these (a new kind of problem is added here first), so that the test
+# holding `validate` and `analyze` to the same errors knows every code there is.
+ERROR_CODES: dict[str, str] = {
+    "schema": "the schema breaks a rule of its own (unknown key, missing field, ...)",
+    "duplicate-key": "a key repeated in one YAML mapping",
+    "percent-for-fraction": "a percentage given where a fraction is meant",
+    "duplicate-segment": "a segment listed twice, or the sides column as a segment",
+    "unreadable-data": "a data file that cannot be read",
+    "compressed-file": "a compressed file or another container, not an export",
+    "mixed-encoding": "a file whose bytes are not all in one text encoding",
+    "ragged-row": "a row with more or fewer fields than the header",
+    "uncached-formula": "XLSX cells holding formulas without a saved value",
+    "missing-column": "a column the schema names that the file lacks",
+    "unknown-answer": "an answer that fits no level of its scale",
+    "unknown-side": "a side value that is neither vendor nor customer",
+    "duplicate-id": "a respondent id given to more than one row",
+    "duplicate-file": "the same data given twice",
+    "empty-file": "a file with no responses",
+    "empty-side": "no respondents on a side",
+    "no-answers": "a question nobody answered on a side",
+    "rule-unchecked": "a rule with nothing to check",
+    "output-overwrites-input": "an output that would be written over a file the run reads",
+}
+WARNING_CODES: dict[str, str] = {
+    "below-min-n": "a group that will be suppressed",
+    "level-never-used": "a scale level nobody chose",
+    "id-on-both-sides": "a respondent id on both a vendor and a customer row",
+    "warning": "any other warning",
+}
+CODES = ERROR_CODES | WARNING_CODES
+
+
+def check_code(code: str | None) -> None:
+    if code is not None and code not in CODES:
+        raise ValueError(f"unknown problem code {code!r}: add it to gapscan.errors.CODES")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a schema or a data file.
@@ -20,7 +58,10 @@ class Problem:
     line: int | None = None
     column: str | None = None
     hint: str | None = None
-    code: str | None = None  # what kind of problem, for `gapscan validate`
+    code: str | None = None  # what kind of problem, for `gapscan validate`: see CODES
+
+    def __post_init__(self) -> None:
+        check_code(self.code)
 
     def __str__(self) -> str:
         where = ""

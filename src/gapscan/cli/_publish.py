@@ -142,19 +142,9 @@ def _publish(
 ) -> None:
     """Check every destination, stage the files, print, then commit them together;
     the step summary last. Any failure or Ctrl-C before the commit leaves no file."""
-    from gapscan.render.charts import chart_paths
-
     out = None if is_stdout(to.out) else to.out
     with RunOutputs(to.inputs) as outputs:
-        outputs.plan(out, "--out", "report")
-        outputs.plan(to.junit, "--junit", "JUnit file")
-        chart_files: list[Path] = []
-        if to.charts is not None:
-            stem = f"{to.out.stem}-{kind}" if to.out is not None else kind
-            chart_files = chart_paths(to.charts, stem)
-            outputs.plan_directory(to.charts, chart_files, "--charts", "chart")
-        outputs.plan_summary()
-        outputs.check()
+        chart_files = _plan(outputs, to, kind)
         for path, data in zip(chart_files, charts() if chart_files else (), strict=True):
             outputs.stage(path, data)
         if terminal is not None:
@@ -166,6 +156,30 @@ def _publish(
             outputs.write(to.junit, junit_text())
         outputs.commit()
     outputs.append_summary(summary)
+
+
+def check_destinations(to: Destinations, kind: str) -> None:
+    """Refuse bad destinations before the analysis runs (they are checked again, as
+    the run's files are written): no waiting for a large export to be read only to
+    learn that ``--out`` names one of the inputs."""
+    with RunOutputs(to.inputs) as outputs:
+        _plan(outputs, to, kind)
+
+
+def _plan(outputs: RunOutputs, to: Destinations, kind: str) -> list[Path]:
+    """Plan and check every file of the run; returns the chart files."""
+    from gapscan.render.charts import chart_paths
+
+    outputs.plan(None if is_stdout(to.out) else to.out, "--out", "report")
+    outputs.plan(to.junit, "--junit", "JUnit file")
+    chart_files: list[Path] = []
+    if to.charts is not None:
+        stem = f"{to.out.stem}-{kind}" if to.out is not None else kind
+        chart_files = chart_paths(to.charts, stem)
+        outputs.plan_directory(to.charts, chart_files, "--charts", "chart")
+    outputs.plan_summary()
+    outputs.check()
+    return chart_files
 
 
 def _render(

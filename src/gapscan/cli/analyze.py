@@ -29,6 +29,7 @@ from gapscan.cli._publish import (
     Destinations,
     OutputFormat,
     chart_directory,
+    check_destinations,
     publish_report,
     stamp,
 )
@@ -98,6 +99,11 @@ def analyze(
         for note in options.notes:
             echo_error(f"note: {note}")
         survey = load_schema(schema)
+        inputs = run_inputs(schema, data, vendor=vendor, customer=customer, baseline=baseline)
+        inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
+        chart_dir = chart_directory(out, output_format, charts, no_charts)
+        to = Destinations(out, chart_dir, junit, inputs)
+        check_destinations(to, "gaps")
         responses = load_responses(
             survey,
             data or [],
@@ -116,9 +122,5 @@ def analyze(
             report = apply_baseline(report, survey, baseline)
         if with_stamp:
             report = replace(report, generated=stamp())
-        inputs = run_inputs(schema, data, vendor=vendor, customer=customer, baseline=baseline)
-        inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
-        chart_dir = chart_directory(out, output_format, charts, no_charts)
-        to = Destinations(out, chart_dir, junit, inputs)
         publish_report(report, output_format, to, width=width)
     raise typer.Exit(report.exit_code)

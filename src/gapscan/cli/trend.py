@@ -24,6 +24,7 @@ from gapscan.cli._publish import (
     Destinations,
     OutputFormat,
     chart_directory,
+    check_destinations,
     publish_trend,
     stamp,
 )
@@ -65,11 +66,12 @@ def trend(
         from gapscan.trends import build_trend
 
         survey = load_schema(schema)
+        chart_dir = chart_directory(out, output_format, charts, no_charts)
+        to = Destinations(out, chart_dir, junit, run_inputs(schema, data))
+        check_destinations(to, "trend")
         reading = ReadOptions(export_format=export_format, sheet=sheet)
         report = build_trend(survey, data, AnalysisOptions(apply_rules=not no_rules), reading)
         if with_stamp:
             report = replace(report, generated=stamp())
-        chart_dir = chart_directory(out, output_format, charts, no_charts)
-        to = Destinations(out, chart_dir, junit, run_inputs(schema, data))
         publish_trend(report, output_format, to, width=width)
     raise typer.Exit(report.exit_code)
