@@ -17,7 +17,6 @@ from gapscan.responses import Responses
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
 
 
-
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"

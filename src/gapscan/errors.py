@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-
 # Every kind of problem, by the code `gapscan validate` shows for it. A problem's code
 # must be one of these (a new kind of problem is added here first), so that the test
 # holding `validate` and `analyze` to the same errors knows every code there is.
