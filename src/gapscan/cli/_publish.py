@@ -188,4 +188,6 @@ def _append_step_summary(markdown: Callable[[], str]) -> None:
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(markdown() + "\n")
     except OSError as exc:  # the report itself is written: a summary is a courtesy
-        echo_error(f"warning: {target}: cannot append to the step summary: {exc.strerror}")
+        from gapscan.text import visible
+
+        echo_error(f"warning: {visible(target)}: cannot append to the step summary: {exc.strerror}")
