@@ -79,14 +79,28 @@ _MARKDOWN_ACTIVE = re.compile(
 )
 
 
+# What makes a line's start a block: a quote, heading, list item or setext rule.
+_BLOCK_START = re.compile(r"[>#+=-]|[0-9]+(?=[.)])")
+
+
 def markdown(text: str) -> str:
-    """Text for a markdown line or table cell: it renders as exactly these characters.
+    """Text for a markdown line, list item or table cell: it renders as exactly
+    these characters (less leading spaces).
 
     Line breaks become spaces (a cell stays in its row, a line never starts a block);
-    characters that could start markup get a backslash; control characters are shown
-    as escapes."""
-    one_line = _LINE_BREAK.sub(" ", text)
-    return visible(_MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(), one_line))
+    characters that could start markup get a backslash, and so does a start that
+    would make a list item a quote, a heading or a nested list; control characters
+    are shown as escapes."""
+    one_line = _LINE_BREAK.sub(" ", text).lstrip(" ")
+    escaped = _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(), one_line)
+    start = _BLOCK_START.match(escaped)
+    if start is not None:
+        escaped = (
+            f"{start.group()}\\{escaped[start.end() :]}"
+            if start.group()[0].isdigit()
+            else "\\" + escaped
+        )
+    return visible(escaped)
 
 
 def markdown_code(text: str) -> str:
@@ -105,7 +119,7 @@ def markdown_link(path: str) -> str:
     file name can neither end the link nor make it an absolute URL (``javascript:``)."""
     from urllib.parse import quote
 
-    return quote(path, safe="/")
+    return quote(path, safe="/", errors="surrogateescape")  # the name's own bytes
 
 
 # --------------------------------------------------------------------------- CSV

@@ -327,7 +327,7 @@ def _trend_figure(trend: TrendReport) -> Figure:
                 linewidth=2,
                 marker="o",
                 markersize=6,
-                label=chart_label(text, _LEGEND_TEXT),
+                label=_legend_label(text),
                 zorder=3,
             )
             for k, xi, p, g in zip(xs, x, points, gaps, strict=True):
@@ -401,6 +401,13 @@ def _trend_figure(trend: TrendReport) -> Figure:
             )
         fig.supxlabel(_trend_caption(trend, missing), x=0.01, ha="left", fontsize=8, color=_MUTED)
         return fig
+
+
+def _legend_label(text: str) -> str:
+    """matplotlib leaves out of the legend a label that is empty or starts with "_":
+    such a question text gets a leading space."""
+    label = chart_label(text, _LEGEND_TEXT)
+    return " " + label if label[:1] in ("", "_") else label
 
 
 def _signed_tick(value: float, _pos: int | None) -> str:
