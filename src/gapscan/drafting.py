@@ -10,7 +10,6 @@ it skipped.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 from gapscan.errors import GapscanError
 from gapscan.readers import Source, open_source
 from gapscan.survey import fold
+from gapscan.text import yaml_comment, yaml_quoted
 
 MISSING_WORDS = {
     "don't know", "dont know", "don’t know", "do not know", "not sure", "n/a", "na",
@@ -316,8 +316,8 @@ def _unique_id(base: str, used: set[str]) -> str:
 
 
 def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar that loads back as exactly ``text``."""
+    return yaml_quoted(text)
 
 
 def _yaml(
@@ -396,7 +396,7 @@ def _yaml(
     ]
     if skipped:
         out.append("# Columns left out:")
-        out += [f"#   {name}: {why}" for name, why in skipped]
+        out += [f"#   {yaml_comment(name)}: {why}" for name, why in skipped]
     return "\n".join(out) + "\n"
 
 

@@ -36,8 +36,11 @@ def reporting_errors() -> Iterator[None]:
 
 
 def echo_error(text: str) -> None:
-    """A line on stderr, whatever characters the input smuggled into it."""
-    typer.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
+    """A line on stderr, whatever characters the input smuggled into it: control
+    characters shown as escapes, unencodable ones escaped."""
+    from gapscan.text import visible
+
+    typer.echo(visible(text).encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
 
 
 def is_stdout(path: Path | None) -> bool:

@@ -54,4 +54,7 @@ def init(
         )
         write_text(text, out, inputs, what="schema")
         if out is not None:
-            typer.echo(f"wrote {out}: check it, then run gapscan validate {out}", err=True)
+            from gapscan.text import visible
+
+            shown = visible(str(out))
+            typer.echo(f"wrote {shown}: check it, then run gapscan validate {shown}", err=True)

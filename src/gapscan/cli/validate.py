@@ -44,8 +44,6 @@ def validate(
     Exit code 0 when there is no error (warnings are listed), 2 when there is one.
     """
     with reporting_errors():
-        import json
-
         from gapscan.responses import ReadOptions
         from gapscan.validation import validate as run_validation
 
@@ -60,8 +58,9 @@ def validate(
         )
         inputs = _inputs(schema, data, vendor, customer)
         if output_format is ValidateFormat.json:
-            text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
-            write_text(text, out, inputs)
+            from gapscan.text import json_dumps
+
+            write_text(json_dumps(report.to_dict(), allow_nan=True) + "\n", out, inputs)
         else:
             from gapscan.cli._publish import plain_text, print_renderable
             from gapscan.render.validation import render

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gapscan.report import Breach, GapReport, GapResult
 from gapscan.responses import InputSummary
 
@@ -41,18 +43,23 @@ def segment_title(segment: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(parts) or "All respondents"
 
 
-def headline(report: GapReport) -> str:
-    """The plain-language sentence for the largest significant gap."""
+Escape = Callable[[str], str]  # makes user text inert in one medium (gapscan.text)
+
+
+def headline(report: GapReport, escape: Escape) -> str:
+    """The plain-language sentence for the largest significant gap, its user text
+    passed through ``escape``."""
     if report.headline is None:
         return (
             f"No top-box gap is significant at α = {report.settings.alpha:g} "
             f"after {report.settings.correction} correction."
         )
-    return sentence(report, report.headline)
+    return sentence(report, report.headline, escape)
 
 
-def sentence(report: GapReport, r: GapResult) -> str:
-    """One result in plain language: who rates higher, by how much, how sure."""
+def sentence(report: GapReport, r: GapResult, escape: Escape) -> str:
+    """One result in plain language: who rates higher, by how much, how sure (the
+    question text and segment passed through ``escape``)."""
     assert r.gap is not None and r.vendor.top_box is not None and r.customer.top_box is not None
     size = abs(100 * r.gap)
     amount = f"{size:.0f}" if size >= 9.5 else f"{size:.1f}"
@@ -60,11 +67,11 @@ def sentence(report: GapReport, r: GapResult) -> str:
         lead = f"Vendors rate themselves {amount} points higher than customers rate them"
     else:
         lead = f"Customers rate their vendors {amount} points higher than vendors rate themselves"
-    where = f" ({segment_title(r.segment)})" if r.segment else ""
+    where = f" ({escape(segment_title(r.segment))})" if r.segment else ""
     p = p_value(r.p_adjusted)
     p_text = "p < 0.001" if p.startswith("<") else f"p = {p}"
     return (
-        f"{lead} on “{r.question_text}”{where}: {percent(r.vendor.top_box)} vs "
+        f"{lead} on “{escape(r.question_text)}”{where}: {percent(r.vendor.top_box)} vs "
         f"{percent(r.customer.top_box)} ({confidence_label(report)} "
         f"{points(r.ci_low)} to {points(r.ci_high)} points, "
         f"{p_text} after {report.settings.correction} correction)."

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from gapscan.outputs import write_files
 from gapscan.render import _format as fmt
 from gapscan.report import GapReport, GapResult, TrendReport, WavePoint
+from gapscan.text import chart_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -47,6 +48,10 @@ _ROW_LINE = 0.17
 _CHROME = 1.9  # inches for the title, legend, x axis and caption
 _GAP_X = 1.04  # where the gap labels start, in axes widths
 _LEGEND_TEXT = 60  # characters of a question text in the trend legend
+# User text is shortened to these many characters, so that a chart stays its size.
+_LABEL_TEXT = 3 * _WRAP  # a question label: at most three lines
+_TITLE_TEXT = 2 * _TITLE_WRAP  # the title: at most two lines
+_WAVE_TEXT = 24  # a wave's label on the x axis
 
 # Everything that shapes the output, fixed so that it does not depend on the
 # caller's matplotlibrc or style.
@@ -72,6 +77,7 @@ _RC: dict[RcKeyType, Any] = {
     "figure.facecolor": "white",
     "axes.facecolor": "white",
     "text.usetex": False,
+    "text.parse_math": False,  # user text is plain text: a "$" is a dollar sign
     "svg.fonttype": "path",
     "svg.hashsalt": "gapscan-charts",
     "svg.image_inline": True,
@@ -134,7 +140,7 @@ def _dumbbell_figure(report: GapReport) -> Figure:
 
     with _style():
         rows = _whole_sample(report)
-        labels = [textwrap.fill(r.question_text, _WRAP) for r in rows]
+        labels = [textwrap.fill(chart_label(r.question_text, _LABEL_TEXT), _WRAP) for r in rows]
         # Rows are as tall as their labels: y is measured in inches from the top.
         heights = [_ROW_BASE + _ROW_LINE * (label.count("\n") + 1) for label in labels]
         centres = [sum(heights[:i]) + h / 2 for i, h in enumerate(heights)]
@@ -252,7 +258,7 @@ def _dumbbell_figure(report: GapReport) -> Figure:
             ax.spines[name].set_visible(False)
         ax.set_xlabel("Top-box share")
         fig.suptitle(
-            textwrap.fill(report.survey, _TITLE_WRAP),
+            textwrap.fill(chart_label(report.survey, _TITLE_TEXT), _TITLE_WRAP),
             x=0.01,
             ha="left",
             fontsize=13,
@@ -335,7 +341,7 @@ def _trend_figure(trend: TrendReport) -> Figure:
                 linewidth=2,
                 marker="o",
                 markersize=6,
-                label=textwrap.shorten(text, _LEGEND_TEXT, placeholder="…"),
+                label=_legend_label(text),
                 zorder=3,
             )
             for k, xi, p, g in zip(xs, x, points, gaps, strict=True):
@@ -370,7 +376,7 @@ def _trend_figure(trend: TrendReport) -> Figure:
                     )
 
         ax.axhline(0.0, color="#444444", linewidth=1.0, zorder=1)
-        ax.set_xticks(list(xs), waves)
+        ax.set_xticks(list(xs), [chart_label(w, _WAVE_TEXT) for w in waves])
         ax.set_xlim(-0.5, max(len(waves), 1) - 0.5)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
         ax.yaxis.set_major_formatter(FuncFormatter(_signed_tick))
@@ -382,7 +388,7 @@ def _trend_figure(trend: TrendReport) -> Figure:
         ax.set_ylabel("Top-box gap, vendor − customer (pp)")
         ax.set_xlabel("Wave")
         fig.suptitle(
-            textwrap.fill(trend.survey, _TITLE_WRAP),
+            textwrap.fill(chart_label(trend.survey, _TITLE_TEXT), _TITLE_WRAP),
             x=0.01,
             ha="left",
             fontsize=13,
@@ -409,6 +415,13 @@ def _trend_figure(trend: TrendReport) -> Figure:
             )
         fig.supxlabel(_trend_caption(trend, missing), x=0.01, ha="left", fontsize=8, color=_MUTED)
         return fig
+
+
+def _legend_label(text: str) -> str:
+    """matplotlib leaves out of the legend a label that is empty or starts with "_":
+    such a question text gets a leading space."""
+    label = chart_label(text, _LEGEND_TEXT)
+    return " " + label if label[:1] in ("", "_") else label
 
 
 def _signed_tick(value: float, _pos: int | None) -> str:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from gapscan.render import _format as fmt
 from gapscan.report import GapReport, GapResult, RuleOutcome
+from gapscan.text import terminal, visible
 
 
 def render(report: GapReport) -> RenderableType:
@@ -22,14 +23,14 @@ def render(report: GapReport) -> RenderableType:
     if report.settings.mode == "paired":
         parts.extend(_accounts(report))
     parts.append(_legend(report))
-    parts.append(Text(fmt.headline(report), style="bold"))
+    parts.append(Text(fmt.headline(report, visible), style="bold"))
     if report.settings.rules_applied and report.rules:
         parts.append(rules_text(report.rules))
     return Group(*parts)
 
 
 def _title(report: GapReport) -> Text:
-    text = Text(report.survey, style="bold")
+    text = terminal(report.survey, style="bold")
     text.append(f"\n{report.n_vendor:,} vendor and {report.n_customer:,} customer respondents")
     if report.pairing is not None:
         p = report.pairing
@@ -40,14 +41,14 @@ def _title(report: GapReport) -> Text:
             f"{p.vendor_without_key:,} vendor and {p.customer_without_key:,} customer respondents"
         )
     for i in report.inputs:
-        text.append(f"\n  {i.path}: {fmt.input_line(i)}", style="dim")
+        text.append(f"\n  {visible(i.path)}: {fmt.input_line(i)}", style="dim")
     return text
 
 
 def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[GapResult]) -> Table:
     correction = report.settings.correction
     table = Table(
-        title=fmt.segment_title(segment),
+        title=terminal(fmt.segment_title(segment)),
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,
@@ -69,11 +70,11 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
         cells: list[str | Text]
         if r.suppressed:
             dash = Text("–", style="dim")
-            cells = [r.question_text, dash, dash, Text("suppressed", style="dim italic")]
+            cells = [terminal(r.question_text), dash, dash, Text("suppressed", style="dim italic")]
             cells += ["", "", "", n]
         else:
             cells = [
-                r.question_text,
+                terminal(r.question_text),
                 fmt.percent(r.vendor.top_box),
                 fmt.percent(r.customer.top_box),
                 _gap(r),
@@ -99,7 +100,7 @@ def _paired_table(
 ) -> Table:
     correction = report.settings.correction
     table = Table(
-        title=fmt.segment_title(segment) + " (paired by account)",
+        title=terminal(fmt.segment_title(segment) + " (paired by account)"),
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,
@@ -119,7 +120,7 @@ def _paired_table(
     for r in rows:
         detail = r.paired
         assert detail is not None
-        cells: list[str | Text] = [r.question_text, str(detail.n_pairs)]
+        cells: list[str | Text] = [terminal(r.question_text), str(detail.n_pairs)]
         if r.suppressed:
             cells += [Text("suppressed", style="dim italic"), "", "", "", "", ""]
         else:
@@ -155,7 +156,7 @@ def _accounts(report: GapReport) -> list[RenderableType]:
         if r.paired is None or not r.paired.accounts:
             continue
         table = Table(
-            title=f"Most misjudged accounts: {r.question_text}",
+            title=terminal(f"Most misjudged accounts: {r.question_text}"),
             title_justify="left",
             box=box.SIMPLE_HEAD,
             pad_edge=False,
@@ -164,7 +165,7 @@ def _accounts(report: GapReport) -> list[RenderableType]:
             table.add_column(header, justify="left" if header == "Account" else "right")
         for a in r.paired.accounts:
             table.add_row(
-                a.account,
+                terminal(a.account),
                 f"{a.vendor_score:.2f}",
                 f"{a.customer_score:.2f}",
                 fmt.signed(a.difference),
@@ -219,16 +220,19 @@ def rules_text(rules: Sequence[RuleOutcome]) -> Text:
             note = ""
             if outcome.rule.metric.value == "gap_change":
                 note = ": needs --baseline or gapscan trend"
-            text.append(f"\n  – {outcome.rule.name} (not checked{note})", style="dim")
+            text.append(f"\n  – {visible(outcome.rule.name)} (not checked{note})", style="dim")
             continue
         if outcome.held:
-            text.append(f"\n  ✓ {outcome.rule.name} ({outcome.checked} checked)", style="green")
+            text.append(
+                f"\n  ✓ {visible(outcome.rule.name)} ({outcome.checked} checked)", style="green"
+            )
             continue
         text.append(
-            f"\n  ✗ {outcome.rule.name}: {len(outcome.breaches)} breach(es)", style="bold red"
+            f"\n  ✗ {visible(outcome.rule.name)}: {len(outcome.breaches)} breach(es)",
+            style="bold red",
         )
         for b in outcome.breaches:
-            where = f" [{fmt.segment_title(b.segment)}]" if b.segment else ""
-            detail = fmt.breach_text(b.question, b.value, b.bound, b.limit, b.metric)
+            where = f" [{visible(fmt.segment_title(b.segment))}]" if b.segment else ""
+            detail = fmt.breach_text(visible(b.question), b.value, b.bound, b.limit, b.metric)
             text.append(f"\n      {detail}{where}, {fmt.breach_p(b)}", style="red")
     return text

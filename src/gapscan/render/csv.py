@@ -1,4 +1,7 @@
-"""``--format csv``: one row per result (question x segment), breaches named per row."""
+"""``--format csv``: one row per result (question x segment), breaches named per row.
+
+Numbers are written as numbers; every text cell goes through
+:func:`gapscan.text.csv_cell`, so no cell a spreadsheet opens runs as a formula."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import csv
 import io
 
 from gapscan.report import GapReport, GapResult, TrendReport
+from gapscan.text import csv_cell
 
 COLUMNS = [
     "question",
@@ -134,7 +138,9 @@ def _cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value) if value == value and abs(value) != float("inf") else ""
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return csv_cell(str(value))
 
 
 TREND_COLUMNS = [

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from gapscan.report import GapReport, TrendReport
+from gapscan.text import json_dumps
 
 
 def render(report: GapReport | TrendReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_dumps(report.to_dict()) + "\n"

@@ -1,5 +1,7 @@
 """``--junit PATH``: each rule x question as a JUnit test case, a breach a failure, so
-CI dashboards show breaches as failed tests."""
+CI dashboards show breaches as failed tests. User text goes through
+:func:`gapscan.text.visible`: it holds no character XML 1.0 forbids, so the file always
+parses (ElementTree escapes ``&``, ``<`` and quotes)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Sequence
 
 from gapscan.render import _format as fmt
 from gapscan.report import RuleOutcome
+from gapscan.text import visible
 
 
 def render(rules: Sequence[RuleOutcome], questions: Sequence[str], suite: str) -> str:
@@ -23,14 +26,16 @@ def render(rules: Sequence[RuleOutcome], questions: Sequence[str], suite: str) -
             case = ET.Element(
                 "testcase",
                 classname=f"gapscan.{rule.metric.value}",
-                name=f"{rule.name} [{question}]",
+                name=visible(f"{rule.name} [{question}]"),
             )
             breaches = [b for b in outcome.breaches if b.question == question]
             for b in breaches:
-                where = f" in {fmt.segment_title(b.segment)}" if b.segment else ""
-                detail = fmt.breach_text(b.question, b.value, b.bound, b.limit, b.metric)
+                where = f" in {visible(fmt.segment_title(b.segment))}" if b.segment else ""
+                detail = fmt.breach_text(visible(b.question), b.value, b.bound, b.limit, b.metric)
                 failure = ET.SubElement(case, "failure", message=f"{detail}{where}", type="breach")
-                failure.text = f"rule '{rule.name}' breached: {detail}{where}, {fmt.breach_p(b)}"
+                failure.text = (
+                    f"rule '{visible(rule.name)}' breached: {detail}{where}, {fmt.breach_p(b)}"
+                )
             failures += bool(breaches)
             if (
                 not breaches
@@ -46,7 +51,7 @@ def render(rules: Sequence[RuleOutcome], questions: Sequence[str], suite: str) -
     suite_el = ET.SubElement(
         root,
         "testsuite",
-        name=suite,
+        name=visible(suite),
         tests=str(len(cases)),
         failures=str(failures),
         errors="0",

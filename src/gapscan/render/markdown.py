@@ -9,6 +9,8 @@ from pathlib import Path
 
 from gapscan.render import _format as fmt
 from gapscan.report import GapReport, GapResult, RuleOutcome, TrendReport
+from gapscan.text import markdown as _escape
+from gapscan.text import markdown_code, markdown_link
 
 MAX_HEADLINES = 5
 
@@ -29,9 +31,7 @@ def render(
     out += _rules(report.rules, report.settings.rules_applied)
     if charts:
         out += ["## Charts", ""]
-        for path in charts:
-            if path.suffix == ".svg":
-                out += [f"![{path.stem}]({_link(path, relative_to)})", ""]
+        out += _chart_links(charts, relative_to)
     out += _methods(report)
     out += _suppressed(report)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -44,7 +44,7 @@ def _analysed(report: GapReport) -> list[str]:
     s = report.settings
     lines = ["## What was analysed", ""]
     for i in report.inputs:
-        lines.append(f"- `{i.path}`: {fmt.input_line(i)}")
+        lines.append(f"- {markdown_code(i.path)}: {fmt.input_line(i)}")
     lines.append(f"- Respondents: {report.n_vendor:,} vendor, {report.n_customer:,} customer")
     if report.pairing is not None:
         p = report.pairing
@@ -55,7 +55,7 @@ def _analysed(report: GapReport) -> list[str]:
             f"{p.vendor_without_key:,} vendor and {p.customer_without_key:,} customer "
             f"respondents without an account key"
         )
-    segments = ", ".join(f"`{c}`" for c in s.segments) or "none"
+    segments = ", ".join(markdown_code(c) for c in s.segments) or "none"
     lines.append(f"- Segments: {segments}")
     lines.append(
         f"- Settings: {s.mode} samples, {100 * s.confidence:g}% intervals, α = {s.alpha:g}, "
@@ -63,7 +63,7 @@ def _analysed(report: GapReport) -> list[str]:
         f"{'pairs' if s.mode == 'paired' else 'answers on a side'} suppressed"
     )
     if report.baseline:
-        lines.append(f"- Compared with the earlier report `{report.baseline}`")
+        lines.append(f"- Compared with the earlier report {markdown_code(report.baseline)}")
     if report.generated:
         lines.append(f"- Generated {report.generated}")
     return [*lines, ""]
@@ -75,8 +75,8 @@ def _headlines(report: GapReport) -> list[str]:
     ]
     significant.sort(key=lambda r: (-abs(r.gap or 0.0), r.question))
     if not significant:
-        return [fmt.headline(report)]
-    return [f"- {fmt.sentence(report, r)}" for r in significant[:MAX_HEADLINES]]
+        return [fmt.headline(report, _escape)]
+    return [f"- {fmt.sentence(report, r, _escape)}" for r in significant[:MAX_HEADLINES]]
 
 
 def _table(report: GapReport, results: list[GapResult]) -> list[str]:
@@ -201,7 +201,7 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
     for o in rules:
         for b in o.breaches:
             where = f" ({_escape(fmt.segment_title(b.segment))})" if b.segment else ""
-            detail = fmt.breach_text(b.question, b.value, b.bound, b.limit, b.metric)
+            detail = fmt.breach_text(_escape(b.question), b.value, b.bound, b.limit, b.metric)
             out.append(f"- {_escape(o.rule.name)}: {detail}{where}, {fmt.breach_p(b)}")
     if any(o.breaches for o in rules):
         out.append("")
@@ -306,9 +306,10 @@ def render_trend(
     out = [f"# {_escape(trend.survey)}: gaps across waves", ""]
     out += ["## Waves", ""]
     for wave, report in zip(trend.waves, trend.reports, strict=True):
-        files = ", ".join(f"`{i.path}`" for i in report.inputs)
+        files = ", ".join(markdown_code(i.path) for i in report.inputs)
         out.append(
-            f"- {wave}: {files} ({report.n_vendor:,} vendor, {report.n_customer:,} customer)"
+            f"- {_escape(wave)}: {files} "
+            f"({report.n_vendor:,} vendor, {report.n_customer:,} customer)"
         )
     if trend.generated:
         out.append(f"- Generated {trend.generated}")
@@ -326,7 +327,7 @@ def render_trend(
             )
             rows.append(
                 [
-                    p.wave,
+                    _escape(p.wave),
                     fmt.percent(r.vendor.top_box) if not r.suppressed else "–",
                     fmt.percent(r.customer.top_box) if not r.suppressed else "–",
                     gap,
@@ -350,9 +351,7 @@ def render_trend(
     out += _rules(trend.rules, True) if trend.rules else []
     if charts:
         out += ["## Chart", ""]
-        for path in charts:
-            if path.suffix == ".svg":
-                out += [f"![{path.stem}]({_link(path, relative_to)})", ""]
+        out += _chart_links(charts, relative_to)
     out += [
         "## Methods",
         "",
@@ -389,12 +388,18 @@ def table(
     return [line(header), "| " + " | ".join(rule) + " |", *(line(r) for r in rows)]
 
 
+def _chart_links(charts: Sequence[Path], relative_to: Path | None) -> list[str]:
+    """An image per SVG chart; its alt text and link are escaped (the file name
+    comes from the report's name)."""
+    out: list[str] = []
+    for path in charts:
+        if path.suffix == ".svg":
+            out += [f"![{_escape(path.stem)}]({markdown_link(_link(path, relative_to))})", ""]
+    return out
+
+
 def _link(path: Path, relative_to: Path | None) -> str:
     """A chart's path as the report links it: relative to the report's folder."""
     if relative_to is None:
         return path.as_posix()
     return Path(os.path.relpath(path.resolve(), relative_to.resolve())).as_posix()
-
-
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

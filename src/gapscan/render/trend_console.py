@@ -10,20 +10,24 @@ from rich.text import Text
 from gapscan.render import _format as fmt
 from gapscan.render.console import rules_text
 from gapscan.report import TrendReport
+from gapscan.text import terminal, visible
 
 
 def render(trend: TrendReport) -> RenderableType:
-    parts: list[RenderableType] = [Text(f"{trend.survey}: gaps across waves", style="bold")]
+    parts: list[RenderableType] = [terminal(f"{trend.survey}: gaps across waves", style="bold")]
     for wave, report in zip(trend.waves, trend.reports, strict=True):
-        files = ", ".join(i.path for i in report.inputs)
+        files = ", ".join(visible(i.path) for i in report.inputs)
         parts.append(
             Text(
-                f"  {wave}: {files} ({report.n_vendor:,} vendor, {report.n_customer:,} customer)",
+                f"  {visible(wave)}: {files} "
+                f"({report.n_vendor:,} vendor, {report.n_customer:,} customer)",
                 style="dim",
             )
         )
     for qid, text in trend.questions:
-        table = Table(title=text, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+        table = Table(
+            title=terminal(text), title_justify="left", title_style="bold", box=box.SIMPLE_HEAD
+        )
         for header in (
             "Wave",
             "Vendor",
@@ -38,14 +42,14 @@ def render(trend: TrendReport) -> RenderableType:
         for p in trend.series(qid):
             r, c = p.result, p.change
             if r.suppressed:
-                table.add_row(p.wave, "–", "–", Text("suppressed", style="dim italic"))
+                table.add_row(terminal(p.wave), "–", "–", Text("suppressed", style="dim italic"))
                 continue
             change = Text("–", style="dim")
             if c is not None:
                 style = ("bold red" if c.change > 0 else "bold cyan") if c.significant else "dim"
                 change = Text(fmt.points(c.change) + ("*" if c.significant else " "), style=style)
             table.add_row(
-                p.wave,
+                terminal(p.wave),
                 fmt.percent(r.vendor.top_box),
                 fmt.percent(r.customer.top_box),
                 fmt.points(r.gap) + ("*" if r.significant else " "),

@@ -7,6 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from gapscan.text import terminal, visible
 from gapscan.validation import Severity, ValidationReport
 
 
@@ -15,7 +16,7 @@ def render(report: ValidationReport) -> RenderableType:
     for i in report.inputs:
         parts.append(
             Text(
-                f"{i.path}: {i.rows:,} rows, {i.vendor:,} vendor, {i.customer:,} customer",
+                f"{visible(i.path)}: {i.rows:,} rows, {i.vendor:,} vendor, {i.customer:,} customer",
                 style="dim",
             )
         )
@@ -32,16 +33,18 @@ def render(report: ValidationReport) -> RenderableType:
             where = f.file or ""
             if f.line is not None:
                 where += f":{f.line}"
-            message = Text(f.message)
+            message = terminal(f.message)
             if f.hint:
-                message.append(f"\n{f.hint}", style="dim")
-            table.add_row(mark, f.code, where, message)
+                message.append("\n")
+                message.append(terminal(f.hint, style="dim"))
+            table.add_row(mark, terminal(f.code), terminal(where), message)
         parts.append(table)
     status = "valid" if report.errors == 0 else "not valid"
     style = "bold green" if report.errors == 0 else "bold red"
     parts.append(
         Text(
-            f"{report.schema}: {status}: {report.errors} error(s), {report.warnings} warning(s)",
+            f"{visible(report.schema)}: {status}: {report.errors} error(s), "
+            f"{report.warnings} warning(s)",
             style=style,
         )
     )
