@@ -99,7 +99,7 @@ def test_terminal_text_is_never_rich_markup() -> None:
 
 def test_the_validate_table_takes_markup_and_escapes_in_every_cell() -> None:
     finding = Finding(
-        "UNKNOWN_ANSWER",
+        "unknown-answer",
         Severity.ERROR,
         "unknown answer '\x1b[8m[/]'",
         file="data[/].csv",

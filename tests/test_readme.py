@@ -63,3 +63,13 @@ def test_readme_shows_the_example_output_as_it_is(monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 0
     shown = "\n".join(line.rstrip() for line in result.stdout.splitlines()).strip("\n")
     assert shown in README, "the README's example output is out of date"
+
+
+def test_every_problem_code_is_documented() -> None:
+    """The README's table of validate's codes is gapscan.errors' list, in its order."""
+    from gapscan.errors import ERROR_CODES, WARNING_CODES
+
+    rows = re.findall(r"^\| `([a-z-]+)` \| (error|warning) \| (.+) \|$", README, re.M)
+    expected = [(c, "error", m) for c, m in ERROR_CODES.items()]
+    expected += [(c, "warning", m) for c, m in WARNING_CODES.items()]
+    assert rows == expected

@@ -269,7 +269,13 @@ def _quote(value: str, limit: int = 60) -> str:
 # ------------------------------------------------------------------ content
 
 
-def same_content(paths: Sequence[Path], out: ProblemCollector, *, has_ids: bool = False) -> None:
+def same_content(
+    paths: Sequence[Path],
+    out: ProblemCollector,
+    *,
+    has_ids: bool = True,
+    consequence: str = "its respondents would be counted twice",
+) -> None:
     """A file given twice (by any path, link or copy) is found by its bytes: only files
     of equal size are hashed, in 1 MiB blocks. With respondent ids, the id check would
     find it too, but row by row; this names the file."""
@@ -297,7 +303,7 @@ def same_content(paths: Sequence[Path], out: ProblemCollector, *, has_ids: bool 
                     else f"the same data as {first} (identical content)"
                 )
                 out.add(
-                    f"{what}: its respondents would be counted twice",
+                    f"{what}: {consequence}",
                     file=str(path),
                     hint="give each export once"
                     + (

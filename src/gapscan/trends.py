@@ -79,6 +79,25 @@ def wave_label(survey: Survey, path: Path, reading: ReadOptions | None = None) -
     return path.stem
 
 
+def _check_waves(files: Sequence[Path], waves: list[str]) -> None:
+    """Each wave once: no two files with one wave label, nor with the same content (a
+    quarter's export copied under the next quarter's name)."""
+    from gapscan.identity import same_content
+
+    out = ProblemCollector()
+    first: dict[str, Path] = {}
+    for path, wave in zip(files, waves, strict=True):
+        if wave in first:
+            out.add(
+                f"the same wave label ({wave}) as {first[wave]}",
+                file=str(path),
+                hint="add a 'wave' column, or put the wave (e.g. 2026Q3) in each file name",
+            )
+        first.setdefault(wave, Path(path))
+    same_content([Path(f) for f in files], out, consequence="two waves would be one export")
+    out.raise_if_any()
+
+
 def build_trend(
     survey: Survey,
     files: Sequence[Path],
@@ -95,11 +114,7 @@ def build_trend(
     options = replace(options, segments=(), apply_rules=False)
     reading = reading or ReadOptions()
     waves = [wave_label(survey, Path(f), reading) for f in files]
-    if len(set(waves)) != len(waves):
-        raise GapscanError.single(
-            "two files have the same wave label: " + ", ".join(waves),
-            hint="add a 'wave' column, or put the wave (e.g. 2026Q3) in each file name",
-        )
+    _check_waves(files, waves)
     reports = _analyze_waves(survey, files, options, reading)
     settings = survey.analysis
     points: list[WavePoint] = []

@@ -261,3 +261,30 @@ def test_a_file_holding_several_waves_is_an_error(tmp_path: Path) -> None:
     assert code == 2
     assert err.startswith(f"error: {mixed}") and "2 different waves" in err
     assert "Traceback" not in err
+
+
+def test_a_wave_copied_under_another_name_is_refused(tmp_path: Path) -> None:
+    """A quarter's export copied as the next quarter's would show "no change" for real."""
+    copy = tmp_path / "affinity-2026Q2.csv"
+    shutil.copy(ROOT / WAVES[0], copy)
+    before = copy.read_bytes()
+    code, out, err = run("trend", SCHEMA, WAVES[0], copy)
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: {copy}: the same data as {WAVES[0]} (identical content): "
+        "two waves would be one export (give each export once)\n"
+    )
+    assert copy.read_bytes() == before
+
+
+def test_the_same_wave_label_names_both_files(tmp_path: Path) -> None:
+    first = tmp_path / "a-2026Q1.csv"
+    second = tmp_path / "b-2026Q1.csv"
+    shutil.copy(ROOT / WAVES[0], first)
+    shutil.copy(ROOT / WAVES[1], second)
+    code, _, err = run("trend", SCHEMA, first, second)
+    assert code == 2
+    assert err == (
+        f"error: {second}: the same wave label (2026Q1) as {first} (add a 'wave' column, "
+        "or put the wave (e.g. 2026Q3) in each file name)\n"
+    )
