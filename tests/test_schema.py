@@ -734,3 +734,54 @@ def test_the_sides_column_is_no_segment(tmp_path: Path) -> None:
     )
     problem = the_problem(problems_of(path), "segment 'respondent_type'", "sides column")
     assert problem.line == line_of(path, "segments:")
+
+
+# ------------------------------------------------------------------ scores
+
+
+@pytest.mark.parametrize(
+    ("levels", "scores"),
+    [
+        ([str(i) for i in range(11)], tuple(float(i) for i in range(11))),
+        (
+            ["1 - Not very impressive", "2", "3 - Rather", "4: Very", "5 – Extremely"],
+            (1, 2, 3, 4, 5),
+        ),
+        (["-2", "-1", "0", "+1", "+2"], (-2, -1, 0, 1, 2)),
+        (["0.5", "1.5", "2.5"], (0.5, 1.5, 2.5)),
+        (["1. Poor", "2. Fair", "3. Good"], (1, 2, 3)),
+        (["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"], (1, 2, 3, 4, 5)),
+        (["0", "1", "Many"], (1, 2, 3)),  # one label states no number: 1..k
+        (["1 time", "1 or 2 times", "3 times"], (1, 2, 3)),  # two labels state 1
+        (["2020", "2021x"], (1, 2)),  # a number glued to a word states nothing
+    ],
+)
+def test_default_scores_are_the_numbers_the_labels_state(
+    levels: list[str], scores: tuple[float, ...]
+) -> None:
+    from gapscan.survey import Scale
+
+    assert Scale("s", tuple(levels), frozenset({len(levels) - 1})).scores == scores
+
+
+def test_scores_in_the_schema_override_the_labels(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, SMALL.replace("top_box: 2", "top_box: 2\n    scores: [-2, -1, 0, 1, 2.5]")
+    )
+    (scale,) = load_schema(path).scales
+    assert scale.scores == (-2.0, -1.0, 0.0, 1.0, 2.5)
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ("[1, 2, 3]", "scale 'agree5': 3 scores for 5 levels"),
+        ("[1, 2, 3, 4, .nan]", "scale 'agree5': score nan is not a finite number"),
+        ("[1, 2, 3, 4, x]", "scales.agree5.scores"),
+    ],
+)
+def test_bad_scores_are_named(tmp_path: Path, scores: str, message: str) -> None:
+    path = write(tmp_path, SMALL.replace("top_box: 2", f"top_box: 2\n    scores: {scores}"))
+    found = problems_of(path)
+    assert any(message in str(p) for p in found), found
+    assert all(p.line == 6 for p in found), found  # the scores line

@@ -50,6 +50,7 @@ class ScaleModel(_Model):
     levels: Annotated[list[str | int], Field(min_length=2)]
     top_box: list[str | int] | int
     missing: list[str | int] = Field(default_factory=list)
+    scores: list[int | float] | None = None  # a number per level (default: see Scale)
 
 
 class SideColumnsModel(_Model):
@@ -399,9 +400,31 @@ def _build_scale(name: str, spec: ScaleModel, add: AddProblem) -> Scale | None:
             )
             ok = False
     top = _top_box(name, spec.top_box, levels, folded, loc, add)
-    if top is None or not ok:
+    scores = _scores(name, spec.scores, len(levels), loc, add)
+    if top is None or scores is None or not ok:
         return None
-    return Scale(name=name, levels=levels, top_box=top, missing=missing)
+    return Scale(name=name, levels=levels, top_box=top, missing=missing, scores=scores)
+
+
+def _scores(
+    name: str, spec: list[int | float] | None, k: int, loc: Loc, add: AddProblem
+) -> tuple[float, ...] | None:
+    """The schema's ``scores:``, one finite number per level (empty: the default)."""
+    if spec is None:
+        return ()
+    if len(spec) != k:
+        add(
+            f"scale '{name}': {len(spec)} scores for {k} levels",
+            (*loc, "scores"),
+            "give one score per level, in the order of the levels",
+        )
+        return None
+    scores = tuple(float(x) for x in spec)
+    for i, x in enumerate(scores):
+        if not math.isfinite(x):
+            add(f"scale '{name}': score {spec[i]} is not a finite number", (*loc, "scores", i))
+            return None
+    return scores
 
 
 def _top_box(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -41,14 +42,40 @@ class Metric(StrEnum):
     GAP_CHANGE = "gap_change"
 
 
+_NUMBERED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)(?:\s*(?:[-–—:=.)]|$)|\s+\S)")
+
+
+def stated_scores(levels: tuple[str, ...]) -> tuple[float, ...] | None:
+    """The numbers the labels state, when every label states one and they are distinct
+    (``0``..``10``; ``1 - Not very impressive``..``5 - Extremely impressive``);
+    else None."""
+    numbers: list[float] = []
+    for level in levels:
+        match = _NUMBERED.match(level)
+        if match is None:
+            return None
+        numbers.append(float(match.group(1)))
+    return tuple(numbers) if len(set(numbers)) == len(numbers) else None
+
+
 @dataclass(frozen=True)
 class Scale:
-    """An ordered answer scale. Levels are coded 0..k-1 internally, 1..k for means."""
+    """An ordered answer scale. Levels are coded 0..k-1 internally; each level has a
+    numeric score (``scores``: given in the schema, else the number its label states,
+    else 1..k), which means and mean gaps are computed on."""
 
     name: str
     levels: tuple[str, ...]
     top_box: frozenset[int]
     missing: tuple[str, ...] = ()
+    scores: tuple[float, ...] = ()  # empty: the labels' numbers, else 1..k
+
+    def __post_init__(self) -> None:
+        if not self.scores:
+            default = stated_scores(self.levels) or tuple(float(i + 1) for i in range(self.k))
+            object.__setattr__(self, "scores", default)
+        if len(self.scores) != self.k:
+            raise ValueError(f"scale {self.name!r}: {len(self.scores)} scores for {self.k} levels")
 
     @property
     def k(self) -> int:
