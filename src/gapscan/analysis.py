@@ -17,6 +17,7 @@ from gapscan.responses import Responses, load_responses
 from gapscan.rules import evaluate_rules, unchecked_rules
 from gapscan.schema import load_schema
 from gapscan.stats import adjust_pvalues, compare_means, compare_top_box, wilson_interval
+from gapscan.subsets import applied_filters
 from gapscan.survey import CUSTOMER, VENDOR, Mode, Question, Survey
 
 SegmentKey = tuple[tuple[str, str], ...]
@@ -91,6 +92,9 @@ def analyze(
             segments=tuple(s.column for s in responses.segments),
             rules_applied=options.apply_rules,
             notes=options.notes,
+            filters=applied_filters(survey.filters, responses.filtered),
+            ignored_sides=survey.sides.ignore,
+            side_labels=survey.sides.labels,
         ),
         results=tuple(results),
         headline=_headline(results),

@@ -33,6 +33,7 @@ WARNING_CODES: dict[str, str] = {
     "below-min-n": "a group that will be suppressed",
     "level-never-used": "a scale level nobody chose",
     "id-on-both-sides": "a respondent id on both a vendor and a customer row",
+    "filter-matches-nothing": "a filter value that no row holds",
     "warning": "any other warning",
 }
 CODES = ERROR_CODES | WARNING_CODES

@@ -9,7 +9,8 @@ from typing import Any
 from gapscan.fingerprint import Fingerprint
 from gapscan.pairing import PairingSummary
 from gapscan.responses import InputSummary
-from gapscan.survey import Question, Rule
+from gapscan.subsets import AppliedFilter
+from gapscan.survey import DEFAULT_SIDE_LABELS, SIDE_NAMES, Question, Rule
 
 JSON_FORMAT_VERSION = 1
 
@@ -290,6 +291,9 @@ class Settings:
     segments: tuple[str, ...]
     rules_applied: bool = True
     notes: tuple[str, ...] = ()  # what was done about the run's options
+    filters: tuple[AppliedFilter, ...] = ()  # in the order applied
+    ignored_sides: tuple[str, ...] = ()  # side values of neither side (sides.ignore)
+    side_labels: tuple[str, str] = DEFAULT_SIDE_LABELS  # the sides' names in human output
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -301,6 +305,13 @@ class Settings:
             "segments": list(self.segments),
             "rules_applied": self.rules_applied,
             **({"notes": list(self.notes)} if self.notes else {}),
+            **({"filters": [f.to_dict() for f in self.filters]} if self.filters else {}),
+            **({"ignored_sides": list(self.ignored_sides)} if self.ignored_sides else {}),
+            **(
+                {"side_labels": dict(zip(SIDE_NAMES, self.side_labels, strict=True))}
+                if self.side_labels != DEFAULT_SIDE_LABELS
+                else {}
+            ),
             **(_PAIRED_METHODS if self.mode == "paired" else _INDEPENDENT_METHODS),
         }
 

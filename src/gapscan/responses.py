@@ -19,6 +19,7 @@ from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
 from gapscan.identity import FileIds, check_ids, file_ids, same_content
 from gapscan.readers import Source, missing_column_message, open_source
+from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, PairBy, Question, Survey, fold
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class Responses:
     pair_keys: np.ndarray | None = None  # index into pair_labels; -1: no key
     pair_labels: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()  # what the run goes on with (an id on both sides)
+    filtered: tuple[int, ...] = ()  # rows each of the survey's filters removed, all files
 
     @property
     def n_vendor(self) -> int:
@@ -100,6 +102,8 @@ class _Coded:
     segments: dict[str, tuple[list[str], np.ndarray]]
     pair_keys: tuple[list[str], np.ndarray] | None = None
     ids: FileIds | None = None
+    filtered: tuple[int, ...] = ()
+    matched: tuple[frozenset[str], ...] = ()
 
 
 def load_responses(
@@ -168,9 +172,11 @@ def load_responses(
     if resolution is not None:
         coded = [_drop_rows(c, rows) for c, rows in zip(coded, resolution.drop, strict=True)]
     responses = _combine(survey, coded, seg_columns)
-    if resolution is not None and resolution.warnings:
-        responses = replace(responses, warnings=resolution.warnings)
-    return responses
+    warnings = unmatched_warnings(
+        survey.filters, [c.matched for c in coded], str(survey.path)
+    ) + list(resolution.warnings if resolution is not None else ())
+    removed = tuple(sum(c.filtered[i] for c in coded) for i in range(len(survey.filters)))
+    return replace(responses, warnings=tuple(warnings), filtered=removed)
 
 
 def _needed_columns(
@@ -185,6 +191,7 @@ def _needed_columns(
     if paired and survey.pair_by is not None:
         needed += [survey.pair_by.column(s) for s in sides]
     needed += list(segments)
+    needed += [f.column for f in survey.filters]
     for q in survey.questions:
         needed += [q.column(s) for s in sides]
     return list(dict.fromkeys(needed))
@@ -231,7 +238,18 @@ def _code_file(
     extra = [c for c in (layout.status_column, layout.finished_column) if c is not None]
     table = source.read(needed + [c for c in extra if c not in needed])
     columns = {name: _dictionary(table.column(name)) for name in table.column_names}
-    drop, excluded, unfinished = _responses_to_drop(survey, layout, columns, table.num_rows)
+    filtered = apply_filters(survey.filters, columns, table.num_rows)
+    drop, excluded, unfinished = _responses_to_drop(
+        survey, layout, columns, table.num_rows, filtered.drop
+    )
+    excluded |= {f.name: 0 for f in survey.filters}
+    for f, removed in zip(survey.filters, filtered.removed, strict=True):
+        excluded[f.name] += removed
+    if side is None and survey.sides.ignore:
+        assert survey.sides.column is not None
+        ignored = ignored_rows(survey.sides.ignore, columns[survey.sides.column]) & ~drop
+        excluded[IGNORED_SIDE] = int(ignored.sum())
+        drop |= ignored
     blank = _blank_rows({c: columns[c] for c in needed}, table.num_rows)
     drop |= blank
     dropped = np.flatnonzero(drop)
@@ -287,7 +305,7 @@ def _code_file(
         excluded=excluded,
         unfinished_kept=unfinished,
     )
-    return _Coded(summary, side_codes, answers, seg, keys, ids)
+    return _Coded(summary, side_codes, answers, seg, keys, ids, filtered.removed, filtered.matched)
 
 
 def _no_responses(source: Source, rows: int, excluded: dict[str, int]) -> GapscanError:
@@ -390,12 +408,13 @@ def _blank_rows(columns: dict[str, _Column], n: int) -> np.ndarray:
 
 
 def _responses_to_drop(
-    survey: Survey, layout: Layout, columns: dict[str, _Column], n: int
+    survey: Survey, layout: Layout, columns: dict[str, _Column], n: int, filtered: np.ndarray
 ) -> tuple[np.ndarray, dict[str, int], int]:
     """Survey-tool rows that are not real responses (Qualtrics previews, tests, spam),
-    and unfinished ones when the schema says so; returns (rows to drop, how many of
-    each were dropped, how many unfinished responses were kept)."""
-    drop = np.zeros(n, dtype=bool)
+    and unfinished ones when the schema says so, among the rows the filters kept
+    (``filtered``: the rows they removed); returns (rows to drop, how many of each
+    were dropped, how many unfinished responses were kept)."""
+    drop = filtered.copy()
 
     def texts(column: str | None) -> list[str] | None:
         if column is None or column not in columns:
@@ -410,13 +429,14 @@ def _responses_to_drop(
     counts: dict[str, int] = {}
     unfinished_kept = 0
     for reason, rows in reasons.items():
-        if not rows:
+        count = int(np.count_nonzero(~filtered[rows])) if rows else 0
+        if not count:
             continue
         if reason == "unfinished" and survey.unfinished == "keep":
-            unfinished_kept = len(rows)
+            unfinished_kept = count
             continue
         drop[rows] = True
-        counts[reason] = len(rows)
+        counts[reason] = count
     return drop, counts, unfinished_kept
 
 
@@ -505,7 +525,8 @@ def _code_sides(
         codes,
         kept,
         f"side column '{column}'",
-        "list each value under sides.vendor or sides.customer in the schema, or remove those rows",
+        "list each value under sides.vendor or sides.customer in the schema, or under "
+        "sides.ignore to leave those rows out",
         out,
         code="unknown-side",
     )
@@ -587,7 +608,15 @@ def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
         duplicates_dropped=int(rows.size),
     )
     answers = {q: codes[keep] for q, codes in coded.answers.items()}
-    return _Coded(summary, side, answers, segments, keys, None)
+    return replace(
+        coded,
+        summary=summary,
+        side=side,
+        answers=answers,
+        segments=segments,
+        pair_keys=keys,
+        ids=None,
+    )
 
 
 def _compact(labels: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.schema_sides import build_filters, build_sides
 from gapscan.schema_yaml import MAX_SCHEMA_BYTES as MAX_SCHEMA_BYTES
 from gapscan.schema_yaml import MAX_SCHEMA_NODES as MAX_SCHEMA_NODES
 from gapscan.schema_yaml import Loc, line_of, read_yaml
@@ -40,10 +41,23 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class SideLabelsModel(_Model):
+    vendor: str = "Vendor"
+    customer: str = "Customer"
+
+
 class SidesModel(_Model):
     column: str | None = None
     vendor: list[str] = Field(default_factory=list)
     customer: list[str] = Field(default_factory=list)
+    ignore: list[str | int] = Field(default_factory=list)  # side values of neither side
+    labels: SideLabelsModel | None = None  # the sides' names in human output
+
+
+class FilterModel(_Model):
+    column: str
+    keep: list[str | int] | None = None
+    drop: list[str | int] | None = None
 
 
 class ScaleModel(_Model):
@@ -103,6 +117,7 @@ class SchemaModel(_Model):
     unfinished: Literal["keep", "drop"] = "keep"
     duplicate_ids: Literal["error", "keep-first", "keep-last"] = "error"
     segments: list[str] = Field(default_factory=list)
+    filters: list[Any] = Field(default_factory=list)
     scales: Annotated[dict[str, Any], Field(min_length=1)]
     questions: Annotated[list[Any], Field(min_length=1)]
     analysis: dict[str, Any] | None = None
@@ -115,6 +130,7 @@ _PARTS: dict[str, type[_Model]] = {
     "questions": QuestionModel,
     "analysis": AnalysisModel,
     "rules": RuleModel,
+    "filters": FilterModel,
 }
 
 
@@ -291,6 +307,10 @@ class _Parts:
         self.rules: list[RuleModel | None] = []
         if isinstance(raw_rules, list):
             self.rules = [one("rules", r, ("rules", i)) for i, r in enumerate(raw_rules)]
+        raw_filters = data.get("filters")
+        self.filters: list[FilterModel | None] = []
+        if isinstance(raw_filters, list):
+            self.filters = [one("filters", f, ("filters", i)) for i, f in enumerate(raw_filters)]
         raw_sides = data.get("sides")
         self.sides: SidesModel | None = (
             one("sides", raw_sides, ("sides",)) if isinstance(raw_sides, dict) else None
@@ -325,7 +345,8 @@ def _build(
     }
     questions = _build_questions(parts.questions, scales, lines, add)
     rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add)
-    sides = _build_sides(parts.sides, add)
+    sides = build_sides(parts.sides, add)
+    filters = build_filters(parts.filters, add)
     if top is not None:
         _check_segments(top.segments, sides, add)
     if top is not None and parts.analysis is not None:
@@ -360,6 +381,7 @@ def _build(
         pair_by=_build_pair_by(top),
         unfinished=top.unfinished,
         duplicate_ids=top.duplicate_ids,
+        filters=tuple(filters),
     )
 
 
@@ -597,20 +619,3 @@ def _check_segments(segments: list[str], sides: Sides, add: AddProblem) -> None:
                 loc,
                 "remove it from segments",
             )
-
-
-def _build_sides(spec: SidesModel | None, add: AddProblem) -> Sides:
-    if spec is None:
-        return Sides(column=None)
-    if spec.column is not None:
-        for side in ("vendor", "customer"):
-            if not getattr(spec, side):
-                add(f"sides.{side} lists no values", ("sides",), f"e.g. {side}: [{side.title()}]")
-        overlap = {fold(v) for v in spec.vendor} & {fold(c) for c in spec.customer}
-        if overlap:
-            add(
-                "sides: " + ", ".join(sorted(overlap)) + " is listed for both sides",
-                ("sides",),
-                None,
-            )
-    return Sides(column=spec.column, vendor=tuple(spec.vendor), customer=tuple(spec.customer))

@@ -97,13 +97,46 @@ class Question:
         return self.vendor_column if side == VENDOR else self.customer_column
 
 
+DEFAULT_SIDE_LABELS = ("Vendor", "Customer")
+
+
 @dataclass(frozen=True)
 class Sides:
-    """How a respondent's side is recognised in a file that holds both sides."""
+    """How a respondent's side is recognised in a file that holds both sides, which
+    side values belong to neither side (``ignore``: dropped and counted), and what the
+    programme calls each side in human output (``labels``; JSON keeps vendor/customer)."""
 
     column: str | None
     vendor: tuple[str, ...] = ()
     customer: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    labels: tuple[str, str] = DEFAULT_SIDE_LABELS
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the schema names the sides (``sides.labels``)."""
+        return self.labels != DEFAULT_SIDE_LABELS
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep (or drop) the rows whose ``column`` holds one of ``values`` (matched
+    trimmed and case-folded, like answers). ``origin`` says where it was given: the
+    schema (``filters:``) or the command line (``--where``/``--where-not``)."""
+
+    column: str
+    keep: bool
+    values: tuple[str, ...]
+    origin: str = "schema"
+
+    @property
+    def name(self) -> str:
+        """Its key in ``InputSummary.excluded``."""
+        return f"filter {self.column}"
+
+    def describe(self) -> str:
+        """``condition keep: control, impressive``"""
+        return f"{self.column} {'keep' if self.keep else 'drop'}: " + ", ".join(self.values)
 
 
 @dataclass(frozen=True)
@@ -159,6 +192,7 @@ class Survey:
     pair_by: PairBy | None = None
     unfinished: str = "keep"  # keep | drop: unfinished survey-tool responses
     duplicate_ids: str = "error"  # error | keep-first | keep-last: a repeated respondent id
+    filters: tuple[Filter, ...] = ()  # applied in order, before anything else
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

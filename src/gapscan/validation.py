@@ -7,7 +7,7 @@ something (a group that will be suppressed, a level nobody chose) and do not.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from gapscan.checks import Finding, Severity, data_findings, from_problems
 from gapscan.errors import GapscanError
 from gapscan.responses import InputSummary, ReadOptions, Responses, load_responses
 from gapscan.schema import load_schema
-from gapscan.survey import Mode, Survey
+from gapscan.survey import Filter, Mode, Survey
 
 __all__ = ["Finding", "Severity", "ValidationReport", "validate"]
 
@@ -50,6 +50,7 @@ class ValidationReport:
                     "vendor": i.vendor,
                     "customer": i.customer,
                     "duplicates_dropped": i.duplicates_dropped,
+                    "excluded": dict(sorted(i.excluded.items())),
                 }
                 for i in self.inputs
             ],
@@ -65,12 +66,15 @@ def validate(
     customer: Sequence[str | Path] = (),
     segments: Sequence[str] | None = None,
     reading: ReadOptions | None = None,
+    filters: Sequence[Filter] = (),
 ) -> ValidationReport:
-    """Check a schema and its data; never raises for bad input."""
+    """Check a schema and its data (``filters`` added to the schema's); never raises
+    for bad input."""
     try:
         survey = load_schema(schema)
     except GapscanError as exc:
         return ValidationReport(str(schema), (), from_problems(exc.problems, "schema"))
+    survey = replace(survey, filters=survey.filters + tuple(filters))
     try:
         responses = load_responses(
             survey,

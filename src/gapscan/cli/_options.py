@@ -51,6 +51,20 @@ Stamp = Annotated[bool, typer.Option("--stamp", help="Add the time of the run to
 Width = Annotated[
     int | None, typer.Option("--width", help="Table width in characters (default: terminal).")
 ]
+Where = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        help="Keep only the rows whose COLUMN holds one of the values: COLUMN=V1,V2 "
+        "(repeatable; quote a value holding a comma: COLUMN='\"A, B\",C').",
+    ),
+]
+WhereNot = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where-not", help="Drop the rows whose COLUMN holds one of the values (repeatable)."
+    ),
+]
 
 
 def check_sides(vendor: list[Path] | None, customer: list[Path] | None) -> None:

@@ -21,6 +21,8 @@ from gapscan.cli._options import (
     Sheet,
     Stamp,
     Vendor,
+    Where,
+    WhereNot,
     Width,
     check_sides,
 )
@@ -49,6 +51,8 @@ def analyze(
     vendor: Vendor = None,
     customer: Customer = None,
     by: By = None,
+    where: Where = None,
+    where_not: WhereNot = None,
     paired: Annotated[
         bool,
         typer.Option("--paired", help="Compare answers pair by pair, by the schema's pair_by key."),
@@ -87,9 +91,11 @@ def analyze(
         from gapscan.analysis import analyze as run_analysis
         from gapscan.responses import ReadOptions, load_responses
         from gapscan.schema import load_schema
+        from gapscan.subsets import command_line_filters
         from gapscan.survey import Mode
 
         check_sides(vendor, customer)
+        filters = command_line_filters(where, where_not)
         options = AnalysisOptions(
             segments=tuple(by) if by else None,
             apply_rules=not no_rules,
@@ -99,6 +105,7 @@ def analyze(
         for note in options.notes:
             echo_error(f"note: {note}")
         survey = load_schema(schema)
+        survey = replace(survey, filters=survey.filters + filters)
         inputs = run_inputs(schema, data, vendor=vendor, customer=customer, baseline=baseline)
         inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
         chart_dir = chart_directory(out, output_format, charts, no_charts)

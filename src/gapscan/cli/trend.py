@@ -17,6 +17,8 @@ from gapscan.cli._options import (
     Schema,
     Sheet,
     Stamp,
+    Where,
+    WhereNot,
     Width,
 )
 from gapscan.cli._output import reporting_errors, run_inputs
@@ -39,6 +41,8 @@ def trend(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
+    where: Where = None,
+    where_not: WhereNot = None,
     export_format: ExportFormat = None,
     sheet: Sheet = None,
     out: Out = None,
@@ -63,9 +67,12 @@ def trend(
         from gapscan.analysis import AnalysisOptions
         from gapscan.responses import ReadOptions
         from gapscan.schema import load_schema
+        from gapscan.subsets import command_line_filters
         from gapscan.trends import build_trend
 
+        filters = command_line_filters(where, where_not)
         survey = load_schema(schema)
+        survey = replace(survey, filters=survey.filters + filters)
         chart_dir = chart_directory(out, output_format, charts, no_charts)
         to = Destinations(out, chart_dir, junit, run_inputs(schema, data))
         check_destinations(to, "trend")

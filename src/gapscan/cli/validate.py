@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from gapscan.cli._options import Customer, ExportFormat, Out, Schema, Sheet, Vendor, check_sides
+from gapscan.cli._options import (
+    Customer,
+    ExportFormat,
+    Out,
+    Schema,
+    Sheet,
+    Vendor,
+    Where,
+    WhereNot,
+    check_sides,
+)
 from gapscan.cli._output import Inputs, reporting_errors, run_inputs, write_text
 
 
@@ -29,6 +39,8 @@ def validate(
     by: Annotated[
         list[str] | None, typer.Option("--by", help="Check this breakdown column too.")
     ] = None,
+    where: Where = None,
+    where_not: WhereNot = None,
     output_format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ValidateFormat.table,
@@ -45,9 +57,11 @@ def validate(
     """
     with reporting_errors():
         from gapscan.responses import ReadOptions
+        from gapscan.subsets import command_line_filters
         from gapscan.validation import validate as run_validation
 
         check_sides(vendor, customer)
+        filters = command_line_filters(where, where_not)
         report = run_validation(
             schema,
             data or [],
@@ -55,6 +69,7 @@ def validate(
             customer=customer or [],
             segments=tuple(by) if by else None,
             reading=ReadOptions(export_format=export_format, sheet=sheet),
+            filters=filters,
         )
         inputs = _inputs(schema, data, vendor, customer)
         if output_format is ValidateFormat.json:
