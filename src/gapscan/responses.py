@@ -20,7 +20,7 @@ from gapscan.exports import Layout, excluded_rows
 from gapscan.identity import FileIds, check_ids, file_ids, same_content
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
-from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, PairBy, Question, Survey, fold
+from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, PairBy, Question, Survey, fold
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -197,7 +197,7 @@ def _needed_columns(
     return list(dict.fromkeys(needed))
 
 
-def _check_columns(source: Source, needed: list[str]) -> None:
+def _check_columns(source: Source, needed: list[str], filters: Sequence[Filter] = ()) -> None:
     absent = [c for c in needed if source.find(c) is None]
     if not absent:
         return
@@ -211,8 +211,10 @@ def _check_columns(source: Source, needed: list[str]) -> None:
         close += [c for c in source.columns if key in fold(c) and c not in close][: 3 - len(close)]
         shown = ", ".join(_quote(c) for c in close)
         parts.append(_quote(name) + (f" (closest: {shown})" if close else ""))
+    by_option = {f.column for f in filters if f.origin != "schema"}
+    named = "named by --where or --where-not" if set(absent) <= by_option else "named in the schema"
     raise GapscanError.single(
-        f"{len(absent)} column(s) named in the schema are not in the file: " + "; ".join(parts),
+        f"{len(absent)} column(s) {named} are not in the file: " + "; ".join(parts),
         file=source.name,
         line=1,
         hint="fix the column names in the schema, or export the missing questions",
@@ -233,7 +235,7 @@ def _code_file(
     read or lacks columns raises)."""
     source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
     needed = _needed_columns(survey, side, segments, paired)
-    _check_columns(source, needed)
+    _check_columns(source, needed, survey.filters)
     layout = source.layout
     extra = [c for c in (layout.status_column, layout.finished_column) if c is not None]
     table = source.read(needed + [c for c in extra if c not in needed])

@@ -346,7 +346,7 @@ def _build(
     questions = _build_questions(parts.questions, scales, lines, add)
     rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add)
     sides = build_sides(parts.sides, add)
-    filters = build_filters(parts.filters, add)
+    filters = build_filters(parts.filters, add, lambda loc: line_of(lines, loc))
     if top is not None:
         _check_segments(top.segments, sides, add)
     if top is not None and parts.analysis is not None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from gapscan.schema_yaml import Loc
@@ -62,7 +63,9 @@ def _side_labels(spec: SideLabelsModel | None, add: AddProblem) -> tuple[str, st
     return labels
 
 
-def build_filters(specs: list[FilterModel | None], add: AddProblem) -> list[Filter]:
+def build_filters(
+    specs: list[FilterModel | None], add: AddProblem, line: Callable[[Loc], int | None]
+) -> list[Filter]:
     """The schema's ``filters:``, each keeping or dropping rows by one column's values."""
     filters: list[Filter] = []
     for i, spec in enumerate(specs):
@@ -82,5 +85,5 @@ def build_filters(specs: list[FilterModel | None], add: AddProblem) -> list[Filt
         if not values:
             add(f"filter {i + 1} lists no values", loc, "list the values to keep or drop")
             continue
-        filters.append(Filter(spec.column, spec.keep is not None, values))
+        filters.append(Filter(spec.column, spec.keep is not None, values, line=line(loc)))
     return filters

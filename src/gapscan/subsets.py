@@ -111,13 +111,16 @@ def unmatched_warnings(
         if not missing:
             continue
         shown = ", ".join(f"'{v}'" for v in missing)
-        given = "filters:" if f.origin == "schema" else ("--where" if f.keep else "--where-not")
-        effect = "keeps no row" if f.keep else "drops no row"
+        what = "keep" if f.keep else "drop"
+        given = "filter" if f.origin == "schema" else ("--where" if f.keep else "--where-not")
         warnings.append(
             Problem(
-                f"filter {f.describe()} ({given}): no row holds {shown}, so it {effect} by it",
+                f"{given} on '{f.column}' ({what} {', '.join(f.values)}): no row holds {shown}",
                 file=schema if f.origin == "schema" else None,
-                hint="check the spelling against the column's values",
+                line=f.line if f.origin == "schema" else None,
+                hint="check the spelling against the column's values: a misspelt value "
+                + ("keeps" if f.keep else "drops")
+                + " nothing",
                 code="filter-matches-nothing",
             )
         )

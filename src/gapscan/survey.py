@@ -128,6 +128,7 @@ class Filter:
     keep: bool
     values: tuple[str, ...]
     origin: str = "schema"
+    line: int | None = None  # its line in the schema
 
     @property
     def name(self) -> str:

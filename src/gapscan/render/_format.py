@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gapscan.report import Breach, GapReport, GapResult
+from gapscan.report import Breach, GapReport, GapResult, Settings
 from gapscan.responses import InputSummary
+from gapscan.subsets import IGNORED_SIDE
+from gapscan.survey import DEFAULT_SIDE_LABELS
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
@@ -46,6 +48,37 @@ def segment_title(segment: tuple[tuple[str, str], ...]) -> str:
 Escape = Callable[[str], str]  # makes user text inert in one medium (gapscan.text)
 
 
+def side_headers(settings: Settings, escape: Escape) -> tuple[str, str]:
+    """The sides as a column header or legend names them: ``Vendor``/``Customer``, or
+    the schema's ``sides.labels`` (passed through ``escape``)."""
+    vendor, customer = settings.side_labels
+    return escape(vendor), escape(customer)
+
+
+def side_nouns(settings: Settings, escape: Escape) -> tuple[str, str]:
+    """The sides inside a sentence: ``vendor``/``customer``, or the labels as given."""
+    if settings.side_labels == DEFAULT_SIDE_LABELS:
+        return "vendor", "customer"
+    return side_headers(settings, escape)
+
+
+def respondents(settings: Settings, n_vendor: int, n_customer: int, escape: Escape) -> str:
+    """``1,234 vendor, 567 customer`` (or with the sides' labels)."""
+    vendor, customer = side_nouns(settings, escape)
+    return f"{n_vendor:,} {vendor}, {n_customer:,} {customer}"
+
+
+def filter_lines(settings: Settings, escape: Escape) -> list[str]:
+    """What chose the rows: each filter with the rows it removed, and the side values
+    that belong to neither side."""
+    lines = [f"filter {escape(f.describe())}" for f in settings.filters]
+    if settings.ignored_sides:
+        lines.append(
+            "side values of neither side, left out: " + escape(", ".join(settings.ignored_sides))
+        )
+    return lines
+
+
 def headline(report: GapReport, escape: Escape) -> str:
     """The plain-language sentence for the largest significant gap, its user text
     passed through ``escape``."""
@@ -63,7 +96,10 @@ def sentence(report: GapReport, r: GapResult, escape: Escape) -> str:
     assert r.gap is not None and r.vendor.top_box is not None and r.customer.top_box is not None
     size = abs(100 * r.gap)
     amount = f"{size:.0f}" if size >= 9.5 else f"{size:.1f}"
-    if r.gap > 0:
+    if report.settings.side_labels != DEFAULT_SIDE_LABELS:
+        higher, lower = side_headers(report.settings, escape)[:: 1 if r.gap > 0 else -1]
+        lead = f"The top-box share is {amount} points higher for {higher} than for {lower}"
+    elif r.gap > 0:
         lead = f"Vendors rate themselves {amount} points higher than customers rate them"
     else:
         lead = f"Customers rate their vendors {amount} points higher than vendors rate themselves"
@@ -98,8 +134,9 @@ def breach_p(breach: Breach) -> str:
     return "p = -"
 
 
-def input_line(i: InputSummary) -> str:
-    """What was read from one file, in a phrase."""
+def input_line(i: InputSummary, escape: Escape = str) -> str:
+    """What was read from one file, in a phrase (the names of the filters' columns
+    passed through ``escape``)."""
     parts = [f"{i.rows:,} rows read"]
     if i.tool != "plain":
         parts.append(f"{i.tool} export")
@@ -108,10 +145,25 @@ def input_line(i: InputSummary) -> str:
     if i.blank_rows:
         parts.append(f"{i.blank_rows:,} blank rows skipped")
     if i.excluded:
-        dropped = ", ".join(f"{n:,} {reason}" for reason, n in sorted(i.excluded.items()))
-        parts.append(f"excluded: {dropped}")
+        parts.append(f"excluded: {excluded_text(i, escape)}")
     if i.unfinished_kept:
         parts.append(f"{i.unfinished_kept:,} unfinished responses kept")
     if i.duplicates_dropped:
         parts.append(f"{i.duplicates_dropped:,} responses with a repeated id dropped")
     return ", ".join(parts)
+
+
+def excluded_text(i: InputSummary, escape: Escape) -> str:
+    """``151 filtered out by condition, 3 preview``"""
+    return ", ".join(
+        f"{n:,} {_excluded_reason(why, escape)}" for why, n in sorted(i.excluded.items())
+    )
+
+
+def _excluded_reason(key: str, escape: Escape) -> str:
+    """A key of ``InputSummary.excluded`` in words."""
+    if key == IGNORED_SIDE:
+        return "of neither side (sides.ignore)"
+    if key.startswith("filter "):
+        return f"filtered out by {escape(key.removeprefix('filter '))}"
+    return key

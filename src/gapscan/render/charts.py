@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from gapscan.outputs import write_files
 from gapscan.render import _format as fmt
-from gapscan.report import GapReport, GapResult, TrendReport, WavePoint
+from gapscan.report import GapReport, GapResult, Settings, TrendReport, WavePoint
 from gapscan.text import chart_label
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ _LEGEND_TEXT = 60  # characters of a question text in the trend legend
 _LABEL_TEXT = 3 * _WRAP  # a question label: at most three lines
 _TITLE_TEXT = 2 * _TITLE_WRAP  # the title: at most two lines
 _WAVE_TEXT = 24  # a wave's label on the x axis
+_SIDE_TEXT = 30  # a side's name (sides.labels) in a legend or caption
 
 # Everything that shapes the output, fixed so that it does not depend on the
 # caller's matplotlibrc or style.
@@ -271,7 +272,7 @@ def _dumbbell_figure(report: GapReport) -> Figure:
         ]
         ax.legend(
             handles,
-            ["Vendor", "Customer"],
+            [chart_label(label, _SIDE_TEXT) for label in report.settings.side_labels],
             loc="lower left",
             bbox_to_anchor=(0.0, 1.0),
             ncols=2,
@@ -286,15 +287,20 @@ def _dumbbell_figure(report: GapReport) -> Figure:
 
 def _dumbbell_caption(report: GapReport) -> str:
     s = report.settings
+    vendor, customer = _side_nouns(s)
     bars = (
         f"Bars: {fmt.confidence_label(report)} of each share."
         if s.mode != "paired"
         else "Paired by account: mean account-level shares."
     )
     return (
-        f"{bars} Gap = vendor − customer top-box share, in percentage points;\n"
+        f"{bars} Gap = {vendor} − {customer} top-box share, in percentage points;\n"
         f"* significant at α = {s.alpha:g} after {s.correction} correction."
     )
+
+
+def _side_nouns(settings: Settings) -> tuple[str, str]:
+    return fmt.side_nouns(settings, lambda text: chart_label(text, _SIDE_TEXT))
 
 
 # -- the trend ----------------------------------------------------------------
@@ -385,7 +391,10 @@ def _trend_figure(trend: TrendReport) -> Figure:
         ax.set_axisbelow(True)
         for name in ("top", "right"):
             ax.spines[name].set_visible(False)
-        ax.set_ylabel("Top-box gap, vendor − customer (pp)")
+        vendor, customer = (
+            _side_nouns(trend.reports[-1].settings) if trend.reports else ("vendor", "customer")
+        )
+        ax.set_ylabel(f"Top-box gap, {vendor} − {customer} (pp)")
         ax.set_xlabel("Wave")
         fig.suptitle(
             textwrap.fill(chart_label(trend.survey, _TITLE_TEXT), _TITLE_WRAP),

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from gapscan.render import _format as fmt
 from gapscan.report import GapReport, GapResult, RuleOutcome
+from gapscan.survey import DEFAULT_SIDE_LABELS
 from gapscan.text import terminal, visible
 
 
@@ -31,17 +32,26 @@ def render(report: GapReport) -> RenderableType:
 
 def _title(report: GapReport) -> Text:
     text = terminal(report.survey, style="bold")
-    text.append(f"\n{report.n_vendor:,} vendor and {report.n_customer:,} customer respondents")
+    vendor, customer = fmt.side_nouns(report.settings, visible)
+    if report.settings.side_labels == DEFAULT_SIDE_LABELS:
+        text.append(f"\n{report.n_vendor:,} vendor and {report.n_customer:,} customer respondents")
+    else:
+        text.append(
+            f"\nRespondents: {report.n_vendor:,} {vendor}, {report.n_customer:,} {customer}"
+        )
     if report.pairing is not None:
         p = report.pairing
         text.append(
             f"\n{p.paired_accounts:,} accounts with both sides (respondents combined by their "
-            f"{p.combine}); unmatched: {p.vendor_only_accounts:,} vendor-only and "
-            f"{p.customer_only_accounts:,} customer-only accounts; without a key: "
-            f"{p.vendor_without_key:,} vendor and {p.customer_without_key:,} customer respondents"
+            f"{p.combine}); unmatched: {p.vendor_only_accounts:,} {vendor}-only and "
+            f"{p.customer_only_accounts:,} {customer}-only accounts; without a key: "
+            f"{p.vendor_without_key:,} {vendor} and {p.customer_without_key:,} {customer} "
+            "respondents"
         )
     for i in report.inputs:
-        text.append(f"\n  {visible(i.path)}: {fmt.input_line(i)}", style="dim")
+        text.append(f"\n  {visible(i.path)}: {fmt.input_line(i, visible)}", style="dim")
+    for line in fmt.filter_lines(report.settings, visible):
+        text.append(f"\n  {line}", style="dim")
     return text
 
 
@@ -55,7 +65,7 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
         pad_edge=False,
     )
     table.add_column("Question", min_width=14, overflow="fold")
-    for header in ("Vendor", "Customer", "Gap pp"):
+    for header in (*fmt.side_headers(report.settings, visible), "Gap pp"):
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column(fmt.confidence_label(report), justify="right", min_width=6)
     table.add_column(f"p {correction}", justify="right", no_wrap=True)
@@ -161,7 +171,9 @@ def _accounts(report: GapReport) -> list[RenderableType]:
             box=box.SIMPLE_HEAD,
             pad_edge=False,
         )
-        for header in ("Account", "Vendor score", "Customer score", "Difference", "n V/C"):
+        vendor, customer = fmt.side_headers(report.settings, visible)
+        headers = ("Account", f"{vendor} score", f"{customer} score", "Difference", "n V/C")
+        for header in headers:
             table.add_column(header, justify="left" if header == "Account" else "right")
         for a in r.paired.accounts:
             table.add_row(
@@ -189,10 +201,11 @@ def _mean_gap(r: GapResult) -> Text:
 
 def _legend(report: GapReport) -> Text:
     s = report.settings
+    vendor, customer = fmt.side_nouns(s, visible)
     if s.mode == "paired":
         return Text(
             f"Paired by account: Gap = the mean paired difference of the accounts' top-box "
-            f"shares, vendor side minus customer side, in points; Mean gap = the mean paired "
+            f"shares, {vendor} side minus {customer} side, in points; Mean gap = the mean paired "
             f"score difference; * significant at α = {s.alpha:g} after {s.correction} "
             f"correction (intervals in --format json or markdown). Top-box test: "
             f"McNemar for one-to-one pairs (exact below 25 discordant pairs), else Wilcoxon "
@@ -203,7 +216,7 @@ def _legend(report: GapReport) -> Text:
             style="dim",
         )
     return Text(
-        f"Gap = vendor − customer top-box share, in percentage points; * significant at "
+        f"Gap = {vendor} − {customer} top-box share, in percentage points; * significant at "
         f"α = {s.alpha:g} after {s.correction} correction (top-box and mean tests corrected "
         f"as separate families). Top-box test: z-test, or Fisher's exact test where an "
         f"expected count is below 5; interval: Newcombe hybrid score; mean gap on the "

@@ -44,15 +44,19 @@ def _analysed(report: GapReport) -> list[str]:
     s = report.settings
     lines = ["## What was analysed", ""]
     for i in report.inputs:
-        lines.append(f"- {markdown_code(i.path)}: {fmt.input_line(i)}")
-    lines.append(f"- Respondents: {report.n_vendor:,} vendor, {report.n_customer:,} customer")
+        lines.append(f"- {markdown_code(i.path)}: {fmt.input_line(i, _escape)}")
+    lines += [f"- {line[0].upper()}{line[1:]}" for line in fmt.filter_lines(s, _escape)]
+    vendor, customer = fmt.side_nouns(s, _escape)
+    lines.append(
+        f"- Respondents: {fmt.respondents(s, report.n_vendor, report.n_customer, _escape)}"
+    )
     if report.pairing is not None:
         p = report.pairing
         lines.append(
             f"- Pairing: {p.paired_accounts:,} accounts with both sides (several respondents "
-            f"of a side combined by their {p.combine}); {p.vendor_only_accounts:,} vendor-only "
-            f"and {p.customer_only_accounts:,} customer-only accounts; "
-            f"{p.vendor_without_key:,} vendor and {p.customer_without_key:,} customer "
+            f"of a side combined by their {p.combine}); {p.vendor_only_accounts:,} {vendor}-only "
+            f"and {p.customer_only_accounts:,} {customer}-only accounts; "
+            f"{p.vendor_without_key:,} {vendor} and {p.customer_without_key:,} {customer} "
             f"respondents without an account key"
         )
     segments = ", ".join(markdown_code(c) for c in s.segments) or "none"
@@ -82,11 +86,12 @@ def _headlines(report: GapReport) -> list[str]:
 def _table(report: GapReport, results: list[GapResult]) -> list[str]:
     paired = report.settings.mode == "paired"
     changes = any(r.change is not None for r in results)
+    vendor, customer = fmt.side_headers(report.settings, _escape)
     header = ["Question"]
-    header += ["Pairs", "Vendor higher / same / lower"] if paired else []
+    header += ["Pairs", f"{vendor} higher / same / lower"] if paired else []
     header += [
-        "Vendor",
-        "Customer",
+        vendor,
+        customer,
         "Gap (pp)",
         fmt.confidence_label(report),
         f"p ({report.settings.correction})",
@@ -170,7 +175,8 @@ def _accounts(report: GapReport) -> list[str]:
             ]
             for a in r.paired.accounts
         ]
-        header = ["Account", "Vendor score", "Customer score", "Difference", "n (V/C)"]
+        vendor, customer = fmt.side_headers(report.settings, _escape)
+        header = ["Account", f"{vendor} score", f"{customer} score", "Difference", "n (V/C)"]
         out += [*table(header, rows, ["left"] + ["right"] * 4), ""]
     return out
 
@@ -215,11 +221,12 @@ def _limit(metric: str, value: float) -> str:
 def _methods(report: GapReport) -> list[str]:
     s = report.settings
     tests = {r.test for r in report.results if r.test}
+    vendor, customer = fmt.side_nouns(s, _escape)
     out = ["## Methods", ""]
     if s.mode == "paired":
         combine = report.pairing.combine if report.pairing else "mean"
         out += [
-            "- Each account is a pair: its vendor-side and customer-side respondents, "
+            f"- Each account is a pair: its {vendor}-side and {customer}-side respondents, "
             f"several on one side combined by their {combine} "
             "score and their share of top-box answers.",
             "- Top box, one-to-one pairs: McNemar's test on the discordant pairs (exact "
@@ -243,7 +250,7 @@ def _methods(report: GapReport) -> list[str]:
             )
         out += [
             "- Top box: the share of answers in the favourable levels of each scale. "
-            "Gap = vendor share − customer share, tested by "
+            f"Gap = {vendor} share − {customer} share, tested by "
             + (" and ".join(used) if used else "no test (every group suppressed)")
             + ".",
             f"- Interval: Newcombe's hybrid score interval ({100 * s.confidence:g}%), which "
@@ -286,11 +293,12 @@ def _suppressed(report: GapReport) -> list[str]:
     if not rows:
         return []
     out = ["## Suppressed groups", ""]
+    vendor, customer = fmt.side_nouns(report.settings, _escape)
     for r in rows:
         if r.paired is not None:
             size = f"{r.paired.n_pairs} pairs"
         else:
-            size = f"{r.vendor.n} vendor / {r.customer.n} customer answers"
+            size = f"{r.vendor.n} {vendor} / {r.customer.n} {customer} answers"
         out.append(
             f"- {_escape(fmt.segment_title(r.segment))}: {_escape(r.question_text)} ({size})"
         )
@@ -307,10 +315,12 @@ def render_trend(
     out += ["## Waves", ""]
     for wave, report in zip(trend.waves, trend.reports, strict=True):
         files = ", ".join(markdown_code(i.path) for i in report.inputs)
-        out.append(
-            f"- {_escape(wave)}: {files} "
-            f"({report.n_vendor:,} vendor, {report.n_customer:,} customer)"
-        )
+        counts = fmt.respondents(report.settings, report.n_vendor, report.n_customer, _escape)
+        out.append(f"- {_escape(wave)}: {files} ({counts})")
+        out += [f"  - {line}" for line in fmt.filter_lines(report.settings, _escape)]
+    settings = trend.reports[-1].settings if trend.reports else None
+    vendor, customer = fmt.side_headers(settings, _escape) if settings else ("Vendor", "Customer")
+    noun_v, noun_c = fmt.side_nouns(settings, _escape) if settings else ("vendor", "customer")
     if trend.generated:
         out.append(f"- Generated {trend.generated}")
     out.append("")
@@ -339,8 +349,8 @@ def render_trend(
             )
         header = [
             "Wave",
-            "Vendor",
-            "Customer",
+            vendor,
+            customer,
             "Gap (pp)",
             "Gap CI",
             "Change (pp)",
@@ -355,8 +365,8 @@ def render_trend(
     out += [
         "## Methods",
         "",
-        "- Each wave is analysed on its own (see `gapscan analyze`); the gap is the vendor "
-        "minus customer top-box share with its Newcombe interval.",
+        "- Each wave is analysed on its own (see `gapscan analyze`); the gap is the "
+        f"{noun_v} minus {noun_c} top-box share with its Newcombe interval.",
         "- Change: the gap minus the previous wave's gap, tested by a z-test of the "
         "difference of two independent gaps with unpooled variances, with its interval. "
         "Change p-values are not adjusted for multiplicity. * marks p < α.",

@@ -17,21 +17,21 @@ def render(trend: TrendReport) -> RenderableType:
     parts: list[RenderableType] = [terminal(f"{trend.survey}: gaps across waves", style="bold")]
     for wave, report in zip(trend.waves, trend.reports, strict=True):
         files = ", ".join(visible(i.path) for i in report.inputs)
-        parts.append(
-            Text(
-                f"  {visible(wave)}: {files} "
-                f"({report.n_vendor:,} vendor, {report.n_customer:,} customer)",
-                style="dim",
-            )
-        )
+        counts = fmt.respondents(report.settings, report.n_vendor, report.n_customer, visible)
+        parts.append(Text(f"  {visible(wave)}: {files} ({counts})", style="dim"))
+        for line in fmt.filter_lines(report.settings, visible):
+            parts.append(Text(f"    {line}", style="dim"))
+    settings = trend.reports[-1].settings if trend.reports else None
+    vendor, customer = fmt.side_headers(settings, visible) if settings else ("Vendor", "Customer")
+    noun_v, noun_c = fmt.side_nouns(settings, visible) if settings else ("vendor", "customer")
     for qid, text in trend.questions:
         table = Table(
             title=terminal(text), title_justify="left", title_style="bold", box=box.SIMPLE_HEAD
         )
         for header in (
             "Wave",
-            "Vendor",
-            "Customer",
+            vendor,
+            customer,
             "Gap pp",
             "Gap CI",
             "Change pp",
@@ -61,7 +61,7 @@ def render(trend: TrendReport) -> RenderableType:
         parts.append(table)
     parts.append(
         Text(
-            "Gap = vendor − customer top-box share (points), * significant after correction "
+            f"Gap = {noun_v} − {noun_c} top-box share (points), * significant after correction "
             "within its wave. Change = gap − previous wave's gap: z-test of two independent "
             "gaps (unpooled), * p < α, not adjusted for multiplicity.",
             style="dim",

@@ -7,6 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from gapscan.render._format import excluded_text
 from gapscan.text import terminal, visible
 from gapscan.validation import Severity, ValidationReport
 
@@ -14,12 +15,10 @@ from gapscan.validation import Severity, ValidationReport
 def render(report: ValidationReport) -> RenderableType:
     parts: list[RenderableType] = []
     for i in report.inputs:
-        parts.append(
-            Text(
-                f"{visible(i.path)}: {i.rows:,} rows, {i.vendor:,} vendor, {i.customer:,} customer",
-                style="dim",
-            )
-        )
+        line = f"{visible(i.path)}: {i.rows:,} rows, {i.vendor:,} vendor, {i.customer:,} customer"
+        if i.excluded:
+            line += "; excluded: " + excluded_text(i, visible)
+        parts.append(Text(line, style="dim"))
     if report.findings:
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         for header in ("", "Code", "Where", "Problem"):
