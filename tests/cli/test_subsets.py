@@ -5,6 +5,7 @@ human output."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -241,3 +242,84 @@ def test_trend_takes_where_and_lists_the_filter_per_wave(workdir: Path) -> None:
     markdown = _run(*args, "--format", "markdown").stdout
     # each wave has 2 + 3 rows outside APAC (the second one more APAC row)
     assert markdown.count("  - filter region: kept apac (5 rows removed)") == 2
+
+
+# ------------------------------------------------------------------ sides.labels
+
+LABELS = "labels: {vendor: 'Account *team*', customer: 'Customers | Buyers'}"
+
+
+def _labelled(source: Path, workdir: Path) -> Path:
+    """A bundled schema with sides.labels added (its data: made absolute)."""
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("data: [", f"data: [{source.parent}/")
+    text = text.replace("  customer: [Customer]\n", f"  customer: [Customer]\n  {LABELS}\n", 1)
+    assert LABELS in text
+    path = workdir / source.name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_labels_name_the_sides_in_console_markdown_and_headline(workdir: Path) -> None:
+    from tests.conftest import SURVEYS
+
+    schema = _labelled(SURVEYS / "cmo-affinity.yaml", workdir)
+    table = _run("analyze", schema, "--width", "200", "--no-rules").stdout
+    assert "Respondents: 200 Account *team*, 700 Customers | Buyers" in table
+    header = next(line for line in table.splitlines() if line.lstrip().startswith("Question"))
+    assert "Account *team*" in header and "Customers | Buyers" in header
+    assert "Vendor" not in header and "Customer " not in header
+    assert "Gap = Account *team* − Customers | Buyers top-box share" in table
+    markdown = _run("analyze", schema, "--format", "markdown", "--no-rules").stdout
+    assert "| Account \\*team\\* | Customers \\| Buyers |" in re.sub(" +", " ", markdown)
+    assert "points higher for Account \\*team\\* than for Customers \\| Buyers on" in markdown
+    assert "Vendors rate" not in markdown and "| Vendor |" not in markdown
+    report = _json("analyze", schema, "--no-rules")
+    assert report["settings"]["side_labels"] == {
+        "vendor": "Account *team*",
+        "customer": "Customers | Buyers",
+    }
+    assert set(report["respondents"]) == {"vendor", "customer"}
+    assert {"vendor", "customer"} <= set(report["results"][0])
+
+
+def test_without_labels_the_report_is_unchanged(workdir: Path) -> None:
+    from tests.conftest import SURVEYS
+
+    report = _json("analyze", SURVEYS / "cmo-affinity.yaml", "--no-rules")
+    assert "side_labels" not in report["settings"]
+    assert "filters" not in report["settings"]
+    markdown = _run("analyze", SURVEYS / "cmo-affinity.yaml", "--format", "markdown").stdout
+    assert "| Vendor | Customer |" in re.sub(" +", " ", markdown)
+
+
+def test_labels_in_paired_tables(workdir: Path) -> None:
+    from tests.conftest import SURVEYS
+
+    schema = _labelled(SURVEYS / "account-pulse.yaml", workdir)
+    table = _run("analyze", schema, "--show-accounts", "2", "--width", "220").stdout
+    assert "Account *team* score" in table and "Customers | Buyers score" in table
+    assert "Account *team* side minus Customers | Buyers side" in table
+    markdown = _run("analyze", schema, "--format", "markdown", "--show-accounts", "2").stdout
+    assert "Account \\*team\\* higher / same / lower" in markdown
+    assert "Account \\*team\\* score" in markdown
+
+
+def test_labels_in_chart_legend_and_trend_tables(workdir: Path) -> None:
+    from gapscan.analysis import analyze_files
+    from gapscan.render.charts import _dumbbell_figure
+
+    schema = _small(workdir, sides=f"ignore: [Partner], {LABELS}")
+    report = analyze_files(schema, ["d.csv"])
+    figure = _dumbbell_figure(report)
+    legend = figure.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Account *team*", "Customers | Buyers"]
+    (workdir / "w-2026Q1.csv").write_text(CSV, encoding="utf-8")
+    (workdir / "w-2026Q2.csv").write_text(CSV + "Vendor,APAC,Agree,Agree\n", encoding="utf-8")
+    args = ["trend", schema, "w-2026Q1.csv", "w-2026Q2.csv"]
+    table = _run(*args, "--width", "200").stdout
+    assert "(3 Account *team*, 3 Customers | Buyers)" in table
+    header = next(line for line in table.splitlines() if line.lstrip().startswith("Wave"))
+    assert "Account *team*" in header and "Vendor" not in header
+    markdown = _run(*args, "--format", "markdown").stdout
+    assert "| Wave   | Account \\*team\\* | Customers \\| Buyers |" in markdown
