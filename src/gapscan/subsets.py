@@ -63,9 +63,12 @@ class AppliedFilter:
 
 
 def applied_filters(filters: Sequence[Filter], removed: Sequence[int]) -> tuple[AppliedFilter, ...]:
+    """The filters with the rows each removed (``removed``: as counted by
+    ``load_responses``; responses built another way count none)."""
+    counts = [*removed, *[0] * (len(filters) - len(removed))]
     return tuple(
         AppliedFilter(f.column, f.keep, f.values, f.origin, n)
-        for f, n in zip(filters, removed, strict=True)
+        for f, n in zip(filters, counts, strict=True)
     )
 
 

@@ -135,10 +135,6 @@ class Filter:
         """Its key in ``InputSummary.excluded``."""
         return f"filter {self.column}"
 
-    def describe(self) -> str:
-        """``condition keep: control, impressive``"""
-        return f"{self.column} {'keep' if self.keep else 'drop'}: " + ", ".join(self.values)
-
 
 @dataclass(frozen=True)
 class AnalysisSettings:
