@@ -112,11 +112,6 @@ class Sides:
     ignore: tuple[str, ...] = ()
     labels: tuple[str, str] = DEFAULT_SIDE_LABELS
 
-    @property
-    def labelled(self) -> bool:
-        """Whether the schema names the sides (``sides.labels``)."""
-        return self.labels != DEFAULT_SIDE_LABELS
-
 
 @dataclass(frozen=True)
 class Filter:

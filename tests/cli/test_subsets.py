@@ -323,3 +323,15 @@ def test_labels_in_chart_legend_and_trend_tables(workdir: Path) -> None:
     assert "Account *team*" in header and "Vendor" not in header
     markdown = _run(*args, "--format", "markdown").stdout
     assert "| Wave   | Account \\*team\\* | Customers \\| Buyers |" in markdown
+
+
+def test_hostile_labels_stay_inert_in_the_terminal_and_markdown(workdir: Path) -> None:
+    hostile = 'labels: {vendor: "Team\\e[2J\\u202e", customer: "<img src=x> [a](http://x)"}'
+    schema = _small(workdir, sides=f"ignore: [Partner], {hostile}")
+    table = _run("analyze", schema, "d.csv", "--width", "200").stdout
+    assert "\x1b" not in table and "\u202e" not in table
+    assert "Team\\x1b[2J\\u202e" in table
+    markdown = _run("analyze", schema, "d.csv", "--format", "markdown").stdout
+    assert re.search(r"(?<!\\)<img", markdown) is None  # shown as \<img, never a tag
+    assert "\\<img src=x>" in markdown and "(http://" not in markdown
+    assert "\x1b" not in markdown
