@@ -24,6 +24,7 @@ class SideSummary:
     suppressed: bool = False
     top_box_ci_low: float | None = None  # Wilson interval of the share (independent mode)
     top_box_ci_high: float | None = None
+    nps: NpsSide | None = None  # NPS questions only
 
     def to_dict(self) -> dict[str, Any]:
         if self.suppressed:
@@ -34,7 +35,63 @@ class SideSummary:
             "top_box_ci_low": self.top_box_ci_low,
             "top_box_ci_high": self.top_box_ci_high,
             "mean": self.mean,
+            **(self.nps.to_dict() if self.nps is not None else {}),
         }
+
+
+@dataclass(frozen=True)
+class NpsSide:
+    """One side's Net Promoter Score (fractions): the raw score, its adjusted-Wald
+    interval, and the shares of promoters, passives and detractors."""
+
+    nps: float
+    ci_low: float
+    ci_high: float
+    promoters: float
+    passives: float
+    detractors: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "nps": self.nps,
+            "nps_ci_low": self.ci_low,
+            "nps_ci_high": self.ci_high,
+            "promoters": self.promoters,
+            "passives": self.passives,
+            "detractors": self.detractors,
+        }
+
+
+@dataclass(frozen=True)
+class NpsGap:
+    """Vendor NPS minus customer NPS: the raw gap, the adjusted-Wald interval and
+    z-test of the difference, and its adjustment in the run's NPS family."""
+
+    promoters_min: float  # a promoter scores at least this
+    detractors_max: float  # a detractor scores at most this
+    gap: float | None = None  # None: suppressed, or not computed (paired mode)
+    ci_low: float | None = None
+    ci_high: float | None = None
+    statistic: float | None = None
+    p_value: float | None = None
+    p_adjusted: float | None = None
+    significant: bool | None = None
+    change: GapChange | None = None  # since the baseline (gap_change rules with of: nps)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "nps_thresholds": {"promoters": self.promoters_min, "detractors": self.detractors_max},
+            "nps_gap": self.gap,
+            "nps_gap_ci_low": self.ci_low,
+            "nps_gap_ci_high": self.ci_high,
+            "nps_statistic": self.statistic,
+            "nps_p_value": self.p_value,
+            "nps_p_adjusted": self.p_adjusted,
+            "nps_significant": self.significant,
+        }
+        if self.change is not None:
+            data |= {f"nps_{k}": v for k, v in self.change.to_dict().items()}
+        return data
 
 
 @dataclass(frozen=True)
@@ -159,6 +216,7 @@ class GapResult:
     mean_effect_size_name: str | None = None
     paired: PairedDetail | None = None
     change: GapChange | None = None
+    nps: NpsGap | None = None  # NPS questions only
 
     @classmethod
     def suppressed_for(
@@ -172,6 +230,7 @@ class GapResult:
         paired: PairedDetail | None = None,
     ) -> GapResult:
         """A result that shows no share, mean or test (too few answers or pairs)."""
+        spec = question.nps
         return cls(
             question=question.id,
             question_text=question.text,
@@ -183,6 +242,7 @@ class GapResult:
             suppressed=True,
             mode=mode,
             paired=paired,
+            nps=NpsGap(spec.promoters, spec.detractors) if spec is not None else None,
         )
 
     @property
@@ -220,6 +280,7 @@ class GapResult:
             "mean_effect_size_name": self.mean_effect_size_name,
             **(self.paired.to_dict() if self.paired is not None else {}),
             **(self.change.to_dict() if self.change is not None else {}),
+            **(self.nps.to_dict() if self.nps is not None else {}),
         }
 
 
