@@ -92,6 +92,7 @@ def analyze(
             segments=tuple(s.column for s in responses.segments),
             rules_applied=options.apply_rules,
             notes=options.notes + nps_notes(survey, mode),
+            nps=any(q.nps is not None for q in survey.questions),
         ),
         results=tuple(results),
         headline=_headline(results),

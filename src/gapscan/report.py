@@ -335,6 +335,7 @@ class RuleOutcome:
             "significant_only": r.significant_only,
             "questions": list(r.questions) if r.questions is not None else None,
             "include_segments": r.include_segments,
+            **({"of": r.of} if r.of != "top_box" else {}),
             "checked": self.checked,
             "held": self.held,
             "breaches": [b.to_dict() for b in self.breaches],
@@ -351,6 +352,7 @@ class Settings:
     segments: tuple[str, ...]
     rules_applied: bool = True
     notes: tuple[str, ...] = ()  # what was done about the run's options
+    nps: bool = False  # the survey has NPS questions: the methods name the NPS methods
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -363,7 +365,20 @@ class Settings:
             "rules_applied": self.rules_applied,
             **({"notes": list(self.notes)} if self.notes else {}),
             **(_PAIRED_METHODS if self.mode == "paired" else _INDEPENDENT_METHODS),
+            **(_nps_methods(self.mode) if self.nps else {}),
         }
+
+
+def _nps_methods(mode: str) -> dict[str, str]:
+    if mode == "paired":
+        return {"nps": "not computed in paired mode (NPS compares two independent samples)"}
+    return {
+        "nps_interval": "adjusted-Wald (Rocks 2016: n + 3, 3/4 added to promoters and to "
+        "detractors), centred on the adjusted NPS",
+        "nps_test": "z-test of the difference of the two adjusted NPS, SE the square root of "
+        "the sum of their adjusted-Wald variances (two-sided); NPS tests corrected as their "
+        "own family",
+    }
 
 
 _INDEPENDENT_METHODS = {
@@ -496,6 +511,8 @@ class WavePoint:
         }
         if self.change is not None:
             data |= self.change.to_dict()
+        if r.nps is not None:
+            data |= r.nps.to_dict()
         return data
 
 

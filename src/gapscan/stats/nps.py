@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from gapscan.stats._normal import critical_value, two_sided_p
+from gapscan.stats.proportions import GapDifference
 
 # Rocks (2016): add 3 to n and 3/4 to each of promoters and detractors.
 _ADD_N = 3.0
@@ -152,6 +153,40 @@ def compare_nps(
         gap=v.nps - c.nps,
         ci_low=max(-2.0, diff - half),
         ci_high=min(2.0, diff + half),
+        statistic=z,
+        p_value=two_sided_p(z),
+    )
+
+
+Counts = tuple[int, int, int]
+
+
+def compare_nps_gaps(
+    earlier: tuple[Counts, Counts],
+    later: tuple[Counts, Counts],
+    *,
+    confidence: float = 0.95,
+) -> GapDifference:
+    r"""The change of an NPS gap between two independent samples (waves).
+
+    Each gap is given as the (promoters, passives, detractors) counts of the vendor
+    and of the customer side. The change is the raw (later gap) - (earlier gap); its
+    interval and test use the adjusted-Wald estimates, as :func:`compare_nps` does for
+    one gap: :math:`\Delta = \tilde g_1 - \tilde g_0`, :math:`SE = \sqrt{\sum
+    \widetilde{Var}}` over the four samples, :math:`\Delta \pm z SE` (truncated to
+    [-4, 4]) and :math:`z = \Delta / SE`, two-sided.
+    """
+    g0 = compare_nps(*earlier, confidence=confidence)
+    g1 = compare_nps(*later, confidence=confidence)
+    samples = (g0.vendor, g0.customer, g1.vendor, g1.customer)
+    se = math.sqrt(sum(s.variance for s in samples))
+    diff = (g1.vendor.adjusted - g1.customer.adjusted) - (g0.vendor.adjusted - g0.customer.adjusted)
+    half = critical_value(confidence) * se
+    z = diff / se
+    return GapDifference(
+        change=g1.gap - g0.gap,
+        ci_low=max(-4.0, diff - half),
+        ci_high=min(4.0, diff + half),
         statistic=z,
         p_value=two_sided_p(z),
     )
