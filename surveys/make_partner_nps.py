@@ -54,7 +54,8 @@ def side_rows(side: str, rng: random.Random) -> list[dict[str, str]]:
     levels = {"recommend": [str(s) for s in range(11)], "partnership": AGREE}
     for question, per_level in counts.items():
         assert sum(per_level) == n, (side, question)
-        answers = [lvl for lvl, k in zip(levels[question], per_level, strict=True) for _ in range(k)]
+        pairs = zip(levels[question], per_level, strict=True)
+        answers = [lvl for lvl, k in pairs for _ in range(k)]
         rng.shuffle(answers)
         for row, answer in zip(rows, answers, strict=True):
             row[question] = answer
