@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from gapscan.stats.nps import compare_nps, net_promoter
+from gapscan.stats.nps import compare_nps, compare_nps_gaps, net_promoter
 
 TOL = 1e-9
 PROPERTY = settings(max_examples=300, deadline=None)
@@ -132,3 +132,30 @@ def test_equal_samples_give_no_difference() -> None:
 def test_rejects_empty_counts() -> None:
     with pytest.raises(ValueError):
         net_promoter(0, 0, 0)
+
+
+@PROPERTY
+@given(counts, counts, counts, counts)
+def test_change_of_nps_gap_equals_direct_computation(
+    v0: tuple[int, int, int],
+    c0: tuple[int, int, int],
+    v1: tuple[int, int, int],
+    c1: tuple[int, int, int],
+) -> None:
+    got = compare_nps_gaps((v0, c0), (v1, c1))
+
+    def adj(x: tuple[int, int, int]) -> tuple[float, float]:
+        n = sum(x) + 3
+        p, d = (x[0] + 0.75) / n, (x[2] + 0.75) / n
+        return p - d, (p + d - (p - d) ** 2) / n
+
+    def raw(x: tuple[int, int, int]) -> float:
+        return (x[0] - x[2]) / sum(x)
+
+    parts = [adj(x) for x in (v0, c0, v1, c1)]
+    diff = (parts[2][0] - parts[3][0]) - (parts[0][0] - parts[1][0])
+    se = math.sqrt(sum(var for _, var in parts))
+    assert got.change == pytest.approx((raw(v1) - raw(c1)) - (raw(v0) - raw(c0)), abs=TOL)
+    assert got.statistic == pytest.approx(diff / se, abs=1e-7, rel=TOL)
+    assert got.p_value == pytest.approx(2 * norm.sf(abs(diff / se)), abs=TOL)
+    assert got.ci_low == pytest.approx(max(-4.0, diff - norm.ppf(0.975) * se), abs=TOL)
