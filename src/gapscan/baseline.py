@@ -14,7 +14,7 @@ from typing import Any
 
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.fingerprint import Fingerprint, QuestionIdentity
-from gapscan.nps_trends import NpsCounts, counts_from_json
+from gapscan.nps_trends import BaselineNps, counts_from_json
 from gapscan.report import JSON_FORMAT_VERSION
 
 GapTuple = tuple[float, float, float, float]  # vendor share, vendor n, customer share, n
@@ -35,7 +35,7 @@ class Baseline:
     fingerprint: Fingerprint
     questions: frozenset[str]  # every question its results hold
     gaps: dict[ResultKey, GapTuple]  # independent, not suppressed
-    nps: dict[ResultKey, NpsCounts] = field(default_factory=dict)  # NPS questions' counts
+    nps: dict[ResultKey, BaselineNps] = field(default_factory=dict)  # NPS questions' counts
 
 
 def result_key(question: str, segment: dict[str, str]) -> ResultKey:
@@ -90,7 +90,7 @@ def read_baseline(path: Path) -> Baseline:
         out.add("results", _got("a list", results), hint=_ANALYZE_REPORT)
         results = []
     gaps: dict[ResultKey, GapTuple] = {}
-    nps: dict[ResultKey, NpsCounts] = {}
+    nps: dict[ResultKey, BaselineNps] = {}
     seen: dict[ResultKey, int] = {}
     questions: set[str] = set()
     for i, item in enumerate(results):

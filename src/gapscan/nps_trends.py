@@ -10,6 +10,7 @@ from gapscan.report import GapChange, GapResult, NpsSide
 from gapscan.stats.nps import Counts, compare_nps_gaps
 
 NpsCounts = tuple[Counts, Counts]  # vendor, customer: (promoters, passives, detractors)
+BaselineNps = tuple[NpsCounts, tuple[float, float]]  # and the (promoters, detractors) thresholds
 
 
 def nps_counts(result: GapResult) -> NpsCounts | None:
@@ -53,10 +54,29 @@ def with_nps_change(
     return replace(result, nps=replace(result.nps, change=change))
 
 
-def counts_from_json(item: Any) -> NpsCounts | None:
-    """The NPS counts of one result of an earlier JSON report, when it carries a
-    well-formed NPS (shares in [0, 1] summing to 1, a whole n); else None."""
+def baseline_counts(
+    earlier: dict[tuple[str, str], BaselineNps], key: tuple[str, str], result: GapResult
+) -> NpsCounts | None:
+    """An earlier report's NPS counts of this result, when its thresholds are this run's."""
+    found = earlier.get(key)
+    if found is None or result.nps is None:
+        return None
+    counts, thresholds = found
+    same = thresholds == (result.nps.promoters_min, result.nps.detractors_max)
+    return counts if same else None
+
+
+def counts_from_json(item: Any) -> BaselineNps | None:
+    """The NPS counts and thresholds (promoters, detractors) of one result of an earlier
+    JSON report, when it carries a well-formed NPS (shares in [0, 1] summing to 1, a
+    whole n); else None."""
     if item["nps_gap"] is None or item["suppressed"] is not False:
+        return None
+    given = item["nps_thresholds"]
+    if not isinstance(given, dict):
+        return None
+    thresholds = (given["promoters"], given["detractors"])
+    if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in thresholds):
         return None
     if item["mode"] != "independent":
         return None
@@ -75,4 +95,5 @@ def counts_from_json(item: Any) -> NpsCounts | None:
         if sum(counts) != n:
             return None
         sides.append(counts)
-    return (sides[0][0], sides[0][1], sides[0][2]), (sides[1][0], sides[1][1], sides[1][2])
+    counts = (sides[0][0], sides[0][1], sides[0][2]), (sides[1][0], sides[1][1], sides[1][2])
+    return counts, (float(thresholds[0]), float(thresholds[1]))

@@ -36,7 +36,9 @@ def nps_spec(
     """The thresholds ``nps:`` gives (None: not an NPS; False: invalid, reported)."""
     if given is None or given is False:
         return None
-    spec = NpsSpec() if given is True else NpsSpec(given.promoters, given.detractors)
+    if given is True:
+        return NpsSpec()
+    spec = NpsSpec(float(given.promoters), float(given.detractors))
     if isinstance(given, NpsModel) and given.detractors >= given.promoters:
         add(
             f"{owner}: nps detractors ({given.detractors}) must be below promoters "

@@ -11,7 +11,7 @@ from gapscan.analysis import AnalysisOptions, analyze
 from gapscan.baseline import Baseline, read_baseline, result_key
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.fingerprint import Fingerprint, differences, fingerprint_of
-from gapscan.nps_trends import nps_counts, with_nps_change
+from gapscan.nps_trends import baseline_counts, nps_counts, with_nps_change
 from gapscan.readers import open_source
 from gapscan.report import GapChange, GapReport, GapResult, TrendReport, WavePoint
 from gapscan.responses import ReadOptions, load_responses
@@ -193,7 +193,8 @@ def apply_baseline(report: GapReport, survey: Survey, path: Path) -> GapReport:
         if now is not None and before is not None:
             change = change_between(before, now, wave, settings.confidence, settings.alpha)
         key = result_key(r.question, dict(r.segment))
-        r = with_nps_change(r, earlier.nps.get(key), wave, settings.confidence, settings.alpha)
+        before_nps = baseline_counts(earlier.nps, key, r)
+        r = with_nps_change(r, before_nps, wave, settings.confidence, settings.alpha)
         results.append(replace(r, change=change))
     report = replace(report, results=tuple(results), baseline=str(path))
     if report.settings.rules_applied:

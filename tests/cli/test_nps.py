@@ -327,6 +327,15 @@ rules:
     result_q2 = json.loads(again.stdout)["results"][0]
     assert result_q2["nps_change"] == pytest.approx(q2["nps_change"], abs=1e-12)
     assert result_q2["nps_change_p_value"] == pytest.approx(q2["nps_change_p_value"], abs=1e-12)
+    # a baseline whose NPS had other thresholds is not compared on NPS
+    other = json.loads(base.read_text(encoding="utf-8"))
+    other["results"][0]["nps_thresholds"] = {"promoters": 10, "detractors": 6}
+    base.write_text(json.dumps(other), encoding="utf-8")
+    again = runner.invoke(
+        app, ["analyze", str(schema), waves[1], "--baseline", str(base), "--format", "json"]
+    )
+    changed = json.loads(again.stdout)["results"][0]
+    assert "change" in changed and "nps_change" not in changed
 
 
 def test_paired_run_of_an_nps_question_notes_it_and_refuses_an_nps_rule(tmp_path: Path) -> None:
