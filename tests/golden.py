@@ -96,6 +96,20 @@ CASES: tuple[Case, ...] = (
         ("affinity-waves.json",),
         1,
     ),
+    Case(
+        "partner-nps-markdown",
+        ("analyze", "surveys/partner-nps.yaml", "--format", "markdown",
+         "--out", f"{OUT}/partner-nps.md"),
+        ("partner-nps.md", "charts/partner-nps-gaps.svg"),
+        0,
+    ),
+    Case(
+        "partner-nps-json",
+        ("analyze", "surveys/partner-nps.yaml", "--format", "json",
+         "--out", f"{OUT}/partner-nps.json"),
+        ("partner-nps.json",),
+        0,
+    ),
 )  # fmt: skip
 
 _golden_files = [f for case in CASES for f in case.files]

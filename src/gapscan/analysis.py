@@ -12,6 +12,7 @@ from gapscan.checks import data_findings, refuse_errors
 from gapscan.counts import QuestionCounts, count_answers
 from gapscan.errors import GapscanError
 from gapscan.fingerprint import fingerprint_of
+from gapscan.nps_results import adjust_nps, nps_notes, with_nps
 from gapscan.report import GapReport, GapResult, Settings, SideSummary
 from gapscan.responses import Responses, load_responses
 from gapscan.rules import evaluate_rules, unchecked_rules
@@ -76,7 +77,7 @@ def analyze(
         for segment, table_of in _views(survey, responses, counts):
             for q in survey.questions:
                 raw.append(_compare(q, segment, table_of(q.id), survey))
-    results = _adjust(raw, survey)
+    results = adjust_nps(_adjust(raw, survey), settings)
     report = GapReport(
         survey=survey.name,
         schema=str(survey.path),
@@ -91,10 +92,11 @@ def analyze(
             mode=mode.value,
             segments=tuple(s.column for s in responses.segments),
             rules_applied=options.apply_rules,
-            notes=options.notes,
+            notes=options.notes + nps_notes(survey, mode),
             filters=applied_filters(survey.filters, responses.filtered),
             ignored_sides=survey.sides.ignore,
             side_labels=survey.sides.labels,
+            nps=any(q.nps is not None for q in survey.questions),
         ),
         results=tuple(results),
         headline=_headline(results),
@@ -159,7 +161,7 @@ def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey
     mc = compare_means(table[VENDOR], table[CUSTOMER])
     v_low, v_high = wilson_interval(x_v, n_v, confidence=settings.confidence)
     c_low, c_high = wilson_interval(x_c, n_c, confidence=settings.confidence)
-    return replace(
+    result = replace(
         suppressed,
         suppressed=False,
         vendor=SideSummary(n_v, x_v / n_v, mc.mean_vendor, False, v_low, v_high),
@@ -179,6 +181,7 @@ def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey
         mean_effect_size=mc.effect_size,
         mean_effect_size_name="rank_biserial",
     )
+    return with_nps(result, q, table, settings.confidence)
 
 
 def _adjust(results: list[GapResult], survey: Survey) -> list[GapResult]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.fingerprint import Fingerprint, QuestionIdentity
+from gapscan.nps_trends import BaselineNps, counts_from_json
 from gapscan.report import JSON_FORMAT_VERSION
 
 GapTuple = tuple[float, float, float, float]  # vendor share, vendor n, customer share, n
@@ -34,6 +35,7 @@ class Baseline:
     fingerprint: Fingerprint
     questions: frozenset[str]  # every question its results hold
     gaps: dict[ResultKey, GapTuple]  # independent, not suppressed
+    nps: dict[ResultKey, BaselineNps] = field(default_factory=dict)  # NPS questions' counts
 
 
 def result_key(question: str, segment: dict[str, str]) -> ResultKey:
@@ -88,6 +90,7 @@ def read_baseline(path: Path) -> Baseline:
         out.add("results", _got("a list", results), hint=_ANALYZE_REPORT)
         results = []
     gaps: dict[ResultKey, GapTuple] = {}
+    nps: dict[ResultKey, BaselineNps] = {}
     seen: dict[ResultKey, int] = {}
     questions: set[str] = set()
     for i, item in enumerate(results):
@@ -101,10 +104,13 @@ def read_baseline(path: Path) -> Baseline:
         seen.setdefault(key, i)
         if gap is not None:
             gaps[key] = gap
+            counts = counts_from_json(item)
+            if counts is not None:
+                nps[key] = counts
     out.raise_if_any()
     assert fingerprint is not None
     wave = data["wave"] if isinstance(data["wave"], str) and data["wave"] else None
-    return Baseline(path, wave, fingerprint, frozenset(questions), gaps)
+    return Baseline(path, wave, fingerprint, frozenset(questions), gaps, nps)
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gapscan.errors import GapscanError
 from gapscan.readers import Source, open_source
-from gapscan.survey import fold
+from gapscan.survey import fold, stated_scores
 from gapscan.text import yaml_comment, yaml_quoted
 
 MISSING_WORDS = {
@@ -271,6 +271,17 @@ def _top_box(name: str, levels: list[str]) -> int | list[str]:
     return 2 if len(levels) >= 5 else (2 if len(levels) == 4 else 1)
 
 
+_RECOMMEND = re.compile(r"\brecommend", re.IGNORECASE)
+
+
+def _looks_like_nps(scale: DraftScale, text: str) -> bool:
+    """A 0..10 scale asked as "how likely ... recommend": a Net Promoter question."""
+    scores = stated_scores(tuple(scale.levels))
+    if scores is None or sorted(scores) != list(range(11)):
+        return False
+    return _RECOMMEND.search(text) is not None
+
+
 def _scale_key(scale: DraftScale) -> str:
     return scale.name + "|" + "|".join(fold(level) for level in scale.levels)
 
@@ -379,6 +390,7 @@ def _yaml(
         del key
     out.append("questions:")
     questions = sorted((q, scale.name) for scale in scales.values() for q in scale.questions)
+    by_name = {scale.name: scale for scale in scales.values()}
     for (_, qid, text, column), scale_name in questions:
         out += [
             f"  - id: {qid}",
@@ -386,6 +398,8 @@ def _yaml(
             f"    scale: {scale_name}",
             f"    column: {_q(column)}",
         ]
+        if _looks_like_nps(by_name[scale_name], f"{text} {column}"):
+            out.append("    metric: nps  # a 0-10 'recommend' question: its Net Promoter Score too")
     out += [
         "analysis:",
         "  confidence: 0.95",

@@ -25,6 +25,7 @@ class SideSummary:
     suppressed: bool = False
     top_box_ci_low: float | None = None  # Wilson interval of the share (independent mode)
     top_box_ci_high: float | None = None
+    nps: NpsSide | None = None  # NPS questions only
 
     def to_dict(self) -> dict[str, Any]:
         if self.suppressed:
@@ -35,7 +36,63 @@ class SideSummary:
             "top_box_ci_low": self.top_box_ci_low,
             "top_box_ci_high": self.top_box_ci_high,
             "mean": self.mean,
+            **(self.nps.to_dict() if self.nps is not None else {}),
         }
+
+
+@dataclass(frozen=True)
+class NpsSide:
+    """One side's Net Promoter Score (fractions): the raw score, its adjusted-Wald
+    interval, and the shares of promoters, passives and detractors."""
+
+    nps: float
+    ci_low: float
+    ci_high: float
+    promoters: float
+    passives: float
+    detractors: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "nps": self.nps,
+            "nps_ci_low": self.ci_low,
+            "nps_ci_high": self.ci_high,
+            "promoters": self.promoters,
+            "passives": self.passives,
+            "detractors": self.detractors,
+        }
+
+
+@dataclass(frozen=True)
+class NpsGap:
+    """Vendor NPS minus customer NPS: the raw gap, the adjusted-Wald interval and
+    z-test of the difference, and its adjustment in the run's NPS family."""
+
+    promoters_min: float  # a promoter scores at least this
+    detractors_max: float  # a detractor scores at most this
+    gap: float | None = None  # None: suppressed, or not computed (paired mode)
+    ci_low: float | None = None
+    ci_high: float | None = None
+    statistic: float | None = None
+    p_value: float | None = None
+    p_adjusted: float | None = None
+    significant: bool | None = None
+    change: GapChange | None = None  # since the baseline (gap_change rules with of: nps)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "nps_thresholds": {"promoters": self.promoters_min, "detractors": self.detractors_max},
+            "nps_gap": self.gap,
+            "nps_gap_ci_low": self.ci_low,
+            "nps_gap_ci_high": self.ci_high,
+            "nps_statistic": self.statistic,
+            "nps_p_value": self.p_value,
+            "nps_p_adjusted": self.p_adjusted,
+            "nps_significant": self.significant,
+        }
+        if self.change is not None:
+            data |= {f"nps_{k}": v for k, v in self.change.to_dict().items()}
+        return data
 
 
 @dataclass(frozen=True)
@@ -160,6 +217,7 @@ class GapResult:
     mean_effect_size_name: str | None = None
     paired: PairedDetail | None = None
     change: GapChange | None = None
+    nps: NpsGap | None = None  # NPS questions only
 
     @classmethod
     def suppressed_for(
@@ -173,6 +231,7 @@ class GapResult:
         paired: PairedDetail | None = None,
     ) -> GapResult:
         """A result that shows no share, mean or test (too few answers or pairs)."""
+        spec = question.nps
         return cls(
             question=question.id,
             question_text=question.text,
@@ -184,6 +243,7 @@ class GapResult:
             suppressed=True,
             mode=mode,
             paired=paired,
+            nps=NpsGap(spec.promoters, spec.detractors) if spec is not None else None,
         )
 
     @property
@@ -221,6 +281,7 @@ class GapResult:
             "mean_effect_size_name": self.mean_effect_size_name,
             **(self.paired.to_dict() if self.paired is not None else {}),
             **(self.change.to_dict() if self.change is not None else {}),
+            **(self.nps.to_dict() if self.nps is not None else {}),
         }
 
 
@@ -275,6 +336,7 @@ class RuleOutcome:
             "significant_only": r.significant_only,
             "questions": list(r.questions) if r.questions is not None else None,
             "include_segments": r.include_segments,
+            **({"of": r.of} if r.of != "top_box" else {}),
             "checked": self.checked,
             "held": self.held,
             "breaches": [b.to_dict() for b in self.breaches],
@@ -294,6 +356,7 @@ class Settings:
     filters: tuple[AppliedFilter, ...] = ()  # in the order applied
     ignored_sides: tuple[str, ...] = ()  # side values of neither side (sides.ignore)
     side_labels: tuple[str, str] = DEFAULT_SIDE_LABELS  # the sides' names in human output
+    nps: bool = False  # the survey has NPS questions: the methods name the NPS methods
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -313,7 +376,20 @@ class Settings:
                 else {}
             ),
             **(_PAIRED_METHODS if self.mode == "paired" else _INDEPENDENT_METHODS),
+            **(_nps_methods(self.mode) if self.nps else {}),
         }
+
+
+def _nps_methods(mode: str) -> dict[str, str]:
+    if mode == "paired":
+        return {"nps": "not computed in paired mode (NPS compares two independent samples)"}
+    return {
+        "nps_interval": "adjusted-Wald (Rocks 2016: n + 3, 3/4 added to promoters and to "
+        "detractors), centred on the adjusted NPS",
+        "nps_test": "z-test of the difference of the two adjusted NPS, SE the square root of "
+        "the sum of their adjusted-Wald variances (two-sided); NPS tests corrected as their "
+        "own family",
+    }
 
 
 _INDEPENDENT_METHODS = {
@@ -446,6 +522,8 @@ class WavePoint:
         }
         if self.change is not None:
             data |= self.change.to_dict()
+        if r.nps is not None:
+            data |= r.nps.to_dict()
         return data
 
 

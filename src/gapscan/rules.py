@@ -24,9 +24,22 @@ def unchecked_rules(
     segments suppressed by ``min_n`` are skipped while the whole sample is checked."""
     problems = []
     what = "pairs" if (mode or survey.analysis.mode) is Mode.PAIRED else "answers on a side"
+    paired = (mode or survey.analysis.mode) is Mode.PAIRED
     for outcome in outcomes:
         rule = outcome.rule
         if outcome.checked or rule.metric is Metric.GAP_CHANGE:
+            continue
+        if rule.metric is Metric.NPS_GAP and paired:
+            problems.append(
+                Problem(
+                    f"rule '{rule.name}' has nothing to check: NPS gaps are not computed "
+                    "in paired mode (NPS compares two independent samples)",
+                    file=str(survey.path),
+                    line=rule.line,
+                    hint="run without --paired, or drop the nps_gap rule from paired runs",
+                    code="rule-unchecked",
+                )
+            )
             continue
         questions = rule.questions or tuple(q.id for q in survey.questions)
         problems.append(
@@ -53,7 +66,7 @@ def _evaluate(results: Sequence[GapResult], rule: Rule) -> RuleOutcome:
             continue
         if result.segment and not rule.include_segments:
             continue
-        value, significant, p_value, p_adjusted = _metric(result, rule.metric)
+        value, significant, p_value, p_adjusted = _metric(result, rule)
         if value is None:
             continue
         checked += 1
@@ -69,14 +82,20 @@ def _evaluate(results: Sequence[GapResult], rule: Rule) -> RuleOutcome:
     )
 
 
-def _metric(
-    result: GapResult, metric: Metric
-) -> tuple[float | None, bool, float | None, float | None]:
+def _metric(result: GapResult, rule: Rule) -> tuple[float | None, bool, float | None, float | None]:
     """(value, significant, raw p, adjusted p) of a result's metric."""
+    metric = rule.metric
     if metric is Metric.TOP_BOX_GAP:
         return result.gap, bool(result.significant), result.p_value, result.p_adjusted
+    if metric is Metric.NPS_GAP:
+        nps = result.nps
+        if nps is None or nps.gap is None:
+            return None, False, None, None
+        return nps.gap, bool(nps.significant), nps.p_value, nps.p_adjusted
     if metric is Metric.GAP_CHANGE:
         change = result.change
+        if rule.of == "nps":
+            change = result.nps.change if result.nps is not None else None
         if change is None:
             return None, False, None, None
         return change.change, change.significant, change.p_value, None

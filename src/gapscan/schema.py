@@ -9,12 +9,14 @@ import difflib
 import math
 import types
 import typing
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.schema_nps import NpsModel, check_nps_rule, check_nps_scale, nps_spec
 from gapscan.schema_sides import build_filters, build_sides
 from gapscan.schema_yaml import MAX_SCHEMA_BYTES as MAX_SCHEMA_BYTES
 from gapscan.schema_yaml import MAX_SCHEMA_NODES as MAX_SCHEMA_NODES
@@ -25,6 +27,7 @@ from gapscan.survey import (
     Correction,
     Metric,
     Mode,
+    NpsSpec,
     PairBy,
     Question,
     Rule,
@@ -65,6 +68,7 @@ class ScaleModel(_Model):
     top_box: list[str | int] | int
     missing: list[str | int] = Field(default_factory=list)
     scores: list[int | float] | None = None  # a number per level (default: see Scale)
+    nps: bool | NpsModel | None = None  # every question on this scale is an NPS
 
 
 class SideColumnsModel(_Model):
@@ -79,6 +83,8 @@ class QuestionModel(_Model):
     column: str | None = None  # a column's name, Qualtrics ImportId or question text
     import_id: str | None = None  # a Qualtrics ImportId (QID12, QID4_1)
     columns: SideColumnsModel | None = None
+    metric: Literal["nps"] | None = None  # also report the Net Promoter Score
+    nps: NpsModel | None = None  # NPS thresholds (implies metric: nps)
 
 
 class AnalysisModel(_Model):
@@ -91,7 +97,8 @@ class AnalysisModel(_Model):
 
 class RuleModel(_Model):
     name: str | None = None
-    metric: Literal["top_box_gap", "mean_gap", "gap_change"]
+    metric: Literal["top_box_gap", "mean_gap", "gap_change", "nps_gap"]
+    of: Literal["top_box", "nps"] = "top_box"  # gap_change: of the top-box or the NPS gap
     max: float | None = None
     min: float | None = None
     significant_only: bool = False
@@ -344,7 +351,8 @@ def _build(
         for name, spec in parts.scales.items()
     }
     questions = _build_questions(parts.questions, scales, lines, add)
-    rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add)
+    nps_ids = {q.id for q in questions if q.nps is not None}
+    rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add, nps_ids)
     sides = build_sides(parts.sides, add)
     filters = build_filters(parts.filters, add, lambda loc: line_of(lines, loc))
     if top is not None:
@@ -423,9 +431,15 @@ def _build_scale(name: str, spec: ScaleModel, add: AddProblem) -> Scale | None:
             ok = False
     top = _top_box(name, spec.top_box, levels, folded, loc, add)
     scores = _scores(name, spec.scores, len(levels), loc, add)
-    if top is None or scores is None or not ok:
+    nps = nps_spec(f"scale '{name}'", spec.nps, loc, add)
+    if top is None or scores is None or nps is False or not ok:
         return None
-    return Scale(name=name, levels=levels, top_box=top, missing=missing, scores=scores)
+    scale = Scale(name=name, levels=levels, top_box=top, missing=missing, scores=scores)
+    if isinstance(nps, NpsSpec):
+        if not check_nps_scale(f"scale '{name}'", name, scale.scores, (*loc, "nps"), add):
+            return None
+        scale = replace(scale, nps=nps)
+    return scale
 
 
 def _scores(
@@ -531,12 +545,37 @@ def _build_questions(
         vendor = single if spec.columns is None else spec.columns.vendor
         customer = single if spec.columns is None else spec.columns.customer
         assert vendor is not None and customer is not None
-        questions.append(Question(spec.id, spec.text or spec.id, scale, vendor, customer))
+        nps = _question_nps(spec, scale, loc, add)
+        if nps is False:
+            continue
+        question = Question(spec.id, spec.text or spec.id, scale, vendor, customer)
+        questions.append(replace(question, nps=nps))
     return questions
 
 
+def _question_nps(
+    spec: QuestionModel, scale: Scale, loc: Loc, add: AddProblem
+) -> NpsSpec | Literal[False] | None:
+    """The question's NPS thresholds: its own ``nps:``, else (with ``metric: nps``)
+    its scale's or the defaults, else its scale's ``nps:``; False when invalid."""
+    owner = f"question '{spec.id}'"
+    given = nps_spec(owner, spec.nps, loc, add)
+    if given is False:
+        return False
+    if given is None and spec.metric is None:
+        return scale.nps
+    where = (*loc, "nps") if spec.nps is not None else (*loc, "metric")
+    if not check_nps_scale(owner, scale.name, scale.scores, where, add):
+        return False
+    return given if isinstance(given, NpsSpec) else (scale.nps or NpsSpec())
+
+
 def _build_rules(
-    specs: list[RuleModel | None], question_ids: set[str], lines: dict[Loc, int], add: AddProblem
+    specs: list[RuleModel | None],
+    question_ids: set[str],
+    lines: dict[Loc, int],
+    add: AddProblem,
+    nps_ids: set[str] | None = None,
 ) -> list[Rule]:
     rules: list[Rule] = []
     for i, spec in enumerate(specs):
@@ -550,6 +589,8 @@ def _build_rules(
             add(f"rule {i + 1}: its limit must be a finite number", loc, "e.g. max: 0.30")
             continue
         if not _limits_in_range(spec, loc, add, i):
+            continue
+        if not check_nps_rule(i, spec.metric, spec.of, spec.questions, nps_ids or set(), loc, add):
             continue
         for j, qid in enumerate(spec.questions or []):
             if qid not in question_ids:
@@ -572,12 +613,13 @@ def _build_rules(
                 questions=tuple(spec.questions) if spec.questions is not None else None,
                 include_segments=spec.include_segments,
                 line=line_of(lines, loc),
+                of=spec.of,
             )
         )
     return rules
 
 
-_FRACTION_RANGE = {Metric.TOP_BOX_GAP: 1.0, Metric.GAP_CHANGE: 2.0}
+_FRACTION_RANGE = {Metric.TOP_BOX_GAP: 1.0, Metric.GAP_CHANGE: 2.0, Metric.NPS_GAP: 2.0}
 
 
 def _limits_in_range(spec: RuleModel, loc: Loc, add: AddProblem, index: int) -> bool:
@@ -585,6 +627,8 @@ def _limits_in_range(spec: RuleModel, loc: Loc, add: AddProblem, index: int) -> 
     beyond that was most likely given in percentage points."""
     metric = Metric(spec.metric)
     bound = _FRACTION_RANGE.get(metric)
+    if bound is not None and spec.of == "nps":
+        bound *= 2  # an NPS gap lies in [-2, 2], its change in [-4, 4]
     ok = True
     for key, value in (("max", spec.max), ("min", spec.min)):
         if bound is None or value is None or abs(value) <= bound:

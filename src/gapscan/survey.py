@@ -40,6 +40,23 @@ class Metric(StrEnum):
     TOP_BOX_GAP = "top_box_gap"
     MEAN_GAP = "mean_gap"
     GAP_CHANGE = "gap_change"
+    NPS_GAP = "nps_gap"
+
+
+@dataclass(frozen=True)
+class NpsSpec:
+    """Net Promoter thresholds on a 0..10 scale's scores: a promoter scores at least
+    ``promoters``, a detractor at most ``detractors``, a passive in between."""
+
+    promoters: float = 9.0
+    detractors: float = 6.0
+
+    def groups(self, scores: tuple[float, ...]) -> tuple[list[int], list[int], list[int]]:
+        """The level codes of promoters, passives and detractors."""
+        pro = [i for i, s in enumerate(scores) if s >= self.promoters]
+        det = [i for i, s in enumerate(scores) if s <= self.detractors]
+        pas = [i for i in range(len(scores)) if i not in pro and i not in det]
+        return pro, pas, det
 
 
 _NUMBERED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)(?:\s*(?:[-–—:=.)]|$)|\s+\S)")
@@ -69,6 +86,7 @@ class Scale:
     top_box: frozenset[int]
     missing: tuple[str, ...] = ()
     scores: tuple[float, ...] = ()  # empty: the labels' numbers, else 1..k
+    nps: NpsSpec | None = None  # ``nps:`` on the scale: each of its questions is an NPS
 
     def __post_init__(self) -> None:
         if not self.scores:
@@ -92,6 +110,7 @@ class Question:
     scale: Scale
     vendor_column: str
     customer_column: str
+    nps: NpsSpec | None = None  # ``metric: nps`` (or its scale's ``nps:``): also an NPS
 
     def column(self, side: int) -> str:
         return self.vendor_column if side == VENDOR else self.customer_column
@@ -164,6 +183,7 @@ class Rule:
     questions: tuple[str, ...] | None = None
     include_segments: bool = False
     line: int | None = None
+    of: str = "top_box"  # gap_change: the change of the top-box gap, or of the NPS gap ("nps")
 
     def applies_to(self, question_id: str) -> bool:
         return self.questions is None or question_id in self.questions

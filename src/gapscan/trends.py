@@ -11,6 +11,7 @@ from gapscan.analysis import AnalysisOptions, analyze
 from gapscan.baseline import Baseline, read_baseline, result_key
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.fingerprint import Fingerprint, differences, fingerprint_of
+from gapscan.nps_trends import baseline_counts, nps_counts, with_nps_change
 from gapscan.readers import open_source
 from gapscan.report import GapChange, GapReport, GapResult, TrendReport, WavePoint
 from gapscan.responses import ReadOptions, load_responses
@@ -129,6 +130,13 @@ def build_trend(
                     change = change_between(
                         earlier, later, previous[0], settings.confidence, settings.alpha
                     )
+                result = with_nps_change(
+                    result,
+                    nps_counts(previous[1]),
+                    previous[0],
+                    settings.confidence,
+                    settings.alpha,
+                )
             points.append(WavePoint(wave, replace(result, change=change), change))
             previous = (wave, result)
     latest = [p.result for p in points if p.wave == waves[-1]]
@@ -184,6 +192,9 @@ def apply_baseline(report: GapReport, survey: Survey, path: Path) -> GapReport:
         change = None
         if now is not None and before is not None:
             change = change_between(before, now, wave, settings.confidence, settings.alpha)
+        key = result_key(r.question, dict(r.segment))
+        before_nps = baseline_counts(earlier.nps, key, r)
+        r = with_nps_change(r, before_nps, wave, settings.confidence, settings.alpha)
         results.append(replace(r, change=change))
     report = replace(report, results=tuple(results), baseline=str(path))
     if report.settings.rules_applied:

@@ -117,6 +117,8 @@ def sentence(report: GapReport, r: GapResult, escape: Escape) -> str:
 def metric_value(metric: str, value: float) -> str:
     """A rule's metric as people read it: gaps and changes in points, mean gaps in
     scale points."""
+    if metric == "nps_gap":
+        return f"{points(value)} NPS points"
     return signed(value) if metric == "mean_gap" else f"{points(value)} pp"
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gapscan.render import _format as fmt
+from gapscan.render import _nps
 from gapscan.report import GapReport, GapResult, RuleOutcome
 from gapscan.survey import DEFAULT_SIDE_LABELS
 from gapscan.text import terminal, visible
@@ -21,9 +22,14 @@ def render(report: GapReport) -> RenderableType:
     table = _paired_table if report.settings.mode == "paired" else _table
     for segment, results in report.views():
         parts.append(table(report, segment, results))
+        if _nps.nps_results(results):
+            parts.append(_nps_table(report, segment, results))
     if report.settings.mode == "paired":
         parts.extend(_accounts(report))
     parts.append(_legend(report))
+    nps_legend = _nps.legend(report)
+    if nps_legend is not None:
+        parts.append(Text(nps_legend, style="dim"))
     parts.append(Text(fmt.headline(report, visible), style="bold"))
     if report.settings.rules_applied and report.rules:
         parts.append(rules_text(report.rules))
@@ -102,6 +108,27 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
                 mark = "*" if c.significant else " "
                 cells += [Text(fmt.points(c.change) + mark, style=style), fmt.p_value(c.p_value)]
         table.add_row(*cells)
+    return table
+
+
+def _nps_table(
+    report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[GapResult]
+) -> Table:
+    """A view's Net Promoter Scores: each side's NPS and the NPS gap, in points."""
+    table = Table(
+        title=terminal(f"{fmt.segment_title(segment)}: Net Promoter Score"),
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for i, title in enumerate(_nps.header(report, detail=False)):
+        if i == 0:
+            table.add_column(title, min_width=14, overflow="fold")
+        else:
+            table.add_column(title, justify="right", no_wrap=True)
+    for r in _nps.nps_results(rows):
+        table.add_row(terminal(r.question_text), *_nps.cells(r, detail=False))
     return table
 
 

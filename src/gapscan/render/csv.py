@@ -11,6 +11,21 @@ import io
 from gapscan.report import GapReport, GapResult, TrendReport
 from gapscan.text import csv_cell
 
+# Net Promoter Score (empty for other questions): per side, then the gap.
+NPS_COLUMNS = [
+    *(
+        f"{side}_{field}"
+        for side in ("vendor", "customer")
+        for field in ("nps", "nps_ci_low", "nps_ci_high", "promoters", "passives", "detractors")
+    ),
+    "nps_gap",
+    "nps_gap_ci_low",
+    "nps_gap_ci_high",
+    "nps_p_value",
+    "nps_p_adjusted",
+    "nps_significant",
+]
+
 COLUMNS = [
     "question",
     "question_text",
@@ -56,6 +71,7 @@ COLUMNS = [
     "median_ci_high",
     "unmatched_vendor_accounts",
     "unmatched_customer_accounts",
+    *NPS_COLUMNS,
     "breaches",
 ]
 
@@ -107,8 +123,23 @@ def _row(report: GapReport, r: GapResult) -> list[object]:
             else (None, None, None, None)
         ),
         *_paired_cells(r),
+        *_nps_cells(r),
         "; ".join(breached),
     ]
+
+
+def _nps_cells(r: GapResult) -> list[object]:
+    cells: list[object] = []
+    for side in (r.vendor.nps, r.customer.nps):
+        if side is None:
+            cells += [None] * 6
+        else:
+            cells += [side.nps, side.ci_low, side.ci_high]
+            cells += [side.promoters, side.passives, side.detractors]
+    g = r.nps
+    if g is None:
+        return [*cells, *([None] * 6)]
+    return [*cells, g.gap, g.ci_low, g.ci_high, g.p_value, g.p_adjusted, g.significant]
 
 
 def _paired_cells(r: GapResult) -> list[object]:

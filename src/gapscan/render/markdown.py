@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gapscan.render import _format as fmt
+from gapscan.render import _nps
 from gapscan.report import GapReport, GapResult, RuleOutcome, TrendReport
+from gapscan.survey import Rule
 from gapscan.text import markdown as _escape
 from gapscan.text import markdown_code, markdown_link
 
@@ -26,6 +28,7 @@ def render(
     for segment, results in report.views():
         out += [f"## {_escape(fmt.segment_title(segment))}", ""]
         out += [*_table(report, results), ""]
+        out += _nps_table(report, results)
     if report.settings.mode == "paired":
         out += _accounts(report)
     out += _rules(report.rules, report.settings.rules_applied)
@@ -159,6 +162,18 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
     return table(header, rows, align)
 
 
+def _nps_table(report: GapReport, results: list[GapResult]) -> list[str]:
+    """A view's Net Promoter Scores, with each side's interval and its shares of
+    promoters / passives / detractors."""
+    rows = _nps.nps_results(results)
+    if not rows:
+        return []
+    body = [[_escape(r.question_text), *_nps.cells(r, detail=True, mark=" *")] for r in rows]
+    header = _nps.header(report, detail=True)
+    header[-2] = f"p ({report.settings.correction})"
+    return ["Net Promoter Score:", "", *table(header, body, ["left"] + ["right"] * 8), ""]
+
+
 def _accounts(report: GapReport) -> list[str]:
     out: list[str] = []
     for r in report.results:
@@ -201,7 +216,7 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
                 " (needs a baseline)" if o.rule.metric.value == "gap_change" else ""
             )
         rows.append(
-            [_escape(o.rule.name), o.rule.metric.value, limit, scope, str(o.checked), status]
+            [_escape(o.rule.name), _metric_name(o.rule), limit, scope, str(o.checked), status]
         )
     out += [*table(["Rule", "Metric", "Limit", "Gaps", "Checked", "Result"], rows), ""]
     for o in rules:
@@ -212,6 +227,10 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
     if any(o.breaches for o in rules):
         out.append("")
     return out
+
+
+def _metric_name(rule: Rule) -> str:
+    return rule.metric.value + (f" (of {rule.of})" if rule.of != "top_box" else "")
 
 
 def _limit(metric: str, value: float) -> str:
@@ -276,6 +295,7 @@ def _methods(report: GapReport) -> list[str]:
             "- Change since the earlier report: z-test of the difference of two "
             "independent gaps with unpooled variances, and its interval."
         )
+    out += _nps.methods(report)
     return [*out, ""]
 
 
@@ -358,6 +378,11 @@ def render_trend(
             "Change p",
         ]
         out += [*table(header, rows, ["left"] + ["right"] * 7), ""]
+        nps_rows = _nps.trend_rows(trend.series(qid), mark=" *")
+        if nps_rows:
+            body = [[_escape(r[0]), *r[1:]] for r in nps_rows]
+            out += ["Net Promoter Score:", ""]
+            out += [*table(_nps.TREND_HEADER, body, ["left"] + ["right"] * 7), ""]
     out += _rules(trend.rules, True) if trend.rules else []
     if charts:
         out += ["## Chart", ""]
@@ -370,6 +395,10 @@ def render_trend(
         "- Change: the gap minus the previous wave's gap, tested by a z-test of the "
         "difference of two independent gaps with unpooled variances, with its interval. "
         "Change p-values are not adjusted for multiplicity. * marks p < α.",
+    ]
+    if any(p.result.nps is not None for p in trend.points):
+        out.append(f"- {_nps.TREND_NOTE}")
+    out += [
         "",
     ]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gapscan.render import _format as fmt
+from gapscan.render import _nps
 from gapscan.render.console import rules_text
 from gapscan.report import TrendReport
 from gapscan.text import terminal, visible
@@ -59,6 +60,9 @@ def render(trend: TrendReport) -> RenderableType:
                 fmt.p_value(c.p_value) if c else "",
             )
         parts.append(table)
+        nps_rows = _nps.trend_rows(trend.series(qid))
+        if nps_rows:
+            parts.append(_nps_table(text, nps_rows))
     parts.append(
         Text(
             f"Gap = {noun_v} − {noun_c} top-box share (points), * significant after correction "
@@ -67,6 +71,22 @@ def render(trend: TrendReport) -> RenderableType:
             style="dim",
         )
     )
+    if any(p.result.nps is not None for p in trend.points):
+        parts.append(Text(_nps.TREND_NOTE, style="dim"))
     if trend.rules:
         parts.append(rules_text(trend.rules))
     return Group(*parts)
+
+
+def _nps_table(text: str, rows: list[list[str]]) -> Table:
+    table = Table(
+        title=terminal(f"{text}: Net Promoter Score"),
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+    )
+    for header in _nps.TREND_HEADER:
+        table.add_column(header, justify="left" if header == "Wave" else "right")
+    for row in rows:
+        table.add_row(terminal(row[0]), *row[1:])
+    return table
