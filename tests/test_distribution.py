@@ -52,7 +52,7 @@ def test_the_bundled_example_counts_every_level_of_every_view() -> None:
             "Very customer-centric",
             "Extremely customer-centric",
         ],
-        "improving": AGREE5[:2] + ["Neither agree nor disagree"] + AGREE5[3:],
+        "improving": [*AGREE5[:2], "Neither agree nor disagree", *AGREE5[3:]],
         "alignment": ["Not aligned", "Somewhat aligned", "Well aligned", "Extremely well-aligned"],
     }
     checked = 0
@@ -96,15 +96,14 @@ def test_paired_mode_counts_the_respondents_of_the_paired_accounts() -> None:
         paired = keys["Account team"] & keys["Customer"]
         assert r.paired is not None and r.paired.n_pairs == len(paired)
 
-        def side_rows(side: str, paired: set[str] = paired) -> Rows:
-            return [
-                row for row in answered if row["role"] == side and fold(row["account"]) in paired
-            ]
-
+        vendor, customer = (
+            [row for row in answered if row["role"] == side and fold(row["account"]) in paired]
+            for side in ("Account team", "Customer")
+        )
         assert_distribution(
             r,
-            direct_count(side_rows("Account team"), r.question, AGREE5),
-            direct_count(side_rows("Customer"), r.question, AGREE5),
+            direct_count(vendor, r.question, AGREE5),
+            direct_count(customer, r.question, AGREE5),
         )
 
 
@@ -122,9 +121,7 @@ ANSWERS = st.sampled_from([*AGREE5, "  agree ", "STRONGLY DISAGREE", "Don't know
 def test_generated_answers_are_counted_level_by_level(
     answers: list[tuple[str, str, str]],
 ) -> None:
-    rows = [
-        {"side": side, "region": region, "q1": answer} for side, region, answer in answers
-    ] + [
+    rows = [{"side": side, "region": region, "q1": answer} for side, region, answer in answers] + [
         {"side": side, "region": "N", "q1": "Agree"} for side in ("Vendor", "Customer")
     ]  # each side has an answer
     with tempfile.TemporaryDirectory() as tmp:
