@@ -118,16 +118,13 @@ def test_markdown_has_a_distribution_table_per_question(tmp_path: Path) -> None:
     assert [row[2:] for row in latin] == [["–"] * 4 + ["8"], ["–"] * 4 + ["80"]]
     charts = sorted(p.name for p in (tmp_path / "charts").iterdir())
     assert charts == sorted(
-        f"report-gaps{part}.{ext}"
-        for part in ("", "-distribution-centricity", "-distribution-improving",
-                     "-distribution-alignment")
+        f"report-{part}.{ext}"
+        for part in ("gaps", "distribution-centricity", "distribution-improving",
+                     "distribution-alignment")
         for ext in ("svg", "png")
     )  # fmt: skip
     text = out.read_text(encoding="utf-8")
-    assert (
-        "![report-gaps-distribution-improving](charts/report-gaps-distribution-improving.svg)"
-        in text
-    )
+    assert "![report-distribution-improving](charts/report-distribution-improving.svg)" in text
 
 
 def _tables(tokens: list) -> list[list[list[str]]]:  # type: ignore[type-arg]
@@ -281,9 +278,9 @@ def test_charts_parse_as_svg_and_are_deterministic(report: GapReport, tmp_path: 
 
 def test_chart_kinds_are_safe_file_names() -> None:
     assert dchart.chart_kinds(["q1", "a/b", "a b", "", "../x"]) == [
-        "gaps-distribution-q1",
-        "gaps-distribution-a_b",
-        "gaps-distribution-a_b-3",
-        "gaps-distribution-4",
-        "gaps-distribution-x",
+        "distribution-q1",
+        "distribution-a_b",
+        "distribution-a_b-3",
+        "distribution-4",
+        "distribution-x",
     ]

@@ -36,13 +36,13 @@ _INSIDE = 0.06  # shares at least this wide are labelled inside their segment
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
-def chart_kinds(question_ids: Sequence[str], kind: str = "gaps") -> list[str]:
-    """The chart name of each question, ``gaps-distribution-<id>``: the id with every
+def chart_kinds(question_ids: Sequence[str], kind: str = "distribution") -> list[str]:
+    """The chart name of each question, ``distribution-<id>``: the id with every
     character that is not a letter, digit, ``-`` or ``_`` replaced by ``_``, and
     numbered when two ids come out the same."""
     names: list[str] = []
     for i, qid in enumerate(question_ids, start=1):
-        name = f"{kind}-distribution-{_SAFE.sub('_', qid).strip('_')[:40] or i}"
+        name = f"{kind}-{_SAFE.sub('_', qid).strip('_')[:40] or i}"
         if name in names:
             name = f"{name}-{i}"
         names.append(name)
@@ -56,8 +56,10 @@ def render_distribution(report: GapReport, question: str) -> tuple[bytes, bytes]
         return _render_both(_figure(report, result))
 
 
-def write_distributions(report: GapReport, directory: Path, kind: str = "gaps") -> list[Path]:
-    """Write every question's chart as ``{kind}-distribution-<id>.svg`` and ``.png``."""
+def write_distributions(
+    report: GapReport, directory: Path, kind: str = "distribution"
+) -> list[Path]:
+    """Write every question's chart as ``{kind}-<id>.svg`` and ``.png``."""
     questions = [r.question for r in report.results if not r.segment]
     paths: list[Path] = []
     for qid, name in zip(questions, chart_kinds(questions, kind), strict=True):
