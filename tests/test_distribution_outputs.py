@@ -284,3 +284,11 @@ def test_chart_kinds_are_safe_file_names() -> None:
         "distribution-4",
         "distribution-x",
     ]
+
+
+def test_legend_is_one_row_when_the_levels_fit() -> None:
+    assert dchart._legend_columns([str(i) for i in range(11)]) == 11  # a 0-10 scale
+    five = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    assert dchart._legend_columns(five) == 5
+    long = [f"A long answer label number {i}" for i in range(7)]
+    assert dchart._legend_columns(long) == 4  # two rows

@@ -32,6 +32,7 @@ _DPI = 100
 _TITLE_WRAP = 80
 _TITLE_TEXT = 2 * _TITLE_WRAP
 _LEVEL_TEXT = 28  # characters of a level label in the legend
+_LEGEND_ROW = 125  # characters (labels and their keys) that fit in one legend row
 _INSIDE = 0.06  # shares at least this wide are labelled inside their segment
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -182,7 +183,7 @@ def _legend(ax: Axes, distribution: Sequence[LevelCount], palette: list[str]) ->
         labels,
         loc="lower left",
         bbox_to_anchor=(0.0, 1.0),
-        ncols=min(len(labels), 6),
+        ncols=_legend_columns(labels),
         frameon=False,
         borderaxespad=0.2,
         handlelength=1.2,
@@ -190,6 +191,13 @@ def _legend(ax: Axes, distribution: Sequence[LevelCount], palette: list[str]) ->
         columnspacing=1.0,
         fontsize=8,
     )
+
+
+def _legend_columns(labels: list[str]) -> int:
+    """One row of levels when they fit across the chart, else two rows."""
+    if sum(len(label) + 5 for label in labels) <= _LEGEND_ROW:
+        return max(len(labels), 1)
+    return max((len(labels) + 1) // 2, 1)
 
 
 def _legend_label(text: str) -> str:
