@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from typer.testing import CliRunner
 
 from gapscan.analysis import analyze_files
@@ -127,7 +128,12 @@ def test_markdown_has_a_distribution_table_per_question(tmp_path: Path) -> None:
     assert "![report-distribution-improving](charts/report-distribution-improving.svg)" in text
 
 
-def _tables(tokens: list) -> list[list[list[str]]]:  # type: ignore[type-arg]
+def _plain(inline: Token) -> str:
+    """The text a reader sees in a cell: markup (none expected) would not be text."""
+    return "".join(c.content for c in inline.children or [] if c.type in ("text", "softbreak"))
+
+
+def _tables(tokens: list[Token]) -> list[list[list[str]]]:
     tables: list[list[list[str]]] = []
     row: list[str] = []
     for i, t in enumerate(tokens):
@@ -136,7 +142,7 @@ def _tables(tokens: list) -> list[list[list[str]]]:  # type: ignore[type-arg]
         elif t.type == "tr_open":
             row = []
         elif t.type in ("th_open", "td_open"):
-            row.append(tokens[i + 1].content)
+            row.append(_plain(tokens[i + 1]))
         elif t.type == "tr_close":
             tables[-1].append(row)
     return tables
@@ -292,3 +298,34 @@ def test_legend_is_one_row_when_the_levels_fit() -> None:
     assert dchart._legend_columns(five) == 5
     long = [f"A long answer label number {i}" for i in range(7)]
     assert dchart._legend_columns(long) == 4  # two rows
+
+
+def test_hostile_level_labels_stay_in_their_cells(tmp_path: Path) -> None:
+    levels = ["No | <b>x</b>", "*maybe* $x$", "Yes\\"]
+    (tmp_path / "data.csv").write_text(
+        "side,q1\n"
+        + "".join(f'{side},"{level}"\n' for side in ("Vendor", "Customer") for level in levels),
+        encoding="utf-8",
+    )
+    quoted = ", ".join("'" + level.replace("'", "''") + "'" for level in levels)
+    (tmp_path / "survey.yaml").write_text(
+        "survey: s\nsides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+        f"scales:\n  s:\n    levels: [{quoted}]\n    top_box: 1\n"
+        "questions:\n  - {id: q1, text: 'Q | one', scale: s, column: q1}\n"
+        "analysis: {min_n: 1}\ndata: [data.csv]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.md"
+    code, _, err = run(
+        "analyze", tmp_path / "survey.yaml", "-f", "markdown", "--distribution", "--out", out
+    )
+    assert code == 0, err
+    tokens = MarkdownIt("commonmark").enable("table").parse(out.read_text(encoding="utf-8"))
+    inline = [c for t in tokens for c in t.children or []]
+    assert not [t for t in tokens + inline if t.type.startswith(("html", "em_", "strong_"))]
+    header, *body = next(t for t in _tables(tokens) if t[0][0] == "Group")
+    assert header == ["Group", "Side", *levels, "n"]
+    assert body == [
+        ["All respondents", "Vendor", "33.3% (1)", "33.3% (1)", "33.3% (1)", "3"],
+        ["All respondents", "Customer", "33.3% (1)", "33.3% (1)", "33.3% (1)", "3"],
+    ]
