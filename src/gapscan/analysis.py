@@ -10,6 +10,7 @@ import numpy as np
 
 from gapscan.checks import data_findings, refuse_errors
 from gapscan.counts import QuestionCounts, count_answers
+from gapscan.distribution import with_distribution
 from gapscan.errors import GapscanError
 from gapscan.fingerprint import fingerprint_of
 from gapscan.nps_results import adjust_nps, nps_notes, with_nps
@@ -76,7 +77,8 @@ def analyze(
         raw = []
         for segment, table_of in _views(survey, responses, counts):
             for q in survey.questions:
-                raw.append(_compare(q, segment, table_of(q.id), survey))
+                table = table_of(q.id)
+                raw.append(with_distribution(_compare(q, segment, table, survey), q.scale, table))
     results = adjust_nps(_adjust(raw, survey), settings)
     report = GapReport(
         survey=survey.name,

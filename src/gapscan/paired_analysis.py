@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from gapscan.distribution import paired_table, with_distribution
 from gapscan.pairing import QuestionPairs, account_segments, pair_question
 from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
 from gapscan.responses import Responses
@@ -39,7 +40,9 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
         for q in survey.questions:
             p = pairs[q.id] if in_view is None else pairs[q.id].subset(in_view)
             shown = show_accounts if not key else 0
-            results.append(_compare(q, key, p, survey, responses.pair_labels, shown))
+            result = _compare(q, key, p, survey, responses.pair_labels, shown)
+            table = paired_table(q, responses, p.account)
+            results.append(with_distribution(result, q.scale, table))
     return results
 
 

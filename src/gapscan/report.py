@@ -16,8 +16,23 @@ JSON_FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
+class LevelCount:
+    """One level of a scale on one side: its score, how many answered it, and the
+    share of the side's answers (zero counts included)."""
+
+    level: str
+    score: float
+    n: int
+    share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "score": self.score, "n": self.n, "share": self.share}
+
+
+@dataclass(frozen=True)
 class SideSummary:
-    """One side of one comparison. A suppressed side carries no share and no mean."""
+    """One side of one comparison. A suppressed side carries no share, no mean and
+    no distribution."""
 
     n: int
     top_box: float | None
@@ -26,6 +41,7 @@ class SideSummary:
     top_box_ci_low: float | None = None  # Wilson interval of the share (independent mode)
     top_box_ci_high: float | None = None
     nps: NpsSide | None = None  # NPS questions only
+    distribution: tuple[LevelCount, ...] = ()  # every level in scale order
 
     def to_dict(self) -> dict[str, Any]:
         if self.suppressed:
@@ -37,6 +53,7 @@ class SideSummary:
             "top_box_ci_high": self.top_box_ci_high,
             "mean": self.mean,
             **(self.nps.to_dict() if self.nps is not None else {}),
+            "distribution": [level.to_dict() for level in self.distribution],
         }
 
 

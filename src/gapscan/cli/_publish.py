@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
     from gapscan.report import GapReport, TrendReport
 
+# A chart's kind (the end of its file names) and what renders its SVG and PNG bytes.
+Chart = tuple[str, Callable[[], tuple[bytes, bytes]]]
+
 MIN_WIDTH = 100  # the tables need about this much; narrower terminals wrap them
 
 
@@ -74,27 +77,60 @@ class Destinations:
 
 
 def publish_report(
-    report: GapReport, output_format: OutputFormat, to: Destinations, *, width: int | None
+    report: GapReport,
+    output_format: OutputFormat,
+    to: Destinations,
+    *,
+    width: int | None,
+    distribution: bool = False,
 ) -> None:
+    """Write the report; with ``distribution``, each question's distribution too (a
+    table in the console and markdown, the long form in CSV, a chart per question)."""
     from gapscan.render import console, markdown
     from gapscan.render import junit as junit_render
 
     def body(charts: list[Path], relative: Path | None) -> str:
-        return _render(report, output_format, width, charts, relative)
+        return _render(report, output_format, width, charts, relative, distribution)
 
     def junit_text() -> str:
         questions = list(dict.fromkeys(r.question for r in report.results))
         return junit_render.render(report.rules, questions, report.survey)
 
-    def charts() -> tuple[bytes, bytes]:
+    def dumbbell() -> tuple[bytes, bytes]:
         from gapscan.render.charts import render_dumbbell
 
         return render_dumbbell(report)
 
+    charts: list[Chart] = [("gaps", dumbbell)]
+    if distribution:
+        charts += _distribution_charts(report)
     terminal = None
     if output_format is OutputFormat.table and is_stdout(to.out):
-        terminal = lambda: print_renderable(console.render(report), width)  # noqa: E731
-    _publish(to, "gaps", body, terminal, charts, junit_text, lambda: markdown.render(report))
+        terminal = lambda: print_renderable(  # noqa: E731
+            console.render(report, distribution=distribution), width
+        )
+    _publish(to, charts, body, terminal, junit_text, lambda: markdown.render(report))
+
+
+def report_chart_kinds(question_ids: list[str], distribution: bool) -> list[str]:
+    """The charts an analysis writes: the dumbbell, and one per question with
+    ``--distribution``."""
+    if not distribution:
+        return ["gaps"]
+    from gapscan.render.distribution_chart import chart_kinds
+
+    return ["gaps", *chart_kinds(question_ids)]
+
+
+def _distribution_charts(report: GapReport) -> list[Chart]:
+    from gapscan.render.distribution_chart import chart_kinds, render_distribution
+
+    questions = [r.question for r in report.results if not r.segment]
+
+    def chart(qid: str) -> Callable[[], tuple[bytes, bytes]]:
+        return lambda: render_distribution(report, qid)
+
+    return [(kind, chart(q)) for q, kind in zip(questions, chart_kinds(questions), strict=True)]
 
 
 def publish_trend(
@@ -120,7 +156,7 @@ def publish_trend(
         questions = [qid for qid, _ in trend.questions]
         return junit_render.render(trend.rules, questions, trend.survey)
 
-    def charts() -> tuple[bytes, bytes]:
+    def chart() -> tuple[bytes, bytes]:
         from gapscan.render.charts import render_trend
 
         return render_trend(trend)
@@ -128,15 +164,15 @@ def publish_trend(
     terminal = None
     if output_format is OutputFormat.table and is_stdout(to.out):
         terminal = lambda: print_renderable(trend_console.render(trend), width)  # noqa: E731
-    _publish(to, "trend", body, terminal, charts, junit_text, lambda: markdown.render_trend(trend))
+    summary = lambda: markdown.render_trend(trend)  # noqa: E731
+    _publish(to, [("trend", chart)], body, terminal, junit_text, summary)
 
 
 def _publish(
     to: Destinations,
-    kind: str,
+    charts: list[Chart],
     body: Callable[[list[Path], Path | None], str],
     terminal: Callable[[], None] | None,
-    charts: Callable[[], tuple[bytes, bytes]],
     junit_text: Callable[[], str],
     summary: Callable[[], str],
 ) -> None:
@@ -144,9 +180,11 @@ def _publish(
     the step summary last. Any failure or Ctrl-C before the commit leaves no file."""
     out = None if is_stdout(to.out) else to.out
     with RunOutputs(to.inputs) as outputs:
-        chart_files = _plan(outputs, to, kind)
-        for path, data in zip(chart_files, charts() if chart_files else (), strict=True):
-            outputs.stage(path, data)
+        chart_files = _plan(outputs, to, [kind for kind, _ in charts])
+        if chart_files:
+            staged = [data for _, render in charts for data in render()]
+            for path, data in zip(chart_files, staged, strict=True):
+                outputs.stage(path, data)
         if terminal is not None:
             terminal()
         else:
@@ -158,24 +196,26 @@ def _publish(
     outputs.append_summary(summary)
 
 
-def check_destinations(to: Destinations, kind: str) -> None:
+def check_destinations(to: Destinations, *kinds: str) -> None:
     """Refuse bad destinations before the analysis runs (they are checked again, as
     the run's files are written): no waiting for a large export to be read only to
     learn that ``--out`` names one of the inputs."""
     with RunOutputs(to.inputs) as outputs:
-        _plan(outputs, to, kind)
+        _plan(outputs, to, list(kinds))
 
 
-def _plan(outputs: RunOutputs, to: Destinations, kind: str) -> list[Path]:
-    """Plan and check every file of the run; returns the chart files."""
+def _plan(outputs: RunOutputs, to: Destinations, kinds: list[str]) -> list[Path]:
+    """Plan and check every file of the run; returns the chart files (an SVG and a
+    PNG per chart kind, in order)."""
     from gapscan.render.charts import chart_paths
 
     outputs.plan(None if is_stdout(to.out) else to.out, "--out", "report")
     outputs.plan(to.junit, "--junit", "JUnit file")
     chart_files: list[Path] = []
     if to.charts is not None:
-        stem = f"{to.out.stem}-{kind}" if to.out is not None else kind
-        chart_files = chart_paths(to.charts, stem)
+        for kind in kinds:
+            stem = f"{to.out.stem}-{kind}" if to.out is not None else kind
+            chart_files += chart_paths(to.charts, stem)
         outputs.plan_directory(to.charts, chart_files, "--charts", "chart")
     outputs.plan_summary()
     outputs.check()
@@ -188,6 +228,7 @@ def _render(
     width: int | None,
     charts: list[Path],
     relative_to: Path | None,
+    distribution: bool = False,
 ) -> str:
     if output_format is OutputFormat.json:
         from gapscan.render import json
@@ -196,11 +237,11 @@ def _render(
     if output_format is OutputFormat.csv:
         from gapscan.render import csv
 
-        return csv.render(report)
+        return csv.render_distribution(report) if distribution else csv.render(report)
     if output_format is OutputFormat.markdown:
         from gapscan.render import markdown
 
-        return markdown.render(report, charts, relative_to=relative_to)
+        return markdown.render(report, charts, relative_to=relative_to, distribution=distribution)
     from gapscan.render import console
 
-    return plain_text(console.render(report), width)
+    return plain_text(console.render(report, distribution=distribution), width)

@@ -33,6 +33,7 @@ from gapscan.cli._publish import (
     chart_directory,
     check_destinations,
     publish_report,
+    report_chart_kinds,
     stamp,
 )
 
@@ -77,6 +78,14 @@ def analyze(
     ] = None,
     charts: Charts = None,
     no_charts: NoCharts = False,
+    distribution: Annotated[
+        bool,
+        typer.Option(
+            "--distribution",
+            help="Show every level's share: a table per question (table, markdown), "
+            "the long-form CSV (csv) and a stacked-bar chart per question.",
+        ),
+    ] = False,
     junit: Junit = None,
     no_rules: NoRules = False,
     with_stamp: Stamp = False,
@@ -110,7 +119,8 @@ def analyze(
         inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
         chart_dir = chart_directory(out, output_format, charts, no_charts)
         to = Destinations(out, chart_dir, junit, inputs)
-        check_destinations(to, "gaps")
+        kinds = report_chart_kinds([q.id for q in survey.questions], distribution)
+        check_destinations(to, *kinds)
         responses = load_responses(
             survey,
             data or [],
@@ -129,5 +139,5 @@ def analyze(
             report = apply_baseline(report, survey, baseline)
         if with_stamp:
             report = replace(report, generated=stamp())
-        publish_report(report, output_format, to, width=width)
+        publish_report(report, output_format, to, width=width, distribution=distribution)
     raise typer.Exit(report.exit_code)

@@ -16,8 +16,9 @@ from gapscan.survey import DEFAULT_SIDE_LABELS
 from gapscan.text import terminal, visible
 
 
-def render(report: GapReport) -> RenderableType:
-    """A rich renderable for the whole report."""
+def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
+    """A rich renderable for the whole report; with ``distribution``, a table per
+    question of the shares at every level."""
     parts: list[RenderableType] = [_title(report)]
     table = _paired_table if report.settings.mode == "paired" else _table
     for segment, results in report.views():
@@ -26,6 +27,11 @@ def render(report: GapReport) -> RenderableType:
             parts.append(_nps_table(report, segment, results))
     if report.settings.mode == "paired":
         parts.extend(_accounts(report))
+    if distribution:
+        from gapscan.render.distribution_table import console_tables
+
+        parts.extend(console_tables(report))
+    parts.append(_top_box(report))
     parts.append(_legend(report))
     nps_legend = _nps.legend(report)
     if nps_legend is not None:
@@ -34,6 +40,20 @@ def render(report: GapReport) -> RenderableType:
     if report.settings.rules_applied and report.rules:
         parts.append(rules_text(report.rules))
     return Group(*parts)
+
+
+def _top_box(report: GapReport) -> Text:
+    """Which answers form each question's top box."""
+    from gapscan.render.distribution_table import top_box_groups
+
+    groups = top_box_groups(report)
+    if len(groups) == 1:
+        return Text("Top box (every question): ") + terminal(", ".join(groups[0][0]))
+    text = Text("Top box:")
+    for labels, texts in groups:
+        text.append("\n  ")
+        text.append_text(terminal("; ".join(texts) + ": " + ", ".join(labels)))
+    return text
 
 
 def _title(report: GapReport) -> Text:

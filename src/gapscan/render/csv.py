@@ -218,3 +218,45 @@ def render_trend(trend: TrendReport) -> str:
         row += [c.change, c.ci_low, c.ci_high, c.p_value, c.significant] if c else [None] * 5
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()
+
+
+DISTRIBUTION_COLUMNS = [
+    "question",
+    "question_text",
+    "segment",
+    "mode",
+    "side",
+    "level_order",
+    "level",
+    "score",
+    "top_box",
+    "n",
+    "share",
+]
+
+
+def render_distribution(report: GapReport) -> str:
+    """``--format csv --distribution``: the long form, one row per question x view x
+    side x level (every level, zero counts included; suppressed results have none)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(DISTRIBUTION_COLUMNS)
+    for r in report.results:
+        segment = "; ".join(f"{c}={v}" for c, v in r.segment)
+        for side_name, side in (("vendor", r.vendor), ("customer", r.customer)):
+            for order, level in enumerate(side.distribution, start=1):
+                row: list[object] = [
+                    r.question,
+                    r.question_text,
+                    segment,
+                    r.mode,
+                    side_name,
+                    order,
+                    level.level,
+                    level.score,
+                    level.level in r.top_box_labels,
+                    level.n,
+                    level.share,
+                ]
+                writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()

@@ -18,10 +18,15 @@ MAX_HEADLINES = 5
 
 
 def render(
-    report: GapReport, charts: Sequence[Path] = (), *, relative_to: Path | None = None
+    report: GapReport,
+    charts: Sequence[Path] = (),
+    *,
+    relative_to: Path | None = None,
+    distribution: bool = False,
 ) -> str:
     """The whole report; ``charts`` are linked (relative to ``relative_to``, the
-    report's directory, when given)."""
+    report's directory, when given); with ``distribution``, a table per question of
+    the shares at every level."""
     out: list[str] = [f"# {_escape(report.survey)}", ""]
     out += _analysed(report)
     out += ["## Headline", "", *_headlines(report), ""]
@@ -31,6 +36,10 @@ def render(
         out += _nps_table(report, results)
     if report.settings.mode == "paired":
         out += _accounts(report)
+    if distribution:
+        from gapscan.render.distribution_table import markdown_section
+
+        out += markdown_section(report)
     out += _rules(report.rules, report.settings.rules_applied)
     if charts:
         out += ["## Charts", ""]
@@ -62,6 +71,7 @@ def _analysed(report: GapReport) -> list[str]:
             f"{p.vendor_without_key:,} {vendor} and {p.customer_without_key:,} {customer} "
             f"respondents without an account key"
         )
+    lines += _top_box(report)
     segments = ", ".join(markdown_code(c) for c in s.segments) or "none"
     lines.append(f"- Segments: {segments}")
     lines.append(
@@ -74,6 +84,19 @@ def _analysed(report: GapReport) -> list[str]:
     if report.generated:
         lines.append(f"- Generated {report.generated}")
     return [*lines, ""]
+
+
+def _top_box(report: GapReport) -> list[str]:
+    """Which answers form each question's top box."""
+    from gapscan.render.distribution_table import top_box_groups
+
+    groups = top_box_groups(report)
+    if len(groups) == 1:
+        return [f"- Top box (every question): {_escape(', '.join(groups[0][0]))}"]
+    lines = ["- Top box:"]
+    for labels, texts in groups:
+        lines.append(f"  - {'; '.join(_escape(t) for t in texts)}: {_escape(', '.join(labels))}")
+    return lines
 
 
 def _headlines(report: GapReport) -> list[str]:

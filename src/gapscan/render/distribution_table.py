@@ -1,0 +1,121 @@
+"""``--distribution`` tables (console and markdown), and the top box stated per
+question (every human report): they read each side's ``distribution`` and the
+results' ``top_box_labels``, and compute nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gapscan.render import _format as fmt
+from gapscan.report import GapReport, GapResult, SideSummary
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+SIDES = (("Vendor", "vendor"), ("Customer", "customer"))
+
+
+def questions(report: GapReport) -> list[GapResult]:
+    """One result per question (its first view), in report order."""
+    seen: dict[str, GapResult] = {}
+    for r in report.results:
+        seen.setdefault(r.question, r)
+    return list(seen.values())
+
+
+def top_box_groups(report: GapReport) -> list[tuple[tuple[str, ...], list[str]]]:
+    """The top-box answers, and the texts of the questions whose top box they are,
+    in order of first appearance."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for r in questions(report):
+        groups.setdefault(r.top_box_labels, []).append(r.question_text)
+    return list(groups.items())
+
+
+def levels_of(report: GapReport, question: str) -> list[str]:
+    """The levels of a question, from any view that shows its distribution."""
+    for r in report.results:
+        if r.question == question and r.vendor.distribution:
+            return [d.level for d in r.vendor.distribution]
+    return []
+
+
+def rows(report: GapReport, question: str) -> list[tuple[str, str, list[str], str]]:
+    """Per view and side: the view's title, the side, a "share (n)" cell per level
+    ("–" when suppressed) and the answers counted (the side's n when suppressed)."""
+    out = []
+    k = len(levels_of(report, question))
+    for r in report.results:
+        if r.question != question:
+            continue
+        title = fmt.segment_title(r.segment)
+        for label, name in SIDES:
+            side: SideSummary = getattr(r, name)
+            cells = [f"{fmt.percent(d.share)} ({d.n:,})" for d in side.distribution]
+            rows_cells = cells if cells and not r.suppressed else ["–"] * k
+            counted = sum(d.n for d in side.distribution) if cells else side.n
+            out.append((title, label, rows_cells, f"{counted:,}"))
+    return out
+
+
+def markdown_section(report: GapReport) -> list[str]:
+    """``## Distribution``: per question, levels as columns, a row per view and side."""
+    from gapscan.render.markdown import table
+    from gapscan.text import markdown as escape
+
+    out = ["## Distribution", ""]
+    out.append(
+        "Share of each side's answers at each level (count in brackets), in scale order."
+        + _paired_note(report)
+        + " Suppressed groups show no distribution."
+    )
+    out.append("")
+    for r in questions(report):
+        levels = levels_of(report, r.question)
+        if not levels:
+            out += [f"### {escape(r.question_text)}", "", "Every group is suppressed.", ""]
+            continue
+        header = ["Group", "Side", *(escape(level) for level in levels), "n"]
+        body = [
+            [escape(title), side, *cells, n] for title, side, cells, n in rows(report, r.question)
+        ]
+        out += [f"### {escape(r.question_text)}", ""]
+        out += [*table(header, body, ["left", "left"] + ["right"] * (len(levels) + 1)), ""]
+    return out
+
+
+def console_tables(report: GapReport) -> list[Table]:
+    """The same tables for the terminal."""
+    from rich import box
+    from rich.table import Table
+
+    from gapscan.text import terminal
+
+    tables = []
+    for r in questions(report):
+        levels = levels_of(report, r.question)
+        table = Table(
+            title=terminal("Distribution: " + r.question_text),
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
+        table.add_column("Group", overflow="fold", min_width=15)
+        table.add_column("Side", no_wrap=True)
+        for level in levels:
+            table.add_column(terminal(level), justify="right", overflow="fold")
+        table.add_column("n", justify="right", no_wrap=True)
+        for title, side, cells, n in rows(report, r.question) if levels else []:
+            table.add_row(terminal(title), side, *cells, n)
+        tables.append(table)
+    return tables
+
+
+def _paired_note(report: GapReport) -> str:
+    if report.settings.mode != "paired":
+        return ""
+    return (
+        " Paired: the answers of each side's respondents in the accounts the view pairs "
+        "(several respondents of an account each count once)."
+    )
