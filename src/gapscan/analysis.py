@@ -152,7 +152,7 @@ def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey
     top = sorted(q.scale.top_box)
     x_v, x_c = int(table[VENDOR, top].sum()), int(table[CUSTOMER, top].sum())
     tb = compare_top_box(x_v, n_v, x_c, n_c, confidence=settings.confidence)
-    mc = compare_means(table[VENDOR], table[CUSTOMER])
+    mc = compare_means(table[VENDOR], table[CUSTOMER], q.scale.scores)
     v_low, v_high = wilson_interval(x_v, n_v, confidence=settings.confidence)
     c_low, c_high = wilson_interval(x_c, n_c, confidence=settings.confidence)
     return replace(

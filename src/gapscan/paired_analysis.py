@@ -123,8 +123,9 @@ def _compare(
 
 def _agreement(pairs: QuestionPairs, k: int) -> np.ndarray:
     """The k x k table of (vendor level, customer level) over one-to-one pairs."""
-    v = np.rint(pairs.vendor_score).astype(np.int64) - 1
-    c = np.rint(pairs.customer_score).astype(np.int64) - 1
+    assert pairs.vendor_level is not None and pairs.customer_level is not None
+    v = np.rint(pairs.vendor_level).astype(np.int64)
+    c = np.rint(pairs.customer_level).astype(np.int64)
     return np.bincount(v * k + c, minlength=k * k).reshape(k, k)
 
 
