@@ -145,3 +145,72 @@ def test_paired_differences_and_hodges_lehmann_use_the_scores(tmp_path: Path) ->
     assert even.paired is not None
     assert even.paired.kappa == pytest.approx(r.paired.kappa, abs=TOL)
     assert not math.isclose(even.mean_gap or 0.0, r.mean_gap or 0.0)
+
+
+@pytest.mark.parametrize("k", [127, 128, 300, 40_000])
+def test_scales_of_any_length(tmp_path: Path, k: int) -> None:
+    """More than 127 levels no longer overflow the answer codes; the top level is
+    counted as itself, not wrapped round to a negative code."""
+    levels = [f"level {i}" for i in range(k)]
+    rng = np.random.default_rng(k)
+    picks = {"Vendor": rng.integers(k - 20, k, 30), "Customer": rng.integers(0, k, 30)}
+    picks["Vendor"][0] = k - 1
+    with (tmp_path / "data.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["side", "q1"])
+        for side, chosen in picks.items():
+            writer.writerows([side, levels[i]] for i in chosen)
+    (tmp_path / "survey.yaml").write_text(
+        "survey: Long\n"
+        "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+        f"scales:\n  long:\n    levels: [{', '.join(levels)}]\n    top_box: 1\n"
+        "questions:\n  - {id: q1, text: Q1, scale: long, column: q1}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path / "survey.yaml"), str(tmp_path / "data.csv"), "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    r = json.loads(result.stdout)["results"][0]
+    for side, key in (("Vendor", "vendor"), ("Customer", "customer")):
+        assert r[key]["mean"] == pytest.approx(float((picks[side] + 1).mean()), abs=TOL)
+        assert r[key]["top_box"] == pytest.approx(float((picks[side] == k - 1).mean()), abs=TOL)
+
+
+@pytest.mark.parametrize(
+    ("vendor", "customer", "test", "name"),
+    [
+        (
+            ["Agree"] * 4 + ["Disagree"] * 8,
+            ["Agree"] + ["Disagree"] * 11,
+            "fisher",
+            "sample odds ratio",
+        ),
+        (AGREE5 * 8, AGREE5[::-1] * 6, "z-test", "z"),
+    ],
+)
+def test_the_statistic_is_named(
+    tmp_path: Path, vendor: list[str], customer: list[str], test: str, name: str
+) -> None:
+    """Fisher's statistic is the sample odds ratio ad/bc (scipy's), said in the JSON."""
+    with (tmp_path / "data.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["side", "q1"])
+        writer.writerows([["Vendor", a] for a in vendor] + [["Customer", a] for a in customer])
+    (tmp_path / "survey.yaml").write_text(
+        "survey: Named\n"
+        "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+        f"scales:\n  agree5:\n    levels: [{', '.join(AGREE5)}]\n    top_box: 2\n"
+        "questions:\n  - {id: q1, text: Q1, scale: agree5, column: q1}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path / "survey.yaml"), str(tmp_path / "data.csv"), "-f", "json"]
+    )
+    data = json.loads(result.stdout)
+    r = data["results"][0]
+    assert (r["test"], r["statistic_name"]) == (test, name)
+    if test == "fisher":
+        # ad/bc = 5.5; the conditional MLE (R's fisher.test) is 5.134
+        assert r["statistic"] == pytest.approx(4 * 11 / (8 * 1))
+        assert "sample odds ratio" in data["settings"]["top_box_test"]

@@ -13,6 +13,18 @@ from gapscan.survey import Question, Rule
 
 JSON_FORMAT_VERSION = 1
 
+# What each test's ``statistic`` is. Fisher's is the sample odds ratio ad/(bc), as
+# scipy.stats.fisher_exact gives it, not R's conditional maximum-likelihood estimate.
+STATISTIC_NAMES = {
+    "z-test": "z",
+    "fisher": "sample odds ratio",
+    "mcnemar-exact": "min(b, c)",
+    "mcnemar-chi2": "chi-square",
+    "wilcoxon": "min(R+, R-)",
+    "mann-whitney": "U (vendor)",
+    "welch-t": "t",
+}
+
 
 @dataclass(frozen=True)
 class SideSummary:
@@ -186,6 +198,11 @@ class GapResult:
         )
 
     @property
+    def statistic_name(self) -> str | None:
+        """What ``statistic`` is (for Fisher's test: the sample odds ratio)."""
+        return None if self.test is None else STATISTIC_NAMES.get(self.test)
+
+    @property
     def segment_label(self) -> str:
         return ", ".join(f"{c} = {v}" for c, v in self.segment) or "All respondents"
 
@@ -205,6 +222,7 @@ class GapResult:
             "ci_high": self.ci_high,
             "test": self.test,
             "statistic": self.statistic,
+            "statistic_name": self.statistic_name,
             "p_value": self.p_value,
             "p_adjusted": self.p_adjusted,
             "significant": self.significant,
@@ -307,7 +325,8 @@ class Settings:
 
 _INDEPENDENT_METHODS = {
     "top_box_test": "two-proportion z-test (pooled); Fisher's exact test (two-sided) "
-    "when an expected cell count is below 5",
+    "when an expected cell count is below 5, its statistic the sample odds ratio ad/bc "
+    "(not R's conditional maximum-likelihood estimate)",
     "top_box_interval": "Newcombe hybrid score (method 10)",
     "mean_test": "Mann-Whitney U (two-sided, asymptotic, tie and continuity corrected)",
 }

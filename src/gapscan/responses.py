@@ -32,6 +32,17 @@ UNKNOWN = -2
 # stays a segment of its own; renderers show the empty label as "(no value)".
 BLANK_SEGMENT = ""
 MAX_EXAMPLE_ROWS = 5
+
+
+def code_dtype(levels: int) -> np.dtype[np.signedinteger]:
+    """The smallest signed integer type that holds codes 0..levels-1 and the negative
+    markers (int8 for the usual scales; wider for long ones, e.g. a 0–1000 slider)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if levels <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
 MAX_EXAMPLE_VALUES = 10
 
 
@@ -250,7 +261,7 @@ def _code_file(
     answers: dict[str, np.ndarray] = {}
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     for q in survey.questions:
-        codes = np.full(n, MISSING, dtype=np.int8)
+        codes = np.full(n, MISSING, dtype=code_dtype(q.scale.k))
         by_column: dict[str, list[int]] = {}
         for s in sides:
             by_column.setdefault(q.column(s), []).append(s)
@@ -428,10 +439,12 @@ def _kept_rows(n: int, dropped: np.ndarray) -> Callable[[np.ndarray], np.ndarray
     return lambda idx: kept[idx]
 
 
-def _lookup(column: _Column, code_of: Callable[[str], int]) -> np.ndarray:
+def _lookup(
+    column: _Column, code_of: Callable[[str], int], dtype: np.dtype[np.signedinteger]
+) -> np.ndarray:
     """Code a column through its distinct values (a null cell is no answer)."""
     values, indices = column
-    table = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int8)
+    table = np.array([code_of(v) for v in values] + [MISSING], dtype=dtype)
     return table[indices]
 
 
@@ -495,7 +508,7 @@ def _code_sides(
     mapping = {fold(v): VENDOR for v in survey.sides.vendor}
     mapping |= {fold(v): CUSTOMER for v in survey.sides.customer}
     values, indices = column_data
-    codes = _lookup(column_data, lambda v: mapping.get(fold(v), UNKNOWN))
+    codes = _lookup(column_data, lambda v: mapping.get(fold(v), UNKNOWN), np.dtype(np.int8))
     codes = np.where(indices == len(values), UNKNOWN, codes).astype(np.int8)
     values = [*values, ""]
     _report_unknown(
@@ -532,7 +545,7 @@ def _code_answers(
         return levels.get(key, UNKNOWN)
 
     values, indices = column_data
-    codes = _lookup(column_data, code_of)
+    codes = _lookup(column_data, code_of, code_dtype(scale.k))
     _report_unknown(
         source,
         values,

@@ -207,7 +207,7 @@ def _legend(report: GapReport) -> Text:
         f"α = {s.alpha:g} after {s.correction} correction (top-box and mean tests corrected "
         f"as separate families). Top-box test: z-test, or Fisher's exact test where an "
         f"expected count is below 5; interval: Newcombe hybrid score; mean gap on the "
-        f"1..k level scores, tested by Mann–Whitney U. Groups with fewer than {s.min_n} "
+        f"levels' scores, tested by Mann–Whitney U. Groups with fewer than {s.min_n} "
         f"answers on a side are suppressed.",
         style="dim",
     )

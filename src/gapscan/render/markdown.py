@@ -226,7 +226,8 @@ def _methods(report: GapReport) -> list[str]:
             "binomial when fewer than 25, else chi-square with continuity correction). "
             "Many-to-one pairs: Wilcoxon signed-rank test on the account-level differences "
             "of top-box shares. Interval: Wald interval of the mean paired difference.",
-            "- Mean gap: mean of the account-level score differences (levels coded 1..k), "
+            "- Mean gap: mean of the account-level score differences (on the levels' "
+            "scores), "
             "tested by the Wilcoxon signed-rank test (two-sided, normal approximation, zero "
             "differences dropped, tie and continuity corrected); Hodges–Lehmann estimate "
             "of the median difference with its interval.",
@@ -239,7 +240,8 @@ def _methods(report: GapReport) -> list[str]:
         if "fisher" in tests:
             used.append(
                 "Fisher's exact test (two-sided) where an expected cell count was below 5, "
-                "since the normal approximation is poor there"
+                "since the normal approximation is poor there (its statistic is the sample "
+                "odds ratio ad/bc, not R's conditional maximum-likelihood estimate)"
             )
         out += [
             "- Top box: the share of answers in the favourable levels of each scale. "
@@ -250,7 +252,7 @@ def _methods(report: GapReport) -> list[str]:
             "keeps its coverage for small groups and shares near 0 or 1.",
             "- Effect sizes: Cohen's h for top-box shares; the rank-biserial correlation for "
             "the answer distributions.",
-            "- Mean gap: difference of mean scores (levels coded 1..k), tested by the "
+            "- Mean gap: difference of mean scores (on the levels' scores), tested by the "
             "Mann–Whitney U test (two-sided, normal approximation, tie and continuity "
             "corrected), which uses the ranks of the answers rather than treating the "
             "scale as interval data.",
