@@ -175,7 +175,8 @@ def _combined(
     if combine is Combine.MEDIAN:
         return _median_by(group, value, n_accounts)
     total = np.bincount(group, weights=value, minlength=n_accounts)
-    return np.divide(total, count, out=np.zeros(n_accounts), where=count > 0)
+    mean: np.ndarray = np.divide(total, count, out=np.zeros(n_accounts), where=count > 0)
+    return mean
 
 
 def account_segments(responses: Responses, column: str) -> np.ndarray:
