@@ -171,6 +171,13 @@ class GapResult:
     mean_effect_size_name: str | None = None
     paired: PairedDetail | None = None
     change: GapChange | None = None
+    # numeric questions: Welch's t (mean_statistic) with its df and interval of the mean
+    # gap, and the Mann–Whitney test on the values beside it
+    mean_df: float | None = None
+    mean_gap_ci_low: float | None = None
+    mean_gap_ci_high: float | None = None
+    rank_statistic: float | None = None
+    rank_p_value: float | None = None
 
     @classmethod
     def suppressed_for(
@@ -236,6 +243,11 @@ class GapResult:
             "mean_significant": self.mean_significant,
             "mean_effect_size": self.mean_effect_size,
             "mean_effect_size_name": self.mean_effect_size_name,
+            "mean_df": self.mean_df,
+            "mean_gap_ci_low": self.mean_gap_ci_low,
+            "mean_gap_ci_high": self.mean_gap_ci_high,
+            "rank_statistic": self.rank_statistic,
+            "rank_p_value": self.rank_p_value,
             **(self.paired.to_dict() if self.paired is not None else {}),
             **(self.change.to_dict() if self.change is not None else {}),
         }
@@ -328,7 +340,9 @@ _INDEPENDENT_METHODS = {
     "when an expected cell count is below 5, its statistic the sample odds ratio ad/bc "
     "(not R's conditional maximum-likelihood estimate)",
     "top_box_interval": "Newcombe hybrid score (method 10)",
-    "mean_test": "Mann-Whitney U (two-sided, asymptotic, tie and continuity corrected)",
+    "mean_test": "Mann-Whitney U (two-sided, asymptotic, tie and continuity corrected); "
+    "numeric questions: Welch's t-test and interval (Welch-Satterthwaite df), with "
+    "Mann-Whitney U on the values as rank_p_value",
 }
 _PAIRED_METHODS = {
     "top_box_test": "one-to-one pairs: McNemar (exact binomial when fewer than 25 discordant "

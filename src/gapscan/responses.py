@@ -18,6 +18,7 @@ import numpy as np
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
 from gapscan.identity import FileIds, check_ids, file_ids, same_content
+from gapscan.numeric_answers import Report, code_numbers, unify
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, PairBy, Question, Survey, fold
 
@@ -91,6 +92,8 @@ class Responses:
     pair_keys: np.ndarray | None = None  # index into pair_labels; -1: no key
     pair_labels: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()  # what the run goes on with (an id on both sides)
+    # a numeric question's levels: the distinct values answered in the run, sorted
+    numbers: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     @property
     def n_vendor(self) -> int:
@@ -261,7 +264,9 @@ def _code_file(
     answers: dict[str, np.ndarray] = {}
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     for q in survey.questions:
-        codes = np.full(n, MISSING, dtype=code_dtype(q.scale.k))
+        numeric = q.scale.numeric is not None
+        # a numeric question's answers stay numbers (NaN: none) until the files are combined
+        codes = np.full(n, np.nan) if numeric else np.full(n, MISSING, dtype=code_dtype(q.scale.k))
         by_column: dict[str, list[int]] = {}
         for s in sides:
             by_column.setdefault(q.column(s), []).append(s)
@@ -269,7 +274,11 @@ def _code_file(
             rows = side_codes == column_sides[0]
             if len(column_sides) > 1:
                 rows |= side_codes == column_sides[1]
-            column_codes = _code_answers(source, columns[column], column, q, rows, kept, out)
+            if numeric:
+                report = _reporter(source, columns[column][1], kept, rows, out)
+                column_codes = code_numbers(*columns[column], q, column, report)
+            else:
+                column_codes = _code_answers(source, columns[column], column, q, rows, kept, out)
             codes[rows] = column_codes[rows]
         answers[q.id] = codes
     seg = {c: _code_segment(columns[c]) for c in segments}
@@ -448,6 +457,31 @@ def _lookup(
     return table[indices]
 
 
+def _reporter(
+    source: Source,
+    indices: np.ndarray,
+    kept: Callable[[np.ndarray], np.ndarray],
+    rows: np.ndarray,
+    out: ProblemCollector,
+) -> Report:
+    """How a numeric column reports its bad values, listed like unknown answers."""
+
+    def report(
+        values: list[str],
+        marks: np.ndarray,
+        marker: int,
+        what: str,
+        problem: str,
+        hint: str,
+        code: str,
+    ) -> None:
+        _report_unknown(
+            source, values, indices, marks, kept, what, hint, out, rows, code, marker, problem
+        )
+
+    return report
+
+
 def _report_unknown(
     source: Source,
     values: list[str],
@@ -459,8 +493,10 @@ def _report_unknown(
     out: ProblemCollector,
     rows: np.ndarray | None = None,
     code: str = "unknown-answer",
+    marker: int = UNKNOWN,
+    problem: str = "fit no level",
 ) -> None:
-    bad = codes == UNKNOWN
+    bad = codes == marker
     if rows is not None:
         bad &= rows
     if not bad.any():
@@ -482,7 +518,7 @@ def _report_unknown(
         parts.append(f"and {len(order) - MAX_EXAMPLE_VALUES} more values")
     total = int(bad.sum())
     out.add(
-        f"{what}: {total} value(s) fit no level: " + "; ".join(parts),
+        f"{what}: {total} value(s) {problem}: " + "; ".join(parts),
         file=source.name,
         line=first_line,
         hint=hint,
@@ -613,7 +649,14 @@ def _compact(labels: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarra
 
 def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Responses:
     side = np.concatenate([c.side for c in coded])
-    answers = {q.id: np.concatenate([c.answers[q.id] for c in coded]) for q in survey.questions}
+    answers: dict[str, np.ndarray] = {}
+    numbers: dict[str, tuple[float, ...]] = {}
+    for q in survey.questions:
+        parts = [c.answers[q.id] for c in coded]
+        if q.scale.numeric is not None:
+            numbers[q.id], answers[q.id] = unify(parts)
+        else:
+            answers[q.id] = np.concatenate(parts)
     combined: list[Segment] = []
     for column in segments:
         keys: dict[str, str] = {}
@@ -636,6 +679,7 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
         segments=tuple(combined),
         pair_keys=pair_keys,
         pair_labels=pair_labels,
+        numbers=numbers,
     )
 
 

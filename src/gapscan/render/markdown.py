@@ -120,7 +120,9 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
                 fmt.points(r.gap) + mark,
                 fmt.interval(r.ci_low, r.ci_high),
                 fmt.p_value(r.p_adjusted),
-                fmt.signed(r.mean_gap) + mean_mark,
+                " ".join(
+                    filter(None, [fmt.signed(r.mean_gap) + mean_mark, fmt.mean_gap_interval(r)])
+                ),
             ]
         if paired:
             detail = r.paired
@@ -257,6 +259,14 @@ def _methods(report: GapReport) -> list[str]:
             "corrected), which uses the ranks of the answers rather than treating the "
             "scale as interval data.",
         ]
+        if any(r.mean_test == "welch-t" for r in report.results):
+            out.append(
+                "- Numeric questions: mean gap of the values, tested by Welch's t-test "
+                "(unequal variances, Welch–Satterthwaite degrees of freedom), its "
+                f"{100 * s.confidence:g}% interval in brackets; the Mann–Whitney test on the "
+                "values is in the JSON as `rank_p_value`; a top box only where the schema "
+                "gives one."
+            )
     out += [
         f"- Multiple comparisons: {_correction_text(s.correction)}, across every top-box "
         "test in this report (all questions and segments), and separately across the "
