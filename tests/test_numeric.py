@@ -206,3 +206,18 @@ def test_the_climate_studys_sliders_as_numeric_questions(tmp_path: Path) -> None
         check_welch(results[column.lower()], x, y)
     competence = results["competence_1"]
     assert (competence["vendor"]["n"], competence["customer"]["n"]) == (147, 77)
+
+
+def test_init_drafts_the_sliders_as_numeric_questions(tmp_path: Path) -> None:
+    import yaml
+
+    out = tmp_path / "drafted.yaml"
+    code, _, err = run("init", CLIMATE, "--out", out)
+    assert code == 0, err
+    drafted = yaml.safe_load(out.read_text(encoding="utf-8"))
+    by_column = {q["column"]: q for q in drafted["questions"]}
+    for column in SLIDERS:
+        assert by_column[column]["type"] == "numeric" and by_column[column]["range"] == [0, 100]
+        assert "scale" not in by_column[column]
+    assert by_column["Impressiveness"]["scale"].startswith("numbered_")  # a 5-point scale
+    assert "PROLIFIC_PID" not in by_column and "Progress" not in by_column
