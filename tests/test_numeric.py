@@ -221,3 +221,25 @@ def test_init_drafts_the_sliders_as_numeric_questions(tmp_path: Path) -> None:
         assert "scale" not in by_column[column]
     assert by_column["Impressiveness"]["scale"].startswith("numbered_")  # a 5-point scale
     assert "PROLIFIC_PID" not in by_column and "Progress" not in by_column
+
+
+def test_parquet_integers_and_floats_are_numbers(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    x = np.array([3.5, 5.0, 8.0, 9.25, 61.0, 7.0])
+    y = np.array([1.0, 2.0, 2.0, 6.0, 7.5, 0.0, 12.0])
+    table = pa.table(
+        {
+            "side": ["Vendor"] * x.size + ["Customer"] * y.size,
+            "f": pa.array([*x, *y], pa.float64()),
+            "i": pa.array([*x.astype(int), *y.astype(int)], pa.int64()),
+        }
+    )
+    pq.write_table(table, tmp_path / "data.parquet")
+    questions = "  - {id: f, type: numeric, column: f}\n  - {id: i, type: numeric, column: i}\n"
+    path = schema(tmp_path, questions)
+    code, out, err = run("analyze", path, tmp_path / "data.parquet", "--format", "json")
+    assert code == 0, err
+    f, i = json.loads(out)["results"]
+    check_welch(f, x, y)
+    check_welch(i, x.astype(int).astype(float), y.astype(int).astype(float))
