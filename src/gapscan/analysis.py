@@ -19,6 +19,7 @@ from gapscan.responses import Responses, load_responses
 from gapscan.rules import evaluate_rules, unchecked_rules
 from gapscan.schema import load_schema
 from gapscan.stats import adjust_pvalues, compare_means, compare_top_box, wilson_interval
+from gapscan.stats.welch import welch_from_counts
 from gapscan.subsets import applied_filters
 from gapscan.survey import CUSTOMER, VENDOR, Mode, Question, Survey
 
@@ -62,6 +63,8 @@ def analyze(
     without respondents, a question nobody answered on a side, with the same codes),
     and for a rule that has nothing to check: a gate never passes on nothing."""
     options = options or AnalysisOptions()
+    schema_survey = survey  # what a later run's fingerprint is checked against
+    survey = survey.with_numbers(responses.numbers)  # numeric questions: values as levels
     settings = survey.analysis
     mode = options.resolved_mode(survey)
     counts = count_answers(survey, responses)
@@ -103,7 +106,7 @@ def analyze(
         results=tuple(results),
         headline=_headline(results),
         pairing=pairing,
-        fingerprint=fingerprint_of(survey),
+        fingerprint=fingerprint_of(schema_survey),
     )
     if options.apply_rules:
         report = replace(report, rules=evaluate_rules(report.results, survey.rules))
@@ -157,17 +160,37 @@ def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey
     suppressed = GapResult.suppressed_for(q, segment, n_v, n_c)
     if min(n_v, n_c) < settings.min_n:
         return suppressed
-    top = sorted(q.scale.top_box)
-    x_v, x_c = int(table[VENDOR, top].sum()), int(table[CUSTOMER, top].sum())
-    tb = compare_top_box(x_v, n_v, x_c, n_c, confidence=settings.confidence)
-    mc = compare_means(table[VENDOR], table[CUSTOMER])
-    v_low, v_high = wilson_interval(x_v, n_v, confidence=settings.confidence)
-    c_low, c_high = wilson_interval(x_c, n_c, confidence=settings.confidence)
+    mc = compare_means(table[VENDOR], table[CUSTOMER], q.scale.scores)
     result = replace(
         suppressed,
         suppressed=False,
-        vendor=SideSummary(n_v, x_v / n_v, mc.mean_vendor, False, v_low, v_high),
-        customer=SideSummary(n_c, x_c / n_c, mc.mean_customer, False, c_low, c_high),
+        vendor=SideSummary(n_v, None, mc.mean_vendor),
+        customer=SideSummary(n_c, None, mc.mean_customer),
+        mean_gap=mc.mean_gap,
+        mean_test="mann-whitney",
+        mean_statistic=mc.statistic,
+        mean_p_value=mc.p_value,
+        mean_effect_size=mc.effect_size,
+        mean_effect_size_name="rank_biserial",
+    )
+    if q.scale.numeric is not None:
+        result = _welch(result, table, q.scale.scores, settings.confidence)
+    if q.scale.has_top_box:
+        result = _top_box(result, sorted(q.scale.top_box), table, settings.confidence)
+    return with_nps(result, q, table, settings.confidence)
+
+
+def _top_box(result: GapResult, top: list[int], table: np.ndarray, confidence: float) -> GapResult:
+    """The top-box shares (Wilson intervals), their gap, its interval and test."""
+    n_v, n_c = result.vendor.n, result.customer.n
+    x_v, x_c = int(table[VENDOR, top].sum()), int(table[CUSTOMER, top].sum())
+    tb = compare_top_box(x_v, n_v, x_c, n_c, confidence=confidence)
+    v_low, v_high = wilson_interval(x_v, n_v, confidence=confidence)
+    c_low, c_high = wilson_interval(x_c, n_c, confidence=confidence)
+    return replace(
+        result,
+        vendor=SideSummary(n_v, x_v / n_v, result.vendor.mean, False, v_low, v_high),
+        customer=SideSummary(n_c, x_c / n_c, result.customer.mean, False, c_low, c_high),
         gap=tb.gap,
         ci_low=tb.ci_low,
         ci_high=tb.ci_high,
@@ -176,31 +199,40 @@ def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey
         p_value=tb.p_value,
         effect_size=tb.effect_size,
         effect_size_name="cohens_h",
-        mean_gap=mc.mean_gap,
-        mean_test="mann-whitney",
-        mean_statistic=mc.statistic,
-        mean_p_value=mc.p_value,
-        mean_effect_size=mc.effect_size,
-        mean_effect_size_name="rank_biserial",
     )
-    return with_nps(result, q, table, settings.confidence)
+
+
+def _welch(
+    result: GapResult, table: np.ndarray, values: tuple[float, ...], confidence: float
+) -> GapResult:
+    """A numeric question: Welch's t-test of the mean gap, Mann–Whitney beside it."""
+    w = welch_from_counts(table[VENDOR], table[CUSTOMER], values, confidence=confidence)
+    return replace(
+        result,
+        mean_gap=w.mean_gap,
+        mean_test="welch-t",
+        mean_statistic=w.statistic,
+        mean_p_value=w.p_value,
+        mean_df=w.df,
+        mean_gap_ci_low=w.ci_low,
+        mean_gap_ci_high=w.ci_high,
+        rank_statistic=result.mean_statistic,
+        rank_p_value=result.mean_p_value,
+    )
 
 
 def _adjust(results: list[GapResult], survey: Survey) -> list[GapResult]:
     """Adjust the top-box family and the mean family separately, across all views."""
     settings = survey.analysis
     tested = [i for i, r in enumerate(results) if not r.suppressed]
-    p_top = adjust_pvalues([results[i].p_value or 0.0 for i in tested], settings.correction)
+    with_top = [i for i in tested if results[i].p_value is not None]  # numeric: top box optional
+    p_top = adjust_pvalues([results[i].p_value or 0.0 for i in with_top], settings.correction)
     p_mean = adjust_pvalues([results[i].mean_p_value or 0.0 for i in tested], settings.correction)
     adjusted = list(results)
-    for i, pt, pm in zip(tested, p_top, p_mean, strict=True):
-        adjusted[i] = replace(
-            results[i],
-            p_adjusted=pt,
-            significant=pt < settings.alpha,
-            mean_p_adjusted=pm,
-            mean_significant=pm < settings.alpha,
-        )
+    for i, pm in zip(tested, p_mean, strict=True):
+        adjusted[i] = replace(results[i], mean_p_adjusted=pm, mean_significant=pm < settings.alpha)
+    for i, pt in zip(with_top, p_top, strict=True):
+        adjusted[i] = replace(adjusted[i], p_adjusted=pt, significant=pt < settings.alpha)
     return adjusted
 
 

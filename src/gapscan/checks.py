@@ -78,6 +78,7 @@ def data_findings(
 ) -> list[Finding]:
     """Every side and question with nothing to compare (errors), and what will be
     suppressed or was never chosen (warnings)."""
+    survey = survey.with_numbers(responses.numbers)
     found = list(from_problems(responses.warnings, "warning", Severity.WARNING))
     schema = str(survey.path)
     where = ", ".join(i.path for i in responses.inputs) or "the data"
@@ -130,6 +131,8 @@ def _question_findings(
                         schema,
                     )
                 )
+        if q.scale.numeric is not None:
+            continue  # its levels are the values answered: none is ever unused
         used[q.scale.name] = used.get(q.scale.name, np.zeros(q.scale.k, dtype=np.int64)) + (
             table.sum(axis=0)
         )

@@ -27,6 +27,7 @@ class QuestionCounts:
 
 def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCounts]:
     """Count answers per side x level (x segment value) for every question."""
+    survey = survey.with_numbers(responses.numbers)
     side = responses.side.astype(np.int64)
     result: dict[str, QuestionCounts] = {}
     for q in survey.questions:

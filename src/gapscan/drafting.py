@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gapscan.errors import GapscanError
+from gapscan.numeric_answers import parse_number
 from gapscan.readers import Source, open_source
 from gapscan.survey import fold, stated_scores
 from gapscan.text import yaml_comment, yaml_quoted
@@ -85,6 +86,10 @@ MAX_LEVELS = 11
 MAX_SEGMENT_VALUES = 12
 
 
+# a numeric question: position, id, text, column, its range (empty: no evident range)
+NumericDraft = tuple[int, str, str, str, tuple[float, ...]]
+
+
 @dataclass
 class DraftScale:
     name: str
@@ -122,10 +127,17 @@ def draft_schema(
     scales: dict[str, DraftScale] = {}
     segments: list[str] = []
     used_ids: set[str] = set()
+    numeric: list[NumericDraft] = []
     for position, column in enumerate(columns.values()):
         if side is not None and column.name == side[0]:
             continue
         scale = _match_scale(column)
+        number_range = None if scale is not None else _numeric_column(column)
+        if number_range is not None:
+            qid = _unique_id(_slug(column.name), used_ids)
+            text = " ".join((column.text or column.name).split())
+            numeric.append((position, qid, text, column.name, number_range))
+            continue
         if scale is not None:
             draft = scales.setdefault(_scale_key(scale), scale)
             for m in scale.missing:
@@ -141,7 +153,7 @@ def draft_schema(
         else:
             skipped.append((column.name, f"free text or identifier ({distinct} distinct values)"))
     pair = next((c for c in columns if PAIR_KEY_NAMES.match(c.strip())), None)
-    if not scales:
+    if not scales and not numeric:
         raise GapscanError.single(
             "no column looks like a rating scale (agree/disagree, frequency, 0-10, ...)",
             file=str(files[0]),
@@ -157,6 +169,7 @@ def draft_schema(
         scales,
         skipped,
         schema_dir,
+        numeric,
     )
 
 
@@ -265,6 +278,25 @@ def _numbered_scale(answers: set[str], missing: list[str]) -> DraftScale | None:
     return DraftScale(name, levels, top, missing)
 
 
+def _numeric_column(column: _Column) -> tuple[float, ...] | None:
+    """A slider or 0–100 rating: every answer a number, and many distinct values or a
+    0–100 range. Returns the range to draft ((0, 100) for a 0–100 column, () when there
+    is no evident range), or None when it is not a numeric question (text, a short
+    scale, or an identifier: distinct integers beyond 0–100)."""
+    numbers = [parse_number(v) for v in column.values if fold(v) not in MISSING_WORDS]
+    if len(numbers) < 2 or any(n is None for n in numbers):
+        return None
+    values = [n for n in numbers if n is not None]
+    low, high = min(values), max(values)
+    percent = low >= 0 and high <= 100
+    all_distinct = all(count == 1 for count in column.values.values())
+    if all_distinct and not percent and all(v.is_integer() for v in values):
+        return None  # looks like an identifier
+    if not (len(values) > MAX_LEVELS or (percent and high > MAX_LEVELS)):
+        return None
+    return (0.0, 100.0) if percent else ()
+
+
 def _top_box(name: str, levels: list[str]) -> int | list[str]:
     if name == "yes_no":
         return [levels[-1]]
@@ -341,6 +373,7 @@ def _yaml(
     scales: dict[str, DraftScale],
     skipped: list[tuple[str, str]],
     schema_dir: Path | None,
+    numeric: Sequence[NumericDraft] = (),
 ) -> str:
     out = [
         "# Drafted by gapscan init from the export's columns. Check the scales (levels are",
@@ -373,7 +406,7 @@ def _yaml(
     if segments:
         out.append("# segments: breakdowns to report; these columns look like groups:")
         out.append("# segments: [" + ", ".join(_q(s) for s in segments) + "]")
-    out.append("scales:  # answer scales, levels ordered lowest first")
+    out.append("scales:  # answer scales, levels ordered lowest first" if scales else "scales: {}")
     names: set[str] = set()
     for key, scale in sorted(scales.items()):
         scale.name = _unique_id(scale.name, names)
@@ -389,17 +422,17 @@ def _yaml(
             )
         del key
     out.append("questions:")
-    questions = sorted((q, scale.name) for scale in scales.values() for q in scale.questions)
-    by_name = {scale.name: scale for scale in scales.values()}
-    for (_, qid, text, column), scale_name in questions:
-        out += [
-            f"  - id: {qid}",
-            f"    text: {_q(text)}",
-            f"    scale: {scale_name}",
-            f"    column: {_q(column)}",
-        ]
-        if _looks_like_nps(by_name[scale_name], f"{text} {column}"):
-            out.append("    metric: nps  # a 0-10 'recommend' question: its Net Promoter Score too")
+    entries = [
+        (position, qid, text, column, _scale_lines(scale, text, column))
+        for scale in scales.values()
+        for position, qid, text, column in scale.questions
+    ]
+    entries += [
+        (position, qid, text, column, _numeric_lines(r))
+        for position, qid, text, column, r in numeric
+    ]
+    for _, qid, text, column, lines in sorted(entries, key=lambda e: e[0]):
+        out += [f"  - id: {qid}", f"    text: {_q(text)}", *lines, f"    column: {_q(column)}"]
     out += [
         "analysis:",
         "  confidence: 0.95",
@@ -412,6 +445,23 @@ def _yaml(
         out.append("# Columns left out:")
         out += [f"#   {yaml_comment(name)}: {why}" for name, why in skipped]
     return "\n".join(out) + "\n"
+
+
+def _scale_lines(scale: DraftScale, text: str, column: str) -> list[str]:
+    lines = [f"    scale: {scale.name}"]
+    if _looks_like_nps(scale, f"{text} {column}"):
+        lines.append("    metric: nps  # a 0-10 'recommend' question: its Net Promoter Score too")
+    return lines
+
+
+def _numeric_lines(number_range: tuple[float, ...]) -> list[str]:
+    lines = ["    type: numeric  # numbers (a slider, a 0-100 rating): mean gap by Welch's t"]
+    if number_range:
+        lines.append(
+            f"    range: [{number_range[0]:g}, {number_range[1]:g}]  # values outside: error"
+        )
+    lines.append("    # top_box: {min: 80}  # optional: the favourable values")
+    return lines
 
 
 def _relative(path: Path, base: Path | None) -> str:

@@ -20,6 +20,8 @@ ERROR_CODES: dict[str, str] = {
     "uncached-formula": "XLSX cells holding formulas without a saved value",
     "missing-column": "a column the schema names that the file lacks",
     "unknown-answer": "an answer that fits no level of its scale",
+    "not-a-number": "an answer to a numeric question that is not a number",
+    "out-of-range": "a numeric answer outside its question's range",
     "unknown-side": "a side value that is neither vendor nor customer",
     "duplicate-id": "a respondent id given to more than one row",
     "duplicate-file": "the same data given twice",

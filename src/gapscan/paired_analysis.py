@@ -69,17 +69,16 @@ def _compare(
     # rounded so that account means which agree give a difference of exactly zero
     d_top = np.round(pairs.vendor_top - pairs.customer_top, 12)
     d_score = np.round(pairs.vendor_score - pairs.customer_score, 12)
+    kappa: tuple[float | None, ...] = (None, None, None)
     if one_to_one:
         v_top, c_top = pairs.vendor_top > 0.5, pairs.customer_top > 0.5
         b, c = int((v_top & ~c_top).sum()), int((~v_top & c_top).sum())
         test, statistic, p_value = mcnemar(b, c)
-        kappa: tuple[float | None, ...] = weighted_kappa(
-            _agreement(pairs, q.scale.k), confidence=confidence
-        )
+        if q.scale.numeric is None:  # agreement on the levels of a scale
+            kappa = weighted_kappa(_agreement(pairs, q.scale.k), confidence=confidence)
     else:
         test = "wilcoxon"
         statistic, p_value = wilcoxon_signed_rank(d_top)
-        kappa = (None, None, None)
     low, high = mean_difference_interval(d_top, confidence=confidence)
     mean_statistic, mean_p = wilcoxon_signed_rank(d_score)
     hl = hodges_lehmann(d_score, confidence=confidence)
@@ -101,7 +100,7 @@ def _compare(
         median_ci_high=hl[2],
         accounts=_misjudged(pairs, labels, show_accounts),
     )
-    return replace(
+    result = replace(
         base,
         suppressed=False,
         vendor=SideSummary(n, v_share, float(pairs.vendor_score.mean())),
@@ -122,12 +121,33 @@ def _compare(
         mean_effect_size_name="matched_rank_biserial",
         paired=detail,
     )
+    return result if q.scale.has_top_box else _without_top_box(result)
+
+
+def _without_top_box(result: GapResult) -> GapResult:
+    """A numeric question without ``top_box:``: no top-box share, gap or test."""
+    assert result.paired is not None
+    return replace(
+        result,
+        vendor=replace(result.vendor, top_box=None),
+        customer=replace(result.customer, top_box=None),
+        gap=None,
+        ci_low=None,
+        ci_high=None,
+        test=None,
+        statistic=None,
+        p_value=None,
+        effect_size=None,
+        effect_size_name=None,
+        paired=replace(result.paired, ci_method=None),
+    )
 
 
 def _agreement(pairs: QuestionPairs, k: int) -> np.ndarray:
     """The k x k table of (vendor level, customer level) over one-to-one pairs."""
-    v = np.rint(pairs.vendor_score).astype(np.int64) - 1
-    c = np.rint(pairs.customer_score).astype(np.int64) - 1
+    assert pairs.vendor_level is not None and pairs.customer_level is not None
+    v = np.rint(pairs.vendor_level).astype(np.int64)
+    c = np.rint(pairs.customer_level).astype(np.int64)
     return np.bincount(v * k + c, minlength=k * k).reshape(k, k)
 
 

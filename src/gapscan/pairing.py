@@ -46,7 +46,7 @@ class QuestionPairs:
     """Account-level values of one question, one entry per pair (account)."""
 
     account: np.ndarray  # index into Responses.pair_labels
-    vendor_score: np.ndarray  # combined score on 1..k
+    vendor_score: np.ndarray  # combined score (the scale's scores of the answers)
     customer_score: np.ndarray
     vendor_top: np.ndarray  # share of the account's answers in the top box
     customer_top: np.ndarray
@@ -57,6 +57,9 @@ class QuestionPairs:
     vendor_only_n: np.ndarray
     customer_only: np.ndarray
     customer_only_n: np.ndarray
+    # combined level position (0..k-1) per pair; for one-to-one pairs, the level answered
+    vendor_level: np.ndarray | None = None
+    customer_level: np.ndarray | None = None
 
     @property
     def one_to_one(self) -> bool:
@@ -87,6 +90,8 @@ class QuestionPairs:
             vendor_only_n=self.vendor_only_n[v_keep],
             customer_only=self.customer_only[c_keep],
             customer_only_n=self.customer_only_n[c_keep],
+            vendor_level=None if self.vendor_level is None else self.vendor_level[keep],
+            customer_level=None if self.customer_level is None else self.customer_level[keep],
         )
 
 
@@ -130,6 +135,7 @@ def pair_question(
     codes = responses.answers[question.id]
     n_accounts = len(responses.pair_labels)
     top_levels = np.asarray(sorted(question.scale.top_box))
+    scores = np.asarray(question.scale.scores, dtype=np.float64)
     sides = []
     for s in (VENDOR, CUSTOMER):
         rows = (responses.side == s) & (keys >= 0) & (codes >= 0)
@@ -137,14 +143,11 @@ def pair_question(
         level = codes[rows].astype(np.int64)
         count = np.bincount(k, minlength=n_accounts)
         top = np.bincount(k, weights=np.isin(level, top_levels), minlength=n_accounts)
-        if combine is Combine.MEDIAN:
-            score = _median_by(k, level + 1.0, n_accounts)
-        else:
-            score = np.bincount(k, weights=level + 1.0, minlength=n_accounts)
-            score = np.divide(score, count, out=np.zeros(n_accounts), where=count > 0)
+        score = _combined(k, scores[level], count, combine)
+        position = _combined(k, level.astype(np.float64), count, combine)
         share = np.divide(top, count, out=np.zeros(n_accounts), where=count > 0)
-        sides.append((count, score, share))
-    (v_n, v_score, v_top), (c_n, c_score, c_top) = sides
+        sides.append((count, score, share, position))
+    (v_n, v_score, v_top, v_pos), (c_n, c_score, c_top, c_pos) = sides
     paired = (v_n > 0) & (c_n > 0)
     vendor_only, customer_only = (v_n > 0) & ~paired, (c_n > 0) & ~paired
     return QuestionPairs(
@@ -159,7 +162,21 @@ def pair_question(
         vendor_only_n=v_n[vendor_only],
         customer_only=np.flatnonzero(customer_only),
         customer_only_n=c_n[customer_only],
+        vendor_level=v_pos[paired],
+        customer_level=c_pos[paired],
     )
+
+
+def _combined(
+    group: np.ndarray, value: np.ndarray, count: np.ndarray, combine: Combine
+) -> np.ndarray:
+    """Each account's mean (or median) of ``value`` over its respondents (0 if none)."""
+    n_accounts = count.size
+    if combine is Combine.MEDIAN:
+        return _median_by(group, value, n_accounts)
+    total = np.bincount(group, weights=value, minlength=n_accounts)
+    mean: np.ndarray = np.divide(total, count, out=np.zeros(n_accounts), where=count > 0)
+    return mean
 
 
 def account_segments(responses: Responses, column: str) -> np.ndarray:

@@ -14,6 +14,18 @@ from gapscan.survey import DEFAULT_SIDE_LABELS, SIDE_NAMES, Question, Rule
 
 JSON_FORMAT_VERSION = 1
 
+# What each test's ``statistic`` is. Fisher's is the sample odds ratio ad/(bc), as
+# scipy.stats.fisher_exact gives it, not R's conditional maximum-likelihood estimate.
+STATISTIC_NAMES = {
+    "z-test": "z",
+    "fisher": "sample odds ratio",
+    "mcnemar-exact": "min(b, c)",
+    "mcnemar-chi2": "chi-square",
+    "wilcoxon": "min(R+, R-)",
+    "mann-whitney": "U (vendor)",
+    "welch-t": "t",
+}
+
 
 @dataclass(frozen=True)
 class LevelCount:
@@ -235,6 +247,13 @@ class GapResult:
     paired: PairedDetail | None = None
     change: GapChange | None = None
     nps: NpsGap | None = None  # NPS questions only
+    # numeric questions: Welch's t (mean_statistic) with its df and interval of the mean
+    # gap, and the Mann–Whitney test on the values beside it
+    mean_df: float | None = None
+    mean_gap_ci_low: float | None = None
+    mean_gap_ci_high: float | None = None
+    rank_statistic: float | None = None
+    rank_p_value: float | None = None
 
     @classmethod
     def suppressed_for(
@@ -264,6 +283,11 @@ class GapResult:
         )
 
     @property
+    def statistic_name(self) -> str | None:
+        """What ``statistic`` is (for Fisher's test: the sample odds ratio)."""
+        return None if self.test is None else STATISTIC_NAMES.get(self.test)
+
+    @property
     def segment_label(self) -> str:
         return ", ".join(f"{c} = {v}" for c, v in self.segment) or "All respondents"
 
@@ -283,6 +307,7 @@ class GapResult:
             "ci_high": self.ci_high,
             "test": self.test,
             "statistic": self.statistic,
+            "statistic_name": self.statistic_name,
             "p_value": self.p_value,
             "p_adjusted": self.p_adjusted,
             "significant": self.significant,
@@ -296,6 +321,11 @@ class GapResult:
             "mean_significant": self.mean_significant,
             "mean_effect_size": self.mean_effect_size,
             "mean_effect_size_name": self.mean_effect_size_name,
+            "mean_df": self.mean_df,
+            "mean_gap_ci_low": self.mean_gap_ci_low,
+            "mean_gap_ci_high": self.mean_gap_ci_high,
+            "rank_statistic": self.rank_statistic,
+            "rank_p_value": self.rank_p_value,
             **(self.paired.to_dict() if self.paired is not None else {}),
             **(self.change.to_dict() if self.change is not None else {}),
             **(self.nps.to_dict() if self.nps is not None else {}),
@@ -411,9 +441,12 @@ def _nps_methods(mode: str) -> dict[str, str]:
 
 _INDEPENDENT_METHODS = {
     "top_box_test": "two-proportion z-test (pooled); Fisher's exact test (two-sided) "
-    "when an expected cell count is below 5",
+    "when an expected cell count is below 5, its statistic the sample odds ratio ad/bc "
+    "(not R's conditional maximum-likelihood estimate)",
     "top_box_interval": "Newcombe hybrid score (method 10)",
-    "mean_test": "Mann-Whitney U (two-sided, asymptotic, tie and continuity corrected)",
+    "mean_test": "Mann-Whitney U (two-sided, asymptotic, tie and continuity corrected); "
+    "numeric questions: Welch's t-test and interval (Welch-Satterthwaite df), with "
+    "Mann-Whitney U on the values as rank_p_value",
 }
 _PAIRED_METHODS = {
     "top_box_test": "one-to-one pairs: McNemar (exact binomial when fewer than 25 discordant "

@@ -18,6 +18,7 @@ import numpy as np
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
 from gapscan.identity import FileIds, check_ids, file_ids, same_content
+from gapscan.numeric_answers import Report, code_numbers, unify
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, PairBy, Question, Survey, fold
@@ -33,6 +34,17 @@ UNKNOWN = -2
 # stays a segment of its own; renderers show the empty label as "(no value)".
 BLANK_SEGMENT = ""
 MAX_EXAMPLE_ROWS = 5
+
+
+def code_dtype(levels: int) -> np.dtype[np.signedinteger]:
+    """The smallest signed integer type that holds codes 0..levels-1 and the negative
+    markers (int8 for the usual scales; wider for long ones, e.g. a 0–1000 slider)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if levels <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
 MAX_EXAMPLE_VALUES = 10
 
 
@@ -82,6 +94,8 @@ class Responses:
     pair_labels: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()  # what the run goes on with (an id on both sides)
     filtered: tuple[int, ...] = ()  # rows each of the survey's filters removed, all files
+    # a numeric question's levels: the distinct values answered in the run, sorted
+    numbers: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     @property
     def n_vendor(self) -> int:
@@ -270,7 +284,9 @@ def _code_file(
     answers: dict[str, np.ndarray] = {}
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     for q in survey.questions:
-        codes = np.full(n, MISSING, dtype=np.int8)
+        numeric = q.scale.numeric is not None
+        # a numeric question's answers stay numbers (NaN: none) until the files are combined
+        codes = np.full(n, np.nan) if numeric else np.full(n, MISSING, dtype=code_dtype(q.scale.k))
         by_column: dict[str, list[int]] = {}
         for s in sides:
             by_column.setdefault(q.column(s), []).append(s)
@@ -278,7 +294,11 @@ def _code_file(
             rows = side_codes == column_sides[0]
             if len(column_sides) > 1:
                 rows |= side_codes == column_sides[1]
-            column_codes = _code_answers(source, columns[column], column, q, rows, kept, out)
+            if numeric:
+                report = _reporter(source, columns[column][1], kept, rows, out)
+                column_codes = code_numbers(*columns[column], q, column, report)
+            else:
+                column_codes = _code_answers(source, columns[column], column, q, rows, kept, out)
             codes[rows] = column_codes[rows]
         answers[q.id] = codes
     seg = {c: _code_segment(columns[c]) for c in segments}
@@ -450,11 +470,38 @@ def _kept_rows(n: int, dropped: np.ndarray) -> Callable[[np.ndarray], np.ndarray
     return lambda idx: kept[idx]
 
 
-def _lookup(column: _Column, code_of: Callable[[str], int]) -> np.ndarray:
+def _lookup(
+    column: _Column, code_of: Callable[[str], int], dtype: np.dtype[np.signedinteger]
+) -> np.ndarray:
     """Code a column through its distinct values (a null cell is no answer)."""
     values, indices = column
-    table = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int8)
+    table = np.array([code_of(v) for v in values] + [MISSING], dtype=dtype)
     return table[indices]
+
+
+def _reporter(
+    source: Source,
+    indices: np.ndarray,
+    kept: Callable[[np.ndarray], np.ndarray],
+    rows: np.ndarray,
+    out: ProblemCollector,
+) -> Report:
+    """How a numeric column reports its bad values, listed like unknown answers."""
+
+    def report(
+        values: list[str],
+        marks: np.ndarray,
+        marker: int,
+        what: str,
+        problem: str,
+        hint: str,
+        code: str,
+    ) -> None:
+        _report_unknown(
+            source, values, indices, marks, kept, what, hint, out, rows, code, marker, problem
+        )
+
+    return report
 
 
 def _report_unknown(
@@ -468,8 +515,10 @@ def _report_unknown(
     out: ProblemCollector,
     rows: np.ndarray | None = None,
     code: str = "unknown-answer",
+    marker: int = UNKNOWN,
+    problem: str = "fit no level",
 ) -> None:
-    bad = codes == UNKNOWN
+    bad = codes == marker
     if rows is not None:
         bad &= rows
     if not bad.any():
@@ -491,7 +540,7 @@ def _report_unknown(
         parts.append(f"and {len(order) - MAX_EXAMPLE_VALUES} more values")
     total = int(bad.sum())
     out.add(
-        f"{what}: {total} value(s) fit no level: " + "; ".join(parts),
+        f"{what}: {total} value(s) {problem}: " + "; ".join(parts),
         file=source.name,
         line=first_line,
         hint=hint,
@@ -517,7 +566,7 @@ def _code_sides(
     mapping = {fold(v): VENDOR for v in survey.sides.vendor}
     mapping |= {fold(v): CUSTOMER for v in survey.sides.customer}
     values, indices = column_data
-    codes = _lookup(column_data, lambda v: mapping.get(fold(v), UNKNOWN))
+    codes = _lookup(column_data, lambda v: mapping.get(fold(v), UNKNOWN), np.dtype(np.int8))
     codes = np.where(indices == len(values), UNKNOWN, codes).astype(np.int8)
     values = [*values, ""]
     _report_unknown(
@@ -555,7 +604,7 @@ def _code_answers(
         return levels.get(key, UNKNOWN)
 
     values, indices = column_data
-    codes = _lookup(column_data, code_of)
+    codes = _lookup(column_data, code_of, code_dtype(scale.k))
     _report_unknown(
         source,
         values,
@@ -631,7 +680,14 @@ def _compact(labels: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarra
 
 def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Responses:
     side = np.concatenate([c.side for c in coded])
-    answers = {q.id: np.concatenate([c.answers[q.id] for c in coded]) for q in survey.questions}
+    answers: dict[str, np.ndarray] = {}
+    numbers: dict[str, tuple[float, ...]] = {}
+    for q in survey.questions:
+        parts = [c.answers[q.id] for c in coded]
+        if q.scale.numeric is not None:
+            numbers[q.id], answers[q.id] = unify(parts)
+        else:
+            answers[q.id] = np.concatenate(parts)
     combined: list[Segment] = []
     for column in segments:
         keys: dict[str, str] = {}
@@ -654,6 +710,7 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
         segments=tuple(combined),
         pair_keys=pair_keys,
         pair_labels=pair_labels,
+        numbers=numbers,
     )
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.schema_nps import NpsModel, check_nps_rule, check_nps_scale, nps_spec
+from gapscan.schema_numeric import numeric_scale
 from gapscan.schema_sides import build_filters, build_sides
 from gapscan.schema_yaml import MAX_SCHEMA_BYTES as MAX_SCHEMA_BYTES
 from gapscan.schema_yaml import MAX_SCHEMA_NODES as MAX_SCHEMA_NODES
@@ -76,10 +77,18 @@ class SideColumnsModel(_Model):
     customer: str
 
 
+class NumericTopBoxModel(_Model):
+    min: int | float | None = None
+    max: int | float | None = None
+
+
 class QuestionModel(_Model):
     id: str
     text: str | None = None
-    scale: str
+    scale: str | None = None  # required unless type: numeric
+    type: Literal["numeric"] | None = None  # numbers (sliders, 0–100), instead of a scale
+    range: Annotated[list[int | float], Field(min_length=2, max_length=2)] | None = None
+    top_box: NumericTopBoxModel | None = None  # a numeric question's favourable values
     column: str | None = None  # a column's name, Qualtrics ImportId or question text
     import_id: str | None = None  # a Qualtrics ImportId (QID12, QID4_1)
     columns: SideColumnsModel | None = None
@@ -125,7 +134,7 @@ class SchemaModel(_Model):
     duplicate_ids: Literal["error", "keep-first", "keep-last"] = "error"
     segments: list[str] = Field(default_factory=list)
     filters: list[Any] = Field(default_factory=list)
-    scales: Annotated[dict[str, Any], Field(min_length=1)]
+    scales: dict[str, Any] = Field(default_factory=dict)  # may be empty: numeric questions only
     questions: Annotated[list[Any], Field(min_length=1)]
     analysis: dict[str, Any] | None = None
     rules: list[Any] = Field(default_factory=list)
@@ -525,7 +534,17 @@ def _build_questions(
                 "give each question its own id",
             )
         seen.setdefault(spec.id, i)
-        if spec.scale not in scales:
+        numeric = numeric_scale(spec, loc, add)
+        if numeric is False:
+            continue
+        if numeric is None and spec.scale not in scales:
+            if spec.scale is None:
+                add(
+                    f"question '{spec.id}' needs a 'scale' (or 'type: numeric')",
+                    loc,
+                    "name one of the scales, or write type: numeric for numbers",
+                )
+                continue
             close = difflib.get_close_matches(spec.scale, list(scales), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known scales: " + ", ".join(scales)
             add(f"question '{spec.id}' uses unknown scale '{spec.scale}'", (*loc, "scale"), hint)
@@ -539,7 +558,7 @@ def _build_questions(
                 "use column: NAME, import_id: QID12, or columns: {vendor: NAME, customer: NAME}",
             )
             continue
-        scale = scales[spec.scale]
+        scale = numeric if numeric is not None else scales[spec.scale or ""]
         if scale is None:
             continue
         vendor = single if spec.columns is None else spec.columns.vendor

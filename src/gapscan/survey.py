@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -76,6 +76,35 @@ def stated_scores(levels: tuple[str, ...]) -> tuple[float, ...] | None:
 
 
 @dataclass(frozen=True)
+class Numeric:
+    """A numeric question (``type: numeric``): its allowed ``range`` and its optional top
+    box ``{min, max}`` (both bounds inclusive)."""
+
+    low: float | None = None
+    high: float | None = None
+    top_min: float | None = None
+    top_max: float | None = None
+
+    @property
+    def has_top_box(self) -> bool:
+        return self.top_min is not None or self.top_max is not None
+
+    def in_top_box(self, value: float) -> bool:
+        if not self.has_top_box:
+            return False
+        above = self.top_min is None or value >= self.top_min
+        return above and (self.top_max is None or value <= self.top_max)
+
+    def in_range(self, value: float) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def number_label(value: float) -> str:
+    """How a numeric answer is shown as a level: ``80``, ``72.5``."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+@dataclass(frozen=True)
 class Scale:
     """An ordered answer scale. Levels are coded 0..k-1 internally; each level has a
     numeric score (``scores``: given in the schema, else the number its label states,
@@ -87,6 +116,9 @@ class Scale:
     missing: tuple[str, ...] = ()
     scores: tuple[float, ...] = ()  # empty: the labels' numbers, else 1..k
     nps: NpsSpec | None = None  # ``nps:`` on the scale: each of its questions is an NPS
+    # a numeric question's scale: its levels are the distinct values answered in the run
+    # (see ``with_values``), each scored by its value
+    numeric: Numeric | None = None
 
     def __post_init__(self) -> None:
         if not self.scores:
@@ -101,6 +133,17 @@ class Scale:
 
     def top_box_labels(self) -> tuple[str, ...]:
         return tuple(self.levels[i] for i in sorted(self.top_box))
+
+    @property
+    def has_top_box(self) -> bool:
+        return self.numeric is None or self.numeric.has_top_box
+
+    def with_values(self, values: tuple[float, ...]) -> Scale:
+        """A numeric scale whose levels are these values (sorted, distinct)."""
+        assert self.numeric is not None
+        top = frozenset(i for i, v in enumerate(values) if self.numeric.in_top_box(v))
+        labels = tuple(number_label(v) for v in values)
+        return Scale(self.name, labels, top, self.missing, tuple(values), numeric=self.numeric)
 
 
 @dataclass(frozen=True)
@@ -205,6 +248,19 @@ class Survey:
     unfinished: str = "keep"  # keep | drop: unfinished survey-tool responses
     duplicate_ids: str = "error"  # error | keep-first | keep-last: a repeated respondent id
     filters: tuple[Filter, ...] = ()  # applied in order, before anything else
+
+    def with_numbers(self, numbers: dict[str, tuple[float, ...]]) -> Survey:
+        """This survey with each numeric question's levels set to the values answered
+        (``Responses.numbers``); a survey without numeric questions is returned as is."""
+        if not any(q.scale.numeric is not None for q in self.questions):
+            return self
+        questions = tuple(
+            replace(q, scale=q.scale.with_values(numbers.get(q.id, ())))
+            if q.scale.numeric is not None
+            else q
+            for q in self.questions
+        )
+        return replace(self, questions=questions)
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

@@ -149,11 +149,32 @@ def _duplicate_segment(d: Path) -> list[str]:
     return ["survey.yaml", "data.csv"]
 
 
+NUMERIC_SCHEMA = (
+    "survey: Numbers\n"
+    "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+    "questions:\n  - {id: score, type: numeric, range: [0, 100], column: score}\n"
+)
+
+
+def _not_a_number(d: Path) -> list[str]:
+    write(d / "survey.yaml", NUMERIC_SCHEMA)
+    write(d / "data.csv", "side,score\nVendor,70\nCustomer,seventy\n")
+    return ["survey.yaml", "data.csv"]
+
+
+def _out_of_range(d: Path) -> list[str]:
+    write(d / "survey.yaml", NUMERIC_SCHEMA)
+    write(d / "data.csv", "side,score\nVendor,70\nCustomer,170\n")
+    return ["survey.yaml", "data.csv"]
+
+
 ERROR_FIXTURES: dict[str, Fixture] = {
     "schema": _schema_error,
     "unreadable-data": _unreadable,
     "missing-column": _missing_column,
     "unknown-answer": _unknown_answer,
+    "not-a-number": _not_a_number,
+    "out-of-range": _out_of_range,
     "unknown-side": _unknown_side,
     "duplicate-id": _duplicate_id,
     "duplicate-file": _duplicate_file,

@@ -108,13 +108,18 @@ def split_by_condition(tmp_path: Path) -> tuple[Path, Path]:
 def test_real_qualtrics_export_round_trip(tmp_path: Path) -> None:
     vendor, customer = split_by_condition(tmp_path)
     drafted = draft(tmp_path, "--vendor", vendor, "--customer", customer)
-    assert [q["column"] for q in drafted["questions"]] == ["Impressiveness"]  # type: ignore[index]
+    columns = [q["column"] for q in drafted["questions"]]  # type: ignore[index]
+    # the twelve 0-100 sliders are drafted as numeric questions, then the 5-point scale
+    assert columns[-1] == "Impressiveness" and len(columns) == 13
+    assert all(q.get("type") == "numeric" for q in drafted["questions"][:12])  # type: ignore[index]
     code, out, err = run(
         "analyze", tmp_path / "drafted.yaml", "--vendor", vendor, "--customer", customer,
         "--format", "json",
     )  # fmt: skip
     assert code == 0, err
-    (result,) = json.loads(out)["results"]
+    results = json.loads(out)["results"]
+    assert len(results) == 13
+    result = results[-1]
     # SOURCES.md: "5 - Extremely impressive": impressive 53/147, control 19/77; the
     # drafted top box is the top two levels of the five
     assert (result["vendor"]["n"], result["customer"]["n"]) == (147, 77)

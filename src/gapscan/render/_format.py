@@ -34,6 +34,15 @@ def signed(value: float | None, decimals: int = 2) -> str:
     return "-" if value is None else f"{value:+.{decimals}f}"
 
 
+def mean_gap_interval(r: GapResult) -> str:
+    """A numeric question's Welch interval of the mean gap, ``[-0.21, +5.51]``; empty
+    for other questions."""
+    low, high = r.mean_gap_ci_low, r.mean_gap_ci_high
+    if r.mean_test != "welch-t" or low is None or high is None:
+        return ""
+    return f"[{signed(low)}, {signed(high)}]"
+
+
 def confidence_label(report: GapReport) -> str:
     return f"{100 * report.settings.confidence:g}% CI"
 

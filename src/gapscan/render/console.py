@@ -243,7 +243,11 @@ def _gap(r: GapResult) -> Text:
 
 def _mean_gap(r: GapResult) -> Text:
     mark = "*" if r.mean_significant else " "
-    return Text(fmt.signed(r.mean_gap) + mark, style="" if r.mean_significant else "dim")
+    text = Text(fmt.signed(r.mean_gap) + mark, style="" if r.mean_significant else "dim")
+    interval = fmt.mean_gap_interval(r)
+    if interval:  # a numeric question: its Welch interval below the gap
+        text.append("\n" + interval, style="dim")
+    return text
 
 
 def _legend(report: GapReport) -> Text:
@@ -267,10 +271,17 @@ def _legend(report: GapReport) -> Text:
         f"α = {s.alpha:g} after {s.correction} correction (top-box and mean tests corrected "
         f"as separate families). Top-box test: z-test, or Fisher's exact test where an "
         f"expected count is below 5; interval: Newcombe hybrid score; mean gap on the "
-        f"1..k level scores, tested by Mann–Whitney U. Groups with fewer than {s.min_n} "
+        f"levels' scores, tested by Mann–Whitney U{_numeric_note(report)}. Groups with fewer "
+        f"than {s.min_n} "
         f"answers on a side are suppressed.",
         style="dim",
     )
+
+
+def _numeric_note(report: GapReport) -> str:
+    if not any(r.mean_test == "welch-t" for r in report.results):
+        return ""
+    return " (numeric questions: Welch's t, interval [low, high] under the gap)"
 
 
 def rules_text(rules: Sequence[RuleOutcome]) -> Text:

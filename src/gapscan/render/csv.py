@@ -54,6 +54,10 @@ COLUMNS = [
     "mean_p_adjusted",
     "mean_significant",
     "mean_effect_size",
+    "mean_df",
+    "mean_gap_ci_low",
+    "mean_gap_ci_high",
+    "rank_p_value",
     "change",
     "change_ci_low",
     "change_ci_high",
@@ -117,6 +121,10 @@ def _row(report: GapReport, r: GapResult) -> list[object]:
         r.mean_p_adjusted,
         r.mean_significant,
         r.mean_effect_size,
+        r.mean_df,
+        r.mean_gap_ci_low,
+        r.mean_gap_ci_high,
+        r.rank_p_value,
         *(
             (r.change.change, r.change.ci_low, r.change.ci_high, r.change.p_value)
             if r.change

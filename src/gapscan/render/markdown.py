@@ -151,7 +151,9 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
                 fmt.points(r.gap) + mark,
                 fmt.interval(r.ci_low, r.ci_high),
                 fmt.p_value(r.p_adjusted),
-                fmt.signed(r.mean_gap) + mean_mark,
+                " ".join(
+                    filter(None, [fmt.signed(r.mean_gap) + mean_mark, fmt.mean_gap_interval(r)])
+                ),
             ]
         if paired:
             detail = r.paired
@@ -275,7 +277,8 @@ def _methods(report: GapReport) -> list[str]:
             "binomial when fewer than 25, else chi-square with continuity correction). "
             "Many-to-one pairs: Wilcoxon signed-rank test on the account-level differences "
             "of top-box shares. Interval: Wald interval of the mean paired difference.",
-            "- Mean gap: mean of the account-level score differences (levels coded 1..k), "
+            "- Mean gap: mean of the account-level score differences (on the levels' "
+            "scores), "
             "tested by the Wilcoxon signed-rank test (two-sided, normal approximation, zero "
             "differences dropped, tie and continuity corrected); Hodges–Lehmann estimate "
             "of the median difference with its interval.",
@@ -288,7 +291,8 @@ def _methods(report: GapReport) -> list[str]:
         if "fisher" in tests:
             used.append(
                 "Fisher's exact test (two-sided) where an expected cell count was below 5, "
-                "since the normal approximation is poor there"
+                "since the normal approximation is poor there (its statistic is the sample "
+                "odds ratio ad/bc, not R's conditional maximum-likelihood estimate)"
             )
         out += [
             "- Top box: the share of answers in the favourable levels of each scale. "
@@ -299,11 +303,19 @@ def _methods(report: GapReport) -> list[str]:
             "keeps its coverage for small groups and shares near 0 or 1.",
             "- Effect sizes: Cohen's h for top-box shares; the rank-biserial correlation for "
             "the answer distributions.",
-            "- Mean gap: difference of mean scores (levels coded 1..k), tested by the "
+            "- Mean gap: difference of mean scores (on the levels' scores), tested by the "
             "Mann–Whitney U test (two-sided, normal approximation, tie and continuity "
             "corrected), which uses the ranks of the answers rather than treating the "
             "scale as interval data.",
         ]
+        if any(r.mean_test == "welch-t" for r in report.results):
+            out.append(
+                "- Numeric questions: mean gap of the values, tested by Welch's t-test "
+                "(unequal variances, Welch–Satterthwaite degrees of freedom), its "
+                f"{100 * s.confidence:g}% interval in brackets; the Mann–Whitney test on the "
+                "values is in the JSON as `rank_p_value`; a top box only where the schema "
+                "gives one."
+            )
     out += [
         f"- Multiple comparisons: {_correction_text(s.correction)}, across every top-box "
         "test in this report (all questions and segments), and separately across the "

@@ -13,7 +13,7 @@ from gapscan.stats._normal import two_sided_p
 
 @dataclass(frozen=True)
 class MeanComparison:
-    """Mean scores (levels coded 1..k) and the Mann–Whitney U test."""
+    """Mean scores (each level's score) and the Mann–Whitney U test (on level order)."""
 
     mean_vendor: float
     mean_customer: float
@@ -59,15 +59,26 @@ def rank_biserial(u1: float, n1: int, n2: int) -> float:
 
 
 def compare_means(
-    vendor: Sequence[int] | np.ndarray, customer: Sequence[int] | np.ndarray
+    vendor: Sequence[int] | np.ndarray,
+    customer: Sequence[int] | np.ndarray,
+    scores: Sequence[float] | np.ndarray | None = None,
 ) -> MeanComparison:
-    """Mean gap, Mann–Whitney U test and rank-biserial correlation from level counts."""
+    """Mean gap, Mann–Whitney U test and rank-biserial correlation from level counts.
+
+    Means are on ``scores`` (one number per level; default 1..k); the Mann–Whitney test
+    ranks the answers by level order, whatever the scores."""
     a = np.asarray(vendor, dtype=np.float64)
     b = np.asarray(customer, dtype=np.float64)
-    scores = np.arange(1, len(a) + 1, dtype=np.float64)
+    values = (
+        np.arange(1, len(a) + 1, dtype=np.float64)
+        if scores is None
+        else np.asarray(scores, dtype=np.float64)
+    )
+    if values.shape != a.shape:
+        raise ValueError(f"{values.size} scores for {a.size} levels")
     n1, n2 = int(a.sum()), int(b.sum())
-    mean_v = float((a * scores).sum() / n1)
-    mean_c = float((b * scores).sum() / n2)
+    mean_v = float((a * values).sum() / n1)
+    mean_c = float((b * values).sum() / n2)
     u1, p = mann_whitney_from_counts(a, b)
     return MeanComparison(
         mean_vendor=mean_v,
