@@ -18,8 +18,10 @@ def render(report: GapReport) -> RenderableType:
     """A rich renderable for the whole report."""
     parts: list[RenderableType] = [_title(report)]
     table = _paired_table if report.settings.mode == "paired" else _table
-    for segment, results in report.views():
+    for k, (segment, results) in enumerate(report.views()):
         parts.append(table(report, segment, results))
+        if k == 0:
+            parts.append(Text(fmt.significance_note(report), style="dim"))
     if report.settings.mode == "paired":
         parts.extend(_accounts(report))
     parts.append(_legend(report))

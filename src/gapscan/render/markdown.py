@@ -12,9 +12,6 @@ from gapscan.report import GapReport, GapResult, RuleOutcome, TrendReport
 from gapscan.text import markdown as _escape
 from gapscan.text import markdown_code, markdown_link
 
-MAX_HEADLINES = 5
-
-
 def render(
     report: GapReport, charts: Sequence[Path] = (), *, relative_to: Path | None = None
 ) -> str:
@@ -23,9 +20,10 @@ def render(
     out: list[str] = [f"# {_escape(report.survey)}", ""]
     out += _analysed(report)
     out += ["## Headline", "", *_headlines(report), ""]
-    for segment, results in report.views():
+    for k, (segment, results) in enumerate(report.views()):
         out += [f"## {_escape(fmt.segment_title(segment))}", ""]
         out += [*_table(report, results), ""]
+        out += [fmt.significance_note(report), ""] if k == 0 else []
     if report.settings.mode == "paired":
         out += _accounts(report)
     out += _rules(report.rules, report.settings.rules_applied)
@@ -70,13 +68,7 @@ def _analysed(report: GapReport) -> list[str]:
 
 
 def _headlines(report: GapReport) -> list[str]:
-    significant = [
-        r for r in report.results if not r.segment and r.significant and r.gap is not None
-    ]
-    significant.sort(key=lambda r: (-abs(r.gap or 0.0), r.question))
-    if not significant:
-        return [fmt.headline(report, _escape)]
-    return [f"- {fmt.sentence(report, r, _escape)}" for r in significant[:MAX_HEADLINES]]
+    return [f"- {line}" for line in fmt.headline_lines(report, _escape)]
 
 
 def _table(report: GapReport, results: list[GapResult]) -> list[str]:
@@ -313,7 +305,8 @@ def render_trend(
         )
     if trend.generated:
         out.append(f"- Generated {trend.generated}")
-    out.append("")
+    out += ["", "## Headline", "", f"- {fmt.trend_headline(trend, _escape)}", ""]
+    first = True
     for qid, text in trend.questions:
         out += [f"## {_escape(text)}", ""]
         rows = []
@@ -348,6 +341,8 @@ def render_trend(
             "Change p",
         ]
         out += [*table(header, rows, ["left"] + ["right"] * 7), ""]
+        out += [fmt.trend_significance_note(trend), ""] if first else []
+        first = False
     out += _rules(trend.rules, True) if trend.rules else []
     if charts:
         out += ["## Chart", ""]

@@ -24,7 +24,7 @@ def render(trend: TrendReport) -> RenderableType:
                 style="dim",
             )
         )
-    for qid, text in trend.questions:
+    for k, (qid, text) in enumerate(trend.questions):
         table = Table(
             title=terminal(text), title_justify="left", title_style="bold", box=box.SIMPLE_HEAD
         )
@@ -59,6 +59,8 @@ def render(trend: TrendReport) -> RenderableType:
                 fmt.p_value(c.p_value) if c else "",
             )
         parts.append(table)
+        if k == 0:
+            parts.append(Text(fmt.trend_significance_note(trend), style="dim"))
     parts.append(
         Text(
             "Gap = vendor − customer top-box share (points), * significant after correction "
@@ -67,6 +69,7 @@ def render(trend: TrendReport) -> RenderableType:
             style="dim",
         )
     )
+    parts.append(Text(fmt.trend_headline(trend, visible), style="bold"))
     if trend.rules:
         parts.append(rules_text(trend.rules))
     return Group(*parts)
