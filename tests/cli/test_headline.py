@@ -114,7 +114,8 @@ def test_without_a_correction_the_headline_says_so(tmp_path: Path) -> None:
     headline = out[out.index("Vendors rate themselves") :]
     assert "after none correction" not in headline
     assert "p < 0.001, not corrected for multiplicity)." in headline
-    assert "Tested: 1 top-box and 1 mean gaps (1 question in the whole sample), not corrected" in out
+    tested = "Tested: 1 top-box and 1 mean gap (1 question in the whole sample), not corrected"
+    assert tested in out
 
 
 def test_the_segment_is_escaped_in_markdown(tmp_path: Path) -> None:
@@ -142,6 +143,7 @@ def test_the_mark_is_explained_under_the_first_table(example_schema: Path) -> No
 
 def test_paired_headline_names_the_largest_paired_gaps() -> None:
     code, out, _ = run("analyze", SURVEYS / "account-pulse.yaml", "--format", "json")
+    assert code == 0
     report = json.loads(out)
     whole = [r for r in report["results"] if not r["segment"] and not r["suppressed"]]
     top = max((r for r in whole if r["significant"]), key=lambda r: abs(r["gap"]))
@@ -152,6 +154,7 @@ def test_paired_headline_names_the_largest_paired_gaps() -> None:
         mean["question"],
     )
     code, out, _ = run("analyze", SURVEYS / "account-pulse.yaml", "--width", "400")
+    assert code == 0
     assert (
         f"Vendors rate themselves {100 * top['gap']:.1f} points higher than customers rate "
         f"them on “{top['question_text']}”"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from gapscan.headlines import Headline
@@ -72,7 +73,8 @@ def headline_lines(report: GapReport, escape: Escape) -> list[str]:
 
 
 def _anywhere(report: GapReport) -> str:
-    return ", in the whole sample or in any segment" if any(r.segment for r in report.results) else ""
+    segments = any(r.segment for r in report.results)
+    return ", in the whole sample or in any segment" if segments else ""
 
 
 def _kind_line(report: GapReport, h: Headline, escape: Escape) -> str:
@@ -91,8 +93,9 @@ def segment_place(segment: tuple[tuple[str, str], ...]) -> str:
 
 
 def _who(gap: float, amount: str) -> str:
-    """Who rates higher, the right way round for the sign of the gap."""
-    if gap > 0:
+    """Who rates higher, the right way round for the sign the tables show (``+0.0``:
+    vendors, ``-0.0``: customers)."""
+    if math.copysign(1.0, gap) > 0:
         return f"vendors rate themselves {amount} than customers rate them"
     return f"customers rate their vendors {amount} than vendors rate themselves"
 
@@ -141,7 +144,8 @@ def sentence(report: GapReport, r: GapResult, escape: Escape) -> str:
 def tested_line(report: GapReport, heads: Sequence[Headline]) -> str:
     """What the headline's gaps were chosen from: how many tests, where, how corrected."""
     s = report.settings
-    counts = " and ".join(f"{h.tested} {h.kind.label}" for h in heads) + " gaps"
+    counts = " and ".join(f"{h.tested} {h.kind.label}" for h in heads)
+    counts += " gap" if heads[-1].tested == 1 else " gaps"
     questions = len({r.question for r in report.results})
     segments = len({r.segment for r in report.results if r.segment})
     views = "the whole sample" + (f" and {_count(segments, 'segment')}" if segments else "")
@@ -180,7 +184,9 @@ def trend_significance_note(trend: TrendReport) -> str:
     if not trend.reports:
         return "Gaps and changes marked * are significant."
     s = trend.reports[-1].settings
-    corrected = "without correction" if s.correction == "none" else f"after {s.correction} correction"
+    corrected = f"after {s.correction} correction"
+    if s.correction == "none":
+        corrected = "without correction"
     return (
         f"Gaps marked * are significant at α = {s.alpha:g} {corrected} within their wave; "
         f"changes marked * have p below α = {s.alpha:g}, not corrected for multiplicity."

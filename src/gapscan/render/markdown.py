@@ -12,6 +12,7 @@ from gapscan.report import GapReport, GapResult, RuleOutcome, TrendReport
 from gapscan.text import markdown as _escape
 from gapscan.text import markdown_code, markdown_link
 
+
 def render(
     report: GapReport, charts: Sequence[Path] = (), *, relative_to: Path | None = None
 ) -> str:
