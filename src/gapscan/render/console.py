@@ -21,7 +21,7 @@ def render(report: GapReport) -> RenderableType:
     for k, (segment, results) in enumerate(report.views()):
         parts.append(table(report, segment, results))
         if k == 0:
-            parts.append(Text(fmt.significance_note(report), style="dim"))
+            parts.append(Text(fmt.significance_note(report) + "\n", style="dim"))
     if report.settings.mode == "paired":
         parts.extend(_accounts(report))
     parts.append(_legend(report))

@@ -60,7 +60,7 @@ def render(trend: TrendReport) -> RenderableType:
             )
         parts.append(table)
         if k == 0:
-            parts.append(Text(fmt.trend_significance_note(trend), style="dim"))
+            parts.append(Text(fmt.trend_significance_note(trend) + "\n", style="dim"))
     parts.append(
         Text(
             "Gap = vendor − customer top-box share (points), * significant after correction "
