@@ -135,12 +135,6 @@ GAP_CLAUSES: dict[str, Callable[[GapReport, GapResult, Escape], str]] = {
 }
 
 
-def sentence(report: GapReport, r: GapResult, escape: Escape) -> str:
-    """One top-box result in plain language, as a sentence."""
-    clause = _top_box_clause(report, r, escape)
-    return f"{clause[:1].upper()}{clause[1:]}."
-
-
 def tested_line(report: GapReport, heads: Sequence[Headline]) -> str:
     """What the headline's gaps were chosen from: how many tests, where, how corrected."""
     s = report.settings
