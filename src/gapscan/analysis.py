@@ -13,6 +13,7 @@ from gapscan.counts import QuestionCounts, count_answers
 from gapscan.distribution import with_distribution
 from gapscan.errors import GapscanError
 from gapscan.fingerprint import fingerprint_of
+from gapscan.headlines import TOP_BOX, largest
 from gapscan.nps_results import adjust_nps, nps_notes, with_nps
 from gapscan.report import GapReport, GapResult, Settings, SideSummary
 from gapscan.responses import Responses, load_responses
@@ -237,8 +238,6 @@ def _adjust(results: list[GapResult], survey: Survey) -> list[GapResult]:
 
 
 def _headline(results: list[GapResult]) -> GapResult | None:
-    """The largest significant top-box gap in the whole sample (never a small segment)."""
-    candidates = [r for r in results if not r.segment and r.significant and r.gap is not None]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda r: (abs(r.gap or 0.0), r.question))
+    """The largest significant top-box gap in the whole sample (the JSON's ``headline``;
+    the segments' are in ``GapReport.headlines``)."""
+    return largest([r for r in results if not r.segment], TOP_BOX)

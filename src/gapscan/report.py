@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from gapscan.fingerprint import Fingerprint
+from gapscan.headlines import TOP_BOX, Headline, headlines_of, largest_change
 from gapscan.pairing import PairingSummary
 from gapscan.responses import InputSummary
 from gapscan.subsets import AppliedFilter
@@ -471,7 +472,7 @@ class GapReport:
     n_customer: int
     settings: Settings
     results: tuple[GapResult, ...]
-    headline: GapResult | None = None
+    headline: GapResult | None = None  # the largest significant whole-sample top-box gap
     rules: tuple[RuleOutcome, ...] = ()
     pairing: PairingSummary | None = None
     baseline: str | None = None  # the earlier JSON report compared with
@@ -485,6 +486,18 @@ class GapReport:
     @property
     def exit_code(self) -> int:
         return 1 if self.breaches else 0
+
+    @property
+    def headlines(self) -> tuple[Headline, ...]:
+        """What the headline names, per kind of gap (gapscan.headlines)."""
+        return headlines_of(self.results)
+
+    def _headline_segment(self) -> dict[str, Any] | None:
+        """The top-box gap the headline names in a segment, when the whole sample has none."""
+        top = next((h for h in self.headlines if h.kind is TOP_BOX), None)
+        if self.headline is not None or top is None or top.result is None or not top.in_segment:
+            return None
+        return {"question": top.result.question, "segment": dict(top.result.segment)}
 
     def views(self) -> list[tuple[tuple[tuple[str, str], ...], list[GapResult]]]:
         """Results grouped by segment, in report order (the whole sample first)."""
@@ -523,6 +536,8 @@ class GapReport:
                 "headline": None
                 if self.headline is None
                 else {"question": self.headline.question, "segment": dict(self.headline.segment)},
+                "headline_segment": self._headline_segment(),
+                "headlines": [h.to_dict() for h in self.headlines],
                 "results": [r.to_dict() for r in self.results],
                 "rules": [o.to_dict() for o in self.rules],
                 "breaches": [b.to_dict() for b in self.breaches],
@@ -604,6 +619,16 @@ class TrendReport:
         latest = self.reports[-1].fingerprint if self.reports else None
         return latest.to_dict() if latest is not None else None
 
+    @property
+    def headline(self) -> WavePoint | None:
+        """The latest wave's largest significant change of gap, or None."""
+        return largest_change(self.points, self.waves[-1]) if self.waves else None
+
+    def changes_tested(self) -> int:
+        """How many of the latest wave's gaps have a change to test."""
+        latest = self.waves[-1] if self.waves else None
+        return sum(1 for p in self.points if p.wave == latest and p.change is not None)
+
     def series(self, question: str) -> list[WavePoint]:
         return [p for p in self.points if p.result.question == question]
 
@@ -627,6 +652,15 @@ class TrendReport:
                 | {"rules_applied": self.rules_applied}
                 if self.reports
                 else {},
+                "headline": None
+                if self.headline is None
+                else {
+                    "question": self.headline.result.question,
+                    "wave": self.headline.wave,
+                    "baseline_wave": self.headline.change.baseline_wave
+                    if self.headline.change
+                    else None,
+                },
                 "questions": [
                     {
                         "question": qid,

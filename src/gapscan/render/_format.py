@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 
-from gapscan.report import Breach, GapReport, GapResult, Settings
+from gapscan.headlines import Headline
+from gapscan.report import Breach, GapReport, GapResult, Settings, TrendReport
 from gapscan.responses import InputSummary
 from gapscan.subsets import IGNORED_SIDE
 from gapscan.survey import DEFAULT_SIDE_LABELS
@@ -89,37 +91,200 @@ def filter_lines(settings: Settings, escape: Escape) -> list[str]:
 
 
 def headline(report: GapReport, escape: Escape) -> str:
-    """The plain-language sentence for the largest significant gap, its user text
-    passed through ``escape``."""
-    if report.headline is None:
-        return (
-            f"No top-box gap is significant at α = {report.settings.alpha:g} "
-            f"after {report.settings.correction} correction."
-        )
-    return sentence(report, report.headline, escape)
+    """The headline as one block of text, a line per sentence (see :func:`headline_lines`)."""
+    return "\n".join(headline_lines(report, escape))
 
 
-def sentence(report: GapReport, r: GapResult, escape: Escape) -> str:
-    """One result in plain language: who rates higher, by how much, how sure (the
-    question text and segment passed through ``escape``)."""
-    assert r.gap is not None and r.vendor.top_box is not None and r.customer.top_box is not None
-    size = abs(100 * r.gap)
-    amount = f"{size:.0f}" if size >= 9.5 else f"{size:.1f}"
-    if report.settings.side_labels != DEFAULT_SIDE_LABELS:
-        higher, lower = side_headers(report.settings, escape)[:: 1 if r.gap > 0 else -1]
-        lead = f"The top-box share is {amount} points higher for {higher} than for {lower}"
-    elif r.gap > 0:
-        lead = f"Vendors rate themselves {amount} points higher than customers rate them"
+def headline_lines(report: GapReport, escape: Escape) -> list[str]:
+    """The headline in plain language: per kind of gap, its largest significant gap in
+    the whole sample (else in a segment, saying the whole sample has none), or that
+    none is significant; then what was tested. User text passes through ``escape``."""
+    heads = report.headlines
+    if not heads:
+        unit = "pairs" if report.settings.mode == "paired" else "answers on a side"
+        return [
+            f"No gap was tested: every group has fewer than {report.settings.min_n} {unit} "
+            "and is suppressed."
+        ]
+    if all(h.result is None for h in heads):
+        labels = [h.kind.label for h in heads]
+        kinds = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+        lines = [f"No {kinds} gap is significant{_anywhere(report)}."]
     else:
-        lead = f"Customers rate their vendors {amount} points higher than vendors rate themselves"
-    where = f" ({escape(segment_title(r.segment))})" if r.segment else ""
-    p = p_value(r.p_adjusted)
-    p_text = "p < 0.001" if p.startswith("<") else f"p = {p}"
+        lines = [_kind_line(report, h, escape) for h in heads]
+    return [*lines, tested_line(report, heads)]
+
+
+def _anywhere(report: GapReport) -> str:
+    segments = any(r.segment for r in report.results)
+    return ", in the whole sample or in any segment" if segments else ""
+
+
+def _kind_line(report: GapReport, h: Headline, escape: Escape) -> str:
+    if h.result is None:
+        return f"No {h.kind.label} gap is significant{_anywhere(report)}."
+    clause = GAP_CLAUSES[h.kind.name](report, h.result, escape)
+    if h.in_segment:
+        place = escape(segment_place(h.result.segment))
+        return f"No whole-sample {h.kind.label} gap is significant; in {place}, {clause}."
+    return f"{clause[:1].upper()}{clause[1:]}."
+
+
+def segment_place(segment: tuple[tuple[str, str], ...]) -> str:
+    """A segment as a headline names it: ``EMEA (region)``; ``region (no value)``."""
+    return ", ".join(f"{v} ({c})" if v else f"{c} (no value)" for c, v in segment)
+
+
+def _who(settings: Settings, gap: float, amount: str, measure: str, escape: Escape) -> str:
+    """Who rates higher, the right way round for the sign the tables show (``+0.0``:
+    vendors, ``-0.0``: customers). With ``sides.labels`` the sentence names the sides
+    by their labels and says what is higher (``measure``)."""
+    vendor_higher = math.copysign(1.0, gap) > 0
+    if settings.side_labels != DEFAULT_SIDE_LABELS:
+        higher, lower = side_headers(settings, escape)[:: 1 if vendor_higher else -1]
+        return f"the {measure} is {amount} for {higher} than for {lower}"
+    if vendor_higher:
+        return f"vendors rate themselves {amount} than customers rate them"
+    return f"customers rate their vendors {amount} than vendors rate themselves"
+
+
+def _side_plurals(settings: Settings, escape: Escape) -> tuple[str, str]:
+    if settings.side_labels == DEFAULT_SIDE_LABELS:
+        return "vendors", "customers"
+    return side_headers(settings, escape)
+
+
+def p_phrase(value: float | None, correction: str) -> str:
+    """``p < 0.001 after holm correction``, as the tables round it."""
+    shown = p_value(value)
+    text = "p < 0.001" if shown.startswith("<") else f"p = {shown}"
+    if correction == "none":
+        return f"{text}, not corrected for multiplicity"
+    return f"{text} after {correction} correction"
+
+
+def _top_box_clause(report: GapReport, r: GapResult, escape: Escape) -> str:
+    assert r.gap is not None
+    s = report.settings
+    who = _who(s, r.gap, f"{100 * abs(r.gap):.1f} points higher", "top-box share", escape)
+    vendors, customers = _side_plurals(s, escape)
     return (
-        f"{lead} on “{escape(r.question_text)}”{where}: {percent(r.vendor.top_box)} vs "
-        f"{percent(r.customer.top_box)} ({confidence_label(report)} "
-        f"{points(r.ci_low)} to {points(r.ci_high)} points, "
-        f"{p_text} after {report.settings.correction} correction)."
+        f"{who} on “{escape(r.question_text)}”: {percent(r.vendor.top_box)} of {vendors} vs "
+        f"{percent(r.customer.top_box)} of {customers} give a top-box answer "
+        f"({confidence_label(report)} {points(r.ci_low)} to {points(r.ci_high)} points, "
+        f"{p_phrase(r.p_adjusted, report.settings.correction)})"
+    )
+
+
+def _mean_clause(report: GapReport, r: GapResult, escape: Escape) -> str:
+    assert r.mean_gap is not None
+    amount = f"{abs(r.mean_gap):.2f} scale points higher on average"
+    who = _who(report.settings, r.mean_gap, amount, "mean score", escape)
+    p = p_phrase(r.mean_p_adjusted, report.settings.correction)
+    return f"{who} on “{escape(r.question_text)}” ({p})"
+
+
+def _nps_clause(report: GapReport, r: GapResult, escape: Escape) -> str:
+    assert r.nps is not None and r.nps.gap is not None
+    s = report.settings
+    v, c = r.vendor.nps, r.customer.nps
+    assert v is not None and c is not None
+    amount = f"{100 * abs(r.nps.gap):.1f} NPS points higher"
+    who = _who(s, r.nps.gap, amount, "Net Promoter Score", escape)
+    vendor, customer = side_nouns(s, escape)
+    return (
+        f"{who} on “{escape(r.question_text)}”: NPS {points(v.nps)} ({vendor}) vs "
+        f"{points(c.nps)} ({customer}) ({confidence_label(report)} {points(r.nps.ci_low)} to "
+        f"{points(r.nps.ci_high)} points, {p_phrase(r.nps.p_adjusted, s.correction)})"
+    )
+
+
+# Each headline kind's clause (gapscan.headlines.HEADLINE_KINDS): who rates higher, by
+# how much, on what, how sure; the numbers rounded as the tables round them.
+GAP_CLAUSES: dict[str, Callable[[GapReport, GapResult, Escape], str]] = {
+    "top_box": _top_box_clause,
+    "mean": _mean_clause,
+    "nps": _nps_clause,
+}
+
+
+def tested_line(report: GapReport, heads: Sequence[Headline]) -> str:
+    """What the headline's gaps were chosen from: how many tests, where, how corrected."""
+    s = report.settings
+    counts = " and ".join(f"{h.tested} {h.kind.label}" for h in heads)
+    counts += " gap" if heads[-1].tested == 1 else " gaps"
+    questions = len({r.question for r in report.results})
+    segments = len({r.segment for r in report.results if r.segment})
+    views = "the whole sample" + (f" and {_count(segments, 'segment')}" if segments else "")
+    suppressed = sum(1 for r in report.results if r.suppressed)
+    held_back = f"; {_count(suppressed, 'group')} suppressed" if suppressed else ""
+    if s.correction == "none":
+        correction = "not corrected for multiplicity"
+    else:
+        each = " within each kind" if len(heads) > 1 else ""
+        correction = f"{s.correction} correction{each}"
+    return (
+        f"Tested: {counts} ({_count(questions, 'question')} in {views}{held_back}), "
+        f"{correction}, α = {s.alpha:g}."
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def significance_note(report: GapReport) -> str:
+    """What the tables' ``*`` means, said under the first table."""
+    s = report.settings
+    families = "top-box, mean and NPS gaps" if s.nps else "top-box and mean gaps"
+    if s.correction == "none":
+        when = f"p below α = {s.alpha:g} (not corrected for multiplicity)"
+    else:
+        when = (
+            f"adjusted p below α = {s.alpha:g} after {s.correction} correction across every "
+            f"table of this report, {families} as separate families"
+        )
+    return f"Gaps marked * are significant: {when}."
+
+
+def trend_significance_note(trend: TrendReport) -> str:
+    """What the trend tables' ``*`` means, said under the first table."""
+    if not trend.reports:
+        return "Gaps and changes marked * are significant."
+    s = trend.reports[-1].settings
+    corrected = f"after {s.correction} correction"
+    if s.correction == "none":
+        corrected = "without correction"
+    return (
+        f"Gaps marked * are significant at α = {s.alpha:g} {corrected} within their wave; "
+        f"changes marked * have p below α = {s.alpha:g}, not corrected for multiplicity."
+    )
+
+
+def trend_headline(trend: TrendReport, escape: Escape) -> str:
+    """The latest wave's largest significant change of gap, or that none changed."""
+    if len(trend.waves) < 2:
+        return "One wave: no change to test."
+    wave = trend.waves[-1]
+    point = trend.headline
+    if point is None or point.change is None:
+        n = trend.changes_tested()
+        return (
+            f"No gap changed significantly in {escape(wave)}: {_count(n, 'change')} since the "
+            f"previous wave tested (p below α = {trend.reports[-1].settings.alpha:g}, "
+            "not corrected for multiplicity)."
+        )
+    c, r = point.change, point.result
+    earlier, later = c.baseline_gap, r.gap or 0.0
+    verb = "changed"
+    if earlier * later > 0:
+        verb = "widened" if abs(later) > abs(earlier) else "narrowed"
+    return (
+        f"In {escape(wave)}, the largest significant change since {escape(c.baseline_wave)}: "
+        f"the top-box gap on “{escape(r.question_text)}” {verb} by {100 * abs(c.change):.1f} "
+        f"points, from {points(earlier)} to {points(later)} "
+        f"({100 * trend.reports[-1].settings.confidence:g}% CI of the change "
+        f"{points(c.ci_low)} to {points(c.ci_high)} points, {p_phrase(c.p_value, 'none')})."
     )
 
 

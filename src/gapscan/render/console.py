@@ -21,8 +21,10 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
     question of the shares at every level."""
     parts: list[RenderableType] = [_title(report)]
     table = _paired_table if report.settings.mode == "paired" else _table
-    for segment, results in report.views():
+    for k, (segment, results) in enumerate(report.views()):
         parts.append(table(report, segment, results))
+        if k == 0:
+            parts.append(Text(fmt.significance_note(report) + "\n", style="dim"))
         if _nps.nps_results(results):
             parts.append(_nps_table(report, segment, results))
     if report.settings.mode == "paired":

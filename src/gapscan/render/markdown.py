@@ -14,8 +14,6 @@ from gapscan.survey import Rule
 from gapscan.text import markdown as _escape
 from gapscan.text import markdown_code, markdown_link
 
-MAX_HEADLINES = 5
-
 
 def render(
     report: GapReport,
@@ -30,9 +28,10 @@ def render(
     out: list[str] = [f"# {_escape(report.survey)}", ""]
     out += _analysed(report)
     out += ["## Headline", "", *_headlines(report), ""]
-    for segment, results in report.views():
+    for k, (segment, results) in enumerate(report.views()):
         out += [f"## {_escape(fmt.segment_title(segment))}", ""]
         out += [*_table(report, results), ""]
+        out += [fmt.significance_note(report), ""] if k == 0 else []
         out += _nps_table(report, results)
     if report.settings.mode == "paired":
         out += _accounts(report)
@@ -100,13 +99,7 @@ def _top_box(report: GapReport) -> list[str]:
 
 
 def _headlines(report: GapReport) -> list[str]:
-    significant = [
-        r for r in report.results if not r.segment and r.significant and r.gap is not None
-    ]
-    significant.sort(key=lambda r: (-abs(r.gap or 0.0), r.question))
-    if not significant:
-        return [fmt.headline(report, _escape)]
-    return [f"- {fmt.sentence(report, r, _escape)}" for r in significant[:MAX_HEADLINES]]
+    return [f"- {line}" for line in fmt.headline_lines(report, _escape)]
 
 
 def _table(report: GapReport, results: list[GapResult]) -> list[str]:
@@ -378,7 +371,8 @@ def render_trend(
     noun_v, noun_c = fmt.side_nouns(settings, _escape) if settings else ("vendor", "customer")
     if trend.generated:
         out.append(f"- Generated {trend.generated}")
-    out.append("")
+    out += ["", "## Headline", "", f"- {fmt.trend_headline(trend, _escape)}", ""]
+    first = True
     for qid, text in trend.questions:
         out += [f"## {_escape(text)}", ""]
         rows = []
@@ -413,6 +407,8 @@ def render_trend(
             "Change p",
         ]
         out += [*table(header, rows, ["left"] + ["right"] * 7), ""]
+        out += [fmt.trend_significance_note(trend), ""] if first else []
+        first = False
         nps_rows = _nps.trend_rows(trend.series(qid), mark=" *")
         if nps_rows:
             body = [[_escape(r[0]), *r[1:]] for r in nps_rows]

@@ -25,7 +25,7 @@ def render(trend: TrendReport) -> RenderableType:
     settings = trend.reports[-1].settings if trend.reports else None
     vendor, customer = fmt.side_headers(settings, visible) if settings else ("Vendor", "Customer")
     noun_v, noun_c = fmt.side_nouns(settings, visible) if settings else ("vendor", "customer")
-    for qid, text in trend.questions:
+    for k, (qid, text) in enumerate(trend.questions):
         table = Table(
             title=terminal(text), title_justify="left", title_style="bold", box=box.SIMPLE_HEAD
         )
@@ -60,6 +60,8 @@ def render(trend: TrendReport) -> RenderableType:
                 fmt.p_value(c.p_value) if c else "",
             )
         parts.append(table)
+        if k == 0:
+            parts.append(Text(fmt.trend_significance_note(trend) + "\n", style="dim"))
         nps_rows = _nps.trend_rows(trend.series(qid))
         if nps_rows:
             parts.append(_nps_table(text, nps_rows))
@@ -73,6 +75,7 @@ def render(trend: TrendReport) -> RenderableType:
     )
     if any(p.result.nps is not None for p in trend.points):
         parts.append(Text(_nps.TREND_NOTE, style="dim"))
+    parts.append(Text(fmt.trend_headline(trend, visible), style="bold"))
     if trend.rules:
         parts.append(rules_text(trend.rules))
     return Group(*parts)
