@@ -211,7 +211,8 @@ GAP_CLAUSES: dict[str, Callable[[GapReport, GapResult, Escape], str]] = {
 def tested_line(report: GapReport, heads: Sequence[Headline]) -> str:
     """What the headline's gaps were chosen from: how many tests, where, how corrected."""
     s = report.settings
-    counts = " and ".join(f"{h.tested} {h.kind.label}" for h in heads)
+    each = [f"{h.tested} {h.kind.label}" for h in heads]
+    counts = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
     counts += " gap" if heads[-1].tested == 1 else " gaps"
     questions = len({r.question for r in report.results})
     segments = len({r.segment for r in report.results if r.segment})
@@ -221,8 +222,8 @@ def tested_line(report: GapReport, heads: Sequence[Headline]) -> str:
     if s.correction == "none":
         correction = "not corrected for multiplicity"
     else:
-        each = " within each kind" if len(heads) > 1 else ""
-        correction = f"{s.correction} correction{each}"
+        within = " within each kind" if len(heads) > 1 else ""
+        correction = f"{s.correction} correction{within}"
     return (
         f"Tested: {counts} ({_count(questions, 'question')} in {views}{held_back}), "
         f"{correction}, α = {s.alpha:g}."
