@@ -173,31 +173,32 @@ def test_numeric_schema_mistakes(tmp_path: Path, question: str, message: str) ->
     assert code == 2 and message in out + err, out + err
 
 
-def climate_copy(tmp_path: Path, conditions: tuple[str, str]) -> tuple[Path, list[list[str]]]:
-    """The raw export with only two of its four conditions (made here, not committed:
-    choosing conditions in the schema itself is the filters' job)."""
+@pytest.mark.parametrize(
+    "choose",
+    [
+        "sides: {column: condition, vendor: [impressive], customer: [control],"
+        " ignore: [combination, random]}\n",
+        "sides: {column: condition, vendor: [impressive], customer: [control]}\n"
+        "filters:\n  - {column: condition, drop: [combination, random]}\n",
+    ],
+    ids=["sides.ignore", "filters"],
+)
+def test_the_climate_studys_sliders_from_the_raw_export(tmp_path: Path, choose: str) -> None:
+    """The real Qualtrics export, read as it was downloaded: two of its four conditions
+    chosen in the schema, its 0-100 sliders analysed as numeric questions."""
     with CLIMATE.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    index = rows[0].index("condition")
-    kept = rows[:3] + [r for r in rows[3:] if r[index] in conditions]
-    return write(tmp_path / "climate.csv", kept), kept
-
-
-def test_the_climate_studys_sliders_as_numeric_questions(tmp_path: Path) -> None:
-    data, rows = climate_copy(tmp_path, ("impressive", "control"))
     questions = "".join(
         f"  - {{id: {c.lower()}, type: numeric, range: [0, 100], column: {c}}}\n" for c in SLIDERS
     )
     path = tmp_path / "climate.yaml"
-    path.write_text(
-        "survey: Impressive climate\n"
-        "sides: {column: condition, vendor: [impressive], customer: [control]}\n"
-        f"questions:\n{questions}",
-        encoding="utf-8",
-    )
-    code, out, err = run("analyze", path, data, "--format", "json")
+    path.write_text(f"survey: Impressive climate\n{choose}questions:\n{questions}", "utf-8")
+    before = CLIMATE.read_bytes()
+    code, out, err = run("analyze", path, CLIMATE, "--format", "json")
     assert code == 0, err
-    results = {r["question"]: r for r in json.loads(out)["results"]}
+    assert CLIMATE.read_bytes() == before
+    report = json.loads(out)
+    results = {r["question"]: r for r in report["results"]}
     header = rows[0]
     for column in SLIDERS:
         i, side = header.index(column), header.index("condition")
@@ -206,6 +207,8 @@ def test_the_climate_studys_sliders_as_numeric_questions(tmp_path: Path) -> None
         check_welch(results[column.lower()], x, y)
     competence = results["competence_1"]
     assert (competence["vendor"]["n"], competence["customer"]["n"]) == (147, 77)
+    (summary,) = report["inputs"]
+    assert sum(summary["excluded"].values()) == 151 + 77  # combination and random, counted
 
 
 def test_init_drafts_the_sliders_as_numeric_questions(tmp_path: Path) -> None:
