@@ -246,3 +246,54 @@ def test_parquet_integers_and_floats_are_numbers(tmp_path: Path) -> None:
     f, i = json.loads(out)["results"]
     check_welch(f, x, y)
     check_welch(i, x.astype(int).astype(float), y.astype(int).astype(float))
+
+
+def test_nan_in_a_parquet_float_column_is_no_answer(tmp_path: Path) -> None:
+    """NaN is how numpy, pandas and polars write a missing float."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    x = np.array([3.5, 5.0, np.nan, 9.25, 61.0])
+    y = np.array([1.0, np.nan, 2.0, 6.0, 7.5, np.nan])
+    table = pa.table(
+        {
+            "side": ["Vendor"] * x.size + ["Customer"] * y.size,
+            "f": pa.array([*x, *y], pa.float64()),
+        }
+    )
+    pq.write_table(table, tmp_path / "data.parquet")
+    path = schema(tmp_path, "  - {id: f, type: numeric, column: f}\n")
+    code, out, err = run("analyze", path, tmp_path / "data.parquet", "--format", "json")
+    assert code == 0, err
+    (f,) = json.loads(out)["results"]
+    assert (f["vendor"]["n"], f["customer"]["n"]) == (4, 4)
+    check_welch(f, x[~np.isnan(x)], y[~np.isnan(y)])
+
+
+def test_a_numeric_questions_missing_texts_and_numbers_too_large(tmp_path: Path) -> None:
+    rows = [["side", "s"], ["Vendor", "1"], ["Vendor", "2"], ["Vendor", "-99"]]
+    rows += [["Customer", "3"], ["Customer", "4.5"], ["Customer", "Don't know"]]
+    data = write(tmp_path / "data.csv", rows)
+    question = "  - {id: s, type: numeric, column: s, missing: ['-99', \"Don't know\"]}\n"
+    code, out, err = run("analyze", schema(tmp_path, question), data, "--format", "json")
+    assert code == 0, err
+    (s,) = json.loads(out)["results"]
+    check_welch(s, np.array([1.0, 2.0]), np.array([3.0, 4.5]))
+    write(tmp_path / "data.csv", [*rows, ["Customer", "1e400"]])
+    code, out, err = run("analyze", schema(tmp_path, question), data)
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: {data}:8: column 's' (numeric question 's'): 1 value(s) not a number: "
+        "'1e400' x1 (row 8) (correct the data, or list the text under the question's "
+        "'missing')\n"
+    )
+
+
+def test_missing_on_a_scale_question_belongs_to_the_scale(tmp_path: Path) -> None:
+    code, _, err = run(
+        "analyze",
+        schema(tmp_path, "  - {id: q, scale: yes_no, column: q, missing: [x]}\n"),
+        "x.csv",
+    )
+    assert code == 2
+    assert "question 'q': 'missing' is for numeric questions" in err
+    assert "list them under the scale's missing" in err

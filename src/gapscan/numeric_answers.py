@@ -9,6 +9,7 @@ need (DESIGN's count-first principle).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 
@@ -30,7 +31,10 @@ Report = Callable[[list[str], np.ndarray, int, str, str, str, str], None]
 def parse_number(text: str) -> float | None:
     """A cell's number, or None when the text is not a plain decimal number."""
     value = text.strip()
-    return float(value) if _NUMBER.match(value) else None
+    if not _NUMBER.match(value):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None  # 1e400 is no number to compute with
 
 
 def code_numbers(

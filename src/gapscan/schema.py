@@ -89,6 +89,7 @@ class QuestionModel(_Model):
     type: Literal["numeric"] | None = None  # numbers (sliders, 0–100), instead of a scale
     range: Annotated[list[int | float], Field(min_length=2, max_length=2)] | None = None
     top_box: NumericTopBoxModel | None = None  # a numeric question's favourable values
+    missing: list[str | int] | None = None  # a numeric question's texts meaning no answer
     column: str | None = None  # a column's name, Qualtrics ImportId or question text
     import_id: str | None = None  # a Qualtrics ImportId (QID12, QID4_1)
     columns: SideColumnsModel | None = None

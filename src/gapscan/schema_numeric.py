@@ -23,12 +23,14 @@ def numeric_scale(spec: Any, loc: Loc, add: _Add) -> Scale | Literal[False] | No
     when the question's numeric settings are wrong (the problems are added)."""
     qid = spec.id
     if spec.type != "numeric":
-        for key in ("range", "top_box"):
+        for key in ("range", "top_box", "missing"):
             if getattr(spec, key) is not None:
                 add(
                     f"question '{qid}': '{key}' is for numeric questions",
                     (*loc, key),
-                    "add type: numeric (and remove scale:), or give the scale a top_box",
+                    "list them under the scale's missing"
+                    if key == "missing"
+                    else "add type: numeric (and remove scale:), or give the scale a top_box",
                 )
                 return False
         return None
@@ -61,4 +63,5 @@ def numeric_scale(spec: Any, loc: Loc, add: _Add) -> Scale | Literal[False] | No
     if not ok:
         return False
     numeric = Numeric(low, high, top_min, top_max)
-    return Scale(NUMERIC_SCALE, (), frozenset(), numeric=numeric)
+    missing = tuple(str(m).strip() for m in spec.missing or ())
+    return Scale(NUMERIC_SCALE, (), frozenset(), missing=missing, numeric=numeric)

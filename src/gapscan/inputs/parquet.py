@@ -58,6 +58,8 @@ def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         column = column.cast(kind.value_type)
         kind = column.type
     if pa.types.is_floating(kind):
+        # NaN is how numpy, pandas and polars write a missing float: no answer, as null
+        column = pc.if_else(pc.is_nan(column), pa.nulls(len(column), kind), column)
         filled = pc.fill_null(column, 0.0)
         if pc.all(pc.equal(pc.floor(filled), filled)).as_py():
             column = column.cast(pa.int64())
