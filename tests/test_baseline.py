@@ -327,3 +327,43 @@ def test_a_baseline_sharing_no_question_is_an_error(tmp_path: Path, earlier: Rep
         "the baseline shares no question with this run (baseline: old_alignment, "
         "old_centricity, old_improving; this run: centricity, improving, alignment)"
     )
+
+
+NUMERIC = """\
+survey: Sliders
+sides: {column: side, vendor: [V], customer: [C]}
+questions:
+  - {id: s, type: numeric, column: s, range: [0, 10], top_box: {min: 4}}
+analysis: {min_n: 2}
+rules:
+  - {metric: gap_change, max: 0.5}
+"""
+
+
+def test_a_numeric_questions_baseline_is_compared_by_its_range_and_top_box(
+    tmp_path: Path,
+) -> None:
+    """A numeric question has no levels of its own (they are its values): its
+    fingerprint is its range and top box."""
+    from typer.testing import CliRunner
+
+    from gapscan.cli import app
+
+    (tmp_path / "d.csv").write_text("side,s\nV,1\nV,2\nV,5\nC,3\nC,3\nC,4\nC,5\n", "utf-8")
+    schema = tmp_path / "n.yaml"
+    schema.write_text(NUMERIC, "utf-8")
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, ["analyze", str(schema), str(tmp_path / "d.csv"), *args])
+        return result.exit_code, result.stdout + result.stderr
+
+    base = str(tmp_path / "base.json")
+    assert run("--format", "json", "--out", base, "--no-rules")[0] == 0
+    code, out = run("--baseline", base, "--format", "json")
+    assert code == 0, out
+    assert json.loads(out)["rules"][0]["checked"] == 1
+    schema.write_text(NUMERIC.replace("min: 4", "min: 5"), "utf-8")
+    code, out = run("--baseline", base)
+    assert code == 2
+    assert "question 's': numeric differs" in out and "'min': 4.0" in out and "'min': 5.0" in out

@@ -10,7 +10,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.fingerprint import Fingerprint, QuestionIdentity
@@ -236,7 +236,10 @@ def _identity(spec: Any, path: str, out: _Problems) -> QuestionIdentity | None:
     _is_text(scale, f"{path}.scale", out)
     levels = _texts(spec["levels"], f"{path}.levels", out)
     top_box = _texts(spec["top_box"], f"{path}.top_box", out)
-    if levels is not None and len(levels) < 2:
+    numeric = _numeric(spec.get("numeric"), f"{path}.numeric", out)
+    if numeric is False:
+        return None
+    if numeric is None and levels is not None and len(levels) < 2:
         out.add(f"{path}.levels", "a scale has at least two levels")
         return None
     if levels is not None and top_box is not None and not set(top_box) <= set(levels):
@@ -244,7 +247,34 @@ def _identity(spec: Any, path: str, out: _Problems) -> QuestionIdentity | None:
         return None
     if levels is None or top_box is None or not isinstance(scale, str):
         return None
-    return QuestionIdentity(scale, levels, top_box)
+    return QuestionIdentity(scale, levels, top_box, numeric)
+
+
+def _numeric(spec: Any, path: str, out: _Problems) -> dict[str, Any] | Literal[False] | None:
+    """A numeric question's range and top box, as the fingerprint records them (None:
+    a question on a scale; False: malformed, the problem added)."""
+    if spec is None:
+        return None
+    if not _is_object(spec, path, out):
+        return False
+    bounds, top = spec.get("range"), spec.get("top_box")
+    numbers = (int, float)
+    ok = (
+        isinstance(bounds, list)
+        and len(bounds) == 2
+        and all(b is None or (isinstance(b, numbers) and not isinstance(b, bool)) for b in bounds)
+        and isinstance(top, dict)
+        and set(top) == {"min", "max"}
+        and all(
+            v is None or (isinstance(v, numbers) and not isinstance(v, bool)) for v in top.values()
+        )
+    )
+    if not ok:
+        out.add(
+            path, "a numeric question's fingerprint needs range [low, high] and top_box {min, max}"
+        )
+        return False
+    return {"range": list(bounds), "top_box": dict(top)}
 
 
 def _result(

@@ -16,29 +16,46 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from gapscan.survey import Survey, fold
+from gapscan.survey import Numeric, Survey, fold
 
 
 @dataclass(frozen=True)
 class QuestionIdentity:
     scale: str  # shown, not compared
-    levels: tuple[str, ...]
+    levels: tuple[str, ...]  # empty for a numeric question (its levels are its values)
     top_box: tuple[str, ...]  # labels, in level order
+    # a numeric question: {"range": [low, high], "top_box": {"min": x, "max": y}} (nulls
+    # where not given); None for a question on a scale
+    numeric: dict[str, Any] | None = None
 
     @property
     def digest(self) -> str:
-        """A short hash of the folded levels and top box: equal iff they compare equal."""
-        key = {"levels": [fold(x) for x in self.levels], "top_box": [fold(x) for x in self.top_box]}
+        """A short hash of the folded levels and top box (and a numeric question's range
+        and top box): equal iff they compare equal."""
+        key: dict[str, Any] = {
+            "levels": [fold(x) for x in self.levels],
+            "top_box": [fold(x) for x in self.top_box],
+        }
+        if self.numeric is not None:
+            key["numeric"] = self.numeric
         text = json.dumps(key, sort_keys=True, ensure_ascii=False)
         return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "digest": self.digest,
             "levels": list(self.levels),
             "scale": self.scale,
             "top_box": list(self.top_box),
         }
+        return data if self.numeric is None else {**data, "numeric": self.numeric}
+
+
+def numeric_identity(numeric: Numeric) -> dict[str, Any]:
+    return {
+        "range": [numeric.low, numeric.high],
+        "top_box": {"min": numeric.top_min, "max": numeric.top_max},
+    }
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,12 @@ def fingerprint_of(survey: Survey) -> Fingerprint:
     questions = sorted(
         (
             q.id,
-            QuestionIdentity(q.scale.name, q.scale.levels, q.scale.top_box_labels()),
+            QuestionIdentity(
+                q.scale.name,
+                q.scale.levels,
+                q.scale.top_box_labels(),
+                None if q.scale.numeric is None else numeric_identity(q.scale.numeric),
+            ),
         )
         for q in survey.questions
     )
@@ -105,6 +127,8 @@ def differences(
             was, now_is = getattr(old, key), getattr(new, key)
             if [fold(x) for x in was] != [fold(x) for x in now_is]:
                 found.append((f"question '{qid}': {key}", _change(list(was), list(now_is))))
+        if old.numeric != new.numeric:
+            found.append((f"question '{qid}': numeric", _change(old.numeric, new.numeric)))
     return found
 
 
