@@ -7,6 +7,7 @@ import csv
 import io
 import math
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from typer.testing import CliRunner
@@ -190,9 +193,31 @@ def test_console_distribution_tables(report: GapReport) -> None:
     code, out, err = run("analyze", EXAMPLE, "--distribution", "--width", "160")
     assert code == 0, err
     assert "Distribution: The vendor is customer-centric" in out
-    line = next(x for x in out.splitlines() if "All respondents" in x and "56.0% (112)" in x)
-    assert line.split()[2:] == ["Vendor", "2.0%", "(4)", "11.0%", "(22)", "31.0%", "(62)",
-                                "56.0%", "(112)", "200"]  # fmt: skip
+    lines = out.splitlines()
+    start = lines.index(
+        next(x for x in lines if "Distribution: The vendor is customer-centric (All" in x)
+    )
+    header, rows = lines[start + 2], lines[start + 4 : start + 8]
+    assert header.split() == ["Answer", "Vendor", "(n", "=", "200)", "Customer", "(n", "=", "700)"]
+    assert [row.split()[-4:] for row in rows] == [
+        ["2.0%", "(4)", "16.0%", "(112)"],
+        ["11.0%", "(22)", "38.0%", "(266)"],
+        ["31.0%", "(62)", "34.0%", "(238)"],
+        ["56.0%", "(112)", "12.0%", "(84)"],
+    ]  # a row per level: a scale of any length fits any width
+
+
+def test_a_long_scale_fits_a_narrow_terminal(tmp_path: Path) -> None:
+    """Eleven levels (0-10) and a 60-column terminal: every level and both sides shown."""
+    code, out, err = run("analyze", SURVEYS / "partner-nps.yaml", "--distribution", "--width", "60")
+    assert code == 0, err
+    lines = out.splitlines()
+    start = lines.index(next(x for x in lines if x.startswith("Distribution: How likely")))
+    header = next(i for i in range(start, len(lines)) if lines[i].split()[:1] == ["Answer"])
+    assert lines[header].split()[1:] == ["Vendor", "(n", "=", "90)", "Customer", "(n", "=", "300)"]
+    rows = lines[header + 2 : header + 13]
+    assert [row.split()[0] for row in rows] == [str(i) for i in range(11)]
+    assert all(len(row.rstrip()) <= 60 for row in lines[start : header + 13])
 
 
 # -- the chart ------------------------------------------------------------------
@@ -329,3 +354,46 @@ def test_hostile_level_labels_stay_in_their_cells(tmp_path: Path) -> None:
         ["All respondents", "Vendor", "33.3% (1)", "33.3% (1)", "33.3% (1)", "3"],
         ["All respondents", "Customer", "33.3% (1)", "33.3% (1)", "33.3% (1)", "3"],
     ]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=12, unique=True))
+def test_chart_names_never_collide(ids: list[str]) -> None:
+    from gapscan.render.distribution_chart import chart_kinds
+
+    names = chart_kinds(ids)
+    assert len({n.casefold() for n in names}) == len(ids)
+    assert all(re.fullmatch(r"distribution-[A-Za-z0-9_-]+", n) for n in names)
+
+
+def test_chart_names_of_ids_that_come_out_alike() -> None:
+    from gapscan.render.distribution_chart import chart_kinds
+
+    assert chart_kinds(["a_b-3", "a.b", "a_b"]) == [
+        "distribution-a_b-3",
+        "distribution-a_b",
+        "distribution-a_b-4",
+    ]
+
+
+def test_side_labels_name_the_sides_in_nps_and_distribution_outputs(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(SURVEYS / "partner-nps.csv", tmp_path / "partner-nps.csv")
+    text = (SURVEYS / "partner-nps.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  customer: [Customer]\n",
+        "  customer: [Customer]\n  labels: {vendor: Account team, customer: Clients}\n",
+    )
+    schema = tmp_path / "labelled.yaml"
+    schema.write_text(text, encoding="utf-8")
+    code, out, err = run("analyze", schema, "--distribution", "--width", "200")
+    assert code == 0, err
+    assert "Account team NPS" in out and "Clients NPS" in out
+    assert "Account team (n = 90)" in out and "Clients (n = 300)" in out
+    assert "Account team − Clients NPS" in out
+    assert "Vendor" not in out and "Customer NPS" not in out
+    code, out, err = run("analyze", schema, "--distribution", "--format", "markdown")
+    assert code == 0, err
+    assert "Account team NPS (CI)" in out and "Clients pro / pas / det" in out
+    assert "Vendor NPS" not in out and "| Vendor |" not in out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gapscan.render import _format as fmt
-from gapscan.report import GapReport, GapResult, NpsSide, WavePoint
+from gapscan.report import GapReport, GapResult, NpsSide, Settings, WavePoint
 
 
 def nps_results(results: Sequence[GapResult]) -> list[GapResult]:
@@ -13,16 +13,17 @@ def nps_results(results: Sequence[GapResult]) -> list[GapResult]:
     return [r for r in results if r.nps is not None and r.mode == "independent"]
 
 
-def header(report: GapReport, *, detail: bool) -> list[str]:
-    """Column titles; ``detail`` adds each side's interval and promoter/passive/
-    detractor shares (markdown)."""
-    sides = ["Vendor NPS", "Customer NPS"]
+def header(report: GapReport, *, detail: bool, escape: fmt.Escape) -> list[str]:
+    """Column titles (the sides' labels passed through ``escape``); ``detail`` adds
+    each side's interval and promoter/passive/detractor shares (markdown)."""
+    vendor, customer = fmt.side_headers(report.settings, escape)
+    sides = [f"{vendor} NPS", f"{customer} NPS"]
     if detail:
         sides = [
-            "Vendor NPS (CI)",
-            "Customer NPS (CI)",
-            "Vendor pro / pas / det",
-            "Customer pro / pas / det",
+            f"{vendor} NPS (CI)",
+            f"{customer} NPS (CI)",
+            f"{vendor} pro / pas / det",
+            f"{customer} pro / pas / det",
         ]
     return [
         "Question",
@@ -77,14 +78,15 @@ def thresholds(results: Sequence[GapResult]) -> str:
     return "; ".join(seen)
 
 
-def legend(report: GapReport) -> str | None:
+def legend(report: GapReport, escape: fmt.Escape) -> str | None:
     """The sentence under the tables that says what an NPS and its test are."""
     rows = nps_results(report.results)
     if not rows:
         return None
+    vendor, customer = fmt.side_nouns(report.settings, escape)
     return (
         f"NPS = % promoters − % detractors ({thresholds(rows)}), in points; NPS gap = "
-        f"vendor − customer NPS; interval: adjusted-Wald (Rocks 2016); * significant after "
+        f"{vendor} − {customer} NPS; interval: adjusted-Wald (Rocks 2016); * significant after "
         f"{report.settings.correction} correction across the NPS tests, a family of their own."
     )
 
@@ -110,16 +112,19 @@ def methods(report: GapReport) -> list[str]:
     ]
 
 
-TREND_HEADER = [
-    "Wave",
-    "Vendor NPS",
-    "Customer NPS",
-    "NPS gap",
-    "Gap CI",
-    "Change",
-    "Change CI",
-    "Change p",
-]
+def trend_header(settings: Settings | None, escape: fmt.Escape) -> list[str]:
+    """The NPS trend table's column titles (the sides' labels through ``escape``)."""
+    vendor, customer = fmt.side_headers(settings, escape) if settings else ("Vendor", "Customer")
+    return [
+        "Wave",
+        f"{vendor} NPS",
+        f"{customer} NPS",
+        "NPS gap",
+        "Gap CI",
+        "Change",
+        "Change CI",
+        "Change p",
+    ]
 
 
 def trend_rows(points: Sequence[WavePoint], mark: str = "*") -> list[list[str]]:
@@ -149,7 +154,9 @@ def trend_rows(points: Sequence[WavePoint], mark: str = "*") -> list[list[str]]:
     return rows
 
 
-TREND_NOTE = (
-    "NPS gap = vendor − customer NPS (points); change = NPS gap − previous wave's: z-test "
-    "of the difference of the adjusted-Wald gaps, not adjusted for multiplicity."
-)
+def trend_note(settings: Settings | None, escape: fmt.Escape) -> str:
+    vendor, customer = fmt.side_nouns(settings, escape) if settings else ("vendor", "customer")
+    return (
+        f"NPS gap = {vendor} − {customer} NPS (points); change = NPS gap − previous wave's: "
+        "z-test of the difference of the adjusted-Wald gaps, not adjusted for multiplicity."
+    )

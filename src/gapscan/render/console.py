@@ -35,7 +35,7 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
         parts.extend(console_tables(report))
     parts.append(_top_box(report))
     parts.append(_legend(report))
-    nps_legend = _nps.legend(report)
+    nps_legend = _nps.legend(report, visible)
     if nps_legend is not None:
         parts.append(Text(nps_legend, style="dim"))
     parts.append(Text(fmt.headline(report, visible), style="bold"))
@@ -144,11 +144,11 @@ def _nps_table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    for i, title in enumerate(_nps.header(report, detail=False)):
+    for i, title in enumerate(_nps.header(report, detail=False, escape=str)):
         if i == 0:
-            table.add_column(title, min_width=14, overflow="fold")
+            table.add_column(terminal(title), min_width=14, overflow="fold")
         else:
-            table.add_column(title, justify="right", no_wrap=True)
+            table.add_column(terminal(title), justify="right", no_wrap=True)
     for r in _nps.nps_results(rows):
         table.add_row(terminal(r.question_text), *_nps.cells(r, detail=False))
     return table

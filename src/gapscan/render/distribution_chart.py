@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gapscan.render import _format as fmt
 from gapscan.render.charts import _MUTED, _render_both, _style, _write
 from gapscan.report import GapReport, GapResult, LevelCount
 from gapscan.text import chart_label
@@ -42,11 +43,14 @@ def chart_kinds(question_ids: Sequence[str], kind: str = "distribution") -> list
     character that is not a letter, digit, ``-`` or ``_`` replaced by ``_``, and
     numbered when two ids come out the same."""
     names: list[str] = []
+    taken: set[str] = set()
     for i, qid in enumerate(question_ids, start=1):
-        name = f"{kind}-{_SAFE.sub('_', qid).strip('_')[:40] or i}"
-        if name in names:
-            name = f"{name}-{i}"
+        base = f"{kind}-{_SAFE.sub('_', qid).strip('_')[:40] or i}"
+        name, n = base, i
+        while name.casefold() in taken:  # case-folded: some file systems fold case
+            name, n = f"{base}-{n}", n + 1
         names.append(name)
+        taken.add(name.casefold())
     return names
 
 
@@ -114,7 +118,7 @@ def _figure(report: GapReport, r: GapResult) -> Figure:
         if r.suppressed or not r.vendor.distribution or not r.customer.distribution:
             _suppressed(ax, r)
         else:
-            _bars(ax, r)
+            _bars(ax, report, r)
         fig.suptitle(
             textwrap.fill(chart_label(r.question_text, _TITLE_TEXT), _TITLE_WRAP),
             x=0.01,
@@ -126,10 +130,11 @@ def _figure(report: GapReport, r: GapResult) -> Figure:
         return fig
 
 
-def _bars(ax: Axes, r: GapResult) -> None:
+def _bars(ax: Axes, report: GapReport, r: GapResult) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    sides = (("Vendor", r.vendor), ("Customer", r.customer))
+    names = fmt.side_headers(report.settings, lambda text: chart_label(text, 24))
+    sides = ((names[0], r.vendor), (names[1], r.customer))
     palette = colours(len(r.vendor.distribution))
     extent = 0.0
     for y, (_, side) in enumerate(sides):

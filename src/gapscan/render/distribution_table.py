@@ -12,7 +12,7 @@ from gapscan.report import GapReport, GapResult, SideSummary
 if TYPE_CHECKING:
     from rich.table import Table
 
-SIDES = (("Vendor", "vendor"), ("Customer", "customer"))
+SIDES = ("vendor", "customer")
 
 
 def questions(report: GapReport) -> list[GapResult]:
@@ -40,16 +40,20 @@ def levels_of(report: GapReport, question: str) -> list[str]:
     return []
 
 
-def rows(report: GapReport, question: str) -> list[tuple[str, str, list[str], str]]:
-    """Per view and side: the view's title, the side, a "share (n)" cell per level
-    ("–" when suppressed) and the answers counted (the side's n when suppressed)."""
+def rows(
+    report: GapReport, question: str, escape: fmt.Escape
+) -> list[tuple[str, str, list[str], str]]:
+    """Per view and side: the view's title, the side (its label passed through
+    ``escape``), a "share (n)" cell per level ("–" when suppressed) and the answers
+    counted (the side's n when suppressed)."""
     out = []
     k = len(levels_of(report, question))
+    labels = fmt.side_headers(report.settings, escape)
     for r in report.results:
         if r.question != question:
             continue
         title = fmt.segment_title(r.segment)
-        for label, name in SIDES:
+        for label, name in zip(labels, SIDES, strict=True):
             side: SideSummary = getattr(r, name)
             cells = [f"{fmt.percent(d.share)} ({d.n:,})" for d in side.distribution]
             rows_cells = cells if cells and not r.suppressed else ["–"] * k
@@ -77,7 +81,8 @@ def markdown_section(report: GapReport) -> list[str]:
             continue
         header = ["Group", "Side", *(escape(level) for level in levels), "n"]
         body = [
-            [escape(title), side, *cells, n] for title, side, cells, n in rows(report, r.question)
+            [escape(title), side, *cells, n]
+            for title, side, cells, n in rows(report, r.question, escape)
         ]
         out += [f"### {escape(r.question_text)}", ""]
         out += [*table(header, body, ["left", "left"] + ["right"] * (len(levels) + 1)), ""]
@@ -85,30 +90,38 @@ def markdown_section(report: GapReport) -> list[str]:
 
 
 def console_tables(report: GapReport) -> list[Table]:
-    """The same tables for the terminal."""
+    """The same counts for the terminal, turned on their side so that a scale of any
+    length fits any width: per question and view, a row per level and a column per
+    side."""
     from rich import box
     from rich.table import Table
 
-    from gapscan.text import terminal
+    from gapscan.text import terminal, visible
 
     tables = []
     for r in questions(report):
         levels = levels_of(report, r.question)
-        table = Table(
-            title=terminal("Distribution: " + r.question_text),
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-        )
-        table.add_column("Group", overflow="fold", min_width=15)
-        table.add_column("Side", no_wrap=True)
-        for level in levels:
-            table.add_column(terminal(level), justify="right", overflow="fold")
-        table.add_column("n", justify="right", no_wrap=True)
-        for title, side, cells, n in rows(report, r.question) if levels else []:
-            table.add_row(terminal(title), side, *cells, n)
-        tables.append(table)
+        by_view: dict[str, list[tuple[str, list[str], str]]] = {}
+        for title, side, cells, n in rows(report, r.question, visible) if levels else []:
+            by_view.setdefault(title, []).append((side, cells, n))
+        if not by_view:
+            tables.append(
+                Table(title=terminal(f"Distribution: {r.question_text}: every group suppressed"))
+            )
+        for title, sides in by_view.items():
+            table = Table(
+                title=terminal(f"Distribution: {r.question_text} ({title})"),
+                title_justify="left",
+                title_style="bold",
+                box=box.SIMPLE_HEAD,
+                pad_edge=False,
+            )
+            table.add_column("Answer", overflow="fold", min_width=12)
+            for side, _, n in sides:
+                table.add_column(terminal(f"{side} (n = {n})"), justify="right", no_wrap=True)
+            for i, level in enumerate(levels):
+                table.add_row(terminal(level), *(cells[i] for _, cells, _ in sides))
+            tables.append(table)
     return tables
 
 

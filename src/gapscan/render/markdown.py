@@ -187,7 +187,7 @@ def _nps_table(report: GapReport, results: list[GapResult]) -> list[str]:
     if not rows:
         return []
     body = [[_escape(r.question_text), *_nps.cells(r, detail=True, mark=" *")] for r in rows]
-    header = _nps.header(report, detail=True)
+    header = _nps.header(report, detail=True, escape=_escape)
     header[-2] = f"p ({report.settings.correction})"
     return ["Net Promoter Score:", "", *table(header, body, ["left"] + ["right"] * 8), ""]
 
@@ -413,7 +413,8 @@ def render_trend(
         if nps_rows:
             body = [[_escape(r[0]), *r[1:]] for r in nps_rows]
             out += ["Net Promoter Score:", ""]
-            out += [*table(_nps.TREND_HEADER, body, ["left"] + ["right"] * 7), ""]
+            out += [*table(_nps.trend_header(settings, _escape), body, ["left"] + ["right"] * 7)]
+            out += [""]
     out += _rules(trend.rules, True) if trend.rules else []
     if charts:
         out += ["## Chart", ""]
@@ -428,7 +429,7 @@ def render_trend(
         "Change p-values are not adjusted for multiplicity. * marks p < α.",
     ]
     if any(p.result.nps is not None for p in trend.points):
-        out.append(f"- {_nps.TREND_NOTE}")
+        out.append(f"- {_nps.trend_note(settings, _escape)}")
     out += [
         "",
     ]

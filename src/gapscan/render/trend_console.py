@@ -10,7 +10,7 @@ from rich.text import Text
 from gapscan.render import _format as fmt
 from gapscan.render import _nps
 from gapscan.render.console import rules_text
-from gapscan.report import TrendReport
+from gapscan.report import Settings, TrendReport
 from gapscan.text import terminal, visible
 
 
@@ -64,7 +64,7 @@ def render(trend: TrendReport) -> RenderableType:
             parts.append(Text(fmt.trend_significance_note(trend) + "\n", style="dim"))
         nps_rows = _nps.trend_rows(trend.series(qid))
         if nps_rows:
-            parts.append(_nps_table(text, nps_rows))
+            parts.append(_nps_table(text, nps_rows, settings))
     parts.append(
         Text(
             f"Gap = {noun_v} − {noun_c} top-box share (points), * significant after correction "
@@ -74,22 +74,22 @@ def render(trend: TrendReport) -> RenderableType:
         )
     )
     if any(p.result.nps is not None for p in trend.points):
-        parts.append(Text(_nps.TREND_NOTE, style="dim"))
+        parts.append(Text(_nps.trend_note(settings, visible), style="dim"))
     parts.append(Text(fmt.trend_headline(trend, visible), style="bold"))
     if trend.rules:
         parts.append(rules_text(trend.rules))
     return Group(*parts)
 
 
-def _nps_table(text: str, rows: list[list[str]]) -> Table:
+def _nps_table(text: str, rows: list[list[str]], settings: Settings | None) -> Table:
     table = Table(
         title=terminal(f"{text}: Net Promoter Score"),
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,
     )
-    for header in _nps.TREND_HEADER:
-        table.add_column(header, justify="left" if header == "Wave" else "right")
+    for i, header in enumerate(_nps.trend_header(settings, str)):
+        table.add_column(terminal(header), justify="left" if i == 0 else "right")
     for row in rows:
         table.add_row(terminal(row[0]), *row[1:])
     return table
