@@ -297,3 +297,30 @@ def test_missing_on_a_scale_question_belongs_to_the_scale(tmp_path: Path) -> Non
     assert code == 2
     assert "question 'q': 'missing' is for numeric questions" in err
     assert "list them under the scale's missing" in err
+
+
+def test_a_numeric_questions_top_box_is_stated_as_its_rule_and_it_draws_no_bars(
+    tmp_path: Path,
+) -> None:
+    rows = [["side", "s", "y"], ["Vendor", "1", "Yes"], ["Vendor", "2", "No"]]
+    rows += [["Vendor", "5", "Yes"], ["Customer", "3", "No"], ["Customer", "4", "Yes"]]
+    data = write(tmp_path / "data.csv", rows)
+    questions = (
+        "  - {id: s, type: numeric, column: s, range: [0, 10], top_box: {min: 4}}\n"
+        "  - {id: t, type: numeric, column: s}\n"
+        "  - {id: y, scale: yes_no, column: y}\n"
+    )
+    path = schema(tmp_path, questions)
+    out_md = tmp_path / "r.md"
+    code, _, err = run(
+        "analyze", path, data, "--distribution", "--format", "markdown", "--out", out_md
+    )
+    assert code == 0, err
+    text = out_md.read_text(encoding="utf-8")
+    assert "  - s: 4 or more\n  - t: none\n  - y: Yes\n" in text
+    assert "Numeric questions have no distribution table or chart" in text
+    charts = sorted(p.name for p in (tmp_path / "charts").iterdir())
+    assert charts == ["r-distribution-y.png", "r-distribution-y.svg", "r-gaps.png", "r-gaps.svg"]
+    code, out, err = run("analyze", path, data, "--format", "json")
+    rules = [r.get("top_box_rule") for r in json.loads(out)["results"]]
+    assert rules == ["4 or more", "none", None]

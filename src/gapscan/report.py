@@ -255,6 +255,16 @@ class GapResult:
     mean_gap_ci_high: float | None = None
     rank_statistic: float | None = None
     rank_p_value: float | None = None
+    top_box_rule: str | None = None  # a numeric question's top box: "80 or more", "none"
+
+    @property
+    def is_numeric(self) -> bool:
+        """A numeric question's result (its levels are the values answered)."""
+        return self.top_box_rule is not None
+
+    def top_box_text(self) -> str:
+        """The top box as a report states it: its labels, or a numeric question's rule."""
+        return self.top_box_rule or ", ".join(self.top_box_labels)
 
     @classmethod
     def suppressed_for(
@@ -268,7 +278,7 @@ class GapResult:
         paired: PairedDetail | None = None,
     ) -> GapResult:
         """A result that shows no share, mean or test (too few answers or pairs)."""
-        spec = question.nps
+        spec, numeric = question.nps, question.scale.numeric
         return cls(
             question=question.id,
             question_text=question.text,
@@ -281,6 +291,7 @@ class GapResult:
             mode=mode,
             paired=paired,
             nps=NpsGap(spec.promoters, spec.detractors) if spec is not None else None,
+            top_box_rule=None if numeric is None else numeric.top_box_text(),
         )
 
     @property
@@ -298,6 +309,7 @@ class GapResult:
             "question_text": self.question_text,
             "scale": self.scale,
             "top_box_labels": list(self.top_box_labels),
+            **({"top_box_rule": self.top_box_rule} if self.top_box_rule is not None else {}),
             "segment": dict(self.segment),
             "mode": self.mode,
             "suppressed": self.suppressed,

@@ -95,6 +95,16 @@ class Numeric:
         above = self.top_min is None or value >= self.top_min
         return above and (self.top_max is None or value <= self.top_max)
 
+    def top_box_text(self) -> str:
+        """The top box as a rule: ``80 or more``, ``20 or less``, ``from 20 to 80``."""
+        low = None if self.top_min is None else number_label(self.top_min)
+        high = None if self.top_max is None else number_label(self.top_max)
+        if low is not None and high is not None:
+            return f"from {low} to {high}"
+        if low is not None:
+            return f"{low} or more"
+        return "none" if high is None else f"{high} or less"
+
     def in_range(self, value: float) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 

@@ -113,8 +113,9 @@ def publish_report(
 
 
 def report_chart_kinds(question_ids: list[str], distribution: bool) -> list[str]:
-    """The charts an analysis writes: the dumbbell, and one per question with
-    ``--distribution``."""
+    """The charts an analysis writes: the dumbbell, and with ``--distribution`` one per
+    question on a scale (``question_ids``: those questions; a numeric question's many
+    values make no readable stacked bar)."""
     if not distribution:
         return ["gaps"]
     from gapscan.render.distribution_chart import chart_kinds
@@ -125,7 +126,7 @@ def report_chart_kinds(question_ids: list[str], distribution: bool) -> list[str]
 def _distribution_charts(report: GapReport) -> list[Chart]:
     from gapscan.render.distribution_chart import chart_kinds, render_distribution
 
-    questions = [r.question for r in report.results if not r.segment]
+    questions = [r.question for r in report.results if not r.segment and not r.is_numeric]
 
     def chart(qid: str) -> Callable[[], tuple[bytes, bytes]]:
         return lambda: render_distribution(report, qid)

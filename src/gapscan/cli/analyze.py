@@ -119,7 +119,8 @@ def analyze(
         inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
         chart_dir = chart_directory(out, output_format, charts, no_charts)
         to = Destinations(out, chart_dir, junit, inputs)
-        kinds = report_chart_kinds([q.id for q in survey.questions], distribution)
+        on_scales = [q.id for q in survey.questions if q.scale.numeric is None]
+        kinds = report_chart_kinds(on_scales, distribution)
         check_destinations(to, *kinds)
         responses = load_responses(
             survey,

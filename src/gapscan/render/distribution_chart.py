@@ -226,7 +226,7 @@ def _suppressed(ax: Axes, r: GapResult) -> None:
 
 
 def _caption(report: GapReport, r: GapResult) -> str:
-    top = chart_label(", ".join(r.top_box_labels), 90)
+    top = chart_label(r.top_box_text(), 90)
     paired = ""
     if report.settings.mode == "paired":
         paired = "; paired: the respondents of the paired accounts"

@@ -10,7 +10,7 @@ from gapscan.render import _format as fmt
 from gapscan.report import GapReport, GapResult, SideSummary
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
 SIDES = ("vendor", "customer")
 
@@ -28,7 +28,8 @@ def top_box_groups(report: GapReport) -> list[tuple[tuple[str, ...], list[str]]]
     in order of first appearance."""
     groups: dict[tuple[str, ...], list[str]] = {}
     for r in questions(report):
-        groups.setdefault(r.top_box_labels, []).append(r.question_text)
+        key = (r.top_box_rule,) if r.top_box_rule is not None else r.top_box_labels
+        groups.setdefault(key, []).append(r.question_text)
     return list(groups.items())
 
 
@@ -74,7 +75,10 @@ def markdown_section(report: GapReport) -> list[str]:
         + " Suppressed groups show no distribution."
     )
     out.append("")
+    out += [numeric_note(report), ""] if numeric_note(report) else []
     for r in questions(report):
+        if r.is_numeric:
+            continue
         levels = levels_of(report, r.question)
         if not levels:
             out += [f"### {escape(r.question_text)}", "", "Every group is suppressed.", ""]
@@ -89,17 +93,20 @@ def markdown_section(report: GapReport) -> list[str]:
     return out
 
 
-def console_tables(report: GapReport) -> list[Table]:
+def console_tables(report: GapReport) -> list[RenderableType]:
     """The same counts for the terminal, turned on their side so that a scale of any
     length fits any width: per question and view, a row per level and a column per
     side."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from gapscan.text import terminal, visible
 
-    tables = []
+    tables: list[RenderableType] = []
     for r in questions(report):
+        if r.is_numeric:
+            continue
         levels = levels_of(report, r.question)
         by_view: dict[str, list[tuple[str, list[str], str]]] = {}
         for title, side, cells, n in rows(report, r.question, visible) if levels else []:
@@ -122,7 +129,20 @@ def console_tables(report: GapReport) -> list[Table]:
             for i, level in enumerate(levels):
                 table.add_row(terminal(level), *(cells[i] for _, cells, _ in sides))
             tables.append(table)
+    if numeric_note(report):
+        tables.append(Text(numeric_note(report).replace("`", "") + "\n", style="dim"))
     return tables
+
+
+def numeric_note(report: GapReport) -> str:
+    """Why numeric questions have no distribution table or chart ("" when none)."""
+    if not any(r.is_numeric for r in report.results):
+        return ""
+    return (
+        "Numeric questions have no distribution table or chart (a bar per value answered "
+        "would not be read): every value's count is in the JSON `distribution` and in "
+        "`--format csv --distribution`."
+    )
 
 
 def _paired_note(report: GapReport) -> str:
