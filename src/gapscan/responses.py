@@ -338,13 +338,14 @@ def _no_responses(source: Source, rows: int, excluded: dict[str, int]) -> Gapsca
         what = f"all {rows:,} rows were excluded ({reasons}): no responses left"
     else:
         what = f"all {rows:,} rows are blank in every column the schema names"
-    return GapscanError.single(
-        what,
-        file=source.name,
-        line=1,
-        hint="export the responses again, or leave this file out",
-        code="empty-file",
-    )
+    hint = "export the responses again, or leave this file out"
+    chosen = [reason for reason in excluded if reason.startswith("filter ")]
+    if chosen or IGNORED_SIDE in excluded:
+        hint = (
+            "check the values of the filters (filters:, --where, --where-not) and of "
+            "sides.ignore against the file's values"
+        )
+    return GapscanError.single(what, file=source.name, line=1, hint=hint, code="empty-file")
 
 
 def _code_pair_keys(

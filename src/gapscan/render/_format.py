@@ -237,7 +237,8 @@ def _count(n: int, noun: str) -> str:
 def significance_note(report: GapReport) -> str:
     """What the tables' ``*`` means, said under the first table."""
     s = report.settings
-    families = "top-box, mean and NPS gaps" if s.nps else "top-box and mean gaps"
+    with_nps = s.nps and s.mode != "paired"  # paired mode computes no NPS
+    families = "top-box, mean and NPS gaps" if with_nps else "top-box and mean gaps"
     if s.correction == "none":
         when = f"p below α = {s.alpha:g} (not corrected for multiplicity)"
     else:

@@ -80,6 +80,8 @@ def thresholds(results: Sequence[GapResult]) -> str:
 
 def legend(report: GapReport, escape: fmt.Escape) -> str | None:
     """The sentence under the tables that says what an NPS and its test are."""
+    if any(r.nps is not None for r in report.results) and report.settings.mode == "paired":
+        return "NPS: not computed in paired mode (it compares two independent samples)."
     rows = nps_results(report.results)
     if not rows:
         return None
