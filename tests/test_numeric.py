@@ -226,6 +226,28 @@ def test_init_drafts_the_sliders_as_numeric_questions(tmp_path: Path) -> None:
     assert "PROLIFIC_PID" not in by_column and "Progress" not in by_column
 
 
+@pytest.mark.parametrize(("name", "n"), [("id", 8), ("respondent", 30)])
+def test_init_leaves_identifiers_out_even_within_0_to_100(
+    tmp_path: Path, name: str, n: int
+) -> None:
+    """Distinct whole numbers in 0-100 are an identifier when the column is named like
+    one, or when there are too many of them to be a slider's answers."""
+    import yaml
+
+    rng = np.random.default_rng(7)
+    rows = [[name, "slider"]] + [
+        [str(i), str(int(rng.integers(0, 101)) // 5 * 5)] for i in range(n)
+    ]
+    data = write(tmp_path / "data.csv", rows)
+    out = tmp_path / "drafted.yaml"
+    code, _, err = run("init", data, "--out", out)
+    assert code == 0, err
+    drafted = out.read_text(encoding="utf-8")
+    columns = [q["column"] for q in yaml.safe_load(drafted)["questions"]]
+    assert name not in columns, drafted
+    assert f"#   {name}: " in drafted  # listed as left out, with the reason
+
+
 def test_parquet_integers_and_floats_are_numbers(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")

@@ -131,6 +131,9 @@ def draft_schema(
     for position, column in enumerate(columns.values()):
         if side is not None and column.name == side[0]:
             continue
+        if _is_identifier(column):
+            skipped.append((column.name, "an identifier (a distinct value in every row)"))
+            continue
         scale = _match_scale(column)
         number_range = None if scale is not None else _numeric_column(column)
         if number_range is not None:
@@ -278,6 +281,19 @@ def _numbered_scale(answers: set[str], missing: list[str]) -> DraftScale | None:
     return DraftScale(name, levels, top, missing)
 
 
+_ID_NAME = re.compile(r"(?:^|[_\W])(?:id|no|num|number|key)$|^id(?:[_\W]|$)", re.IGNORECASE)
+
+
+def _is_identifier(column: _Column) -> bool:
+    """Named like an identifier, with a distinct value in every row (more than two)."""
+    distinct = len(column.values)
+    return (
+        _ID_NAME.search(column.name) is not None
+        and distinct > 2
+        and all(count == 1 for count in column.values.values())
+    )
+
+
 def _numeric_column(column: _Column) -> tuple[float, ...] | None:
     """A slider or 0–100 rating: every answer a number, and many distinct values or a
     0–100 range. Returns the range to draft ((0, 100) for a 0–100 column, () when there
@@ -290,8 +306,12 @@ def _numeric_column(column: _Column) -> tuple[float, ...] | None:
     low, high = min(values), max(values)
     percent = low >= 0 and high <= 100
     all_distinct = all(count == 1 for count in column.values.values())
-    if all_distinct and not percent and all(v.is_integer() for v in values):
-        return None  # looks like an identifier
+    # Distinct integers are an identifier: beyond 0-100, or named like one, or too many
+    # to be a slider's answers (20 people all choosing different whole numbers of 101)
+    named = _ID_NAME.search(column.name) is not None
+    whole = all(v.is_integer() for v in values)
+    if all_distinct and whole and (not percent or named or len(values) >= 20):
+        return None
     if not (len(values) > MAX_LEVELS or (percent and high > MAX_LEVELS)):
         return None
     return (0.0, 100.0) if percent else ()
