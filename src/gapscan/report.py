@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -657,6 +658,10 @@ class TrendReport:
                         "inputs": [i.path for i in r.inputs],
                         "vendor": r.n_vendor,
                         "customer": r.n_customer,
+                        # what the filters, sides.ignore and the survey tool's status
+                        # left out of this wave, per reason (settings.filters[].removed
+                        # counts the latest wave)
+                        "excluded": _excluded_rows(r.inputs),
                     }
                     for w, r in zip(self.waves, self.reports, strict=True)
                 ],
@@ -688,3 +693,12 @@ class TrendReport:
             }
         )
         return data
+
+
+def _excluded_rows(inputs: Sequence[InputSummary]) -> dict[str, int]:
+    """The rows left out of a set of inputs, per reason, summed over the files."""
+    total: dict[str, int] = {}
+    for i in inputs:
+        for reason, n in i.excluded.items():
+            total[reason] = total.get(reason, 0) + n
+    return dict(sorted(total.items()))

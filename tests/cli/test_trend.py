@@ -288,3 +288,14 @@ def test_the_same_wave_label_names_both_files(tmp_path: Path) -> None:
         f"error: {second}: the same wave label (2026Q1) as {first} (add a 'wave' column, "
         "or put the wave (e.g. 2026Q3) in each file name)\n"
     )
+
+
+def test_each_wave_says_what_its_filters_left_out() -> None:
+    code, out, err = run("trend", SCHEMA, *WAVES[:2], "--where", "region=EMEA,APAC", "-f", "json")
+    assert code in (0, 1), err
+    expected = []
+    for wave in WAVES[:2]:
+        with (ROOT / wave).open(encoding="utf-8", newline="") as fh:
+            regions = [row["region"] for row in csv.DictReader(fh)]
+        expected.append({"filter region": sum(r not in ("EMEA", "APAC") for r in regions)})
+    assert [w["excluded"] for w in json.loads(out)["waves"]] == expected
