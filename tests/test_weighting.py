@@ -218,7 +218,7 @@ def test_unreachable_targets_are_named() -> None:
     assert "'Asia' in the data has no target" in messages[0]
     assert "'APAC', 'Americas'" in messages[1]  # 'emea' matches EMEA as answers do
     assert "(blank) in the data has no target" in messages[2]
-    assert "sum to 1000" in messages[3] and "to 1" in messages[3]
+    assert "tier sum to 1000, those of region to 1:" in messages[3]
 
 
 def test_efficiency_is_kish() -> None:

@@ -131,19 +131,20 @@ def check_margins(
                     "remove the level or check its spelling against the data",
                 )
             )
-    problems += _check_totals(margins)
+    problems += check_totals(margins)
     return problems
 
 
-def _check_totals(margins: Sequence[Margin]) -> list[MarginProblem]:
+def check_totals(margins: Sequence[Margin]) -> list[MarginProblem]:
+    """Margins of one population sum to one total (1 for shares)."""
     if not margins:
         return []
     first = margins[0].total
     return [
         MarginProblem(
             i,
-            f"{m.variable}: its targets sum to {m.total:g}, those of "
-            f"{margins[0].variable} to {first:g}",
+            f"the targets of {m.variable} sum to {m.total:g}, those of "
+            f"{margins[0].variable} to {first:g}: margins of one population sum to one total",
             "give every margin as shares summing to 1, or all as counts of one population",
         )
         for i, m in enumerate(margins[1:], start=1)
