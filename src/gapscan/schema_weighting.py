@@ -90,9 +90,8 @@ def build_weighting(
         return None
     if method == POST_STRATIFY and len(margins) != 1:
         return None
-    return WeightingSpec(
-        method, tuple(m for m in margins if m is not None), bounds[0], bounds[1], sides
-    )
+    chosen = tuple(m for m in margins if m is not None)
+    return WeightingSpec(method, chosen, bounds[0], bounds[1], sides, line_of(lines, loc))
 
 
 def _margin(

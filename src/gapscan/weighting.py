@@ -55,6 +55,7 @@ class WeightingSpec:
     lower: float | None = None  # trimming bounds, relative to the side's mean weight
     upper: float | None = None
     sides: tuple[int, ...] = (0, 1)
+    line: int | None = None  # where the schema gives it
 
 
 @dataclass(frozen=True)
