@@ -238,3 +238,54 @@ def test_weighting_problems_carry_their_code(tmp_path: Path, tier: str, code: st
     with pytest.raises(GapscanError) as caught:
         weigh(survey, responses)
     assert {p.code for p in caught.value.problems} == {code}
+
+
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [
+        ("panel.csv", "the data file"),  # the schema's data:, not named on the command line
+        ("./panel.yaml", "the schema"),
+        ("link.csv", "the data file"),
+        ("hard.csv", "the data file"),
+    ],
+)
+def test_weights_never_overwrite_an_input_however_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, kind: str
+) -> None:
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    schema = _write(
+        tmp_path / "panel.yaml", PANEL_SCHEMA.replace("weighting:", "data: [panel.csv]\nweighting:")
+    )
+    _write(tmp_path / "panel.csv", PANEL)
+    (tmp_path / "link.csv").symlink_to("panel.csv")
+    os.link(tmp_path / "panel.csv", tmp_path / "hard.csv")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = runner.invoke(app, ["weights", schema.name, "--out", target])
+    assert result.exit_code == 2
+    shown = str(Path(target))  # as pathlib spells it
+    assert f"error: {shown}: --out would overwrite {kind} this run reads" in result.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert result.stdout == ""
+
+
+def test_a_dropped_duplicate_gets_no_weight(tmp_path: Path) -> None:
+    text = PANEL_SCHEMA.replace(
+        "weighting:", "respondent_id: rid\nduplicate_ids: keep-last\nweighting:"
+    )
+    schema = _write(tmp_path / "panel.yaml", text)
+    rows = PANEL.splitlines()
+    body = [f"r{i}," + row for i, row in enumerate(rows[1:])]
+    body.append("r5,Customer,APAC,Enterprise,no")  # r5 (EMEA) answered again from APAC
+    data = _write(tmp_path / "panel.csv", "\n".join(["rid," + rows[0], *body]) + "\n")
+    result = runner.invoke(app, ["weights", str(schema), str(data)])
+    assert result.exit_code == 0, result.stderr
+    written = _rows(result.stdout)
+    assert [r["respondent_id"] for r in written] == [
+        f"r{i}" for i in (0, 1, 2, 3, 4, 6, 7, 8, 9, 5)
+    ]
+    region = {"r5": "APAC"} | {f"r{i}": rows[1 + i].split(",")[1] for i in range(10) if i != 5}
+    customer = [r for r in written if r["side"] == "customer"]
+    emea = sum(float(r["weight"]) for r in customer if region[r["respondent_id"]] == "EMEA")
+    assert emea / sum(float(r["weight"]) for r in customer) == pytest.approx(0.5, rel=1e-6)
