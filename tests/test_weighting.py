@@ -9,8 +9,11 @@ Sources:
   ``pop.schwide <- data.frame(sch.wide=c("No","Yes"), Freq=c(1072,5122))``;
   ``dclus1r <- rake(dclus1, list(~stype,~sch.wide), list(pop.types, pop.schwide))``;
   ``svymean(~api00, dclus1r)`` prints 641.23, ``svytotal(~enroll, dclus1r)`` 3647300.
-* ``postStratify(dclus1, ~stype, pop.types)`` (its help page's example) prints no
-  figure: its weighted mean is checked against the closed form sum_h N_h ybar_h / N.
+* R survey package, tests/api.Rout.save (``example(api)``): ``dclus1p <-
+  postStratify(dclus1, ~stype, pop.types)`` with ``pop.types <- xtabs(~stype,
+  data=apipop)`` (E 4421, H 755, M 1018); ``summary(dclus1p)`` prints the sampling
+  probabilities 1/w from 0.01854 to 0.03257, ``svymean(~api00, dclus1p)`` 642.31 and
+  ``svytotal(~enroll, dclus1p, na.rm=TRUE)`` 3680893.
 * ``trimWeights`` (its help page) prints no figure for the api data: its one pass is
   written here as the help page describes it and compared.
 """
@@ -88,9 +91,17 @@ def test_made_weights_have_mean_one_and_the_same_estimate(apiclus1: pd.DataFrame
     assert made.efficiency == pytest.approx(w.sum() ** 2 / (w.size * (w**2).sum()), rel=1e-12)
 
 
+def test_post_stratify_reproduces_r_api_example(apiclus1: pd.DataFrame) -> None:
+    w = post_stratify(apiclus1["pw"].to_numpy(), TYPES, _index(apiclus1, TYPES))
+    # R: svymean(~api00, dclus1p) -> 642.31; svytotal(~enroll, dclus1p) -> 3680893
+    assert round(float(np.average(apiclus1["api00"], weights=w)), 2) == 642.31
+    assert round(float(w @ apiclus1["enroll"].to_numpy())) == 3680893
+    # R: summary(dclus1p) probabilities: Min. 0.01854, Max. 0.03257
+    assert (round(float(1 / w.max()), 5), round(float(1 / w.min()), 5)) == (0.01854, 0.03257)
+
+
 def test_post_stratify_matches_the_closed_form(apiclus1: pd.DataFrame) -> None:
-    """postStratify(dclus1, ~stype, pop.types): no printed figure; the post-stratified
-    mean is sum_h N_h * (pw-weighted mean of stratum h) / N."""
+    """The post-stratified mean is sum_h N_h * (pw-weighted mean of stratum h) / N."""
     w = post_stratify(apiclus1["pw"].to_numpy(), TYPES, _index(apiclus1, TYPES))
     expected = 0.0
     for level, count in zip(TYPES.levels, TYPES.targets, strict=True):

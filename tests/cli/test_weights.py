@@ -4,7 +4,9 @@ unreachable targets exit 2 with the reason and write nothing.
 R figure: survey package, tests/rakecheck.Rout.save, ``svymean(~api00, dclus1r)`` =
 641.23 for ``dclus1r <- rake(dclus1, list(~stype,~sch.wide), list(pop.types,
 pop.schwide))`` on apiclus1 (whose ``pw`` is one constant, so raking from 1 as
-gapscan does here gives R's weights up to scale)."""
+gapscan does here gives R's weights up to scale); and tests/api.Rout.save,
+``svymean(~api00, dclus1p)`` = 642.31 for ``dclus1p <- postStratify(dclus1, ~stype,
+pop.types)``."""
 
 from __future__ import annotations
 
@@ -108,6 +110,20 @@ def test_raked_api_weights_give_rs_mean(api: tuple[Path, Path], tmp_path: Path) 
     assert round(float(np.average(frame["api00"], weights=w)), 2) == 641.23
     assert "weights: customer: 183 respondents" in stderr
     assert "iteration(s), largest margin error" in stderr and "weighting efficiency" in stderr
+
+
+def test_post_stratified_api_weights_give_rs_mean(api: tuple[Path, Path], tmp_path: Path) -> None:
+    schema, vendor = api
+    text = API_SCHEMA.replace("  rake:", "  post_stratify:")
+    _write(schema, text.replace('    sch.wide: {"No": 1072, "Yes": 5122}\n', ""))
+    code, stdout, stderr = _run_api(schema, vendor)
+    assert code == 0, stderr
+    customer = {r["respondent_id"]: float(r["weight"]) for r in _rows(stdout)[5:]}
+    frame = pd.read_csv(APICLUS1, index_col=0, na_values="NA")
+    w = frame["snum"].astype(str).map(customer).to_numpy()
+    # R: svymean(~api00, dclus1p) -> 642.31 (api.Rout.save)
+    assert round(float(np.average(frame["api00"], weights=w)), 2) == 642.31
+    assert "weights: customer: 183 respondents, 1 iteration(s)" in stderr
 
 
 def test_an_output_onto_an_input_is_refused(api: tuple[Path, Path]) -> None:
