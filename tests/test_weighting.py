@@ -235,3 +235,17 @@ def test_unreachable_targets_are_named() -> None:
 def test_efficiency_is_kish() -> None:
     assert efficiency(np.ones(7)) == 1.0
     assert efficiency(np.asarray([1.0, 2.0, 3.0])) == pytest.approx(36 / 42, rel=1e-15)
+
+
+@settings(max_examples=50, deadline=None)
+@given(panel(), st.floats(0.01, 1000.0))
+def test_a_constant_factor_on_the_starting_weights_changes_nothing(
+    generated: tuple[list[np.ndarray], list[Margin], np.ndarray], factor: float
+) -> None:
+    codes, margins, base = generated
+    labels = [list(m.levels) for m in margins]
+    spec = WeightingSpec(RAKE, tuple(margins), upper=2.5)
+    made = make_weights(spec, codes, labels, base)
+    scaled = make_weights(spec, codes, labels, base * factor)
+    np.testing.assert_allclose(scaled.weights, made.weights, rtol=1e-6)
+    assert made.weights.max() <= 2.5 + 1e-9

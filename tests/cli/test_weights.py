@@ -305,3 +305,18 @@ def test_a_dropped_duplicate_gets_no_weight(tmp_path: Path) -> None:
     customer = [r for r in written if r["side"] == "customer"]
     emea = sum(float(r["weight"]) for r in customer if region[r["respondent_id"]] == "EMEA")
     assert emea / sum(float(r["weight"]) for r in customer) == pytest.approx(0.5, rel=1e-6)
+
+
+def test_an_id_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    from gapscan.text import csv_cell
+
+    text = PANEL_SCHEMA.replace("weighting:", "respondent_id: rid\nweighting:")
+    schema = _write(tmp_path / "panel.yaml", text)
+    rows = PANEL.splitlines()
+    ids = ["=1+1", *[f"r{i}" for i in range(1, 10)]]
+    body = [f"{rid},{row}" for rid, row in zip(ids, rows[1:], strict=True)]
+    data = _write(tmp_path / "panel.csv", "\n".join(["rid," + rows[0], *body]) + "\n")
+    result = runner.invoke(app, ["weights", str(schema), str(data)])
+    assert result.exit_code == 0, result.stderr
+    first = _rows(result.stdout)[0]["respondent_id"]
+    assert first == csv_cell("=1+1") != "=1+1"
