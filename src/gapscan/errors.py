@@ -30,6 +30,9 @@ ERROR_CODES: dict[str, str] = {
     "no-answers": "a question nobody answered on a side",
     "rule-unchecked": "a rule with nothing to check",
     "output-overwrites-input": "an output that would be written over a file the run reads",
+    "unreachable-target": "weighting targets the data cannot meet (a level absent, a level "
+    "without a target, nobody to weight)",
+    "weighting-not-converged": "raking that did not meet its margins in 100 iterations",
 }
 WARNING_CODES: dict[str, str] = {
     "below-min-n": "a group that will be suppressed",

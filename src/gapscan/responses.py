@@ -19,6 +19,13 @@ from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
 from gapscan.identity import FileIds, check_ids, file_ids, same_content
 from gapscan.numeric_answers import Report, code_numbers, unify
+from gapscan.origins import (
+    Origins,
+    RowOrigins,
+    combine_origins,
+    drop_origins,
+    row_origins,
+)
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, PairBy, Question, Survey, fold
@@ -96,6 +103,7 @@ class Responses:
     filtered: tuple[int, ...] = ()  # rows each of the survey's filters removed, all files
     # a numeric question's levels: the distinct values answered in the run, sorted
     numbers: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    origins: Origins | None = None  # asked for by load_responses(origins=True)
 
     @property
     def n_vendor(self) -> int:
@@ -118,6 +126,7 @@ class _Coded:
     ids: FileIds | None = None
     filtered: tuple[int, ...] = ()
     matched: tuple[frozenset[str], ...] = ()
+    origins: RowOrigins | None = None
 
 
 def load_responses(
@@ -129,11 +138,13 @@ def load_responses(
     segments: Sequence[str] | None = None,
     paired: bool = False,
     reading: ReadOptions | None = None,
+    origins: bool = False,
 ) -> Responses:
     """Read and code every input. ``data`` files hold both sides (``sides.column``);
     ``vendor``/``customer`` files hold one side each. With ``paired``, each
     respondent's account key (``pair_by``) is read too. Every problem of every file
-    is collected and raised together as one ``GapscanError``."""
+    is collected and raised together as one ``GapscanError``. With ``origins``, each
+    respondent's file, line and id are kept too (``Responses.origins``)."""
     seg_columns = tuple(dict.fromkeys(survey.segments if segments is None else segments))
     jobs: list[tuple[Path, int | None]] = [(Path(p), None) for p in data]
     jobs += [(Path(p), VENDOR) for p in vendor]
@@ -173,7 +184,9 @@ def load_responses(
     for path, side in jobs:
         try:
             coded.append(
-                _code_file(survey, path, side, seg_columns, paired, reading or ReadOptions(), out)
+                _code_file(
+                    survey, path, side, seg_columns, paired, reading or ReadOptions(), out, origins
+                )
             )
         except GapscanError as exc:
             out.extend(exc)
@@ -244,6 +257,7 @@ def _code_file(
     paired: bool,
     reading: ReadOptions,
     out: ProblemCollector,
+    origins: bool = False,
 ) -> _Coded:
     """Code one file; its data problems are added to ``out`` (a file that cannot be
     read or lacks columns raises)."""
@@ -327,7 +341,12 @@ def _code_file(
         excluded=excluded,
         unfinished_kept=unfinished,
     )
-    return _Coded(summary, side_codes, answers, seg, keys, ids, filtered.removed, filtered.matched)
+    where = None
+    if origins:
+        where = row_origins(source, columns.get(survey.respondent_id or ""), kept, n)
+    return _Coded(
+        summary, side_codes, answers, seg, keys, ids, filtered.removed, filtered.matched, where
+    )
 
 
 def _no_responses(source: Source, rows: int, excluded: dict[str, int]) -> GapscanError:
@@ -662,6 +681,7 @@ def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
     answers = {q: codes[keep] for q, codes in coded.answers.items()}
     return replace(
         coded,
+        origins=None if coded.origins is None else drop_origins(coded.origins, keep),
         summary=summary,
         side=side,
         answers=answers,
@@ -712,6 +732,7 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
         pair_keys=pair_keys,
         pair_labels=pair_labels,
         numbers=numbers,
+        origins=combine_origins([(c.side.size, c.origins) for c in coded]),
     )
 
 

@@ -19,6 +19,7 @@ from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.schema_nps import NpsModel, check_nps_rule, check_nps_scale, nps_spec
 from gapscan.schema_numeric import numeric_scale
 from gapscan.schema_sides import build_filters, build_sides
+from gapscan.schema_weighting import WeightingModel, build_weighting
 from gapscan.schema_yaml import MAX_SCHEMA_BYTES as MAX_SCHEMA_BYTES
 from gapscan.schema_yaml import MAX_SCHEMA_NODES as MAX_SCHEMA_NODES
 from gapscan.schema_yaml import Loc, line_of, read_yaml
@@ -131,6 +132,7 @@ class SchemaModel(_Model):
     pair_by: str | SideColumnsModel | None = None
     pairing: PairingModel | None = None
     weight: str | None = None
+    weighting: WeightingModel | None = None  # weights made by raking or post-stratifying
     unfinished: Literal["keep", "drop"] = "keep"
     duplicate_ids: Literal["error", "keep-first", "keep-last"] = "error"
     segments: list[str] = Field(default_factory=list)
@@ -365,6 +367,7 @@ def _build(
     rules = _build_rules(parts.rules, {q.id for q in questions}, lines, add, nps_ids)
     sides = build_sides(parts.sides, add)
     filters = build_filters(parts.filters, add, lambda loc: line_of(lines, loc))
+    weighting = build_weighting(top.weighting if top is not None else None, add, lines)
     if top is not None:
         _check_segments(top.segments, sides, add)
     if top is not None and parts.analysis is not None:
@@ -400,6 +403,7 @@ def _build(
         unfinished=top.unfinished,
         duplicate_ids=top.duplicate_ids,
         filters=tuple(filters),
+        weighting=weighting,
     )
 
 

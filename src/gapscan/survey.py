@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gapscan.weighting import WeightingSpec
 
 VENDOR = 0
 CUSTOMER = 1
@@ -258,6 +262,7 @@ class Survey:
     unfinished: str = "keep"  # keep | drop: unfinished survey-tool responses
     duplicate_ids: str = "error"  # error | keep-first | keep-last: a repeated respondent id
     filters: tuple[Filter, ...] = ()  # applied in order, before anything else
+    weighting: WeightingSpec | None = None  # `gapscan weights`: how to make weights
 
     def with_numbers(self, numbers: dict[str, tuple[float, ...]]) -> Survey:
         """This survey with each numeric question's levels set to the values answered

@@ -194,10 +194,13 @@ ERROR_FIXTURES: dict[str, Fixture] = {
 # Problems of the command line rather than of the schema or the data: validate lists no
 # findings for them (tests/cli/test_outputs_integrity.py holds every command to them).
 COMMAND_LINE_CODES = {"output-overwrites-input"}
+# Problems of the weights `gapscan weights` makes: analyze does not apply `weighting:` yet,
+# so validate does not list them either (tests/cli/test_weights.py gives each of them).
+WEIGHTS_CODES = {"unreachable-target", "weighting-not-converged"}
 
 
 def test_every_error_code_has_a_fixture() -> None:
-    missing = set(ERROR_CODES) - COMMAND_LINE_CODES - set(ERROR_FIXTURES)
+    missing = set(ERROR_CODES) - COMMAND_LINE_CODES - WEIGHTS_CODES - set(ERROR_FIXTURES)
     assert not missing, f"error codes without a fixture in ERROR_FIXTURES: {sorted(missing)}"
     assert not set(ERROR_FIXTURES) - set(ERROR_CODES), "a fixture for a code that is not listed"
 

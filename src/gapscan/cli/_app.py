@@ -8,6 +8,7 @@ from gapscan.cli import analyze as _analyze
 from gapscan.cli import init as _init
 from gapscan.cli import trend as _trend
 from gapscan.cli import validate as _validate
+from gapscan.cli import weights as _weights
 
 app = typer.Typer(
     name="gapscan",
@@ -21,6 +22,7 @@ app.command(name="analyze", no_args_is_help=True)(_analyze.analyze)
 app.command(name="trend", no_args_is_help=True)(_trend.trend)
 app.command(name="validate", no_args_is_help=True)(_validate.validate)
 app.command(name="init", no_args_is_help=True)(_init.init)
+app.command(name="weights", no_args_is_help=True)(_weights.weights)
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,164 @@
+"""The schema's ``weighting:`` run on a survey's respondents, each side on its own:
+``weigh(survey, responses) -> RespondentWeights``, what ``gapscan weights`` writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.responses import Responses
+from gapscan.survey import SIDE_NAMES, Survey
+from gapscan.text import csv_cell
+from gapscan.weighting import (
+    MAX_ITERATIONS,
+    MadeWeights,
+    NotConverged,
+    WeightingSpec,
+    check_margins,
+    make_weights,
+)
+
+COLUMNS = ("respondent_id", "side", "weight")
+
+
+@dataclass(frozen=True)
+class RespondentWeights:
+    """One weight per respondent (1 on a side not weighted), each respondent named by
+    its id, or by its data line when there is none; and how each weighted side's
+    weights were reached."""
+
+    ids: tuple[str, ...]
+    side: np.ndarray
+    weights: np.ndarray
+    sides: tuple[tuple[int, MadeWeights], ...]
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for rid, side, weight in zip(self.ids, self.side, self.weights, strict=True):
+            writer.writerow([csv_cell(rid), SIDE_NAMES[int(side)], repr(float(weight))])
+        return out.getvalue()
+
+    def summary(self) -> list[str]:
+        """A line per weighted side: iterations, largest margin error, efficiency."""
+        return [
+            f"{SIDE_NAMES[side]}: {made.weights.size} respondents, {made.iterations} "
+            f"iteration(s), largest margin error {made.margin_error:.2g}, "
+            f"{made.trimmed} trimmed, weighting efficiency {made.efficiency:.1%} "
+            f"(n_eff {made.efficiency * made.weights.size:.1f})"
+            for side, made in self.sides
+        ]
+
+
+def weighting_columns(survey: Survey) -> tuple[str, ...]:
+    """The columns the weighting reads, to load as segments."""
+    spec = _spec(survey)
+    return tuple(m.variable for m in spec.margins)
+
+
+def weigh(survey: Survey, responses: Responses) -> RespondentWeights:
+    """Each side the weighting names, raked or post-stratified to its targets
+    (``responses`` loaded with the weighting's columns as segments, and origins)."""
+    spec = _spec(survey)
+    file = str(survey.path)
+    out = ProblemCollector()
+    weights = np.ones(responses.side.size)
+    made: list[tuple[int, MadeWeights]] = []
+    segments = {s.column: s for s in responses.segments}
+    for side in spec.sides:
+        rows = responses.side == side
+        name = SIDE_NAMES[side]
+        if not rows.any():
+            out.add(
+                f"weighting: no respondents on the {name} side to weight",
+                file=file,
+                line=spec.line,
+                hint="give data for that side, or list the sides to weight (sides: [...])",
+                code="unreachable-target",
+            )
+            continue
+        columns = [segments[m.variable] for m in spec.margins]
+        codes = [c.codes[rows].astype(np.int64) for c in columns]
+        labels = [list(c.labels) for c in columns]
+        result = _one_side(spec, codes, labels, name, file, out)
+        if result is not None:
+            weights[rows] = result.weights
+            made.append((side, result))
+    out.raise_if_any()
+    return RespondentWeights(_ids(responses), responses.side, weights, tuple(made))
+
+
+def _one_side(
+    spec: WeightingSpec,
+    codes: list[np.ndarray],
+    labels: list[list[str]],
+    name: str,
+    file: str,
+    out: ProblemCollector,
+) -> MadeWeights | None:
+    problems = check_margins(spec.margins, codes, labels)
+    for problem in problems:
+        margin = spec.margins[problem.margin]
+        out.add(
+            f"weighting the {name} side: {problem.message}",
+            file=file,
+            line=margin.line,
+            hint=problem.hint,
+            code="unreachable-target",
+        )
+    if problems:
+        return None
+    try:
+        return make_weights(spec, codes, labels)
+    except NotConverged as exc:
+        margin = spec.margins[exc.margin]
+        out.add(
+            f"weighting the {name} side: raking did not converge in {MAX_ITERATIONS} "
+            f"iterations: {margin.variable} is still {exc.error:.2g} (relative) off its "
+            "targets",
+            file=file,
+            line=margin.line,
+            hint="the margins contradict each other in this data: check the targets, "
+            "or rake on fewer variables",
+            code="weighting-not-converged",
+        )
+    except ValueError as exc:  # trimming with no room left
+        out.add(
+            f"weighting the {name} side: {exc}",
+            file=file,
+            line=spec.line,
+            hint="widen weighting.trim",
+            code="unreachable-target",
+        )
+    return None
+
+
+def _ids(responses: Responses) -> tuple[str, ...]:
+    origins = responses.origins
+    if origins is None:
+        raise ValueError("weigh() needs responses loaded with origins=True")
+    if origins.ids is not None:
+        return origins.ids
+    if len(responses.inputs) == 1:
+        return tuple(str(line) for line in origins.line.tolist())
+    names = [Path(i.path).name for i in responses.inputs]
+    return tuple(
+        f"{names[f]}:{line}"
+        for f, line in zip(origins.file.tolist(), origins.line.tolist(), strict=True)
+    )
+
+
+def _spec(survey: Survey) -> WeightingSpec:
+    if survey.weighting is None:
+        raise GapscanError.single(
+            "the schema has no 'weighting:' to make weights with",
+            file=str(survey.path),
+            hint="add weighting: {rake: {VAR: {level: share, ...}}} (see the README)",
+        )
+    return survey.weighting
