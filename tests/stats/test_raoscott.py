@@ -115,21 +115,36 @@ def _quartile(api00: pd.Series) -> np.ndarray:
     return np.searchsorted([550, 650, 750], api00.to_numpy(), side="right")
 
 
-def test_stratified_design_with_fpc_matches_second_implementation() -> None:
+@pytest.mark.parametrize("with_fpc", [True, False])
+def test_stratified_design_matches_second_implementation(with_fpc: bool) -> None:
     """dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc,
-    data = apistrat) (the survey package's api help page). No printed svychisq figure
-    exists for it: the second implementation above is the check."""
+    data = apistrat) (the survey package's api help page), and the same without fpc.
+    No printed svychisq figure exists for it: the second implementation above is the
+    check."""
     d = _api("apistrat")
     level, side = _quartile(d["api00"]), d["comp.imp"].map(YES_NO).to_numpy()
     fraction = {
-        h: float((d["stype"] == h).sum() / g) for h, g in d.groupby("stype")["fpc"].first().items()
+        h: float((d["stype"] == h).sum() / g) if with_fpc else 0.0
+        for h, g in d.groupby("stype")["fpc"].first().items()
     }
     ref = _reference(
         level, side, d["pw"].to_numpy(), d["stype"].to_numpy(), np.arange(len(d)), fraction
     )
-    result = rao_scott_test(level, side, d["pw"], strata=d["stype"], fpc=d["fpc"])
+    fpc = d["fpc"] if with_fpc else None
+    result = rao_scott_test(level, side, d["pw"], strata=d["stype"], fpc=fpc)
     _assert_same(result, ref)
     assert result is not None and result.design_df == 200 - 3
+
+
+def test_cluster_design_without_fpc_matches_second_implementation() -> None:
+    """svydesign(id = ~dnum, weights = ~pw, data = apiclus1), dclus1 without fpc (a
+    with-replacement first stage); no printed figure: the second implementation."""
+    d = _api("apiclus1")
+    level, side = d["stype"].map(STYPE).to_numpy(), d["awards"].map(YES_NO).to_numpy()
+    ref = _reference(
+        level, side, d["pw"].to_numpy(), np.zeros(len(d)), d["dnum"].to_numpy(), {0: 0.0}
+    )
+    _assert_same(rao_scott_test(level, side, d["pw"], cluster=d["dnum"]), ref)
 
 
 def test_simple_random_sample_with_fpc_matches_second_implementation() -> None:

@@ -156,7 +156,8 @@ def t_critical_value(confidence: float, df: float) -> float:
 def f_sf(f: float, ndf: float, ddf: float) -> float:
     """P(F >= f) for Fisher's F with ``ndf`` and ``ddf`` degrees of freedom (both > 0,
     not necessarily whole): I_x(ddf/2, ndf/2) with x = ddf / (ddf + ndf f). Held to
-    ``scipy.stats.f.sf`` in the tests."""
+    ``scipy.stats.f.sf`` in the tests: relative error below 1e-10 up to 10^6 ddf, below
+    1e-7 beyond (the fraction in x loses digits when 1 - x is tiny)."""
     if not (ndf > 0 and ddf > 0) or math.isnan(f) or math.isinf(ndf) or math.isinf(ddf):
         raise ValueError("need finite ndf > 0, ddf > 0 and a number f")
     if f <= 0.0:
