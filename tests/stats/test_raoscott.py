@@ -92,12 +92,15 @@ def _reference(
     x1 = np.array([[1.0] + [float(i == a) for a in range(1, r)] + [float(j == 1)] for i, j in grid])
     inter = np.array([[float(i == a and j == 1) for a in range(1, r)] for i, j in grid])
     cmat = inter - x1 @ np.linalg.lstsq(x1, inter, rcond=None)[0]
-    inv_d = np.diag(1 / mean)
+    inv_d = np.diag([1 / m if m > 0 else 0.0 for m in mean])  # R: iDmat
     delta = np.linalg.solve(cmat.T @ (inv_d / n) @ cmat, cmat.T @ inv_d @ variance @ inv_d @ cmat)
     table = (mean * n).reshape(2, r)
     x2 = float(stats.chi2_contingency(table, correction=False)[0])
     tr = float(np.trace(delta))
-    d0 = tr**2 / float(np.trace(delta @ delta))
+    tr2 = float(np.trace(delta @ delta))
+    if abs(tr) < 1e-8 * n / domain.sum():  # mean design effect ~0: no variance
+        return (np.nan,) * 6
+    d0 = tr**2 / tr2
     nu = frame.groupby(["h", "c"]).ngroups - frame["h"].nunique()
     f = x2 / tr
     p1 = float(stats.chi2.sf(x2 / (tr / (r - 1)), r - 1))
@@ -191,6 +194,43 @@ def test_psu_totals_seam_equals_respondent_arrays() -> None:
     totals[np.arange(len(d)), level + 4 * side] = d["pw"]
     seam = rao_scott(moments_from_psu_totals(totals, codes, np.zeros(3), n_rows=len(d), n_levels=4))
     assert seam is not None and seam.statistic == pytest.approx(by_rows.statistic, rel=1e-12)
+
+
+@st.composite
+def _designs(draw: st.DrawFn) -> dict[str, np.ndarray]:
+    """A stratified cluster sample: 1-3 strata of 2-5 PSUs, 1-6 respondents each, some
+    without an answer or outside the sides, unequal weights."""
+    k = draw(st.integers(2, 4))
+    rows: list[tuple[int, int, int, int, float]] = []
+    for h in range(draw(st.integers(1, 3))):
+        for c in range(draw(st.integers(2, 5))):
+            for _ in range(draw(st.integers(1, 6))):
+                level = draw(st.integers(-1, k - 1))
+                side = draw(st.sampled_from([-1, 0, 1, 1, 0]))
+                rows.append((h, c, level, side, draw(st.floats(0.2, 20.0))))
+    h_, c_, level_, side_, w_ = (np.array(col) for col in zip(*rows, strict=True))
+    return {"strata": h_, "cluster": c_, "level": level_, "side": side_, "weights": w_}
+
+
+@settings(max_examples=80, deadline=None)
+@given(_designs())
+def test_generated_designs_match_second_implementation(design: dict[str, np.ndarray]) -> None:
+    """Random stratified cluster designs with domains, against the second implementation
+    (no printed figure exists for generated data)."""
+    level, side, w = design["level"], design["side"], design["weights"]
+    result = rao_scott_test(level, side, w, strata=design["strata"], cluster=design["cluster"])
+    domain = (level >= 0) & (side >= 0)
+    answered = np.unique(level[domain])
+    if answered.shape[0] < 2 or np.unique(side[domain]).shape[0] < 2:
+        assert result is None
+        return
+    cluster_ids = design["strata"] * 10 + design["cluster"]
+    strata = design["strata"]
+    ref = _reference(level, side, w, strata, cluster_ids, dict.fromkeys(range(3), 0.0))
+    if result is None:  # no design variance: the reference's design effects are ~0 too
+        assert np.isnan(ref[0])
+        return
+    _assert_same(result, ref)
 
 
 # --- no design: the ordinary Pearson test, rescaled as R does ------------------------
@@ -287,6 +327,9 @@ def test_levels_nobody_chose_are_left_out() -> None:
 def test_no_test_when_one_level_or_one_side() -> None:
     assert rao_scott_test([0, 0, 0, 0], [0, 1, 0, 1], [1, 2, 1, 2], n_levels=3) is None
     assert rao_scott_test([0, 1, 2, 1], [0, 0, 0, -1], [1, 2, 1, 2]) is None
+    assert rao_scott_test([-1, -1, -1], [0, 1, 1], [1, 1, 1]) is None
+    # two districts, all the answers in one: no variance between PSUs (R: NaN)
+    assert rao_scott_test([0, 1, 1, 0], [0, 1, 0, -1], [1, 2, 1, 1], cluster=[7, 7, 7, 8]) is None
 
 
 def test_no_test_without_design_variance() -> None:

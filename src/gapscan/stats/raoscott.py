@@ -14,7 +14,6 @@ Cells are ordered level first: cell = level + k * side.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -168,8 +167,8 @@ def design_moments(
     n = lv.shape[0]
     if lv.shape != (n,) or sd.shape != (n,) or w.shape != (n,):
         raise ValueError("level, side and weights must be one value per respondent")
-    k = int(lv.max(initial=-1)) + 1 if n_levels is None else n_levels
-    if np.any((lv < -1) | (lv >= max(k, 0))) or np.any((sd < -1) | (sd > 1)):
+    k = int(lv.max(initial=0)) + 1 if n_levels is None else n_levels
+    if k < 1 or np.any((lv < -1) | (lv >= k)) or np.any((sd < -1) | (sd > 1)):
         raise ValueError("level must lie in -1..k-1 and side in -1..1")
     inside = (lv >= 0) & (sd >= 0)
     if not np.all(np.isfinite(w[inside]) & (w[inside] > 0)):
@@ -209,20 +208,41 @@ def _kept_cells(first: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray] | No
     return levels, np.concatenate([levels, levels + k])
 
 
-def _cell_covariance(m: DesignMoments, cells: np.ndarray, p: np.ndarray) -> np.ndarray:
+def _cell_covariance(
+    m: DesignMoments, cells: np.ndarray, p: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Taylor-linearised covariance of the cell proportions (svymean of the cell
     indicators over the domain): per stratum (1 - f) n/(n - 1) times the centred second
-    moment of the PSU totals, mapped through the ratio's influence (I - p 1ᵀ) / W."""
+    moment of the PSU totals, mapped through the ratio's influence (I - p 1ᵀ) / W. Also
+    the magnitude of the terms it is the difference of (absolute values), the scale of
+    its rounding error."""
     if np.any(m.n_psu < 2):
         raise ValueError("a stratum has a single PSU: its variance cannot be estimated")
     first = m.first[:, cells]
     second = m.second[:, cells][:, :, cells]
-    centred = second - np.einsum("hi,hj->hij", first, first) / m.n_psu[:, None, None]
+    outer = np.einsum("hi,hj->hij", first, first) / m.n_psu[:, None, None]
     scale = (1.0 - m.fraction) * m.n_psu / (m.n_psu - 1.0)
-    spread = np.einsum("h,hij->ij", scale, centred)
+    spread = np.einsum("h,hij->ij", scale, second - outer)
     influence = (np.eye(cells.shape[0]) - np.outer(p, np.ones(cells.shape[0]))) / first.sum()
     covariance: np.ndarray = influence @ spread @ influence.T
-    return covariance
+    size = np.abs(influence)
+    magnitude: np.ndarray = size @ np.einsum("h,hij->ij", scale, second + outer) @ size.T
+    return covariance, magnitude
+
+
+def _delta(m: DesignMoments, cells: np.ndarray, p: np.ndarray, r: int) -> np.ndarray | None:
+    """Δ = (Cᵀ D⁻¹ C / N)⁻¹ Cᵀ D⁻¹ V D⁻¹ C, or None when the design variance of the
+    interactions is nil (below 1e-9 of the rounding scale of its terms)."""
+    covariance, magnitude = _cell_covariance(m, cells, p)
+    contrasts = np.vstack([np.eye(r - 1), -np.ones((1, r - 1))])
+    c = np.kron(np.array([[1.0], [-1.0]]), contrasts)
+    inverse_d = np.diag(np.where(p > 0, 1.0 / np.where(p > 0, p, 1.0), 0.0))
+    numerator = c.T @ inverse_d @ covariance @ inverse_d @ c
+    bound = np.abs(c).T @ inverse_d @ magnitude @ inverse_d @ np.abs(c)
+    if not np.trace(numerator) > 1e-9 * np.trace(bound):
+        return None
+    delta: np.ndarray = np.linalg.solve(c.T @ inverse_d @ c / float(m.n_rows), numerator)
+    return delta
 
 
 def _pearson(p: np.ndarray, r: int, n_rows: int) -> float:
@@ -240,7 +260,7 @@ def rao_scott(moments: DesignMoments) -> RaoScottTest | None:
     Δ = (Cᵀ D⁻¹ C / N)⁻¹ Cᵀ D⁻¹ V D⁻¹ C; F = X² / tr Δ, ndf = (tr Δ)² / tr Δ², ddf = ndf ·
     (PSUs - strata), as ``svychisq`` (survey package, R/surveychisq.R). Returns None when
     the table has fewer than two answered levels, a side without answers, or no design
-    variance (tr Δ = 0).
+    variance of the interactions (tr Δ = 0 but for rounding; R prints NaN or a huge F).
     """
     kept = _kept_cells(moments.first, moments.n_levels)
     if kept is None:
@@ -249,17 +269,10 @@ def rao_scott(moments: DesignMoments) -> RaoScottTest | None:
     r = levels.shape[0]
     totals = moments.first[:, cells].sum(axis=0)
     p = totals / totals.sum()
-    covariance = _cell_covariance(moments, cells, p)
-    contrasts = np.vstack([np.eye(r - 1), -np.ones((1, r - 1))])
-    c = np.kron(np.array([[1.0], [-1.0]]), contrasts)
-    inverse_d = np.diag(np.where(p > 0, 1.0 / np.where(p > 0, p, 1.0), 0.0))
-    n = float(moments.n_rows)
-    denominator = c.T @ inverse_d @ c / n
-    numerator = c.T @ inverse_d @ covariance @ inverse_d @ c
-    delta = np.linalg.solve(denominator, numerator)
-    trace = float(np.trace(delta))
-    if not trace > 0 or not math.isfinite(trace):
+    delta = _delta(moments, cells, p, r)
+    if delta is None:
         return None
+    trace = float(np.trace(delta))
     ndf = trace**2 / float(np.trace(delta @ delta))
     design_df = int(moments.n_psu.sum()) - int(moments.n_psu.shape[0])
     pearson = _pearson(p, r, moments.n_rows)
