@@ -151,3 +151,21 @@ def t_quantile(probability: float, df: float) -> float:
 def t_critical_value(confidence: float, df: float) -> float:
     """t such that P(|T| <= t) = confidence."""
     return t_quantile(1.0 - (1.0 - confidence) / 2.0, df)
+
+
+def f_sf(f: float, ndf: float, ddf: float) -> float:
+    """P(F >= f) for Fisher's F with ``ndf`` and ``ddf`` degrees of freedom (both > 0,
+    not necessarily whole): I_x(ddf/2, ndf/2) with x = ddf / (ddf + ndf f). Held to
+    ``scipy.stats.f.sf`` in the tests: relative error below 1e-10 up to 10^6 ddf, below
+    1e-7 beyond (the fraction in x loses digits when 1 - x is tiny)."""
+    if not (ndf > 0 and ddf > 0) or math.isnan(f) or math.isinf(ndf) or math.isinf(ddf):
+        raise ValueError("need finite ndf > 0, ddf > 0 and a number f")
+    if f <= 0.0:
+        return 1.0
+    if math.isinf(f):
+        return 0.0
+    ratio = ndf * f / ddf
+    x, y = 1.0 / (1.0 + ratio), ratio / (1.0 + ratio)
+    log_x = -math.log1p(ratio)
+    log_y = math.log(ratio) - math.log1p(ratio)
+    return min(1.0, _ibeta(ddf / 2.0, ndf / 2.0, x, y, log_x, log_y))
