@@ -95,7 +95,8 @@ def test_welch_matches_scipy_and_statsmodels(
     values, a, b = sample
     assume(a.sum() >= 2 and b.sum() >= 2)
     x, y = np.repeat(values, a), np.repeat(values, b)
-    assume(x.var() + y.var() > 0)
+    # some answers differ (np.var can give 1e-32 for ten equal decimals: not a variance)
+    assume(np.unique(x).size > 1 or np.unique(y).size > 1)
     got = welch_from_counts(a, b, values, confidence=confidence)
     ref = stats.ttest_ind(x, y, equal_var=False)
     assert got.mean_vendor == pytest.approx(float(x.mean()), rel=TOL, abs=TOL)
