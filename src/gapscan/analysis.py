@@ -68,6 +68,12 @@ def analyze(
     survey = survey.with_numbers(responses.numbers)  # numeric questions: values as levels
     settings = survey.analysis
     mode = options.resolved_mode(survey)
+    if responses.design is not None:
+        raise GapscanError.single(
+            "weighted and design-based estimates are not computed yet",
+            file=str(survey.path),
+            hint="remove 'weight:' and 'design:' to analyse unweighted answers",
+        )
     counts = count_answers(survey, responses)
     refuse_errors(data_findings(survey, responses, counts))
     pairing = None
