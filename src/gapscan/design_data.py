@@ -219,6 +219,15 @@ def combine_designs(
             hint="merge it with a neighbouring stratum, as R's survey.lonely.psu='fail' asks",
             code="single-psu-stratum",
         )
+    degf = len(keys) - len(stratum_labels)
+    if psu.size and not lonely and degf < 2:
+        out.add(
+            f"the design has {len(keys)} PSUs in {len(stratum_labels)} strata: "
+            f"{degf} degree(s) of freedom, too few for a t-test of a gap (needs 2)",
+            file=schema,
+            hint="a design needs at least two more PSUs (clusters) than strata",
+            code="too-few-psus",
+        )
     psu_fpc = None
     if spec.fpc is not None:
         psu_fpc = _stratum_fpc(spec.fpc, psu_stratum, fpc_of, stratum_labels, schema, out)

@@ -27,6 +27,7 @@ ERROR_CODES: dict[str, str] = {
     "missing-design-value": "a response row without its cluster or stratum",
     "invalid-fpc": "an fpc that is not one positive population size (or fraction) per stratum",
     "single-psu-stratum": "a stratum with a single PSU, whose variance cannot be estimated",
+    "too-few-psus": "a design with too few PSUs for a t-test (PSUs minus strata below 2)",
     "unknown-side": "a side value that is neither vendor nor customer",
     "duplicate-id": "a respondent id given to more than one row",
     "duplicate-file": "the same data given twice",

@@ -208,7 +208,13 @@ def _single_psu_stratum(d: Path) -> list[str]:
     return _weighted(d, WEIGHTED_CSV.replace("C,south", "D,south"), design)
 
 
+def _too_few_psus(d: Path) -> list[str]:
+    csv_text = WEIGHTED_CSV.replace(",B,", ",A,").replace(",C,", ",D,")
+    return _weighted(d, csv_text, "design: {cluster: account}\n")  # two accounts: 1 df
+
+
 ERROR_FIXTURES: dict[str, Fixture] = {
+    "too-few-psus": _too_few_psus,
     "invalid-weight": _invalid_weight,
     "missing-weight": _missing_weight,
     "missing-design-value": _missing_design_value,
