@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from gapscan.responses import load_responses
 from gapscan.schema import load_schema
 from tests.cli.test_agreement import WEIGHTED_CSV, WEIGHTED_SCHEMA
-from tests.cli.test_bad_input import error_lines, run_bad, workdir, write
+from tests.cli.test_bad_input import error_lines, run, run_bad, workdir, write
 
 __all__ = ["workdir"]
 
@@ -153,3 +154,16 @@ def test_paired_analysis_with_weights_is_refused(workdir: Path) -> None:
     write(workdir / "data.csv", WEIGHTED_CSV)
     stderr = run_bad(workdir, "analyze", "survey.yaml", "data.csv", "--paired")
     assert "not to paired analysis" in stderr
+
+
+def test_validate_reads_the_command_line_design_too(workdir: Path) -> None:
+    """validate and analyze agree on --weight/--cluster: the same problems, the same rows."""
+    write(workdir / "survey.yaml", WEIGHTED_SCHEMA.replace("weight: w\n", ""))
+    write(workdir / "data.csv", WEIGHTED_CSV.replace(",0.5,A", ",-2,A").replace(",B,", ",,"))
+    args = ("survey.yaml", "data.csv", "--weight", "w", "--cluster", "account")
+    code, stdout, _ = run("validate", *args, "--format", "json")
+    assert code == 2
+    codes = sorted(f["code"] for f in json.loads(stdout)["findings"])
+    assert codes == ["invalid-weight", "missing-design-value"]
+    code, _, _ = run("validate", "survey.yaml", "data.csv", "--format", "json")
+    assert code == 0  # without the options the schema names no design
