@@ -371,12 +371,27 @@ def test_rule_naming_an_unknown_question(tmp_path: Path) -> None:
     assert "did you mean 'centricity'" in str(problem)
 
 
-def test_weight_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    path = write(tmp_path, SMALL + "weight: w\n")
-    problem = the_problem(problems_of(path), "weight")
-    assert problem.file == str(path)
+def test_weight_and_design_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, SMALL + "weight: w\ndesign: {cluster: account, strata: region, fpc: pop}\n"
+    )
+    survey = load_schema(path)
+    assert survey.design is not None
+    assert survey.design.columns() == ["w", "account", "region", "pop"]
+    assert survey.design.describe() == "weights w; strata region; clusters account; fpc pop"
+
+
+def test_a_design_key_misspelt_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL + "design: {clusters: account}\n")
+    problem = the_problem(problems_of(path), "clusters")
+    assert problem.line == line_of(path, "design:")
+    assert "cluster" in str(problem)
+
+
+def test_paired_analysis_with_a_weight_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL + "weight: w\npair_by: account\nanalysis: {mode: paired}\n")
+    problem = the_problem(problems_of(path), "paired")
     assert problem.line == line_of(path, "weight: w")
-    assert "not supported" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -444,7 +459,7 @@ def test_schema_not_utf8(tmp_path: Path) -> None:
 
 MANY = """\
 survey: Many problems
-weight: w
+design: {clustr: w}
 scales:
   agree5:
     levels: [a, b, c]
@@ -481,7 +496,7 @@ def test_every_problem_is_reported_in_one_error(tmp_path: Path) -> None:
     problems = problems_of(path)
     assert all(p.file == str(path) for p in problems)
     expected = [
-        (line_of(path, "weight: w"), "weight"),
+        (line_of(path, "design: {clustr"), "clustr"),
         (line_of(path, "agree5:"), "'top_box'"),  # agree5 lacks its top_box ...
         (line_of(path, "top_bx: 2"), "top_bx"),  # ... because of the typo
         (line_of(path, "top_box: [d]"), "'d'"),

@@ -23,6 +23,7 @@ from gapscan.stats import adjust_pvalues, compare_means, compare_top_box, wilson
 from gapscan.stats.welch import welch_from_counts
 from gapscan.subsets import applied_filters
 from gapscan.survey import CUSTOMER, VENDOR, Mode, Question, Survey
+from gapscan.weighted_analysis import deff_notes, weighted_result
 
 SegmentKey = tuple[tuple[str, str], ...]
 _TableOf = Callable[[str], np.ndarray]
@@ -82,8 +83,12 @@ def analyze(
         for segment, table_of in _views(survey, responses, counts):
             for q in survey.questions:
                 table = table_of(q.id)
-                raw.append(with_distribution(_compare(q, segment, table, survey), q.scale, table))
+                result = with_distribution(_compare(q, segment, table, survey), q.scale, table)
+                if responses.design is not None:
+                    result = _weighted(result, q, segment, counts[q.id], responses, survey)
+                raw.append(result)
     results = adjust_nps(_adjust(raw, survey), settings)
+    notes = deff_notes(results) if responses.design is not None else ()
     report = GapReport(
         survey=survey.name,
         schema=str(survey.path),
@@ -98,7 +103,9 @@ def analyze(
             mode=mode.value,
             segments=tuple(s.column for s in responses.segments),
             rules_applied=options.apply_rules,
-            notes=options.notes + nps_notes(survey, mode),
+            notes=options.notes + nps_notes(survey, mode) + notes,
+            design=survey.design.describe() if survey.design is not None else None,
+            degf=responses.design.design.degf if responses.design is not None else None,
             filters=applied_filters(survey.filters, responses.filtered),
             ignored_sides=survey.sides.ignore,
             side_labels=survey.sides.labels,
@@ -153,6 +160,27 @@ def _views(
         for index, label in enumerate(segment.labels):
             views.append((((segment.column, label),), in_segment(segment.column, index)))
     return views
+
+
+def _weighted(
+    result: GapResult,
+    q: Question,
+    segment: SegmentKey,
+    counts: QuestionCounts,
+    responses: Responses,
+    survey: Survey,
+) -> GapResult:
+    """The result computed on the design, from the view's weighted cells."""
+    assert responses.design is not None
+    if not segment:
+        cells, index = counts.design_overall, 0
+    else:
+        (column, label), *_ = segment
+        cells = counts.design_by_segment[column]
+        labels = next(s.labels for s in responses.segments if s.column == column)
+        index = labels.index(label)
+    assert cells is not None
+    return weighted_result(result, q, cells, index, responses.design, survey.analysis)
 
 
 def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey) -> GapResult:

@@ -3,32 +3,99 @@
 The count table is everything an independent-samples test needs: side x level
 counts for the whole sample and for each value of each breakdown column. A
 warehouse GROUP BY can produce the same table; the statistics do not change.
+
+With weights or a design (``weight:``, ``design:``) the table also carries the design,
+in long form, one row per non-empty cell (``DesignCells``):
+
+| column | what |
+| --- | --- |
+| `segment` | the breakdown value's code (0 in the whole-sample table) |
+| `side` | 0 vendor, 1 customer |
+| `stratum` | the stratum's code (0 without strata) |
+| `psu` | the primary sampling unit's code: a (stratum, cluster) pair, or the respondent |
+| `level` | the answer's level code |
+| `n` | respondents in the cell |
+| `weight_sum` | Σ w over them |
+| `weight_sq_sum` | Σ w² over them |
+
+with, beside it, each PSU's stratum and fpc (``gapscan.stats.design.Design``), PSUs of
+rows left out by filters included. Every weighted estimate and its variance is computed
+from these sums; a warehouse produces the same rows with
+``GROUP BY segment, side, stratum, psu, level``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from gapscan.design_data import DesignData
 from gapscan.responses import Responses
 from gapscan.survey import Survey
 
 
 @dataclass(frozen=True)
+class DesignCells:
+    """The weighted count table of one question (one breakdown, or the whole sample),
+    long form: the columns listed in this module's docstring, one array each."""
+
+    segment: np.ndarray
+    side: np.ndarray
+    stratum: np.ndarray
+    psu: np.ndarray
+    level: np.ndarray
+    n: np.ndarray
+    weight_sum: np.ndarray
+    weight_sq_sum: np.ndarray
+
+
+@dataclass(frozen=True)
 class QuestionCounts:
     """Counts of one question: ``overall[side, level]`` and, per breakdown column,
-    ``by_segment[column][value, side, level]``."""
+    ``by_segment[column][value, side, level]``; with a design, also the weighted
+    cells of the whole sample (``design_overall``) and of each breakdown."""
 
     question_id: str
     overall: np.ndarray
     by_segment: dict[str, np.ndarray]
+    design_overall: DesignCells | None = None
+    design_by_segment: dict[str, DesignCells] = field(default_factory=dict)
+
+
+def design_cells(
+    design: DesignData,
+    rows: np.ndarray,
+    segment: np.ndarray,
+    side: np.ndarray,
+    level: np.ndarray,
+    k: int,
+) -> DesignCells:
+    """Group the answering respondents ``rows`` (levels 0..k-1) by segment x side x PSU
+    x level, summing their count, weights and squared weights (one sort of the keys)."""
+    psus = design.design.psus
+    psu = design.psu[rows]
+    w = design.weight[rows]
+    key = ((segment.astype(np.int64) * 2 + side) * psus + psu) * k + level
+    cells, inverse = np.unique(key, return_inverse=True)
+    cell_psu = (cells // k) % psus
+    return DesignCells(
+        segment=cells // (k * psus * 2),
+        side=(cells // (k * psus)) % 2,
+        stratum=design.psu_stratum[cell_psu],
+        psu=cell_psu,
+        level=cells % k,
+        n=np.bincount(inverse, minlength=cells.size),
+        weight_sum=np.bincount(inverse, weights=w, minlength=cells.size),
+        weight_sq_sum=np.bincount(inverse, weights=w * w, minlength=cells.size),
+    )
 
 
 def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCounts]:
     """Count answers per side x level (x segment value) for every question."""
     survey = survey.with_numbers(responses.numbers)
     side = responses.side.astype(np.int64)
+    design = responses.design
     result: dict[str, QuestionCounts] = {}
     for q in survey.questions:
         k = q.scale.k
@@ -44,5 +111,15 @@ def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCou
             overall = next(iter(by_segment.values())).sum(axis=0)
         else:
             overall = np.bincount(cell, minlength=2 * k).reshape(2, k)
-        result[q.id] = QuestionCounts(q.id, overall, by_segment)
+        counts = QuestionCounts(q.id, overall, by_segment)
+        if design is not None:
+            rows = np.flatnonzero(valid)
+            level = codes[valid].astype(np.int64)
+            whole = design_cells(design, rows, np.zeros(rows.size, np.int64), side[rows], level, k)
+            per_segment = {
+                s.column: design_cells(design, rows, s.codes[rows], side[rows], level, k)
+                for s in responses.segments
+            }
+            counts = QuestionCounts(q.id, overall, by_segment, whole, per_segment)
+        result[q.id] = counts
     return result

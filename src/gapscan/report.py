@@ -26,6 +26,7 @@ STATISTIC_NAMES = {
     "wilcoxon": "min(R+, R-)",
     "mann-whitney": "U (vendor)",
     "welch-t": "t",
+    "design-t": "t",
 }
 
 
@@ -44,6 +45,43 @@ class LevelCount:
 
 
 @dataclass(frozen=True)
+class DesignSide:
+    """What a weighted (design-based) run adds to a side: Kish's effective sample size,
+    the sum of the weights, the linearised SEs and the design effects of the top-box
+    share and the mean."""
+
+    n_eff: float
+    weight_sum: float
+    top_box_se: float | None
+    mean_se: float
+    deff: float | None  # of the top-box share
+    mean_deff: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_eff": self.n_eff,
+            "weight_sum": self.weight_sum,
+            "top_box_se": self.top_box_se,
+            "mean_se": self.mean_se,
+            "deff": self.deff,
+            "mean_deff": self.mean_deff,
+        }
+
+
+@dataclass(frozen=True)
+class DesignGap:
+    """What a weighted run adds to a result: the linearised SEs of the gaps and the
+    t-tests' degrees of freedom (``mean_df`` is the result's own field)."""
+
+    gap_se: float | None
+    df: float | None
+    mean_gap_se: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"gap_se": self.gap_se, "df": self.df, "mean_gap_se": self.mean_gap_se}
+
+
+@dataclass(frozen=True)
 class SideSummary:
     """One side of one comparison. A suppressed side carries no share, no mean and
     no distribution."""
@@ -56,12 +94,14 @@ class SideSummary:
     top_box_ci_high: float | None = None
     nps: NpsSide | None = None  # NPS questions only
     distribution: tuple[LevelCount, ...] = ()  # every level in scale order
+    design: DesignSide | None = None  # weighted runs only
 
     def to_dict(self) -> dict[str, Any]:
         if self.suppressed:
             return {"n": self.n, "suppressed": True}
         return {
             "n": self.n,
+            **(self.design.to_dict() if self.design is not None else {}),
             "top_box": self.top_box,
             "top_box_ci_low": self.top_box_ci_low,
             "top_box_ci_high": self.top_box_ci_high,
@@ -267,6 +307,8 @@ class GapResult:
         """The top box as a report states it: its labels, or a numeric question's rule."""
         return self.top_box_rule or ", ".join(self.top_box_labels)
 
+    design: DesignGap | None = None  # weighted runs only
+
     @classmethod
     def suppressed_for(
         cls,
@@ -340,6 +382,7 @@ class GapResult:
             "mean_gap_ci_high": self.mean_gap_ci_high,
             "rank_statistic": self.rank_statistic,
             "rank_p_value": self.rank_p_value,
+            **(self.design.to_dict() if self.design is not None else {}),
             **(self.paired.to_dict() if self.paired is not None else {}),
             **(self.change.to_dict() if self.change is not None else {}),
             **(self.nps.to_dict() if self.nps is not None else {}),
@@ -418,6 +461,8 @@ class Settings:
     ignored_sides: tuple[str, ...] = ()  # side values of neither side (sides.ignore)
     side_labels: tuple[str, str] = DEFAULT_SIDE_LABELS  # the sides' names in human output
     nps: bool = False  # the survey has NPS questions: the methods name the NPS methods
+    design: str | None = None  # weighted runs: the design in words (SurveyDesign.describe)
+    degf: int | None = None  # and its degrees of freedom, PSUs minus strata
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -436,14 +481,28 @@ class Settings:
                 if self.side_labels != DEFAULT_SIDE_LABELS
                 else {}
             ),
-            **(_PAIRED_METHODS if self.mode == "paired" else _INDEPENDENT_METHODS),
-            **(_nps_methods(self.mode) if self.nps else {}),
+            **({"design": self.design, "degf": self.degf} if self.design else {}),
+            **(
+                _PAIRED_METHODS
+                if self.mode == "paired"
+                else _DESIGN_METHODS
+                if self.design
+                else _INDEPENDENT_METHODS
+            ),
+            **(_nps_methods(self.mode, weighted=bool(self.design)) if self.nps else {}),
         }
 
 
-def _nps_methods(mode: str) -> dict[str, str]:
+def _nps_methods(mode: str, *, weighted: bool = False) -> dict[str, str]:
     if mode == "paired":
         return {"nps": "not computed in paired mode (NPS compares two independent samples)"}
+    if weighted:
+        return {
+            "nps_interval": "t interval on the design's df of the domain mean of +1 "
+            "(promoter), 0, -1 (detractor), Taylor-linearised SE",
+            "nps_test": "design-based t-test of the NPS gap as svyttest(y ~ side, design), "
+            "df = design df - 1; NPS tests corrected as their own family",
+        }
     return {
         "nps_interval": "adjusted-Wald (Rocks 2016: n + 3, 3/4 added to promoters and to "
         "detractors), centred on the adjusted NPS",
@@ -461,6 +520,16 @@ _INDEPENDENT_METHODS = {
     "mean_test": "Mann-Whitney U (two-sided, asymptotic, tie and continuity corrected); "
     "numeric questions: Welch's t-test and interval (Welch-Satterthwaite df), with "
     "Mann-Whitney U on the values as rank_p_value",
+}
+_DESIGN_METHODS = {
+    "variance": "Taylor linearisation: each side (within a segment) a domain of the whole "
+    "design, SEs from per-PSU sums with strata and fpc, as R's svymean/svyby",
+    "top_box_test": "design-based t-test of the top-box gap as svyttest(y ~ side, design): "
+    "t on the design's degrees of freedom (PSUs - strata) minus 1",
+    "top_box_interval": "t interval of the gap on the same df; per side, the share "
+    "plus or minus t(design df) SE, within [0, 1]",
+    "mean_test": "design-based t-test of the mean gap as svyttest(y ~ side, design), "
+    "df = design df - 1, with its t interval",
 }
 _PAIRED_METHODS = {
     "top_box_test": "one-to-one pairs: McNemar (exact binomial when fewer than 25 discordant "

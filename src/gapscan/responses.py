@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gapscan.design_data import DesignData, FileDesign, combine_designs, read_file_design
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
 from gapscan.identity import FileIds, check_ids, file_ids, same_content
@@ -104,6 +105,8 @@ class Responses:
     # a numeric question's levels: the distinct values answered in the run, sorted
     numbers: dict[str, tuple[float, ...]] = field(default_factory=dict)
     origins: Origins | None = None  # asked for by load_responses(origins=True)
+    # weights and the sampling design (``weight:``/``design:``), aligned with ``side``
+    design: DesignData | None = None
 
     @property
     def n_vendor(self) -> int:
@@ -127,6 +130,7 @@ class _Coded:
     filtered: tuple[int, ...] = ()
     matched: tuple[frozenset[str], ...] = ()
     origins: RowOrigins | None = None
+    design: FileDesign | None = None
 
 
 def load_responses(
@@ -199,6 +203,11 @@ def load_responses(
     if resolution is not None:
         coded = [_drop_rows(c, rows) for c, rows in zip(coded, resolution.drop, strict=True)]
     responses = _combine(survey, coded, seg_columns)
+    if survey.design is not None:
+        parts = [c.design for c in coded if c.design is not None]
+        design = combine_designs(survey.design, parts, str(survey.path), out)
+        out.raise_if_any()
+        responses = replace(responses, design=design)
     warnings = unmatched_warnings(
         survey.filters, [c.matched for c in coded], str(survey.path)
     ) + list(resolution.warnings if resolution is not None else ())
@@ -219,6 +228,7 @@ def _needed_columns(
         needed += [survey.pair_by.column(s) for s in sides]
     needed += list(segments)
     needed += [f.column for f in survey.filters]
+    needed += survey.design.columns() if survey.design is not None else []
     for q in survey.questions:
         needed += [q.column(s) for s in sides]
     return list(dict.fromkeys(needed))
@@ -275,13 +285,18 @@ def _code_file(
     excluded |= {f.name: 0 for f in survey.filters}
     for f, removed in zip(survey.filters, filtered.removed, strict=True):
         excluded[f.name] += removed
+    not_responses = drop & ~filtered.drop  # previews, tests, spam: outside the design too
     if side is None and survey.sides.ignore:
         assert survey.sides.column is not None
         ignored = ignored_rows(survey.sides.ignore, columns[survey.sides.column]) & ~drop
         excluded[IGNORED_SIDE] = int(ignored.sum())
         drop |= ignored
-    blank = _blank_rows({c: columns[c] for c in needed}, table.num_rows)
+    design_columns = set(survey.design.columns()) if survey.design is not None else set()
+    blank = _blank_rows({c: columns[c] for c in needed if c not in design_columns}, table.num_rows)
     drop |= blank
+    design = None
+    if survey.design is not None:
+        design = _file_design(survey, source, columns, ~(blank | not_responses), ~drop, out)
     dropped = np.flatnonzero(drop)
     if dropped.size:
         keep = ~drop
@@ -345,7 +360,40 @@ def _code_file(
     if origins:
         where = row_origins(source, columns.get(survey.respondent_id or ""), kept, n)
     return _Coded(
-        summary, side_codes, answers, seg, keys, ids, filtered.removed, filtered.matched, where
+        summary,
+        side_codes,
+        answers,
+        seg,
+        keys,
+        ids,
+        filtered.removed,
+        filtered.matched,
+        origins=where,
+        design=design,
+    )
+
+
+def _file_design(
+    survey: Survey,
+    source: Source,
+    columns: dict[str, _Column],
+    in_design: np.ndarray,
+    analysed: np.ndarray,
+    out: ProblemCollector,
+) -> FileDesign:
+    assert survey.design is not None
+    answer_columns = {q.column(s) for q in survey.questions for s in (VENDOR, CUSTOMER)}
+    present = {c: columns[c] for c in answer_columns if c in columns}
+    answered = ~_blank_rows(present, in_design.shape[0])
+    return read_file_design(
+        survey.design,
+        columns,
+        in_design,
+        analysed,
+        answered,
+        lambda rows: [source.row_number(int(r)) for r in rows],
+        source.name,
+        out,
     )
 
 
@@ -679,6 +727,9 @@ def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
         duplicates_dropped=int(rows.size),
     )
     answers = {q: codes[keep] for q, codes in coded.answers.items()}
+    design = coded.design
+    if design is not None:  # a dropped duplicate's PSU stays in the design, its weight goes
+        design = replace(design, weight=design.weight[keep], psu=design.psu[keep])
     return replace(
         coded,
         origins=None if coded.origins is None else drop_origins(coded.origins, keep),
@@ -688,6 +739,7 @@ def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
         segments=segments,
         pair_keys=keys,
         ids=None,
+        design=design,
     )
 
 

@@ -36,6 +36,7 @@ from gapscan.survey import (
     Scale,
     Sides,
     Survey,
+    SurveyDesign,
     fold,
 )
 
@@ -121,6 +122,12 @@ class PairingModel(_Model):
     combine: Literal["mean", "median"] = "mean"
 
 
+class DesignModel(_Model):
+    cluster: str | None = None
+    strata: str | None = None
+    fpc: str | None = None
+
+
 class SchemaModel(_Model):
     """The top level. Its parts are validated one by one, so that one bad scale does
     not hide the problems of another."""
@@ -133,6 +140,7 @@ class SchemaModel(_Model):
     pairing: PairingModel | None = None
     weight: str | None = None
     weighting: WeightingModel | None = None  # weights made by raking or post-stratifying
+    design: DesignModel | None = None
     unfinished: Literal["keep", "drop"] = "keep"
     duplicate_ids: Literal["error", "keep-first", "keep-last"] = "error"
     segments: list[str] = Field(default_factory=list)
@@ -352,12 +360,6 @@ def _build(
     def add(message: str, loc: Loc, hint: str | None = None, code: str | None = None) -> None:
         out.add(message, file=file, line=line_of(lines, loc), hint=hint, code=code)
 
-    if top is not None and top.weight is not None:
-        add(
-            "respondent weights are not supported yet: every respondent counts once",
-            ("weight",),
-            "remove 'weight:' to analyse unweighted answers",
-        )
     scales = {
         name: _build_scale(name, spec, add) if spec is not None else None
         for name, spec in parts.scales.items()
@@ -376,6 +378,12 @@ def _build(
                 "analysis.mode is paired but no 'pair_by' key is given",
                 ("analysis", "mode"),
                 "add pair_by: ACCOUNT_COLUMN",
+            )
+        if parts.analysis.mode == "paired" and (top.weight or top.design):
+            add(
+                "weights and designs apply to independent samples, not to paired analysis",
+                ("weight",) if top.weight else ("design",),
+                "remove 'weight:' and 'design:', or use mode: independent",
             )
         if top.pairing is not None and top.pair_by is None:
             add("'pairing' needs 'pair_by'", ("pairing",), "add pair_by: ACCOUNT_COLUMN")
@@ -404,7 +412,14 @@ def _build(
         duplicate_ids=top.duplicate_ids,
         filters=tuple(filters),
         weighting=weighting,
+        design=_build_design(top),
     )
+
+
+def _build_design(top: SchemaModel) -> SurveyDesign | None:
+    spec = top.design or DesignModel()
+    design = SurveyDesign(top.weight, spec.cluster, spec.strata, spec.fpc)
+    return design if design.columns() else None
 
 
 def _build_pair_by(top: SchemaModel) -> PairBy | None:

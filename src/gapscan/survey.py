@@ -247,6 +247,36 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class SurveyDesign:
+    """How respondents were sampled: a weight column, and the design's primary sampling
+    unit (``cluster``), ``strata`` and ``fpc`` columns (each optional), as R's
+    ``svydesign(id = ~cluster, strata = ~strata, weights = ~weight, fpc = ~fpc)``."""
+
+    weight: str | None = None
+    cluster: str | None = None
+    strata: str | None = None
+    fpc: str | None = None
+
+    def columns(self) -> list[str]:
+        named = (self.weight, self.cluster, self.strata, self.fpc)
+        return list(dict.fromkeys(c for c in named if c is not None))
+
+    def describe(self) -> str:
+        """The design in words, for the methods: 'weights pw; clusters dnum; fpc fpc'."""
+        parts = [
+            f"{what} {column}"
+            for what, column in (
+                ("weights", self.weight),
+                ("strata", self.strata),
+                ("clusters", self.cluster),
+                ("fpc", self.fpc),
+            )
+            if column is not None
+        ]
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
 class Survey:
     name: str
     path: Path
@@ -263,6 +293,7 @@ class Survey:
     duplicate_ids: str = "error"  # error | keep-first | keep-last: a repeated respondent id
     filters: tuple[Filter, ...] = ()  # applied in order, before anything else
     weighting: WeightingSpec | None = None  # `gapscan weights`: how to make weights
+    design: SurveyDesign | None = None  # weights and sampling design, when given
 
     def with_numbers(self, numbers: dict[str, tuple[float, ...]]) -> Survey:
         """This survey with each numeric question's levels set to the values answered
@@ -276,6 +307,15 @@ class Survey:
             for q in self.questions
         )
         return replace(self, questions=questions)
+
+    def with_design_columns(self, weight: str | None, cluster: str | None) -> Survey:
+        """This survey with the command line's ``--weight`` / ``--cluster`` in place of
+        the schema's ``weight:`` / ``design.cluster`` (None: keep the schema's)."""
+        if weight is None and cluster is None:
+            return self
+        design = self.design or SurveyDesign()
+        design = replace(design, weight=weight or design.weight, cluster=cluster or design.cluster)
+        return replace(self, design=design)
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

@@ -110,6 +110,7 @@ def build_trend(
         raise GapscanError.single(
             "a trend needs at least two waves", hint="give one data file per wave, oldest first"
         )
+    _refuse_design(survey)
     options = options or AnalysisOptions()
     apply_rules = options.apply_rules
     options = replace(options, segments=(), apply_rules=False)
@@ -181,6 +182,7 @@ def apply_baseline(report: GapReport, survey: Survey, path: Path) -> GapReport:
     """Attach to each result its change since the same result in an earlier JSON
     report, once that report is checked: well formed, sharing questions with this
     run, and with the same fingerprint for each question both hold."""
+    _refuse_design(survey)
     earlier = read_baseline(path)
     _check_comparable(earlier, report.fingerprint or fingerprint_of(survey), survey)
     wave = earlier.wave or _wave_from_name(path)
@@ -200,6 +202,17 @@ def apply_baseline(report: GapReport, survey: Survey, path: Path) -> GapReport:
     if report.settings.rules_applied:
         report = replace(report, rules=evaluate_rules(report.results, survey.rules))
     return report
+
+
+def _refuse_design(survey: Survey) -> None:
+    """The change of a gap is tested from unweighted counts; a weighted run's gaps are
+    not compared across waves yet."""
+    if survey.design is not None:
+        raise GapscanError.single(
+            "changes of weighted gaps across waves are not computed yet",
+            file=str(survey.path),
+            hint="compare the waves' weighted reports side by side, or run without weights",
+        )
 
 
 def _check_comparable(earlier: Baseline, now: Fingerprint, survey: Survey) -> None:

@@ -67,14 +67,17 @@ def validate(
     segments: Sequence[str] | None = None,
     reading: ReadOptions | None = None,
     filters: Sequence[Filter] = (),
+    design_columns: tuple[str | None, str | None] = (None, None),
 ) -> ValidationReport:
-    """Check a schema and its data (``filters`` added to the schema's); never raises
-    for bad input."""
+    """Check a schema and its data (``filters`` added to the schema's; ``design_columns``
+    the command line's weight and cluster columns, as ``--weight``/``--cluster``);
+    never raises for bad input."""
     try:
         survey = load_schema(schema)
     except GapscanError as exc:
         return ValidationReport(str(schema), (), from_problems(exc.problems, "schema"))
     survey = replace(survey, filters=survey.filters + tuple(filters))
+    survey = survey.with_design_columns(*design_columns)
     try:
         responses = load_responses(
             survey,

@@ -168,7 +168,58 @@ def _out_of_range(d: Path) -> list[str]:
     return ["survey.yaml", "data.csv"]
 
 
+WEIGHTED_SCHEMA = SCHEMA.replace("respondent_id: rid", "respondent_id: rid\nweight: w")
+WEIGHTED_CSV = (
+    "rid,side,q1,q2,w,account,region,pop\n"
+    "1,Vendor,Agree,Strongly agree,1.5,A,north,10\n"
+    "2,Customer,Disagree,Agree,0.5,A,north,10\n"
+    "3,Vendor,Strongly agree,Neutral,2,B,north,10\n"
+    "4,Customer,Neutral,Don't know,1,C,south,12\n"
+    "5,Vendor,Agree,Agree,1,D,south,12\n"
+    "6,Customer,Disagree,Disagree,1,D,south,12\n"
+)
+
+
+def _weighted(d: Path, csv_text: str, design: str = "") -> list[str]:
+    write(d / "survey.yaml", WEIGHTED_SCHEMA + design)
+    write(d / "data.csv", csv_text)
+    return ["survey.yaml", "data.csv"]
+
+
+def _invalid_weight(d: Path) -> list[str]:
+    return _weighted(d, WEIGHTED_CSV.replace(",0.5,", ",-0.5,").replace(",2,B", ",two,B"))
+
+
+def _missing_weight(d: Path) -> list[str]:
+    return _weighted(d, WEIGHTED_CSV.replace(",1,C,", ",,C,"))
+
+
+def _missing_design_value(d: Path) -> list[str]:
+    return _weighted(d, WEIGHTED_CSV.replace(",B,north", ",,north"), "design: {cluster: account}\n")
+
+
+def _invalid_fpc(d: Path) -> list[str]:
+    design = "design: {strata: region, fpc: pop}\n"
+    return _weighted(d, WEIGHTED_CSV.replace("B,north,10", "B,north,11"), design)
+
+
+def _single_psu_stratum(d: Path) -> list[str]:
+    design = "design: {cluster: account, strata: region}\n"
+    return _weighted(d, WEIGHTED_CSV.replace("C,south", "D,south"), design)
+
+
+def _too_few_psus(d: Path) -> list[str]:
+    csv_text = WEIGHTED_CSV.replace(",B,", ",A,").replace(",C,", ",D,")
+    return _weighted(d, csv_text, "design: {cluster: account}\n")  # two accounts: 1 df
+
+
 ERROR_FIXTURES: dict[str, Fixture] = {
+    "too-few-psus": _too_few_psus,
+    "invalid-weight": _invalid_weight,
+    "missing-weight": _missing_weight,
+    "missing-design-value": _missing_design_value,
+    "invalid-fpc": _invalid_fpc,
+    "single-psu-stratum": _single_psu_stratum,
     "schema": _schema_error,
     "unreadable-data": _unreadable,
     "missing-column": _missing_column,

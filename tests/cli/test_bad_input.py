@@ -151,7 +151,7 @@ SCHEMA_CASES = {
         "questions: [q3]",
         ["q3"],
     ),
-    "weight": (SCHEMA + "weight: w\n", "weight:", ["weight"]),
+    "design-key": (SCHEMA + "design: {clustr: account}\n", "design:", ["clustr"]),
     "yaml-syntax": (
         SCHEMA.replace("  column: side", "  column: side: x"),
         "column: side",

@@ -66,6 +66,19 @@ WhereNot = Annotated[
     ),
 ]
 
+WeightColumn = Annotated[
+    str | None,
+    typer.Option("--weight", help="The respondent weight column (instead of the schema's)."),
+]
+ClusterColumn = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        help="The cluster (primary sampling unit) column, such as an account id: "
+        "respondents of one cluster are correlated.",
+    ),
+]
+
 
 def check_sides(vendor: list[Path] | None, customer: list[Path] | None) -> None:
     if bool(vendor) != bool(customer):

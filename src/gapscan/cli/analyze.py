@@ -11,6 +11,7 @@ import typer
 from gapscan.cli._options import (
     By,
     Charts,
+    ClusterColumn,
     Customer,
     ExportFormat,
     Junit,
@@ -21,6 +22,7 @@ from gapscan.cli._options import (
     Sheet,
     Stamp,
     Vendor,
+    WeightColumn,
     Where,
     WhereNot,
     Width,
@@ -54,6 +56,8 @@ def analyze(
     by: By = None,
     where: Where = None,
     where_not: WhereNot = None,
+    weight: WeightColumn = None,
+    cluster: ClusterColumn = None,
     paired: Annotated[
         bool,
         typer.Option("--paired", help="Compare answers pair by pair, by the schema's pair_by key."),
@@ -98,6 +102,7 @@ def analyze(
     with reporting_errors():
         from gapscan.analysis import AnalysisOptions
         from gapscan.analysis import analyze as run_analysis
+        from gapscan.errors import GapscanError
         from gapscan.responses import ReadOptions, load_responses
         from gapscan.schema import load_schema
         from gapscan.subsets import command_line_filters
@@ -115,6 +120,12 @@ def analyze(
             echo_error(f"note: {note}")
         survey = load_schema(schema)
         survey = replace(survey, filters=survey.filters + filters)
+        survey = survey.with_design_columns(weight, cluster)
+        if survey.design is not None and options.resolved_mode(survey) is Mode.PAIRED:
+            raise GapscanError.single(
+                "weights and designs apply to independent samples, not to paired analysis",
+                hint="drop --weight/--cluster (and the schema's weight:/design:), or --paired",
+            )
         inputs = run_inputs(schema, data, vendor=vendor, customer=customer, baseline=baseline)
         inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
         chart_dir = chart_directory(out, output_format, charts, no_charts)

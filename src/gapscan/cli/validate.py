@@ -10,12 +10,14 @@ from typing import Annotated
 import typer
 
 from gapscan.cli._options import (
+    ClusterColumn,
     Customer,
     ExportFormat,
     Out,
     Schema,
     Sheet,
     Vendor,
+    WeightColumn,
     Where,
     WhereNot,
     check_sides,
@@ -41,6 +43,8 @@ def validate(
     ] = None,
     where: Where = None,
     where_not: WhereNot = None,
+    weight: WeightColumn = None,
+    cluster: ClusterColumn = None,
     output_format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ValidateFormat.table,
@@ -70,6 +74,7 @@ def validate(
             segments=tuple(by) if by else None,
             reading=ReadOptions(export_format=export_format, sheet=sheet),
             filters=filters,
+            design_columns=(weight, cluster),
         )
         inputs = _inputs(schema, data, vendor, customer)
         if output_format is ValidateFormat.json:

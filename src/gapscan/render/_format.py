@@ -40,9 +40,32 @@ def mean_gap_interval(r: GapResult) -> str:
     """A numeric question's Welch interval of the mean gap, ``[-0.21, +5.51]``; empty
     for other questions."""
     low, high = r.mean_gap_ci_low, r.mean_gap_ci_high
-    if r.mean_test != "welch-t" or low is None or high is None:
+    if r.mean_test not in ("welch-t", "design-t") or low is None or high is None:
         return ""
     return f"[{signed(low)}, {signed(high)}]"
+
+
+def effective_sizes(r: GapResult) -> str:
+    """A weighted result's Kish effective sizes, ``118.2/47.9``; empty otherwise."""
+    v, c = r.vendor.design, r.customer.design
+    if v is None or c is None:
+        return ""
+    return f"{v.n_eff:.1f}/{c.n_eff:.1f}"
+
+
+def design_legend(report: GapReport) -> str:
+    """What a weighted run computed, in one paragraph (console and markdown)."""
+    s = report.settings
+    notes = "".join(f" Note: {n}." for n in s.notes if n.startswith("a design effect"))
+    return (
+        f"Weighted, design-based estimates (design: {s.design}; {s.degf} degrees of "
+        "freedom, PSUs minus strata): each side a domain of the whole design, shares, "
+        "means and NPS weighted, standard errors by Taylor linearisation (as R's svymean "
+        "and svyby); every gap tested by a design-based t-test as svyttest(y ~ side, "
+        f"design), on {s.degf} - 1 degrees of freedom, with its t interval. n is the "
+        "unweighted count (the basis of suppression), n_eff Kish's effective sample size "
+        f"(sum of weights squared over the sum of squared weights).{notes}"
+    )
 
 
 def confidence_label(report: GapReport) -> str:

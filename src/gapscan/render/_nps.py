@@ -86,9 +86,14 @@ def legend(report: GapReport, escape: fmt.Escape) -> str | None:
     if not rows:
         return None
     vendor, customer = fmt.side_nouns(report.settings, escape)
+    interval = (
+        "t interval of the weighted NPS, design-based t-test of the gap"
+        if report.settings.design
+        else "adjusted-Wald (Rocks 2016)"
+    )
     return (
         f"NPS = % promoters − % detractors ({thresholds(rows)}), in points; NPS gap = "
-        f"{vendor} − {customer} NPS; interval: adjusted-Wald (Rocks 2016); * significant after "
+        f"{vendor} − {customer} NPS; interval: {interval}; * significant after "
         f"{report.settings.correction} correction across the NPS tests, a family of their own."
     )
 
@@ -103,6 +108,13 @@ def methods(report: GapReport) -> list[str]:
     rows = nps_results(report.results)
     if not rows:
         return []
+    if report.settings.design:
+        return [
+            f"- Net Promoter Score ({thresholds(rows)}): the weighted domain mean of +1 "
+            "(promoter), 0 (passive) and −1 (detractor), per side, with its Taylor-linearised "
+            "SE and t interval; the NPS gap tested by the design-based t-test, as the other "
+            f"gaps. The NPS tests are corrected as their own family ({report.settings.correction})."
+        ]
     return [
         f"- Net Promoter Score ({thresholds(rows)}): the share of promoters minus the share "
         "of detractors, per side, with the adjusted-Wald interval of Rocks (2016): 3 added "

@@ -99,6 +99,9 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
     table.add_column(f"p {correction}", justify="right", no_wrap=True)
     table.add_column("Mean gap", justify="right", min_width=6)
     table.add_column("n V/C", justify="right", min_width=5)
+    weighted = any(r.vendor.design is not None for r in rows)
+    if weighted:
+        table.add_column("n_eff V/C", justify="right", min_width=5)
     changes = any(r.change is not None for r in rows)
     if changes:
         table.add_column("Change pp", justify="right", no_wrap=True)
@@ -110,6 +113,7 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
             dash = Text("–", style="dim")
             cells = [terminal(r.question_text), dash, dash, Text("suppressed", style="dim italic")]
             cells += ["", "", "", n]
+            cells += ["–"] if weighted else []
         else:
             cells = [
                 terminal(r.question_text),
@@ -121,6 +125,7 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
                 _mean_gap(r),
                 n,
             ]
+            cells += [fmt.effective_sizes(r) or "–"] if weighted else []
         if changes:
             c = r.change
             if c is None:
@@ -266,6 +271,14 @@ def _legend(report: GapReport) -> Text:
             f"V > = < C: share of accounts where the vendor side scores higher, the same, "
             f"lower. κ: quadratic-weighted Cohen's kappa (one-to-one pairs). Views with fewer "
             f"than {s.min_n} pairs are suppressed.",
+            style="dim",
+        )
+    if s.design:
+        return Text(
+            f"Gap = {vendor} − {customer} weighted top-box share, in percentage points; * "
+            f"significant at α = {s.alpha:g} after {s.correction} correction (top-box and mean "
+            f"tests corrected as separate families). {fmt.design_legend(report)} Groups with "
+            f"fewer than {s.min_n} answers on a side are suppressed.",
             style="dim",
         )
     return Text(

@@ -80,13 +80,42 @@ COLUMNS = [
 ]
 
 
+# A weighted run's columns, before ``breaches`` (absent from unweighted reports).
+DESIGN_COLUMNS = [
+    *(
+        f"{side}_{field}"
+        for side in ("vendor", "customer")
+        for field in ("n_eff", "weight_sum", "top_box_se", "mean_se", "deff", "mean_deff")
+    ),
+    "gap_se",
+    "df",
+    "mean_gap_se",
+]
+
+
 def render(report: GapReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    weighted = report.settings.design is not None
+    writer.writerow([*COLUMNS[:-1], *DESIGN_COLUMNS, COLUMNS[-1]] if weighted else COLUMNS)
     for r in report.results:
-        writer.writerow([_cell(v) for v in _row(report, r)])
+        row = _row(report, r)
+        if weighted:
+            row = [*row[:-1], *_design_cells(r), row[-1]]
+        writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()
+
+
+def _design_cells(r: GapResult) -> list[object]:
+    cells: list[object] = []
+    for side in (r.vendor.design, r.customer.design):
+        if side is None:
+            cells += [None] * 6
+        else:
+            cells += [side.n_eff, side.weight_sum, side.top_box_se, side.mean_se]
+            cells += [side.deff, side.mean_deff]
+    g = r.design
+    return [*cells, *((g.gap_se, g.df, g.mean_gap_se) if g is not None else (None,) * 3)]
 
 
 def _row(report: GapReport, r: GapResult) -> list[object]:

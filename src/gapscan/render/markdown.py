@@ -121,6 +121,8 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
         header += ["Median diff (HL)"] + (["κ"] if kappa else [])
     else:
         header += ["n (V/C)"]
+    weighted = any(r.vendor.design is not None for r in results)
+    header += ["n_eff (V/C)"] if weighted else []
     header += ["Change (pp)", "Change CI", "Change p"] if changes else []
     rows = []
     for r in results:
@@ -162,6 +164,8 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
                 row.append(fmt.signed(value) if value is not None else "–")
         else:
             row.append(f"{r.vendor.n}/{r.customer.n}")
+        if weighted:
+            row.append(fmt.effective_sizes(r) or "–")
         if changes:
             c = r.change
             row += (
@@ -276,6 +280,14 @@ def _methods(report: GapReport) -> list[str]:
             "differences dropped, tie and continuity corrected); Hodges–Lehmann estimate "
             "of the median difference with its interval.",
             "- Agreement: Cohen's kappa with quadratic weights, one-to-one pairs only.",
+        ]
+    elif s.design:
+        out += [
+            f"- {_escape(fmt.design_legend(report))}",
+            f"- Top box: the weighted share of answers in the favourable levels; gap = {vendor} "
+            f"share − {customer} share; per side the share ± t SE ({100 * s.confidence:g}%, "
+            "within 0 and 1). Mean gap: difference of weighted mean scores (on the levels' "
+            "scores), its t interval in brackets.",
         ]
     else:
         used = []

@@ -1,0 +1,273 @@
+"""Read the sampling design from the data: weights, clusters, strata and fpc.
+
+The design covers every row of a file that is a response (not a blank row, nor a
+survey tool's preview, test or spam row), including the rows that ``filters:`` or
+``sides.ignore`` leave out: those stay in the design with zero contribution, as
+``subset()`` on an R design keeps them, so strata, clusters and degrees of freedom
+come from the whole file. Only the respondents analysed need a weight.
+
+A PSU is a (stratum, cluster) pair (R's ``nest = TRUE``); cluster and stratum values
+are matched trimmed and case-folded, across files too, so the vendor and customer
+respondents of one account are one PSU. Without a cluster every row is its own PSU.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from gapscan.errors import ProblemCollector
+from gapscan.stats.design import Design
+from gapscan.survey import SurveyDesign, fold
+
+_Column = tuple[list[str], np.ndarray]
+MAX_ROWS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class DesignData:
+    """The design of the analysed respondents: each one's weight and PSU; each PSU's
+    stratum and fpc (PSUs of left-out rows included)."""
+
+    spec: SurveyDesign
+    weight: np.ndarray  # (n,) float64, 1.0 without a weight column; 0 for no answer at all
+    psu: np.ndarray  # (n,) int64 index into the PSUs
+    psu_stratum: np.ndarray  # (P,) int64
+    psu_fpc: np.ndarray | None  # (P,) float64
+    stratum_labels: tuple[str, ...] = ()
+
+    @property
+    def design(self) -> Design:
+        return Design(self.psu_stratum, self.psu_fpc)
+
+
+@dataclass(frozen=True)
+class FileDesign:
+    """One file's part: its PSU keys (stratum, cluster) with each one's fpc, and the
+    weight and PSU of each analysed respondent."""
+
+    keys: list[tuple[str, str]]
+    fpc: list[float | None]
+    weight: np.ndarray
+    psu: np.ndarray
+    rows: Callable[[np.ndarray], list[int]]  # file indices -> row numbers for messages
+    name: str
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_SHOWN])
+    more = len(rows) - MAX_ROWS_SHOWN
+    return f"row{'s' if len(rows) > 1 else ''} {shown}" + (
+        f" and {more:,} more" if more > 0 else ""
+    )
+
+
+def _numbers(column: _Column) -> np.ndarray:
+    """Each row's number (nan: blank, -inf: not a number); parsed per distinct value."""
+    values, indices = column
+    table = []
+    for value in values:
+        text = value.strip()
+        if not text:
+            table.append(math.nan)
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            number = -math.inf
+        table.append(number if math.isfinite(number) else -math.inf)
+    return np.asarray([*table, math.nan], dtype=np.float64)[indices]
+
+
+def _labels(column: _Column) -> tuple[list[str], np.ndarray]:
+    """Each row's folded value, as (distinct folded values, index per row)."""
+    values, indices = column
+    folded = [fold(v) for v in [*values, ""]]
+    keys = sorted(set(folded))
+    position = {k: i for i, k in enumerate(keys)}
+    return keys, np.asarray([position[f] for f in folded], dtype=np.int64)[indices]
+
+
+def read_file_design(
+    spec: SurveyDesign,
+    columns: dict[str, _Column],
+    in_design: np.ndarray,
+    analysed: np.ndarray,
+    answered: np.ndarray,
+    rows: Callable[[np.ndarray], list[int]],
+    name: str,
+    out: ProblemCollector,
+) -> FileDesign:
+    """The design of one file. ``in_design``: its response rows; ``analysed``: the rows
+    kept as respondents; ``answered``: rows with an answer to some question (all three
+    masks over the file's rows). Problems go to ``out``."""
+
+    def refuse(what: str, bad: np.ndarray, hint: str, code: str) -> None:
+        found = rows(np.flatnonzero(bad))
+        if found:
+            out.add(f"{what}: {_rows_text(found)}", file=name, line=found[0], hint=hint, code=code)
+
+    weight = np.ones(in_design.shape[0])
+    if spec.weight is not None:
+        weight = _numbers(columns[spec.weight])
+        need = analysed & answered
+        where = f"weight column '{spec.weight}'"
+        refuse(
+            f"{where} is blank",
+            need & np.isnan(weight),
+            "give every respondent a weight, or leave the respondent out",
+            "missing-weight",
+        )
+        refuse(
+            f"{where} holds a value that is not a number",
+            need & (weight == -math.inf),
+            "write weights as plain numbers such as 1.25",
+            "invalid-weight",
+        )
+        refuse(
+            f"{where} holds a zero or negative weight",
+            need & (weight <= 0) & (weight > -math.inf),
+            "weights must be positive; leave such respondents out with filters:",
+            "invalid-weight",
+        )
+        weight = np.where(need & (weight > 0), weight, 0.0)
+    strata = ([""], np.zeros(in_design.shape[0], dtype=np.int64))
+    for column in (spec.strata, spec.cluster):
+        if column is not None:
+            values, _ = columns[column]
+            blank = np.asarray([not v.strip() for v in [*values, ""]])[columns[column][1]]
+            refuse(
+                f"design column '{column}' is blank",
+                in_design & blank,
+                "every response row needs its stratum and cluster",
+                "missing-design-value",
+            )
+    if spec.strata is not None:
+        strata = _labels(columns[spec.strata])
+    fpc = _numbers(columns[spec.fpc]) if spec.fpc is not None else None
+    if fpc is not None:
+        refuse(
+            f"fpc column '{spec.fpc}' is blank or not a positive number",
+            in_design & ~(fpc > 0),
+            "give each stratum's population size (or sampling fraction) on every row",
+            "invalid-fpc",
+        )
+    return _file_keys(spec, strata, columns, in_design, analysed, weight, fpc, rows, name)
+
+
+def _file_keys(
+    spec: SurveyDesign,
+    strata: tuple[list[str], np.ndarray],
+    columns: dict[str, _Column],
+    in_design: np.ndarray,
+    analysed: np.ndarray,
+    weight: np.ndarray,
+    fpc: np.ndarray | None,
+    rows: Callable[[np.ndarray], list[int]],
+    name: str,
+) -> FileDesign:
+    stratum_keys, stratum = strata
+    if spec.cluster is not None:
+        cluster_keys, cluster = _labels(columns[spec.cluster])
+    else:  # every row its own PSU, named by its file and row
+        cluster_keys = [f"{name}#{i}" for i in range(in_design.shape[0])]
+        cluster = np.arange(in_design.shape[0], dtype=np.int64)
+    pair = stratum * len(cluster_keys) + cluster
+    design_rows = np.flatnonzero(in_design)
+    used, first = np.unique(pair[design_rows], return_index=True)
+    keys = [
+        (stratum_keys[p // len(cluster_keys)], cluster_keys[p % len(cluster_keys)]) for p in used
+    ]
+    fpcs: list[float | None] = (
+        [float(fpc[design_rows[i]]) for i in first] if fpc is not None else [None] * len(keys)
+    )
+    psu = np.searchsorted(used, pair[analysed])
+    return FileDesign(keys, fpcs, weight[analysed], psu.astype(np.int64), rows, name)
+
+
+def combine_designs(
+    spec: SurveyDesign, parts: Sequence[FileDesign], schema: str, out: ProblemCollector
+) -> DesignData:
+    """Put the files' designs together: one PSU per (stratum, cluster) key over all
+    files; each stratum's fpc checked for one value; weights derived from the fpc
+    (N_h / n_h) when there is no weight column, as ``svydesign`` does."""
+    index: dict[tuple[str, str], int] = {}
+    fpc_of: dict[int, float | None] = {}
+    psu_parts = []
+    for part in parts:
+        local = np.empty(len(part.keys), dtype=np.int64)
+        for i, (key, value) in enumerate(zip(part.keys, part.fpc, strict=True)):
+            local[i] = index.setdefault(key, len(index))
+            fpc_of.setdefault(local[i], value)
+        psu_parts.append(local[part.psu])
+    keys = list(index)
+    stratum_labels = sorted({s for s, _ in keys})
+    position = {s: i for i, s in enumerate(stratum_labels)}
+    psu_stratum = np.asarray([position[s] for s, _ in keys], dtype=np.int64)
+    psu = np.concatenate(psu_parts) if psu_parts else np.empty(0, dtype=np.int64)
+    weight = np.concatenate([p.weight for p in parts]) if parts else np.empty(0)
+    lonely = [stratum_labels[h] for h in np.flatnonzero(np.bincount(psu_stratum) == 1)]
+    if lonely and psu.size:
+        named = ", ".join(f"'{s}'" for s in lonely[:5]) if lonely != [""] else "the design"
+        out.add(
+            f"{'stratum ' if lonely != [''] else ''}{named} has a single PSU: its "
+            "variance cannot be estimated",
+            file=schema,
+            hint="merge it with a neighbouring stratum, as R's survey.lonely.psu='fail' asks",
+            code="single-psu-stratum",
+        )
+    degf = len(keys) - len(stratum_labels)
+    if psu.size and not lonely and degf < 2:
+        out.add(
+            f"the design has {len(keys)} PSUs in {len(stratum_labels)} strata: "
+            f"{degf} degree(s) of freedom, too few for a t-test of a gap (needs 2)",
+            file=schema,
+            hint="a design needs at least two more PSUs (clusters) than strata",
+            code="too-few-psus",
+        )
+    psu_fpc = None
+    if spec.fpc is not None:
+        psu_fpc = _stratum_fpc(spec.fpc, psu_stratum, fpc_of, stratum_labels, schema, out)
+        if spec.weight is None and psu_fpc is not None:
+            n_h = np.bincount(psu_stratum)[psu_stratum]
+            per_psu = np.where(psu_fpc > 1, psu_fpc / n_h, 1.0 / psu_fpc)
+            weight = per_psu[psu]
+    return DesignData(spec, weight, psu, psu_stratum, psu_fpc, tuple(stratum_labels))
+
+
+def _stratum_fpc(
+    column: str,
+    psu_stratum: np.ndarray,
+    fpc_of: dict[int, float | None],
+    labels: list[str],
+    schema: str,
+    out: ProblemCollector,
+) -> np.ndarray | None:
+    values = np.asarray([fpc_of[i] or math.nan for i in range(psu_stratum.shape[0])])
+    n_h = np.bincount(psu_stratum, minlength=len(labels))
+    ok = True
+    for h, label in enumerate(labels):
+        mine = values[psu_stratum == h]
+        where = f"stratum '{label}'" if label else "the design"
+        if np.unique(mine).shape[0] > 1:
+            shown = ", ".join(f"{v:g}" for v in np.unique(mine)[:5])
+            out.add(
+                f"fpc column '{column}' varies within {where} ({shown})",
+                file=schema,
+                hint="the fpc is one population size per stratum",
+                code="invalid-fpc",
+            )
+            ok = False
+        elif mine.size and 1 < mine[0] < n_h[h]:
+            out.add(
+                f"fpc column '{column}' gives {where} a population of {mine[0]:g}, fewer "
+                f"than its {n_h[h]} sampled units",
+                file=schema,
+                hint="in a cluster design the fpc counts the population's clusters",
+                code="invalid-fpc",
+            )
+            ok = False
+    return values if ok else None

@@ -1,0 +1,199 @@
+"""Design-based (Taylor-linearised) estimates of domain means from per-PSU sums.
+
+A survey design here is one stage of sampling: primary sampling units (PSUs: clusters,
+or the respondents themselves when there is no cluster), optionally in strata, each
+stratum optionally with a finite population correction. Everything an estimate needs
+is a sum over the respondents of a PSU, so the functions take per-PSU sums (the count
+table aggregated to PSUs), never respondents:
+
+- ``weight[k]``: Σ w over the domain's respondents in PSU k (0 when it has none);
+- ``weighted_y[k]``: Σ w y over the same respondents;
+- and, for the whole domain, the respondents ``n``, Σ w² and Σ w y².
+
+A domain (a side, or a side within a segment) is never a subset of the design: every
+PSU of every stratum stays in the variance, with zero contribution where the domain has
+no respondent, as ``svyby`` / ``subset()`` on an R design computes it.
+
+The ratio estimate of a domain mean is ȳ = Σ w y / Σ w; its linearised influence per
+PSU is z_k = (weighted_y[k] - ȳ weight[k]) / Σ w, and its variance
+
+    V = Σ_h (1 - f_h) n_h / (n_h - 1) Σ_k∈h (z_k - z̄_h)²
+
+with n_h the PSUs of stratum h and f_h its sampling fraction (n_h / N_h from a
+population size N_h, or the fraction itself when the fpc is at most 1). The design's
+degrees of freedom are PSUs minus strata (R's ``degf``). A difference of two domain
+means has the influence z_a - z_b, so a PSU that holds respondents of both domains
+contributes their covariance. References: R ``survey`` package, ``svymean``,
+``svyby``, ``svyttest`` (Lumley 2010, *Complex Surveys*, ch. 2-3).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gapscan.stats._t import t_critical_value, t_two_sided_p
+
+
+@dataclass(frozen=True)
+class Design:
+    """The design's PSUs: the stratum code of each PSU and, optionally, the fpc of each
+    PSU's stratum (a population size, in PSUs, when above 1; else a sampling fraction)."""
+
+    strata: np.ndarray  # (P,) integer stratum code per PSU
+    fpc: np.ndarray | None = None  # (P,) fpc per PSU, constant within a stratum
+
+    @property
+    def psus(self) -> int:
+        return int(self.strata.shape[0])
+
+    @property
+    def degf(self) -> int:
+        """PSUs minus strata, as R's ``degf(design)``."""
+        return self.psus - int(np.unique(self.strata).shape[0])
+
+
+@dataclass(frozen=True)
+class DomainSums:
+    """A domain's per-PSU sums of w and w y, and its whole-domain n, Σ w², Σ w y²."""
+
+    weight: np.ndarray  # (P,)
+    weighted_y: np.ndarray  # (P,)
+    n: int
+    weight_sq_sum: float
+    weighted_y_sq: float
+
+    @property
+    def weight_sum(self) -> float:
+        return float(self.weight.sum())
+
+
+@dataclass(frozen=True)
+class DomainEstimate:
+    """A domain's weighted mean (a share when y is 0/1) with its design-based SE."""
+
+    estimate: float
+    se: float
+    n: int  # respondents in the domain (unweighted)
+    n_eff: float  # Kish: (Σ w)² / Σ w²
+    weight_sum: float
+    deff: float  # design variance over the SRS variance of the same n
+
+
+@dataclass(frozen=True)
+class DomainDifference:
+    """mean(a) - mean(b) as ``svyttest(y ~ domain, design)``: t on degf - 1 df."""
+
+    estimate: float
+    se: float
+    statistic: float  # t
+    df: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+
+
+def _sampling_fraction(design: Design) -> np.ndarray:
+    """f_h per PSU: n_h / N_h for a population size, the fraction itself when <= 1."""
+    if design.fpc is None:
+        return np.zeros(design.psus)
+    fpc = np.asarray(design.fpc, dtype=np.float64)
+    _, inverse, per_stratum = np.unique(design.strata, return_inverse=True, return_counts=True)
+    n_h = per_stratum[inverse].astype(np.float64)
+    if np.any(fpc <= 0) or np.any((fpc > 1) & (fpc < n_h)):
+        raise ValueError("an fpc must be a fraction in (0, 1] or a population of at least n_h")
+    return np.where(fpc > 1.0, n_h / fpc, fpc)
+
+
+def design_variance(design: Design, influence: np.ndarray) -> float:
+    """Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k∈h (z_k - z̄_h)² for per-PSU influence values z."""
+    z = np.asarray(influence, dtype=np.float64)
+    if z.shape != (design.psus,):
+        raise ValueError("one influence value per PSU")
+    codes, inverse, n_h = np.unique(design.strata, return_inverse=True, return_counts=True)
+    if np.any(n_h < 2):
+        lonely = codes[n_h < 2].tolist()
+        raise ValueError(f"strata with a single PSU have no variance: {lonely}")
+    centred = z - (np.bincount(inverse, weights=z) / n_h)[inverse]
+    factor = (1.0 - _sampling_fraction(design)) * (n_h / (n_h - 1.0))[inverse]
+    return float((factor * centred**2).sum())
+
+
+def _check(design: Design, sums: DomainSums) -> float:
+    if sums.weight.shape != (design.psus,) or sums.weighted_y.shape != (design.psus,):
+        raise ValueError("one sum per PSU")
+    total = sums.weight_sum
+    if sums.n < 1 or not total > 0:
+        raise ValueError("the domain has no respondent with a positive weight")
+    return total
+
+
+def influence(design: Design, sums: DomainSums) -> np.ndarray:
+    """Per-PSU linearised influence of the domain mean: (Σwy_k - ȳ Σw_k) / Σw."""
+    total = _check(design, sums)
+    mean = float(sums.weighted_y.sum()) / total
+    return np.asarray((sums.weighted_y - mean * sums.weight) / total, dtype=np.float64)
+
+
+def kish_n_eff(weight_sum: float, weight_sq_sum: float) -> float:
+    """Kish's effective sample size (Σ w)² / Σ w²."""
+    return weight_sum**2 / weight_sq_sum
+
+
+def srs_variance(sums: DomainSums, *, without_replacement: bool) -> float:
+    """The variance of the mean under simple random sampling of the same n: s²/n, with
+    s² = n/(n-1) Σ w (y - ȳ)² / Σ w (R's ``svyvar``), times (1 - n / Σ w) without
+    replacement (R's ``svymean(deff = TRUE)``, which reads Σ w as the population)."""
+    total, n = sums.weight_sum, sums.n
+    if n < 2:
+        return math.nan
+    mean = float(sums.weighted_y.sum()) / total
+    spread = max(sums.weighted_y_sq / total - mean * mean, 0.0)
+    variance = spread * n / (n - 1) / n
+    if without_replacement:
+        variance *= 1.0 - n / total
+    return variance
+
+
+def domain_mean(
+    design: Design, sums: DomainSums, *, srs_without_replacement: bool = True
+) -> DomainEstimate:
+    """The domain's weighted mean, its linearised SE, Kish's n_eff and the deff.
+
+    ``srs_without_replacement`` chooses the deff's SRS comparator as R's
+    ``svymean(deff = TRUE)`` (True: from a population of Σ w) or ``deff = "replace"``.
+    A deff is nan when the SRS variance is zero or undefined.
+    """
+    total = _check(design, sums)
+    variance = design_variance(design, influence(design, sums))
+    srs = srs_variance(sums, without_replacement=srs_without_replacement)
+    deff = variance / srs if srs > 0 else math.nan
+    return DomainEstimate(
+        estimate=float(sums.weighted_y.sum()) / total,
+        se=math.sqrt(variance),
+        n=sums.n,
+        n_eff=kish_n_eff(total, sums.weight_sq_sum),
+        weight_sum=total,
+        deff=deff,
+    )
+
+
+def domain_difference(
+    design: Design, a: DomainSums, b: DomainSums, *, confidence: float = 0.95
+) -> DomainDifference:
+    """mean(a) - mean(b), its linearised SE, t on degf - 1 df, p and the t interval, as
+    ``svyttest(y ~ domain, design)`` (the two-level regression coefficient)."""
+    za, zb = influence(design, a), influence(design, b)
+    gap = float(a.weighted_y.sum()) / a.weight_sum - float(b.weighted_y.sum()) / b.weight_sum
+    se = math.sqrt(design_variance(design, za - zb))
+    df = float(design.degf - 1)
+    if not df > 0:
+        raise ValueError("the design has too few PSUs for a t-test")
+    if se == 0.0:
+        t = 0.0 if gap == 0 else math.copysign(math.inf, gap)
+        return DomainDifference(gap, se, t, df, 1.0 if gap == 0 else 0.0, gap, gap)
+    t = gap / se
+    half = t_critical_value(confidence, df) * se
+    return DomainDifference(gap, se, t, df, t_two_sided_p(t, df), gap - half, gap + half)
