@@ -65,6 +65,15 @@ def analyze(
     without respondents, a question nobody answered on a side, with the same codes),
     and for a rule that has nothing to check: a gate never passes on nothing."""
     options = options or AnalysisOptions()
+    if survey.weighting is not None:
+        raise GapscanError.single(
+            "the schema's weighting: is not applied by analyze yet: this report would be "
+            "unweighted",
+            file=str(survey.path),
+            hint="write the weights with gapscan weights and analyse them as weight: from a "
+            "schema without weighting:, or remove weighting: for an unweighted report",
+            code="weighting-not-applied",
+        )
     schema_survey = survey  # what a later run's fingerprint is checked against
     survey = survey.with_numbers(responses.numbers)  # numeric questions: values as levels
     settings = survey.analysis

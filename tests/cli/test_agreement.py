@@ -246,8 +246,9 @@ ERROR_FIXTURES: dict[str, Fixture] = {
 # findings for them (tests/cli/test_outputs_integrity.py holds every command to them).
 COMMAND_LINE_CODES = {"output-overwrites-input"}
 # Problems of the weights `gapscan weights` makes: analyze does not apply `weighting:` yet,
-# so validate does not list them either (tests/cli/test_weights.py gives each of them).
-WEIGHTS_CODES = {"unreachable-target", "weighting-not-converged"}
+# so validate does not list them either, and analyze refuses weighting: itself
+# (weighting-not-applied); tests/cli/test_weights.py gives each of them.
+WEIGHTS_CODES = {"unreachable-target", "weighting-not-converged", "weighting-not-applied"}
 
 
 def test_every_error_code_has_a_fixture() -> None:

@@ -320,3 +320,21 @@ def test_an_id_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> N
     assert result.exit_code == 0, result.stderr
     first = _rows(result.stdout)[0]["respondent_id"]
     assert first == csv_cell("=1+1") != "=1+1"
+
+
+@pytest.mark.parametrize("command", ["analyze", "trend"])
+def test_analyze_refuses_weighting_it_would_not_apply(tmp_path: Path, command: str) -> None:
+    """A report that says nothing of the weighting the schema asks for would be read as
+    weighted: analyze refuses until it applies weighting: itself."""
+    schema = _write(tmp_path / "panel.yaml", PANEL_SCHEMA)
+    waves = [_write(tmp_path / f"panel-2026Q{i}.csv", PANEL) for i in (1, 2)]
+    data = waves if command == "trend" else waves[:1]
+    if command == "trend":
+        _write(waves[1], PANEL + "Customer,APAC,SMB,yes\n")  # two waves, not one twice
+    result = runner.invoke(app, [command, str(schema), *map(str, data)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"error: {schema}: the schema's weighting: is not applied by analyze yet: this "
+        "report would be unweighted (write the weights with gapscan weights"
+    )
+    assert result.stdout == ""
