@@ -69,16 +69,46 @@ class DesignSide:
 
 
 @dataclass(frozen=True)
+class DistributionTest:
+    """The Rao–Scott test of the whole answer distribution, vendor vs customer, as
+    ``svychisq(~question + side, design, statistic = "F")``: F on ndf and ddf degrees of
+    freedom (not corrected for multiple comparisons)."""
+
+    name: str
+    statistic: float
+    ndf: float
+    ddf: float
+    p_value: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "statistic": self.statistic,
+            "ndf": self.ndf,
+            "ddf": self.ddf,
+            "p_value": self.p_value,
+        }
+
+
+@dataclass(frozen=True)
 class DesignGap:
-    """What a weighted run adds to a result: the linearised SEs of the gaps and the
-    t-tests' degrees of freedom (``mean_df`` is the result's own field)."""
+    """What a weighted run adds to a result: the linearised SEs of the gaps, the
+    t-tests' degrees of freedom (``mean_df`` is the result's own field) and the test of
+    the whole distribution (None where there is none)."""
 
     gap_se: float | None
     df: float | None
     mean_gap_se: float
+    distribution_test: DistributionTest | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"gap_se": self.gap_se, "df": self.df, "mean_gap_se": self.mean_gap_se}
+        test = self.distribution_test
+        return {
+            "gap_se": self.gap_se,
+            "df": self.df,
+            "mean_gap_se": self.mean_gap_se,
+            "distribution_test": None if test is None else test.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -530,6 +560,10 @@ _DESIGN_METHODS = {
     "plus or minus t(design df) SE, within [0, 1]",
     "mean_test": "design-based t-test of the mean gap as svyttest(y ~ side, design), "
     "df = design df - 1, with its t interval",
+    "distribution_test": "Rao-Scott second-order corrected F test of the whole answer "
+    "distribution vendor vs customer, as svychisq(~question + side, design, statistic = "
+    '"F"): F on ndf and ddf = ndf x design df; not corrected for multiple comparisons; '
+    "none for numeric questions",
 }
 _PAIRED_METHODS = {
     "top_box_test": "one-to-one pairs: McNemar (exact binomial when fewer than 25 discordant "
@@ -573,6 +607,13 @@ class GapReport:
     def headlines(self) -> tuple[Headline, ...]:
         """What the headline names, per kind of gap (gapscan.headlines)."""
         return headlines_of(self.results)
+
+    def _result_dict(self, result: GapResult) -> dict[str, Any]:
+        """A result's fields; in a weighted run a suppressed one has no distribution test."""
+        fields = result.to_dict()
+        if self.settings.design is not None:
+            fields.setdefault("distribution_test", None)
+        return fields
 
     def _headline_segment(self) -> dict[str, Any] | None:
         """The top-box gap the headline names in a segment, when the whole sample has none."""
@@ -620,7 +661,7 @@ class GapReport:
                 else {"question": self.headline.question, "segment": dict(self.headline.segment)},
                 "headline_segment": self._headline_segment(),
                 "headlines": [h.to_dict() for h in self.headlines],
-                "results": [r.to_dict() for r in self.results],
+                "results": [self._result_dict(r) for r in self.results],
                 "rules": [o.to_dict() for o in self.rules],
                 "breaches": [b.to_dict() for b in self.breaches],
                 **({"fingerprint": self.fingerprint.to_dict()} if self.fingerprint else {}),

@@ -28,6 +28,7 @@ from gapscan.stats.design import (
     domain_mean,
 )
 from gapscan.survey import CUSTOMER, VENDOR, AnalysisSettings, Question
+from gapscan.weighted_distribution import distribution_test
 
 DEFF_NOTE_ABOVE = 2.0
 TEST = "design-t"
@@ -91,7 +92,12 @@ def weighted_result(
         mean_effect_size_name=None,
         rank_statistic=None,
         rank_p_value=None,
-        design=DesignGap(None, None, mean_gap.se),
+        design=DesignGap(
+            None,
+            None,
+            mean_gap.se,
+            None if result.is_numeric else distribution_test(cells, segment, q.scale.k, data),
+        ),
     )
     tops: list[DomainEstimate | None] = [None, None]
     if q.scale.has_top_box:

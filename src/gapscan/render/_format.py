@@ -62,7 +62,10 @@ def design_legend(report: GapReport) -> str:
         "freedom, PSUs minus strata): each side a domain of the whole design, shares, "
         "means and NPS weighted, standard errors by Taylor linearisation (as R's svymean "
         "and svyby); every gap tested by a design-based t-test as svyttest(y ~ side, "
-        f"design), on {s.degf} - 1 degrees of freedom, with its t interval. n is the "
+        f"design), on {s.degf} - 1 degrees of freedom, with its t interval; the whole "
+        "answer distribution by the Rao-Scott second-order corrected F test, as "
+        'svychisq(~question + side, design, statistic = "F"), not corrected for multiple '
+        "comparisons (none for numeric questions). n is the "
         "unweighted count (the basis of suppression), n_eff Kish's effective sample size "
         f"(sum of weights squared over the sum of squared weights).{notes}"
     )

@@ -80,6 +80,7 @@ COLUMNS = [
 ]
 
 
+DISTRIBUTION_FIELDS = ("name", "statistic", "ndf", "ddf", "p_value")
 # A weighted run's columns, before ``breaches`` (absent from unweighted reports).
 DESIGN_COLUMNS = [
     *(
@@ -90,6 +91,7 @@ DESIGN_COLUMNS = [
     "gap_se",
     "df",
     "mean_gap_se",
+    *(f"distribution_test_{field}" for field in DISTRIBUTION_FIELDS),
 ]
 
 
@@ -115,7 +117,9 @@ def _design_cells(r: GapResult) -> list[object]:
             cells += [side.n_eff, side.weight_sum, side.top_box_se, side.mean_se]
             cells += [side.deff, side.mean_deff]
     g = r.design
-    return [*cells, *((g.gap_se, g.df, g.mean_gap_se) if g is not None else (None,) * 3)]
+    cells += [g.gap_se, g.df, g.mean_gap_se] if g is not None else [None] * 3
+    test = None if g is None or g.distribution_test is None else g.distribution_test.to_dict()
+    return [*cells, *(None if test is None else test[f] for f in DISTRIBUTION_FIELDS)]
 
 
 def _row(report: GapReport, r: GapResult) -> list[object]:

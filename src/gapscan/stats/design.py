@@ -107,6 +107,14 @@ def _sampling_fraction(design: Design) -> np.ndarray:
     return np.where(fpc > 1.0, n_h / fpc, fpc)
 
 
+def stratum_fractions(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Each PSU's stratum index 0..H-1 (P,) and each stratum's sampling fraction (H,)."""
+    codes, index = np.unique(design.strata, return_inverse=True)
+    fraction = np.zeros(codes.shape[0])
+    fraction[index] = _sampling_fraction(design)
+    return index.reshape(-1).astype(np.int64), fraction
+
+
 def design_variance(design: Design, influence: np.ndarray) -> float:
     """Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k∈h (z_k - z̄_h)² for per-PSU influence values z."""
     z = np.asarray(influence, dtype=np.float64)

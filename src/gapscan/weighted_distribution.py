@@ -1,0 +1,64 @@
+"""The Rao–Scott test of a result's whole answer distribution, vendor vs customer, from
+the count table's design cells (``gapscan.counts.DesignCells``), as R's
+``svychisq(~question + side, design, statistic = "F")`` computes it on the side (within
+a segment) as a domain of the whole design.
+
+Count-first: a clustered design's per-PSU cell totals (every PSU of the design, empty
+ones as zeros) go to :func:`~gapscan.stats.raoscott.moments_from_psu_totals`; without a
+cluster each respondent is its own PSU, and the cells' Σw and Σw² per stratum go to
+:func:`~gapscan.stats.raoscott.moments_from_unclustered`. The number of rows N only
+scales Pearson's X² (not reported); F, its degrees of freedom and p do not depend on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gapscan.counts import DesignCells
+from gapscan.design_data import DesignData
+from gapscan.report import DistributionTest
+from gapscan.stats.design import stratum_fractions
+from gapscan.stats.raoscott import (
+    DesignMoments,
+    moments_from_psu_totals,
+    moments_from_unclustered,
+    rao_scott,
+)
+
+
+def distribution_test(
+    cells: DesignCells, segment: int, k: int, data: DesignData
+) -> DistributionTest | None:
+    """The Rao–Scott F test of the level x side table of one view, or None when
+    ``rao_scott`` finds no test (fewer than two answered levels, a side without answers,
+    no design variance of the interactions)."""
+    rows = cells.segment == segment
+    cell = cells.level[rows] + k * cells.side[rows]
+    psu_stratum, fraction = stratum_fractions(data.design)
+    n_rows = int(cells.n[rows].sum())
+    w = cells.weight_sum[rows]
+    moments: DesignMoments
+    if data.spec.cluster is None:
+        strata = fraction.shape[0]
+        index = psu_stratum[cells.psu[rows]] * 2 * k + cell
+        size = strata * 2 * k
+        sums = np.bincount(index, weights=w, minlength=size).reshape(strata, 2 * k)
+        squares = np.bincount(index, weights=cells.weight_sq_sum[rows], minlength=size)
+        moments = moments_from_unclustered(
+            sums,
+            squares.reshape(strata, 2 * k),
+            np.bincount(psu_stratum, minlength=strata),
+            fraction,
+            n_rows=n_rows,
+            n_levels=k,
+        )
+    else:
+        psus = data.design.psus
+        totals = np.bincount(cells.psu[rows] * 2 * k + cell, weights=w, minlength=psus * 2 * k)
+        moments = moments_from_psu_totals(
+            totals.reshape(psus, 2 * k), psu_stratum, fraction, n_rows=n_rows, n_levels=k
+        )
+    test = rao_scott(moments)
+    if test is None:
+        return None
+    return DistributionTest(test.name, test.statistic, test.ndf, test.ddf, test.p_value)
