@@ -5,7 +5,9 @@ the top-box share, the mean score and the NPS are domain means of a 0/1 indicato
 the levels' scores and of +1/0/-1 (promoter, passive, detractor); their SEs are
 Taylor-linearised from per-PSU sums of the cells; each gap is tested as
 ``svyttest(y ~ side, design)``: t on the design's degrees of freedom minus one, with
-its t interval. The unweighted ``n`` stays the basis of ``min_n`` suppression.
+its t interval; the whole answer distribution by the Rao–Scott test
+(``gapscan.weighted_distribution``). The unweighted ``n`` stays the basis of ``min_n``
+suppression.
 """
 
 from __future__ import annotations
