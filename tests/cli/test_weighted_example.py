@@ -123,19 +123,25 @@ def test_weighted_shares_are_the_weighted_computation_from_the_csv(
         assert result["gap"] == pytest.approx(gap, rel=1e-12, abs=1e-12)
 
 
+def unweighted_run(directory: Path) -> dict[str, Any]:
+    """The example's schema without its weight: and design: lines, on the same CSV."""
+    text = (ROOT / EXAMPLE).read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines() if not line.startswith(("weight:", "design:"))]
+    kept = [line for line in kept if not line.startswith("  cluster:")]
+    assert len(kept) == len(text.splitlines()) - 3
+    schema = directory / "unweighted.yaml"
+    schema.write_text("\n".join(kept).replace("[weighted-pulse.csv]", f"[{DATA}]"), "utf-8")
+    unweighted = analyze_json(str(schema))
+    assert unweighted["settings"].get("design") is None
+    return unweighted
+
+
 def test_the_weights_widen_the_gap_the_unweighted_run_understates(
     report: dict[str, Any], tmp_path: Path
 ) -> None:
     """What the README's paragraph shows: the over-sampled, happier EMEA contacts pull the
     unweighted customer share up, so the unweighted gap is smaller than the weighted one."""
-    text = (ROOT / EXAMPLE).read_text(encoding="utf-8")
-    kept = [line for line in text.splitlines() if not line.startswith(("weight:", "design:"))]
-    kept = [line for line in kept if not line.startswith("  cluster:")]
-    schema = tmp_path / "unweighted.yaml"
-    schema.write_text("\n".join(kept).replace("[weighted-pulse.csv]", f"[{DATA}]"), "utf-8")
-    unweighted = analyze_json(str(schema))
-    assert unweighted["settings"].get("design") is None
-    plain = {r["question"]: r for r in unweighted["results"] if view(r) is None}
+    plain = {r["question"]: r for r in unweighted_run(tmp_path)["results"] if view(r) is None}
     for result in (r for r in report["results"] if view(r) is None):
         before = plain[result["question"]]
         answers = [r[result["question"]] for r in rows() if r["role"] == "Customer"]
@@ -159,3 +165,26 @@ def test_the_generator_writes_the_bundled_csv() -> None:
     writer.writeheader()
     writer.writerows(built)
     assert out.getvalue() == DATA.read_text(encoding="utf-8")
+
+
+def test_the_readme_shows_the_numbers_of_both_runs(report: dict[str, Any], tmp_path: Path) -> None:
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    weighted = {r["question"]: r for r in report["results"] if view(r) is None}
+    plain = {r["question"]: r for r in unweighted_run(tmp_path)["results"] if view(r) is None}
+    customer = weighted["understands"]["customer"]
+    wanted = [
+        f"count as n_eff = {customer['n_eff']:.1f}",
+        f'top-box share on "understands" is {customer["deff"]:.2f}, of their mean '
+        f"{customer['mean_deff']:.2f}",
+        f"{plain['understands']['customer']['top_box']:.1%} of customers give a top-box "
+        f"answer unweighted, {customer['top_box']:.1%} weighted",
+        f"a gap of {plain['understands']['gap'] * 100:+.1f} points unweighted and "
+        f"{weighted['understands']['gap'] * 100:+.1f} weighted",
+        f'on "value" the gap is {plain["value"]["gap"] * 100:+.1f} '
+        f"(holm p {plain['value']['p_adjusted']:.2f}, not significant) unweighted and "
+        f"{weighted['value']['gap'] * 100:+.1f} (holm p {weighted['value']['p_adjusted']:.3f}, "
+        "significant) weighted",
+    ]
+    assert not plain["value"]["significant"] and weighted["value"]["significant"]
+    for text in wanted:
+        assert text in readme, f"the README's weighted example is out of date: {text!r}"
