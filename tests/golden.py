@@ -110,6 +110,20 @@ CASES: tuple[Case, ...] = (
         ("partner-nps.json",),
         0,
     ),
+    Case(
+        "weighted-pulse-markdown",
+        ("analyze", "surveys/weighted-pulse.yaml", "--format", "markdown",
+         "--out", f"{OUT}/weighted-pulse.md"),
+        ("weighted-pulse.md", "charts/weighted-pulse-gaps.svg"),
+        0,
+    ),
+    Case(
+        "weighted-pulse-json",
+        ("analyze", "surveys/weighted-pulse.yaml", "--format", "json",
+         "--out", f"{OUT}/weighted-pulse.json"),
+        ("weighted-pulse.json",),
+        0,
+    ),
 )  # fmt: skip
 
 _golden_files = [f for case in CASES for f in case.files]
