@@ -263,6 +263,12 @@ def bench(
     return timings, notes
 
 
+def results_text(report: str, previous: str) -> str:
+    """The new RESULTS.md: the report, then the previous file's KEPT section, if any."""
+    kept = previous[previous.find(KEPT) :] if KEPT in previous else ""
+    return report.rstrip() + "\n" + (f"\n{kept}" if kept else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -319,8 +325,7 @@ def main() -> None:
     if args.write_results:
         results = HERE / "RESULTS.md"
         previous = results.read_text() if results.exists() else ""
-        kept = previous[previous.find(KEPT) :] if KEPT in previous else ""
-        results.write_text(text.rstrip() + "\n" + (f"\n{kept}" if kept else ""))
+        results.write_text(results_text(text, previous))
         print(f"wrote {HERE / 'RESULTS.md'}")
 
 
