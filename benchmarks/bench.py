@@ -35,6 +35,9 @@ LEVELS = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 REGIONS = ["North America", "Europe", "Asia Pacific", "Latin America", "Middle East"]
 QUESTIONS = [f"q{i:02d}" for i in range(1, 41)]
 VENDOR_SHARE, BLANK_SHARE, SEED = 0.2, 0.03, 20260
+ACCOUNTS = 20_000  # the weighted data's cluster column: respondents spread over accounts
+# RESULTS.md from this heading on is measured by hand (see there) and kept by --write-results.
+KEPT = "## Weights and clusters"
 TIME = Path("/usr/bin/time")  # GNU time: %M is the peak RSS in KB
 LIBS = ["numpy", "pandas", "pyarrow", "scipy", "statsmodels", "gapscan"]
 # Fallback when /usr/bin/time is missing: one child per wrapper, so RUSAGE_CHILDREN is exact.
@@ -62,9 +65,26 @@ def schema_yaml(data_name: str) -> str:
     )
 
 
-def generate(rows: int, seed: int, workdir: Path) -> tuple[Path, Path]:
-    """Write (or reuse) the survey CSV and its schema; return their paths."""
-    data = workdir / f"survey-{rows}-seed{seed}.csv"
+def design_columns(rows: int, seed: int) -> dict[str, pa.Array]:
+    """A positive weight and an account (cluster) per respondent, from their own stream."""
+    rng = np.random.default_rng([seed, 1])
+    account = rng.integers(0, ACCOUNTS, rows).astype(np.int32)
+    names = [f"acct-{i:05d}" for i in range(ACCOUNTS)]
+    weight = np.round(rng.lognormal(0.0, 0.5, rows), 4)
+    return {
+        "account": pa.DictionaryArray.from_arrays(account, names),
+        "weight": pa.array(weight),
+    }
+
+
+def generate(rows: int, seed: int, workdir: Path, weighted: bool = False) -> tuple[Path, Path]:
+    """Write (or reuse) the survey CSV and its schema; return their paths.
+
+    weighted adds the columns `weight` and `account` (ACCOUNTS clusters) after the
+    others; every other column is the same as without.
+    """
+    tag = "-weighted" if weighted else ""
+    data = workdir / f"survey-{rows}-seed{seed}{tag}.csv"
     schema = data.with_suffix(".yaml")
     schema.write_text(schema_yaml(data.name))
     if data.exists():
@@ -86,6 +106,8 @@ def generate(rows: int, seed: int, workdir: Path) -> tuple[Path, Path]:
         codes = np.minimum(codes, len(LEVELS) - 1).astype(np.int8)
         blank = rng.random(rows) < BLANK_SHARE
         columns[q] = pa.DictionaryArray.from_arrays(pa.array(codes, mask=blank), LEVELS)
+    if weighted:
+        columns |= design_columns(rows, seed)
     partial = data.with_suffix(".partial")
     pv.write_csv(pa.table(columns), partial, pv.WriteOptions(quoting_style="none"))
     partial.replace(data)
@@ -241,6 +263,12 @@ def bench(
     return timings, notes
 
 
+def results_text(report: str, previous: str) -> str:
+    """The new RESULTS.md: the report, then the previous file's KEPT section, if any."""
+    kept = previous[previous.find(KEPT) :] if KEPT in previous else ""
+    return report.rstrip() + "\n" + (f"\n{kept}" if kept else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -249,8 +277,17 @@ def main() -> None:
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "gapscan-bench"
     )
     parser.add_argument("--write-results", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--generate-weighted",
+        action="store_true",
+        help="only write the survey with `weight` and `account` columns; print its paths",
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.generate_weighted:
+        schema, data = generate(args.rows, SEED, args.workdir, weighted=True)
+        print(f"{schema}\n{data}")
+        return
 
     env = gapscan_env()
     if env is None:
@@ -286,7 +323,9 @@ def main() -> None:
     text = "\n".join(report)
     print("\n" + text)
     if args.write_results:
-        (HERE / "RESULTS.md").write_text(text.rstrip() + "\n")
+        results = HERE / "RESULTS.md"
+        previous = results.read_text() if results.exists() else ""
+        results.write_text(results_text(text, previous))
         print(f"wrote {HERE / 'RESULTS.md'}")
 
 
