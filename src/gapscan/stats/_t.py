@@ -8,6 +8,7 @@ found by bisection on the CDF, which cannot fail to converge. Held to
 
 from __future__ import annotations
 
+import functools
 import math
 
 _EPS = 1e-16
@@ -148,8 +149,10 @@ def t_quantile(probability: float, df: float) -> float:
     return value if upper else -value
 
 
+@functools.lru_cache(maxsize=1024)
 def t_critical_value(confidence: float, df: float) -> float:
-    """t such that P(|T| <= t) = confidence."""
+    """t such that P(|T| <= t) = confidence. Cached: a design's results share one df,
+    and each quantile is a root search."""
     return t_quantile(1.0 - (1.0 - confidence) / 2.0, df)
 
 
