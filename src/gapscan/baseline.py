@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from gapscan.design_trends import DesignGaps, gaps_from_json
 from gapscan.errors import GapscanError, ProblemCollector
-from gapscan.fingerprint import Fingerprint, QuestionIdentity
+from gapscan.fingerprint import DESIGN_ROLES, Fingerprint, QuestionIdentity
 from gapscan.nps_trends import BaselineNps, counts_from_json
 from gapscan.report import JSON_FORMAT_VERSION
 
@@ -36,6 +37,7 @@ class Baseline:
     questions: frozenset[str]  # every question its results hold
     gaps: dict[ResultKey, GapTuple]  # independent, not suppressed
     nps: dict[ResultKey, BaselineNps] = field(default_factory=dict)  # NPS questions' counts
+    design: dict[ResultKey, DesignGaps] = field(default_factory=dict)  # a weighted run's
 
 
 def result_key(question: str, segment: dict[str, str]) -> ResultKey:
@@ -91,6 +93,7 @@ def read_baseline(path: Path) -> Baseline:
         results = []
     gaps: dict[ResultKey, GapTuple] = {}
     nps: dict[ResultKey, BaselineNps] = {}
+    design: dict[ResultKey, DesignGaps] = {}
     seen: dict[ResultKey, int] = {}
     questions: set[str] = set()
     for i, item in enumerate(results):
@@ -102,15 +105,21 @@ def read_baseline(path: Path) -> Baseline:
         if key in seen:
             out.add(f"results[{i}]", f"repeats results[{seen[key]}] (same question and segment)")
         seen.setdefault(key, i)
-        if gap is not None:
-            gaps[key] = gap
-            counts = counts_from_json(item)
-            if counts is not None:
-                nps[key] = counts
+        if gap is None:
+            continue
+        gaps[key] = gap
+        if fingerprint is not None and fingerprint.design is not None:
+            weighted = gaps_from_json(item, f"results[{i}]", out.add)
+            if weighted is not None:
+                design[key] = weighted
+            continue  # a weighted NPS is compared by its SE, not by counts
+        counts = counts_from_json(item)
+        if counts is not None:
+            nps[key] = counts
     out.raise_if_any()
     assert fingerprint is not None
     wave = data["wave"] if isinstance(data["wave"], str) and data["wave"] else None
-    return Baseline(path, wave, fingerprint, frozenset(questions), gaps, nps)
+    return Baseline(path, wave, fingerprint, frozenset(questions), gaps, nps, design)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -224,9 +233,25 @@ def _fingerprint(value: Any, out: _Problems) -> Fingerprint | None:
         column = None
     vendor = _texts(sides["vendor"], "fingerprint.sides.vendor", out)
     customer = _texts(sides["customer"], "fingerprint.sides.customer", out)
+    design = _design(value["design"], out)
     if out.problems or vendor is None or customer is None:
         return None
-    return Fingerprint(version, tuple(identities), column, vendor, customer)
+    return Fingerprint(version, tuple(identities), column, vendor, customer, design)
+
+
+def _design(value: Any, out: _Problems) -> dict[str, str] | None:
+    """A weighted report's design columns by role (absent or null: unweighted)."""
+    if value is ABSENT or value is None:
+        return None
+    path = "fingerprint.design"
+    if not _is_object(value, path, out):
+        return None
+    for role, column in value.items():
+        if role not in DESIGN_ROLES:
+            out.add(f"{path}.{role}", "is not a design role (" + ", ".join(DESIGN_ROLES) + ")")
+        elif not isinstance(column, str):
+            out.add(f"{path}.{role}", _got("text", column))
+    return {str(role): str(column) for role, column in value.items()} or None
 
 
 def _identity(spec: Any, path: str, out: _Problems) -> QuestionIdentity | None:

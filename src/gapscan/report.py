@@ -76,9 +76,11 @@ class DesignGap:
     gap_se: float | None
     df: float | None
     mean_gap_se: float
+    nps_gap_se: float | None = None  # NPS questions only
 
     def to_dict(self) -> dict[str, Any]:
-        return {"gap_se": self.gap_se, "df": self.df, "mean_gap_se": self.mean_gap_se}
+        data = {"gap_se": self.gap_se, "df": self.df, "mean_gap_se": self.mean_gap_se}
+        return data if self.nps_gap_se is None else {**data, "nps_gap_se": self.nps_gap_se}
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,8 @@ class GapResult:
         return self.top_box_rule or ", ".join(self.top_box_labels)
 
     design: DesignGap | None = None  # weighted runs only
+    # weighted runs: the change of the mean gap (from the design-based SEs) since a wave
+    mean_change: GapChange | None = None
 
     @classmethod
     def suppressed_for(
@@ -385,8 +389,14 @@ class GapResult:
             **(self.design.to_dict() if self.design is not None else {}),
             **(self.paired.to_dict() if self.paired is not None else {}),
             **(self.change.to_dict() if self.change is not None else {}),
+            **_prefixed("mean_", self.mean_change),
             **(self.nps.to_dict() if self.nps is not None else {}),
         }
+
+
+def _prefixed(prefix: str, change: GapChange | None) -> dict[str, Any]:
+    """A change's fields with their names prefixed ("mean_change_p_value")."""
+    return {} if change is None else {prefix + k: v for k, v in change.to_dict().items()}
 
 
 @dataclass(frozen=True)
@@ -669,6 +679,10 @@ class WavePoint:
         }
         if self.change is not None:
             data |= self.change.to_dict()
+        if r.mean_change is not None:
+            data |= {"mean_gap": r.mean_gap, **_prefixed("mean_", r.mean_change)}
+        if r.design is not None:
+            data |= r.design.to_dict()
         if r.nps is not None:
             data |= r.nps.to_dict()
         return data
