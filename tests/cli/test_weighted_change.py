@@ -197,3 +197,28 @@ def test_a_weighted_baseline_without_its_ses_is_refused_by_field(
     err = run_bad(workdir, "analyze", "s.yaml", str(waves[1]), "--baseline", str(baseline))
     assert "results[0].gap_se: is missing (a weighted report carries each gap's SE)" in err
     assert "results[1].mean_gap_se: -0.5 is not a number >= 0" in err
+
+
+def test_trend_takes_the_design_on_the_command_line(
+    waves: tuple[Path, Path], workdir: Path
+) -> None:
+    write(workdir / "plain.yaml", UNWEIGHTED)
+    files = list(map(str, waves))
+    code, out, stderr = run("trend", "s.yaml", *files, "-f", "json")
+    assert code in (0, 1), stderr
+    given = ("--weight", "pw", "--cluster", "account")
+    code, same, stderr = run("trend", "plain.yaml", *files, *given, "-f", "json")
+    assert code in (0, 1), stderr
+    schema_points = [q["waves"] for q in json.loads(out)["questions"]]
+    option_points = [q["waves"] for q in json.loads(same)["questions"]]
+    assert option_points == schema_points
+    assert "mean_change" in option_points[0][1]
+
+
+def test_a_paired_trend_with_a_design_is_refused(waves: tuple[Path, Path], workdir: Path) -> None:
+    """The schema refuses weight: with mode: paired itself; --weight on the command line
+    is refused by the run, before any wave is read."""
+    write(workdir / "paired.yaml", UNWEIGHTED + "pair_by: account\nanalysis:\n  mode: paired\n")
+    files = map(str, waves)
+    err = run_bad(workdir, "trend", "paired.yaml", *files, "--weight", "pw", out=False)
+    assert "error: paired.yaml: weights and designs apply to independent samples" in err
