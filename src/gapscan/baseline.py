@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from gapscan.design_trends import DesignGaps, gaps_from_json
+from gapscan.design_trends import DesignGaps, design_from_json, gaps_from_json
 from gapscan.errors import GapscanError, ProblemCollector
-from gapscan.fingerprint import DESIGN_ROLES, Fingerprint, QuestionIdentity
+from gapscan.fingerprint import Fingerprint, QuestionIdentity
 from gapscan.nps_trends import BaselineNps, counts_from_json
 from gapscan.report import JSON_FORMAT_VERSION
 
@@ -233,25 +233,11 @@ def _fingerprint(value: Any, out: _Problems) -> Fingerprint | None:
         column = None
     vendor = _texts(sides["vendor"], "fingerprint.sides.vendor", out)
     customer = _texts(sides["customer"], "fingerprint.sides.customer", out)
-    design = _design(value["design"], out)
+    given = value["design"]
+    design = None if given is ABSENT or given is None else design_from_json(given, out.add)
     if out.problems or vendor is None or customer is None:
         return None
     return Fingerprint(version, tuple(identities), column, vendor, customer, design)
-
-
-def _design(value: Any, out: _Problems) -> dict[str, str] | None:
-    """A weighted report's design columns by role (absent or null: unweighted)."""
-    if value is ABSENT or value is None:
-        return None
-    path = "fingerprint.design"
-    if not _is_object(value, path, out):
-        return None
-    for role, column in value.items():
-        if role not in DESIGN_ROLES:
-            out.add(f"{path}.{role}", "is not a design role (" + ", ".join(DESIGN_ROLES) + ")")
-        elif not isinstance(column, str):
-            out.add(f"{path}.{role}", _got("text", column))
-    return {str(role): str(column) for role, column in value.items()} or None
 
 
 def _identity(spec: Any, path: str, out: _Problems) -> QuestionIdentity | None:

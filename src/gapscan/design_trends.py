@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from gapscan.fingerprint import DESIGN_ROLES
 from gapscan.report import GapChange, GapResult
 from gapscan.stats import compare_estimates
 
@@ -66,6 +67,21 @@ def gaps_from_json(item: Any, path: str, add: Callable[[str, str], None]) -> Des
         if ok:
             gaps[kind] = (float(gap), float(se))
     return gaps if ok else None
+
+
+def design_from_json(value: Any, add: Callable[[str, str], None]) -> dict[str, str] | None:
+    """A weighted report's fingerprint ``design``: its columns by role; a role that is
+    not one, or a column that is not text, is passed to ``add``."""
+    path = "fingerprint.design"
+    if not isinstance(value, dict):
+        add(path, "is not an object of role: column")
+        return None
+    for role, column in value.items():
+        if role not in DESIGN_ROLES:
+            add(f"{path}.{role}", "is not a design role (" + ", ".join(DESIGN_ROLES) + ")")
+        elif not isinstance(column, str):
+            add(f"{path}.{role}", f"{column!r} is not text")
+    return {str(role): str(column) for role, column in value.items()} or None
 
 
 def with_design_change(

@@ -222,3 +222,14 @@ def test_a_paired_trend_with_a_design_is_refused(waves: tuple[Path, Path], workd
     files = map(str, waves)
     err = run_bad(workdir, "trend", "paired.yaml", *files, "--weight", "pw", out=False)
     assert "error: paired.yaml: weights and designs apply to independent samples" in err
+
+
+def test_a_malformed_fingerprint_design_is_refused_by_field(
+    waves: tuple[Path, Path], workdir: Path
+) -> None:
+    report = analyze_json("s.yaml", waves[0])
+    report["fingerprint"]["design"] = {"weight": 3, "psu": "account"}
+    baseline = write(workdir / "old.json", json.dumps(report))
+    err = run_bad(workdir, "analyze", "s.yaml", str(waves[1]), "--baseline", str(baseline))
+    assert "fingerprint.design.weight: 3 is not text" in err
+    assert "fingerprint.design.psu: is not a design role (weight, cluster, strata, fpc)" in err
