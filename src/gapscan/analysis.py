@@ -56,6 +56,17 @@ class AnalysisOptions:
         return self.mode or survey.analysis.mode
 
 
+def refuse_paired_design(survey: Survey, options: AnalysisOptions) -> None:
+    """Weights and designs apply to independent samples: a paired run with one is an error."""
+    if survey.design is not None and options.resolved_mode(survey) is Mode.PAIRED:
+        raise GapscanError.single(
+            "weights and designs apply to independent samples, not to paired analysis",
+            file=str(survey.path),
+            hint="drop --weight/--cluster (and the schema's weight:/design:), or --paired "
+            "(and the schema's mode: paired)",
+        )
+
+
 def analyze(
     survey: Survey, responses: Responses, options: AnalysisOptions | None = None
 ) -> GapReport:
@@ -65,6 +76,7 @@ def analyze(
     without respondents, a question nobody answered on a side, with the same codes),
     and for a rule that has nothing to check: a gate never passes on nothing."""
     options = options or AnalysisOptions()
+    refuse_paired_design(survey, options)
     if survey.weighting is not None:
         raise GapscanError.single(
             "the schema's weighting: is not applied by analyze yet: this report would be "

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from gapscan.design_trends import DesignGaps, design_from_json, gaps_from_json
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.fingerprint import Fingerprint, QuestionIdentity
 from gapscan.nps_trends import BaselineNps, counts_from_json
@@ -36,6 +37,7 @@ class Baseline:
     questions: frozenset[str]  # every question its results hold
     gaps: dict[ResultKey, GapTuple]  # independent, not suppressed
     nps: dict[ResultKey, BaselineNps] = field(default_factory=dict)  # NPS questions' counts
+    design: dict[ResultKey, DesignGaps] = field(default_factory=dict)  # a weighted run's
 
 
 def result_key(question: str, segment: dict[str, str]) -> ResultKey:
@@ -91,6 +93,7 @@ def read_baseline(path: Path) -> Baseline:
         results = []
     gaps: dict[ResultKey, GapTuple] = {}
     nps: dict[ResultKey, BaselineNps] = {}
+    design: dict[ResultKey, DesignGaps] = {}
     seen: dict[ResultKey, int] = {}
     questions: set[str] = set()
     for i, item in enumerate(results):
@@ -102,15 +105,21 @@ def read_baseline(path: Path) -> Baseline:
         if key in seen:
             out.add(f"results[{i}]", f"repeats results[{seen[key]}] (same question and segment)")
         seen.setdefault(key, i)
-        if gap is not None:
-            gaps[key] = gap
-            counts = counts_from_json(item)
-            if counts is not None:
-                nps[key] = counts
+        if gap is None:
+            continue
+        gaps[key] = gap
+        if fingerprint is not None and fingerprint.design is not None:
+            weighted = gaps_from_json(item, f"results[{i}]", out.add)
+            if weighted is not None:
+                design[key] = weighted
+            continue  # a weighted NPS is compared by its SE, not by counts
+        counts = counts_from_json(item)
+        if counts is not None:
+            nps[key] = counts
     out.raise_if_any()
     assert fingerprint is not None
     wave = data["wave"] if isinstance(data["wave"], str) and data["wave"] else None
-    return Baseline(path, wave, fingerprint, frozenset(questions), gaps, nps)
+    return Baseline(path, wave, fingerprint, frozenset(questions), gaps, nps, design)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -224,9 +233,11 @@ def _fingerprint(value: Any, out: _Problems) -> Fingerprint | None:
         column = None
     vendor = _texts(sides["vendor"], "fingerprint.sides.vendor", out)
     customer = _texts(sides["customer"], "fingerprint.sides.customer", out)
+    given = value["design"]
+    design = None if given is ABSENT or given is None else design_from_json(given, out.add)
     if out.problems or vendor is None or customer is None:
         return None
-    return Fingerprint(version, tuple(identities), column, vendor, customer)
+    return Fingerprint(version, tuple(identities), column, vendor, customer, design)
 
 
 def _identity(spec: Any, path: str, out: _Problems) -> QuestionIdentity | None:

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from gapscan.survey import Numeric, Survey, fold
+from gapscan.survey import Numeric, Survey, SurveyDesign, fold
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,17 @@ class Fingerprint:
     sides_column: str | None
     vendor: tuple[str, ...]  # folded, sorted: the values that mean each side
     customer: tuple[str, ...]
+    # a weighted run's design columns by role (weight, cluster, strata, fpc); None:
+    # unweighted. The roles given are compared, not the columns' names.
+    design: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "gapscan": self.gapscan,
             "questions": {qid: identity.to_dict() for qid, identity in self.questions},
             "sides": self.sides_dict(),
         }
+        return data if self.design is None else {**data, "design": dict(self.design)}
 
     def sides_dict(self) -> dict[str, Any]:
         return {
@@ -106,7 +110,20 @@ def fingerprint_of(survey: Survey) -> Fingerprint:
         sides_column=sides.column,
         vendor=tuple(sorted({fold(v) for v in sides.vendor})),
         customer=tuple(sorted({fold(c) for c in sides.customer})),
+        design=design_roles(survey.design),
     )
+
+
+DESIGN_ROLES = ("weight", "cluster", "strata", "fpc")
+
+
+def design_roles(design: SurveyDesign | None) -> dict[str, str] | None:
+    """The design's columns by role, those given only (None: no design)."""
+    if design is None:
+        return None
+    roles = {role: getattr(design, role) for role in DESIGN_ROLES}
+    given = {role: column for role, column in roles.items() if column is not None}
+    return given or None
 
 
 def differences(
@@ -119,6 +136,9 @@ def differences(
     for key in ("column", "vendor", "customer"):
         if before[key] != after[key]:
             found.append((f"sides.{key}", _change(before[key], after[key])))
+    if sorted(earlier.design or {}) != sorted(now.design or {}):
+        shown = f"baseline {_design(earlier.design)}, this run {_design(now.design)}"
+        found.append(("design (weights and sampling design)", shown))
     for qid in compared:
         old, new = earlier.question(qid), now.question(qid)
         if old is None or new is None:
@@ -130,6 +150,12 @@ def differences(
         if old.numeric != new.numeric:
             found.append((f"question '{qid}': numeric", _change(old.numeric, new.numeric)))
     return found
+
+
+def _design(roles: dict[str, str] | None) -> str:
+    if not roles:
+        return "none (unweighted)"
+    return "[" + "; ".join(f"{role} {column}" for role, column in roles.items()) + "]"
 
 
 def _change(before: Any, after: Any) -> str:

@@ -100,15 +100,17 @@ class DesignGap:
     df: float | None
     mean_gap_se: float
     distribution_test: DistributionTest | None = None
+    nps_gap_se: float | None = None  # NPS questions only
 
     def to_dict(self) -> dict[str, Any]:
         test = self.distribution_test
-        return {
+        data = {
             "gap_se": self.gap_se,
             "df": self.df,
             "mean_gap_se": self.mean_gap_se,
             "distribution_test": None if test is None else test.to_dict(),
         }
+        return data if self.nps_gap_se is None else {**data, "nps_gap_se": self.nps_gap_se}
 
 
 @dataclass(frozen=True)
@@ -338,6 +340,8 @@ class GapResult:
         return self.top_box_rule or ", ".join(self.top_box_labels)
 
     design: DesignGap | None = None  # weighted runs only
+    # weighted runs: the change of the mean gap (from the design-based SEs) since a wave
+    mean_change: GapChange | None = None
 
     @classmethod
     def suppressed_for(
@@ -415,8 +419,14 @@ class GapResult:
             **(self.design.to_dict() if self.design is not None else {}),
             **(self.paired.to_dict() if self.paired is not None else {}),
             **(self.change.to_dict() if self.change is not None else {}),
+            **_prefixed("mean_", self.mean_change),
             **(self.nps.to_dict() if self.nps is not None else {}),
         }
+
+
+def _prefixed(prefix: str, change: GapChange | None) -> dict[str, Any]:
+    """A change's fields with their names prefixed ("mean_change_p_value")."""
+    return {} if change is None else {prefix + k: v for k, v in change.to_dict().items()}
 
 
 @dataclass(frozen=True)
@@ -710,6 +720,10 @@ class WavePoint:
         }
         if self.change is not None:
             data |= self.change.to_dict()
+        if r.mean_change is not None:
+            data |= {"mean_gap": r.mean_gap, **_prefixed("mean_", r.mean_change)}
+        if r.design is not None:
+            data |= r.design.to_dict()
         if r.nps is not None:
             data |= r.nps.to_dict()
         return data

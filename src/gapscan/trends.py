@@ -9,6 +9,7 @@ from pathlib import Path
 
 from gapscan.analysis import AnalysisOptions, analyze
 from gapscan.baseline import Baseline, read_baseline, result_key
+from gapscan.design_trends import design_gaps, with_design_change
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.fingerprint import Fingerprint, differences, fingerprint_of
 from gapscan.nps_trends import baseline_counts, nps_counts, with_nps_change
@@ -110,7 +111,6 @@ def build_trend(
         raise GapscanError.single(
             "a trend needs at least two waves", hint="give one data file per wave, oldest first"
         )
-    _refuse_design(survey)
     options = options or AnalysisOptions()
     apply_rules = options.apply_rules
     options = replace(options, segments=(), apply_rules=False)
@@ -118,27 +118,14 @@ def build_trend(
     waves = [wave_label(survey, Path(f), reading) for f in files]
     _check_waves(files, waves)
     reports = _analyze_waves(survey, files, options, reading)
-    settings = survey.analysis
     points: list[WavePoint] = []
     for q in survey.questions:
         previous: tuple[str, GapResult] | None = None
         for wave, report in zip(waves, reports, strict=True):
             result = next(r for r in report.results if r.question == q.id and not r.segment)
-            change = None
             if previous is not None:
-                earlier, later = _gap_tuple(previous[1]), _gap_tuple(result)
-                if earlier is not None and later is not None:
-                    change = change_between(
-                        earlier, later, previous[0], settings.confidence, settings.alpha
-                    )
-                result = with_nps_change(
-                    result,
-                    nps_counts(previous[1]),
-                    previous[0],
-                    settings.confidence,
-                    settings.alpha,
-                )
-            points.append(WavePoint(wave, replace(result, change=change), change))
+                result = _with_change(result, previous[1], previous[0], survey)
+            points.append(WavePoint(wave, result, result.change))
             previous = (wave, result)
     latest = [p.result for p in points if p.wave == waves[-1]]
     trend = TrendReport(
@@ -156,6 +143,20 @@ def build_trend(
     if unchecked:
         raise GapscanError(unchecked)
     return replace(trend, rules=outcomes)
+
+
+def _with_change(result: GapResult, earlier: GapResult, wave: str, survey: Survey) -> GapResult:
+    """``result`` with its gaps' changes since the same result of an earlier wave."""
+    settings = survey.analysis
+    confidence, alpha = settings.confidence, settings.alpha
+    if result.design is not None:
+        return with_design_change(result, design_gaps(earlier), wave, confidence, alpha)
+    change = None
+    before, now = _gap_tuple(earlier), _gap_tuple(result)
+    if before is not None and now is not None:
+        change = change_between(before, now, wave, confidence, alpha)
+    result = with_nps_change(result, nps_counts(earlier), wave, confidence, alpha)
+    return replace(result, change=change)
 
 
 def _analyze_waves(
@@ -182,19 +183,23 @@ def apply_baseline(report: GapReport, survey: Survey, path: Path) -> GapReport:
     """Attach to each result its change since the same result in an earlier JSON
     report, once that report is checked: well formed, sharing questions with this
     run, and with the same fingerprint for each question both hold."""
-    _refuse_design(survey)
     earlier = read_baseline(path)
     _check_comparable(earlier, report.fingerprint or fingerprint_of(survey), survey)
     wave = earlier.wave or _wave_from_name(path)
     settings = survey.analysis
     results = []
     for r in report.results:
+        key = result_key(r.question, dict(r.segment))
+        if r.design is not None:
+            before_design = earlier.design.get(key)
+            r = with_design_change(r, before_design, wave, settings.confidence, settings.alpha)
+            results.append(r)
+            continue
         now = _gap_tuple(r)
         before = earlier.gaps.get(result_key(r.question, dict(r.segment)))
         change = None
         if now is not None and before is not None:
             change = change_between(before, now, wave, settings.confidence, settings.alpha)
-        key = result_key(r.question, dict(r.segment))
         before_nps = baseline_counts(earlier.nps, key, r)
         r = with_nps_change(r, before_nps, wave, settings.confidence, settings.alpha)
         results.append(replace(r, change=change))
@@ -202,17 +207,6 @@ def apply_baseline(report: GapReport, survey: Survey, path: Path) -> GapReport:
     if report.settings.rules_applied:
         report = replace(report, rules=evaluate_rules(report.results, survey.rules))
     return report
-
-
-def _refuse_design(survey: Survey) -> None:
-    """The change of a gap is tested from unweighted counts; a weighted run's gaps are
-    not compared across waves yet."""
-    if survey.design is not None:
-        raise GapscanError.single(
-            "changes of weighted gaps across waves are not computed yet",
-            file=str(survey.path),
-            hint="compare the waves' weighted reports side by side, or run without weights",
-        )
 
 
 def _check_comparable(earlier: Baseline, now: Fingerprint, survey: Survey) -> None:
@@ -235,7 +229,7 @@ def _check_comparable(earlier: Baseline, now: Fingerprint, survey: Survey) -> No
             Problem(
                 f"{where} differs from this run's schema: {what}",
                 file=file,
-                hint="a baseline must define its questions and sides as this schema does",
+                hint="a baseline must define its questions, sides and design as this run does",
             )
             for where, what in found
         )

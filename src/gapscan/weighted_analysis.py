@@ -203,7 +203,9 @@ def _with_nps(
         statistic=gap.statistic,
         p_value=gap.p_value,
     )
-    return replace(result, vendor=sides[0], customer=sides[1], nps=nps_gap)
+    assert result.design is not None
+    design_gap = replace(result.design, nps_gap_se=gap.se)
+    return replace(result, vendor=sides[0], customer=sides[1], nps=nps_gap, design=design_gap)
 
 
 def deff_notes(results: list[GapResult]) -> tuple[str, ...]:

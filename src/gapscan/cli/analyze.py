@@ -100,9 +100,8 @@ def analyze(
     Exit code 0 when every rule held, 1 when a rule was breached, 2 on bad input.
     """
     with reporting_errors():
-        from gapscan.analysis import AnalysisOptions
+        from gapscan.analysis import AnalysisOptions, refuse_paired_design
         from gapscan.analysis import analyze as run_analysis
-        from gapscan.errors import GapscanError
         from gapscan.responses import ReadOptions, load_responses
         from gapscan.schema import load_schema
         from gapscan.subsets import command_line_filters
@@ -121,11 +120,7 @@ def analyze(
         survey = load_schema(schema)
         survey = replace(survey, filters=survey.filters + filters)
         survey = survey.with_design_columns(weight, cluster)
-        if survey.design is not None and options.resolved_mode(survey) is Mode.PAIRED:
-            raise GapscanError.single(
-                "weights and designs apply to independent samples, not to paired analysis",
-                hint="drop --weight/--cluster (and the schema's weight:/design:), or --paired",
-            )
+        refuse_paired_design(survey, options)
         inputs = run_inputs(schema, data, vendor=vendor, customer=customer, baseline=baseline)
         inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
         chart_dir = chart_directory(out, output_format, charts, no_charts)

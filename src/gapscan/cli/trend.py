@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from gapscan.cli._options import (
+    ClusterColumn,
     ExportFormat,
     Junit,
     NoCharts,
@@ -17,6 +18,7 @@ from gapscan.cli._options import (
     Schema,
     Sheet,
     Stamp,
+    WeightColumn,
     Where,
     WhereNot,
     Width,
@@ -43,6 +45,8 @@ def trend(
     ] = OutputFormat.table,
     where: Where = None,
     where_not: WhereNot = None,
+    weight: WeightColumn = None,
+    cluster: ClusterColumn = None,
     export_format: ExportFormat = None,
     sheet: Sheet = None,
     out: Out = None,
@@ -64,7 +68,7 @@ def trend(
     Rules are checked on the latest wave; gap_change rules on its change.
     """
     with reporting_errors():
-        from gapscan.analysis import AnalysisOptions
+        from gapscan.analysis import AnalysisOptions, refuse_paired_design
         from gapscan.responses import ReadOptions
         from gapscan.schema import load_schema
         from gapscan.subsets import command_line_filters
@@ -73,11 +77,14 @@ def trend(
         filters = command_line_filters(where, where_not)
         survey = load_schema(schema)
         survey = replace(survey, filters=survey.filters + filters)
+        survey = survey.with_design_columns(weight, cluster)
+        options = AnalysisOptions(apply_rules=not no_rules)
+        refuse_paired_design(survey, options)
         chart_dir = chart_directory(out, output_format, charts, no_charts)
         to = Destinations(out, chart_dir, junit, run_inputs(schema, data))
         check_destinations(to, "trend")
         reading = ReadOptions(export_format=export_format, sheet=sheet)
-        report = build_trend(survey, data, AnalysisOptions(apply_rules=not no_rules), reading)
+        report = build_trend(survey, data, options, reading)
         if with_stamp:
             report = replace(report, generated=stamp())
         publish_trend(report, output_format, to, width=width)

@@ -371,3 +371,14 @@ def _excluded_reason(key: str, escape: Escape) -> str:
     if key.startswith("filter "):
         return f"filtered out by {escape(key.removeprefix('filter '))}"
     return key
+
+
+def weighted_change_method(earlier: str) -> str:
+    """How a weighted run's change of gap is tested, for the methods (``earlier``:
+    "the earlier report's" or "the previous wave's")."""
+    return (
+        f"the gap minus {earlier} gap, tested by a z-test of the difference of two "
+        "independent gaps whose SE is the square root of the sum of the two waves' squared "
+        "design-based (Taylor-linearised) SEs: the normal z, the waves being independent "
+        "samples; so for the top-box, the mean (in the JSON: mean_change) and the NPS gap"
+    )

@@ -330,7 +330,10 @@ def _methods(report: GapReport) -> list[str]:
         f"{'pairs' if s.mode == 'paired' else 'answers on either side'} shows no share, "
         "mean or test, so that no small group of respondents can be singled out.",
     ]
-    if any(r.change is not None for r in report.results):
+    if any(r.change is not None for r in report.results) and report.settings.design:
+        method = fmt.weighted_change_method("the earlier report's")
+        out.append(f"- Change since the earlier report: {method}.")
+    elif any(r.change is not None for r in report.results):
         out.append(
             "- Change since the earlier report: z-test of the difference of two "
             "independent gaps with unpooled variances, and its interval."
@@ -440,6 +443,11 @@ def render_trend(
         "difference of two independent gaps with unpooled variances, with its interval. "
         "Change p-values are not adjusted for multiplicity. * marks p < α.",
     ]
+    if settings is not None and settings.design:
+        out[-1] = (
+            "- Change: " + fmt.weighted_change_method("the previous wave's") + ", with its "
+            "interval. Change p-values are not adjusted for multiplicity. * marks p < α."
+        )
     if any(p.result.nps is not None for p in trend.points):
         out.append(f"- {_nps.trend_note(settings, _escape)}")
     out += [

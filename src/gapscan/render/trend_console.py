@@ -69,7 +69,12 @@ def render(trend: TrendReport) -> RenderableType:
         Text(
             f"Gap = {noun_v} − {noun_c} top-box share (points), * significant after correction "
             "within its wave. Change = gap − previous wave's gap: z-test of two independent "
-            "gaps (unpooled), * p < α, not adjusted for multiplicity.",
+            + (
+                "gaps from their design-based SEs"
+                if settings is not None and settings.design
+                else "gaps (unpooled)"
+            )
+            + ", * p < α, not adjusted for multiplicity.",
             style="dim",
         )
     )

@@ -175,10 +175,24 @@ def compare_gaps(
     statistic is 0, p is 1 and the interval is the point.
     Reference: the same z computed with ``statsmodels``/``scipy.stats.norm`` in the tests.
     """
-    gap0 = earlier[0] - earlier[2]
-    gap1 = later[0] - later[2]
-    change = gap1 - gap0
-    se = math.hypot(gap_standard_error(*earlier), gap_standard_error(*later))
+    return compare_estimates(
+        (earlier[0] - earlier[2], gap_standard_error(*earlier)),
+        (later[0] - later[2], gap_standard_error(*later)),
+        confidence=confidence,
+    )
+
+
+def compare_estimates(
+    earlier: tuple[float, float], later: tuple[float, float], *, confidence: float = 0.95
+) -> GapDifference:
+    """z-test of the difference of two independent estimates, each (estimate, SE).
+
+    The change is later - earlier, its SE sqrt(se0² + se1²) (independent samples: no
+    covariance); the normal z is used whatever each estimate's own degrees of freedom,
+    as for the unweighted change. Both SEs zero: statistic 0, p 1, the interval the point.
+    """
+    change = later[0] - earlier[0]
+    se = math.hypot(earlier[1], later[1])
     if se <= 0:
         return GapDifference(change, change, change, 0.0, 1.0)
     z = change / se
