@@ -23,6 +23,12 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
     table = _paired_table if report.settings.mode == "paired" else _table
     for k, (segment, results) in enumerate(report.views()):
         parts.append(table(report, segment, results))
+        sizes = [(r, fmt.effective_sizes(r)) for r in results if fmt.effective_sizes(r)]
+        if sizes:  # a line, not a column: the weighted table already fills 100 columns
+            text = Text("n_eff (Kish, vendor/customer): ", style="dim")
+            for i, (r, eff) in enumerate(sizes):
+                text.append_text(terminal(("; " if i else "") + f"{r.question}: {eff}", "dim"))
+            parts.append(text)
         if k == 0:
             parts.append(Text(fmt.significance_note(report) + "\n", style="dim"))
         if _nps.nps_results(results):
@@ -94,14 +100,11 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
     )
     table.add_column("Question", min_width=14, overflow="fold")
     for header in (*fmt.side_headers(report.settings, visible), "Gap pp"):
-        table.add_column(header, justify="right", no_wrap=True)
+        table.add_column(header, justify="right", min_width=6)  # long side labels wrap
     table.add_column(fmt.confidence_label(report), justify="right", min_width=6)
     table.add_column(f"p {correction}", justify="right", no_wrap=True)
     table.add_column("Mean gap", justify="right", min_width=6)
-    table.add_column("n V/C", justify="right", min_width=5)
-    weighted = any(r.vendor.design is not None for r in rows)
-    if weighted:
-        table.add_column("n_eff V/C", justify="right", min_width=5)
+    table.add_column("n V/C", justify="right", min_width=5, overflow="fold")
     changes = any(r.change is not None for r in rows)
     if changes:
         table.add_column("Change pp", justify="right", no_wrap=True)
@@ -113,7 +116,6 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
             dash = Text("–", style="dim")
             cells = [terminal(r.question_text), dash, dash, Text("suppressed", style="dim italic")]
             cells += ["", "", "", n]
-            cells += ["–"] if weighted else []
         else:
             cells = [
                 terminal(r.question_text),
@@ -125,7 +127,6 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
                 _mean_gap(r),
                 n,
             ]
-            cells += [fmt.effective_sizes(r) or "–"] if weighted else []
         if changes:
             c = r.change
             if c is None:
