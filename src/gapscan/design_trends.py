@@ -101,16 +101,7 @@ def with_design_change(
         if kind not in earlier or kind not in later:
             return None
         d = compare_estimates(earlier[kind], later[kind], confidence=confidence)
-        return GapChange(
-            baseline_wave=baseline_wave,
-            baseline_gap=earlier[kind][0],
-            change=d.change,
-            ci_low=d.ci_low,
-            ci_high=d.ci_high,
-            statistic=d.statistic,
-            p_value=d.p_value,
-            significant=d.p_value < alpha,
-        )
+        return GapChange.of(baseline_wave, earlier[kind][0], d, alpha)
 
     result = replace(result, change=change("top_box"), mean_change=change("mean"))
     nps = change("nps")

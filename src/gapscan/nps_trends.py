@@ -41,16 +41,7 @@ def with_nps_change(
     d = compare_nps_gaps(earlier, later, confidence=confidence)
     before = (earlier[0][0] - earlier[0][2]) / sum(earlier[0])
     before -= (earlier[1][0] - earlier[1][2]) / sum(earlier[1])
-    change = GapChange(
-        baseline_wave=baseline_wave,
-        baseline_gap=before,
-        change=d.change,
-        ci_low=d.ci_low,
-        ci_high=d.ci_high,
-        statistic=d.statistic,
-        p_value=d.p_value,
-        significant=d.p_value < alpha,
-    )
+    change = GapChange.of(baseline_wave, before, d, alpha)
     return replace(result, nps=replace(result.nps, change=change))
 
 

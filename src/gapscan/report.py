@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from gapscan.fingerprint import Fingerprint
 from gapscan.headlines import TOP_BOX, Headline, headlines_of, largest_change
@@ -259,6 +259,21 @@ class PairedDetail:
         return data
 
 
+class ChangeTest(Protocol):
+    """What a test of the difference of two gaps gives (stats.compare_gaps and kin)."""
+
+    @property
+    def change(self) -> float: ...
+    @property
+    def ci_low(self) -> float: ...
+    @property
+    def ci_high(self) -> float: ...
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def p_value(self) -> float: ...
+
+
 @dataclass(frozen=True)
 class GapChange:
     """How a gap moved since an earlier wave: z-test of the difference of two
@@ -272,6 +287,21 @@ class GapChange:
     statistic: float
     p_value: float
     significant: bool
+
+    @classmethod
+    def of(cls, baseline_wave: str, baseline_gap: float, d: ChangeTest, alpha: float) -> GapChange:
+        """The change a test of two gaps found (``d``: its estimate, interval, statistic
+        and p), significant when p < ``alpha``."""
+        return cls(
+            baseline_wave=baseline_wave,
+            baseline_gap=baseline_gap,
+            change=d.change,
+            ci_low=d.ci_low,
+            ci_high=d.ci_high,
+            statistic=d.statistic,
+            p_value=d.p_value,
+            significant=d.p_value < alpha,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

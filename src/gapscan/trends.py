@@ -30,16 +30,7 @@ def change_between(
     earlier: GapTuple, later: GapTuple, baseline_wave: str, confidence: float, alpha: float
 ) -> GapChange:
     d = compare_gaps(earlier, later, confidence=confidence)
-    return GapChange(
-        baseline_wave=baseline_wave,
-        baseline_gap=earlier[0] - earlier[2],
-        change=d.change,
-        ci_low=d.ci_low,
-        ci_high=d.ci_high,
-        statistic=d.statistic,
-        p_value=d.p_value,
-        significant=d.p_value < alpha,
-    )
+    return GapChange.of(baseline_wave, earlier[0] - earlier[2], d, alpha)
 
 
 def _gap_tuple(result: GapResult) -> GapTuple | None:
