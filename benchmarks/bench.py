@@ -1,6 +1,7 @@
 """Time gapscan against a hand-written pandas/scipy analysis and a pyarrow counting floor.
 
     python benchmarks/bench.py [--rows N] [--repeat 3] [--workdir DIR] [--write-results]
+    python benchmarks/bench.py --paired-accounts N [--contacts C] [--repeat 3]
 
 Data (N respondents x 40 five-point questions, text labels, ~3% blank) are
 generated once per size and seed into the work directory (default: a folder in
@@ -112,6 +113,65 @@ def generate(rows: int, seed: int, workdir: Path, weighted: bool = False) -> tup
     pv.write_csv(pa.table(columns), partial, pv.WriteOptions(quoting_style="none"))
     partial.replace(data)
     return schema, data
+
+
+def generate_paired(accounts: int, contacts: int, workdir: Path) -> tuple[Path, Path]:
+    """Write (or reuse) a survey of `accounts` accounts, each with one vendor respondent
+    and 1..`contacts` customer contacts (uniformly), keyed by an `account` column; the
+    schema has `pair_by: account`, so `--paired` pairs it and without it the same file is
+    analysed as two independent samples. A vendor answer is its account's customer
+    answer moved by -1, 0, +1 or +2 levels (clipped), so the sides differ as pairs."""
+    data = workdir / f"paired-{accounts}x{contacts}-seed{SEED}.csv"
+    schema = data.with_suffix(".yaml")
+    schema.write_text(schema_yaml(data.name).replace("segments:", "pair_by: account\nsegments:"))
+    if data.exists():
+        return schema, data
+    rng = np.random.default_rng([SEED, 2])
+    customers = rng.integers(1, contacts + 1, accounts)
+    account = np.concatenate([np.arange(accounts), np.repeat(np.arange(accounts), customers)])
+    vendor = np.arange(account.size) < accounts
+    region = rng.integers(0, len(REGIONS), accounts).astype(np.int8)[account]
+    columns: dict[str, pa.Array] = {
+        "side": pa.DictionaryArray.from_arrays(vendor.astype(np.int8), ["Customer", "Vendor"]),
+        "account": pa.array([f"acct-{i:06d}" for i in account.tolist()]),
+        "region": pa.DictionaryArray.from_arrays(region, REGIONS),
+    }
+    for q in QUESTIONS:
+        cum = np.cumsum(rng.dirichlet([2.0, 3.0, 3.0, 3.0, 1.5]))
+        codes = np.minimum(np.searchsorted(cum, rng.random(account.size)), len(LEVELS) - 1)
+        shift = rng.choice([-1, 0, 0, 1, 1, 2], accounts)[account]
+        codes = np.where(vendor, np.clip(codes + shift, 0, len(LEVELS) - 1), codes)
+        blank = rng.random(account.size) < BLANK_SHARE
+        columns[q] = pa.DictionaryArray.from_arrays(
+            pa.array(codes.astype(np.int8), mask=blank), LEVELS
+        )
+    partial = data.with_suffix(".partial")
+    pv.write_csv(pa.table(columns), partial, pv.WriteOptions(quoting_style="none"))
+    partial.replace(data)
+    return schema, data
+
+
+def bench_paired(
+    accounts: int, contacts: int, repeat: int, workdir: Path, env: dict[str, str] | None
+) -> list[str]:
+    """Paired against independent analysis of the same file, alternated; a report."""
+    schema, data = generate_paired(accounts, contacts, workdir)
+    print(f"{accounts:,} accounts: {data} ({data.stat().st_size / 1e6:.0f} MB)", flush=True)
+    out = workdir / f"out-paired-{accounts}x{contacts}"
+    out.mkdir(exist_ok=True)
+    base = [sys.executable, "-m", "gapscan", "analyze", str(schema), str(data)]
+    base += ["--by", "region", "--format", "json"]
+    cmds = {
+        "independent": [*base, "--out", str(out / "independent.json")],
+        "paired": [*base, "--paired", "--show-accounts", "10", "--out", str(out / "paired.json")],
+    }
+    timings = time_commands(cmds, {name: env for name in cmds}, repeat, out)
+    lines = table(timings)
+    med = {name: statistics.median(w for w, _ in runs) for name, runs in timings.items()}
+    if len(med) == 2:
+        ratio = med["paired"] / med["independent"]
+        lines += ["", f"Median wall time ratio: paired / independent {ratio:.2f}x."]
+    return lines
 
 
 def gapscan_env() -> dict[str, str] | None:
@@ -282,8 +342,27 @@ def main() -> None:
         action="store_true",
         help="only write the survey with `weight` and `account` columns; print its paths",
     )
+    parser.add_argument(
+        "--paired-accounts",
+        type=int,
+        metavar="N",
+        help="only time paired against independent analysis of N generated accounts",
+    )
+    parser.add_argument(
+        "--contacts", type=int, default=1, help="with --paired-accounts: 1..C customers each"
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.paired_accounts:
+        env = gapscan_env()
+        if env is None:
+            sys.exit("`python -m gapscan analyze` does not run")
+        print(
+            "\n".join(
+                bench_paired(args.paired_accounts, args.contacts, args.repeat, args.workdir, env)
+            )
+        )
+        return
     if args.generate_weighted:
         schema, data = generate(args.rows, SEED, args.workdir, weighted=True)
         print(f"{schema}\n{data}")

@@ -17,7 +17,8 @@ from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.weightstats import zconfint
 
-from gapscan.stats import paired
+from gapscan.stats import walsh
+from gapscan.stats._normal import critical_value
 from gapscan.stats.paired import (
     hodges_lehmann,
     mcnemar,
@@ -202,11 +203,34 @@ def brute_force_hodges_lehmann(d: np.ndarray, confidence: float) -> tuple[float,
     """Every Walsh average, sorted; the critical value from scipy's normal quantile."""
     n = d.size
     i, j = np.triu_indices(n)
-    walsh = np.sort((d[i] + d[j]) / 2)
-    total = walsh.size
+    averages = np.sort((d[i] + d[j]) / 2)
+    total = averages.size
     z = norm.ppf(1 - (1 - confidence) / 2)
     k = max(0, math.floor(n * (n + 1) / 4 - z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24)))
-    return float(np.median(walsh)), float(walsh[k]), float(walsh[total - k - 1])
+    return float(np.median(averages)), float(averages[k]), float(averages[total - k - 1])
+
+
+def sorted_walsh_sums(d: np.ndarray) -> np.ndarray:
+    """Every d_i + d_j, i <= j, sorted: the brute-force reference for exact equality."""
+    i, j = np.triu_indices(d.size)
+    return np.sort(d[i] + d[j])
+
+
+def exact_hodges_lehmann(d: list[float], confidence: float) -> tuple[float, float, float]:
+    """Hodges–Lehmann from the fully sorted Walsh sums, in the documented arithmetic
+    (halve the order statistics, then average the middle two), for bit-for-bit checks."""
+    sums = sorted_walsh_sums(np.asarray(d, dtype=np.float64) + 0.0)
+    n, total = len(d), sums.size
+    z = critical_value(confidence)
+    k = max(0, math.floor(n * (n + 1) / 4 - z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24)))
+    middle = (float(sums[(total - 1) // 2]) / 2 + float(sums[total // 2]) / 2) / 2
+    return middle, float(sums[k]) / 2, float(sums[total - 1 - k]) / 2
+
+
+def assert_identical(actual: tuple[float, ...], expected: tuple[float, ...]) -> None:
+    """Equal as floats, and no zero of another sign."""
+    assert actual == expected
+    assert [math.copysign(1, x) for x in actual] == [math.copysign(1, x) for x in expected]
 
 
 def assert_same(actual: tuple[float, float, float], expected: tuple[float, float, float]) -> None:
@@ -230,9 +254,77 @@ def test_hodges_lehmann_selection_matches_brute_force(
 ) -> None:
     # Force the selection path (used for large n) on small samples.
     assume(len(d) > 0)
-    with mock.patch.object(paired, "_MATERIALISE_LIMIT", limit):
+    with mock.patch.object(walsh, "MATERIALISE_LIMIT", limit):
         result = hodges_lehmann(d, confidence=confidence)
     assert_same(result, brute_force_hodges_lehmann(np.array(d), confidence))
+
+
+# Ties, n = 1 and 2, all values equal, signed zeros, few and many distinct values.
+EXACT_DIFFERENCES = st.one_of(
+    st.lists(LEVEL_DIFFS, min_size=1, max_size=150),
+    st.lists(MEAN_DIFFS, min_size=1, max_size=150),
+    st.lists(ANY_DIFFS | LEVEL_DIFFS | st.just(-0.0), min_size=1, max_size=80),
+    st.lists(st.sampled_from([0.1, 0.2, 0.3, -0.0, 0.0]), min_size=1, max_size=80),
+    st.integers(1, 60).flatmap(lambda n: st.lists(st.just(n / 7), min_size=n, max_size=n)),
+    st.lists(ANY_DIFFS, min_size=1, max_size=2),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(d=EXACT_DIFFERENCES, confidence=CONFIDENCES, limit=st.sampled_from([None, 0, 1, 3, 40]))
+def test_hodges_lehmann_is_bit_for_bit_the_sorted_walsh_averages(
+    d: list[float], confidence: float, limit: int | None
+) -> None:
+    # limit: how many distinct sums may be formed explicitly; small ones force selection
+    limit = walsh.MATERIALISE_LIMIT if limit is None else limit
+    with mock.patch.object(walsh, "MATERIALISE_LIMIT", limit):
+        result = hodges_lehmann(d, confidence=confidence)
+    assert_identical(result, exact_hodges_lehmann(d, confidence))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    d=EXACT_DIFFERENCES,
+    where=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=6),
+    limit=st.sampled_from([None, 0, 2, 25]),
+)
+def test_walsh_order_statistics_are_those_of_the_sorted_sums(
+    d: list[float], where: list[float], limit: int | None
+) -> None:
+    values = np.sort(np.asarray(d, dtype=np.float64))
+    sums = sorted_walsh_sums(values)
+    ranks = [int(w * sums.size) for w in where]
+    limit = walsh.MATERIALISE_LIMIT if limit is None else limit
+    with mock.patch.object(walsh, "MATERIALISE_LIMIT", limit):
+        found = walsh.walsh_sum_order_statistics(values, ranks)
+    assert found == [float(sums[r]) for r in ranks]
+
+
+def integer_walsh_order_statistic(d: np.ndarray, rank: int) -> float:
+    """For integer d: the rank-th Walsh sum from the convolution of the value counts."""
+    low = int(d.min())
+    counts = np.bincount((d - low).astype(np.int64)).astype(object)
+    # ordered pairs (i, j) with each sum, plus the diagonal, halved: the pairs i <= j
+    ordered = np.convolve(counts, counts)
+    ordered[::2][: counts.size] += counts
+    through = np.cumsum(ordered // 2)
+    return float(2 * low + int(np.searchsorted(through.astype(np.int64), rank, side="right")))
+
+
+@pytest.mark.parametrize("n", [100_000, 100_001])
+def test_hodges_lehmann_at_scale_with_few_distinct_values(n: int) -> None:
+    # 5e9 Walsh sums: the reference counts them by convolution instead of forming them
+    rng = np.random.default_rng(n)
+    d = rng.choice([-4, -3, -2, -1, 0, 0, 1, 1, 2, 3, 4], size=n).astype(float)
+    total = n * (n + 1) // 2
+    z = critical_value(0.95)
+    k = math.floor(n * (n + 1) / 4 - z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24))
+    ranks = [(total - 1) // 2, total // 2, k, total - 1 - k]
+    sums = [integer_walsh_order_statistic(d, r) for r in ranks]
+    expected = ((sums[0] / 2 + sums[1] / 2) / 2, sums[2] / 2, sums[3] / 2)
+    assert hodges_lehmann(d) == expected
+    with mock.patch.object(walsh, "MATERIALISE_LIMIT", 5):  # selection over 9 values
+        assert hodges_lehmann(d) == expected
 
 
 @pytest.mark.parametrize(

@@ -14,12 +14,10 @@ from fractions import Fraction
 import numpy as np
 
 from gapscan.stats._normal import critical_value, two_sided_p
+from gapscan.stats.walsh import walsh_sum_order_statistics
 
 # McNemar's test is exact (binomial) below this many discordant pairs.
 MCNEMAR_EXACT_BELOW = 25
-# Up to this many Walsh sums are formed explicitly (8 bytes each, plus two index arrays);
-# larger sets of pairs are searched by selection instead.
-_MATERIALISE_LIMIT = 1 << 20
 
 
 def _check_confidence(confidence: float) -> None:
@@ -173,88 +171,6 @@ def mean_difference_interval(
     return mean - half, mean + half
 
 
-def _row_boundaries(
-    d: np.ndarray, lo: np.ndarray, hi: np.ndarray, pivot: float, *, strict: bool
-) -> np.ndarray:
-    """Per row i, the first column j in [lo_i, hi_i) with d_i + d_j >= pivot (> if not strict).
-
-    A vectorised binary search over all rows at once. Each row's sums d_i + d_j are
-    non-decreasing in j (d is sorted and rounding is monotone), and the comparison is
-    made on the rounded sums themselves, so the boundary is exact.
-    """
-    rows = np.arange(d.size)
-    left, right = lo.copy(), hi.copy()
-    active = left < right
-    while active.any():
-        r = rows[active]
-        mid = (left[r] + right[r]) // 2
-        sums = d[r] + d[mid]
-        below = sums < pivot if strict else sums <= pivot
-        left[r] = np.where(below, mid + 1, left[r])
-        right[r] = np.where(below, right[r], mid)
-        active = left < right
-    return left
-
-
-def _candidate_sums(d: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """All sums d_i + d_j with lo_i <= j < hi_i, as one array."""
-    counts = hi - lo
-    total = int(counts.sum())
-    rows = np.repeat(np.arange(d.size), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    sums: np.ndarray = d[rows] + d[np.repeat(lo, counts) + offsets]
-    return sums
-
-
-def _walsh_sum_order_statistic(d: np.ndarray, rank: int) -> float:
-    """The rank-th smallest (0-based) of the sums d_i + d_j, i <= j, for sorted d.
-
-    Selection without forming all n(n+1)/2 sums (in the spirit of Monahan 1984, ACM
-    TOMS 10:265-270, Algorithm 616): the candidates of row i are the columns
-    lo_i <= j < hi_i, a contiguous run because each row is sorted. A pivot drawn from
-    the candidates splits every row by binary search; the rows are cut to the side that
-    holds the rank, until the pivot is the answer or few enough candidates remain to
-    sort. Pivots come from a fixed-seed generator, so results are reproducible;
-    the answer does not depend on them. O(n log n) per round, O(log n) rounds expected.
-    """
-    n = d.size
-    lo = np.arange(n)
-    hi = np.full(n, n)
-    rng = np.random.default_rng(0)
-    while True:
-        counts = hi - lo
-        total = int(counts.sum())
-        if total <= _MATERIALISE_LIMIT:
-            sums = _candidate_sums(d, lo, hi)
-            return float(np.partition(sums, rank)[rank])
-        position = int(rng.integers(total))
-        cumulative = np.cumsum(counts)
-        row = int(np.searchsorted(cumulative, position, side="right"))
-        column = int(lo[row] + position - (cumulative[row] - counts[row]))
-        pivot = float(d[row] + d[column])
-        less = _row_boundaries(d, lo, hi, pivot, strict=True)
-        less_equal = _row_boundaries(d, lo, hi, pivot, strict=False)
-        n_less = int((less - lo).sum())
-        n_less_equal = int((less_equal - lo).sum())
-        if rank < n_less:
-            hi = less
-        elif rank < n_less_equal:
-            return pivot
-        else:
-            rank -= n_less_equal
-            lo = less_equal
-
-
-def _walsh_sum_order_statistics(d: np.ndarray, ranks: list[int]) -> list[float]:
-    """Several order statistics (0-based ranks) of the Walsh sums of sorted d."""
-    n = d.size
-    if n * (n + 1) // 2 <= _MATERIALISE_LIMIT:
-        i, j = np.triu_indices(n)
-        sums = np.partition(d[i] + d[j], sorted(set(ranks)))
-        return [float(sums[r]) for r in ranks]
-    return [_walsh_sum_order_statistic(d, r) for r in ranks]
-
-
 def hodges_lehmann(
     differences: Sequence[float] | np.ndarray, *, confidence: float = 0.95
 ) -> tuple[float, float, float]:
@@ -280,13 +196,15 @@ def hodges_lehmann(
     continuity-corrected statistic. Its exact branch (no ties or zeros, n < 50) uses the
     same Walsh-average order statistics as here, with the exact critical value.
 
-    Up to 2^20 Walsh averages (n <= 1447) are formed explicitly; beyond that the three
-    or four order statistics needed are found by selection in O(n log n) memory-light
-    rounds (see ``_walsh_sum_order_statistic``), exactly equal to the explicit result.
+    The Walsh sums are counted over the distinct differences with their multiplicities
+    (see :mod:`gapscan.stats.walsh`): O(n log n) to sort, then O(m^2) for m distinct
+    values, or selection rounds of O(m log m) when m is large; exactly the order
+    statistics of the sorted Walsh averages. A zero difference counts as +0.0, so a
+    zero estimate or limit is never -0.0.
     Reference: brute-force median and order statistics of all Walsh averages.
     """
     _check_confidence(confidence)
-    d = np.sort(_finite_differences(differences))
+    d = np.sort(_finite_differences(differences)) + 0.0
     n = d.size
     if n == 0:
         raise ValueError("need at least one difference")
@@ -296,7 +214,7 @@ def hodges_lehmann(
     k = max(k, 0)
     # the median: the middle order statistic, or the mean of the middle two
     middle = [(total - 1) // 2, total // 2]
-    sums = _walsh_sum_order_statistics(d, [*middle, k, total - 1 - k])
+    sums = walsh_sum_order_statistics(d, [*middle, k, total - 1 - k])
     walsh = [s / 2 for s in sums]
     estimate = (walsh[0] + walsh[1]) / 2
     return estimate, walsh[2], walsh[3]

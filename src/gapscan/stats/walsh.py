@@ -1,0 +1,136 @@
+"""Order statistics of Walsh sums d_i + d_j (i <= j) without forming all of them.
+
+Paired differences take few distinct values (differences of scale scores, or of the
+means of a few answers), so the n(n+1)/2 sums are counted over the m distinct values
+u_1 < ... < u_m with counts c_a: the sum u_a + u_b (a <= b) stands for c_a c_b sums
+when a < b and c_a (c_a + 1) / 2 when a = b. Each weighted sum is the same float as
+every d_i + d_j it stands for, so order statistics found here are exactly those of the
+sorted sums. Up to ``MATERIALISE_LIMIT`` distinct sums are formed explicitly and
+ranked through cumulative weights; beyond that, a weighted selection over the rows of
+the (sorted) sum matrix narrows the candidates first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Up to this many distinct Walsh sums (pairs a <= b of distinct values) are formed
+# explicitly; larger sets are narrowed by selection first.
+MATERIALISE_LIMIT = 1 << 20
+# Selection stops and sorts the candidate cells left when there are this few.
+SELECTION_CELLS = 1 << 16
+
+
+def walsh_sum_order_statistics(d: np.ndarray, ranks: list[int]) -> list[float]:
+    """The given order statistics (0-based ranks) of the sums d_i + d_j, i <= j, of
+    sorted d: exactly the elements at those positions of the sorted sums."""
+    starts = np.flatnonzero(np.concatenate(([True], d[1:] != d[:-1])))
+    values = d[starts]
+    counts = np.diff(np.append(starts, d.size)).astype(np.int64)
+    m = values.size
+    rows = np.arange(m)
+    if m * (m + 1) // 2 <= MATERIALISE_LIMIT:
+        return _select_materialised(values, counts, _Rows(rows, rows, np.full(m, m)), ranks)
+    found = {rank: _select(values, counts, rank) for rank in set(ranks)}
+    return [found[rank] for rank in ranks]
+
+
+class _Rows:
+    """Rows a of the sum matrix u_a + u_b with candidates in columns lo_a <= b < hi_a."""
+
+    def __init__(self, row: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        self.row, self.lo, self.hi = row, lo, hi
+
+    def weights(self, counts: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Per row, how many sums d_i + d_j the columns lo_a <= b < hi[a] stand for."""
+        cumulative = np.concatenate(([0], np.cumsum(counts)))
+        c = counts[self.row]
+        weights: np.ndarray = c * (cumulative[hi] - cumulative[self.lo])
+        # the diagonal cell b = a (in range when lo_a = a < hi_a) holds c_a (c_a + 1) / 2
+        diagonal = (self.lo == self.row) & (hi > self.row)
+        weights[diagonal] -= c[diagonal] * (c[diagonal] - 1) // 2
+        return weights
+
+
+def _cells(values: np.ndarray, counts: np.ndarray, rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
+    """Every candidate cell's sum u_a + u_b and how many Walsh sums it stands for."""
+    width = rows.hi - rows.lo
+    total = int(width.sum())
+    row = np.repeat(rows.row, width)
+    first = np.repeat(rows.lo - (np.cumsum(width) - width), width)
+    column = first + np.arange(total)
+    sums: np.ndarray = values[row] + values[column]
+    weights = counts[row] * counts[column]
+    diagonal = row == column
+    weights[diagonal] = counts[row[diagonal]] * (counts[row[diagonal]] + 1) // 2
+    return sums, weights
+
+
+def _select_materialised(
+    values: np.ndarray, counts: np.ndarray, rows: _Rows, ranks: list[int]
+) -> list[float]:
+    """Order statistics (ranks within the candidates) of the candidate cells."""
+    sums, weights = _cells(values, counts, rows)
+    order = np.argsort(sums, kind="stable")
+    through = np.cumsum(weights[order])  # sums up to and including each cell, in order
+    at = np.searchsorted(through, np.asarray(ranks, dtype=np.int64), side="right")
+    return [float(s) for s in sums[order][at]]
+
+
+def _boundaries(values: np.ndarray, rows: _Rows, pivot: float, *, strict: bool) -> np.ndarray:
+    """Per row a, the first column b in [lo_a, hi_a) with u_a + u_b >= pivot (> if not
+    strict). A binary search for pivot - u_a gives each row's boundary up to rounding;
+    it is then moved to the exact one, comparing the rounded sums themselves (each
+    row's sums are non-decreasing in b, and distinct values leave only a step or two)."""
+    m = values.size
+    u = values[rows.row]
+    column = np.searchsorted(values, pivot - u, side="left" if strict else "right")
+    while True:
+        before = u + values[np.maximum(column - 1, 0)]
+        at = u + values[np.minimum(column, m - 1)]
+        if strict:
+            down, up = (column > 0) & (before >= pivot), (column < m) & (at < pivot)
+        else:
+            down, up = (column > 0) & (before > pivot), (column < m) & (at <= pivot)
+        if not (down.any() or up.any()):
+            return np.clip(column, rows.lo, rows.hi)
+        column = column - down + up
+
+
+def _select(values: np.ndarray, counts: np.ndarray, rank: int) -> float:
+    """The rank-th smallest (0-based) Walsh sum, by weighted selection over the rows.
+
+    In the spirit of Monahan (1984, ACM TOMS 10:265-270, Algorithm 616): the candidates
+    of row a are the columns lo_a <= b < hi_a, a contiguous run because each row is
+    sorted. A pivot drawn from the candidate cells splits every row; the rows are cut
+    to the side that holds the rank, until the pivot is the answer or few enough cells
+    remain to form; rows left without candidates drop out. Pivots come from a
+    fixed-seed generator, so runs are reproducible; the answer does not depend on them.
+    O(m log m) per round, O(log m) rounds expected.
+    """
+    m = values.size
+    rows = _Rows(np.arange(m), np.arange(m), np.full(m, m))
+    rng = np.random.default_rng(0)
+    final = min(MATERIALISE_LIMIT, SELECTION_CELLS)
+    while True:
+        width = rows.hi - rows.lo
+        live = width > 0
+        rows, width = _Rows(rows.row[live], rows.lo[live], rows.hi[live]), width[live]
+        cumulative = np.cumsum(width)
+        if int(cumulative[-1]) <= final:
+            return _select_materialised(values, counts, rows, [rank])[0]
+        position = int(rng.integers(int(cumulative[-1])))
+        r = int(np.searchsorted(cumulative, position, side="right"))
+        column = rows.hi[r] - (cumulative[r] - position)
+        pivot = float(values[rows.row[r]] + values[column])
+        less = _boundaries(values, rows, pivot, strict=True)
+        less_equal = _boundaries(values, rows, pivot, strict=False)
+        n_less = int(rows.weights(counts, less).sum())
+        n_less_equal = int(rows.weights(counts, less_equal).sum())
+        if rank < n_less:
+            rows = _Rows(rows.row, rows.lo, less)
+        elif rank < n_less_equal:
+            return pivot
+        else:
+            rank -= n_less_equal
+            rows = _Rows(rows.row, less_equal, rows.hi)
