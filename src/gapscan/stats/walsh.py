@@ -93,7 +93,8 @@ def _boundaries(values: np.ndarray, rows: _Rows, pivot: float, *, strict: bool) 
         else:
             down, up = (column > 0) & (before > pivot), (column < m) & (at <= pivot)
         if not (down.any() or up.any()):
-            return np.clip(column, rows.lo, rows.hi)
+            bounded: np.ndarray = np.clip(column, rows.lo, rows.hi)
+            return bounded
         column = column - down + up
 
 
