@@ -30,6 +30,7 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
     assert survey.pair_by is not None
     combine = survey.pair_by.combine
     pairs = {q.id: pair_question(q, responses, combine) for q in survey.questions}
+    names = _AccountNames(responses.pair_labels) if show_accounts > 0 else None
     views: list[tuple[SegmentKey, np.ndarray | None]] = [((), None)]
     for segment in responses.segments:
         of_account = account_segments(responses, segment.column)
@@ -40,7 +41,7 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
         for q in survey.questions:
             p = pairs[q.id] if in_view is None else pairs[q.id].subset(in_view)
             shown = show_accounts if not key else 0
-            result = _compare(q, key, p, survey, responses.pair_labels, shown)
+            result = _compare(q, key, p, survey, names, shown)
             table = paired_table(q, responses, p.account)
             results.append(with_distribution(result, q.scale, table))
     return results
@@ -51,7 +52,7 @@ def _compare(
     segment: SegmentKey,
     pairs: QuestionPairs,
     survey: Survey,
-    labels: tuple[str, ...],
+    names: _AccountNames | None,
     show_accounts: int,
 ) -> GapResult:
     n = len(pairs.account)
@@ -98,7 +99,7 @@ def _compare(
         median_difference=hl[0],
         median_ci_low=hl[1],
         median_ci_high=hl[2],
-        accounts=_misjudged(pairs, labels, show_accounts),
+        accounts=_misjudged(pairs, names, show_accounts),
     )
     result = replace(
         base,
@@ -151,23 +152,40 @@ def _agreement(pairs: QuestionPairs, k: int) -> np.ndarray:
     return np.bincount(v * k + c, minlength=k * k).reshape(k, k)
 
 
-def _misjudged(pairs: QuestionPairs, labels: tuple[str, ...], count: int) -> tuple[AccountGap, ...]:
-    """The accounts with the largest vendor-minus-customer score difference."""
-    if count <= 0:
+class _AccountNames:
+    """The accounts' display labels, and each one's place in their sort order (equal
+    labels in account order), ranked once for every question."""
+
+    def __init__(self, labels: tuple[str, ...]) -> None:
+        self.labels = labels
+        self.rank = np.empty(len(labels), dtype=np.int64)
+        self.rank[sorted(range(len(labels)), key=labels.__getitem__)] = np.arange(len(labels))
+
+
+def _misjudged(
+    pairs: QuestionPairs, names: _AccountNames | None, count: int
+) -> tuple[AccountGap, ...]:
+    """The accounts with the largest vendor-minus-customer score difference, ties by
+    label: only the accounts at or above the count-th largest difference are ordered."""
+    if count <= 0 or names is None or pairs.account.size == 0:
         return ()
     diff = pairs.vendor_score - pairs.customer_score
-    names = [labels[i] for i in pairs.account]
-    order = sorted(range(len(diff)), key=lambda i: (-diff[i], names[i]))[:count]
+    if count < diff.size:
+        candidates = np.flatnonzero(diff >= np.partition(diff, diff.size - count)[-count])
+    else:
+        candidates = np.arange(diff.size)
+    by_label = names.rank[pairs.account[candidates]]
+    order = candidates[np.lexsort((by_label, -diff[candidates]))[:count]]
     return tuple(
         AccountGap(
-            account=names[i],
+            account=names.labels[pairs.account[i]],
             vendor_score=float(pairs.vendor_score[i]),
             customer_score=float(pairs.customer_score[i]),
             difference=float(diff[i]),
             vendor_respondents=int(pairs.vendor_n[i]),
             customer_respondents=int(pairs.customer_n[i]),
         )
-        for i in order
+        for i in order.tolist()
     )
 
 
