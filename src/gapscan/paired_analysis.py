@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from gapscan.distribution import paired_table, with_distribution
-from gapscan.pairing import QuestionPairs, account_segments, pair_question
+from gapscan.distribution import with_distribution
+from gapscan.pairing import QuestionPairs, account_segments, level_tables, pair_question
 from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
 from gapscan.responses import Responses
 from gapscan.stats import cohens_h
@@ -29,22 +29,25 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
     an account belongs to the segment most of its respondents are in."""
     assert survey.pair_by is not None
     combine = survey.pair_by.combine
-    pairs = {q.id: pair_question(q, responses, combine) for q in survey.questions}
     names = _AccountNames(responses.pair_labels) if show_accounts > 0 else None
-    views: list[tuple[SegmentKey, np.ndarray | None]] = [((), None)]
+    keys: list[SegmentKey] = [()]
+    groupings = []
     for segment in responses.segments:
-        of_account = account_segments(responses, segment.column)
-        for index, label in enumerate(segment.labels):
-            views.append((((segment.column, label),), of_account == index))
-    results = []
-    for key, in_view in views:
-        for q in survey.questions:
-            p = pairs[q.id] if in_view is None else pairs[q.id].subset(in_view)
+        keys += [((segment.column, label),) for label in segment.labels]
+        groupings.append((account_segments(responses, segment.column), len(segment.labels)))
+    by_view: list[list[GapResult]] = [[] for _ in keys]
+    for q in survey.questions:
+        whole = pair_question(q, responses, combine)
+        views = [whole]
+        tables = [level_tables(q, responses, whole.account)[0]]
+        for of_account, groups in groupings:
+            views += whole.by_group(of_account, groups)
+            tables += list(level_tables(q, responses, whole.account, of_account, groups))
+        for results, key, p, table in zip(by_view, keys, views, tables, strict=True):
             shown = show_accounts if not key else 0
             result = _compare(q, key, p, survey, names, shown)
-            table = paired_table(q, responses, p.account)
             results.append(with_distribution(result, q.scale, table))
-    return results
+    return [result for results in by_view for result in results]
 
 
 def _compare(

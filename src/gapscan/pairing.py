@@ -76,23 +76,69 @@ class QuestionPairs:
     def subset(self, accounts: np.ndarray) -> QuestionPairs:
         """The pairs and unmatched accounts of a view: ``accounts`` is a boolean per
         account (index into ``Responses.pair_labels``)."""
-        keep = accounts[self.account]
-        v_keep, c_keep = accounts[self.vendor_only], accounts[self.customer_only]
-        return QuestionPairs(
-            account=self.account[keep],
-            vendor_score=self.vendor_score[keep],
-            customer_score=self.customer_score[keep],
-            vendor_top=self.vendor_top[keep],
-            customer_top=self.customer_top[keep],
-            vendor_n=self.vendor_n[keep],
-            customer_n=self.customer_n[keep],
-            vendor_only=self.vendor_only[v_keep],
-            vendor_only_n=self.vendor_only_n[v_keep],
-            customer_only=self.customer_only[c_keep],
-            customer_only_n=self.customer_only_n[c_keep],
-            vendor_level=None if self.vendor_level is None else self.vendor_level[keep],
-            customer_level=None if self.customer_level is None else self.customer_level[keep],
+        return self._take(
+            np.flatnonzero(accounts[self.account]),
+            np.flatnonzero(accounts[self.vendor_only]),
+            np.flatnonzero(accounts[self.customer_only]),
         )
+
+    def by_group(self, group: np.ndarray, groups: int) -> list[QuestionPairs]:
+        """``subset(group == g)`` for every g in range(groups), from one stable sort:
+        ``group`` gives each account (index into ``Responses.pair_labels``) its group."""
+        split = [_split(group[ids], groups) for ids in self._accounts()]
+        return [self._take(*(parts[g] for parts in split)) for g in range(groups)]
+
+    def _accounts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.account, self.vendor_only, self.customer_only
+
+    def _take(self, pairs: np.ndarray, vendor: np.ndarray, customer: np.ndarray) -> QuestionPairs:
+        """The pairs at positions ``pairs``, and the unmatched accounts at ``vendor``
+        and ``customer`` (positions in increasing order)."""
+        return QuestionPairs(
+            account=self.account[pairs],
+            vendor_score=self.vendor_score[pairs],
+            customer_score=self.customer_score[pairs],
+            vendor_top=self.vendor_top[pairs],
+            customer_top=self.customer_top[pairs],
+            vendor_n=self.vendor_n[pairs],
+            customer_n=self.customer_n[pairs],
+            vendor_only=self.vendor_only[vendor],
+            vendor_only_n=self.vendor_only_n[vendor],
+            customer_only=self.customer_only[customer],
+            customer_only_n=self.customer_only_n[customer],
+            vendor_level=None if self.vendor_level is None else self.vendor_level[pairs],
+            customer_level=None if self.customer_level is None else self.customer_level[pairs],
+        )
+
+
+def _split(group: np.ndarray, groups: int) -> list[np.ndarray]:
+    """For each g in range(groups), the positions where ``group == g``, increasing."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(groups + 1))
+    return [order[bounds[g] : bounds[g + 1]] for g in range(groups)]
+
+
+def level_tables(
+    question: Question,
+    responses: Responses,
+    accounts: np.ndarray,
+    group: np.ndarray | None = None,
+    groups: int = 1,
+) -> np.ndarray:
+    """``table[g, side, level]``: the answers of each side's respondents whose account
+    is one of ``accounts`` (indices into ``Responses.pair_labels``), by the account's
+    group ``group[account]`` in range(groups) (all in group 0 when None)."""
+    keys = _keys(responses)
+    k = question.scale.k
+    codes = responses.answers[question.id]
+    # a missing key (-1) indexes the extra last slot, never one of the accounts
+    slot = np.full(len(responses.pair_labels) + 1, -1, dtype=np.int64)
+    slot[accounts] = 0 if group is None else group[accounts]
+    of_row = slot[keys]
+    rows = (of_row >= 0) & (codes >= 0)
+    side = responses.side[rows].astype(np.int64)
+    cell = (of_row[rows] * 2 + side) * k + codes[rows].astype(np.int64)
+    return np.bincount(cell, minlength=groups * 2 * k).reshape(groups, 2, k)
 
 
 def summarize_pairing(survey: Survey, responses: Responses) -> PairingSummary:
@@ -134,20 +180,21 @@ def pair_question(
     keys = _keys(responses)
     codes = responses.answers[question.id]
     n_accounts = len(responses.pair_labels)
-    top_levels = np.asarray(sorted(question.scale.top_box))
+    side = responses.side
+    rows = (keys >= 0) & (codes >= 0) & ((side == VENDOR) | (side == CUSTOMER))
+    # one cell per account and side: 2 * account + side (VENDOR 0, CUSTOMER 1)
+    cell = keys[rows].astype(np.int64) * 2 + (side[rows] == CUSTOMER)
+    level = codes[rows].astype(np.int64)
+    is_top = np.zeros(question.scale.k, dtype=bool)
+    is_top[sorted(question.scale.top_box)] = True
     scores = np.asarray(question.scale.scores, dtype=np.float64)
-    sides = []
-    for s in (VENDOR, CUSTOMER):
-        rows = (responses.side == s) & (keys >= 0) & (codes >= 0)
-        k = keys[rows].astype(np.int64)
-        level = codes[rows].astype(np.int64)
-        count = np.bincount(k, minlength=n_accounts)
-        top = np.bincount(k, weights=np.isin(level, top_levels), minlength=n_accounts)
-        score = _combined(k, scores[level], count, combine)
-        position = _combined(k, level.astype(np.float64), count, combine)
-        share = np.divide(top, count, out=np.zeros(n_accounts), where=count > 0)
-        sides.append((count, score, share, position))
-    (v_n, v_score, v_top, v_pos), (c_n, c_score, c_top, c_pos) = sides
+    count = np.bincount(cell, minlength=2 * n_accounts)
+    top = np.bincount(cell, weights=is_top[level], minlength=2 * n_accounts)
+    score = _combined(cell, scores[level], count, combine)
+    position = _combined(cell, level.astype(np.float64), count, combine)
+    share = np.divide(top, count, out=np.zeros(count.size), where=count > 0)
+    v_n, v_score, v_top, v_pos = (a[VENDOR::2] for a in (count, score, share, position))
+    c_n, c_score, c_top, c_pos = (a[CUSTOMER::2] for a in (count, score, share, position))
     paired = (v_n > 0) & (c_n > 0)
     vendor_only, customer_only = (v_n > 0) & ~paired, (c_n > 0) & ~paired
     return QuestionPairs(

@@ -126,16 +126,18 @@ def wilcoxon_signed_rank(differences: Sequence[float] | np.ndarray) -> tuple[flo
 
 def _positive_rank_sum(nonzero: np.ndarray) -> tuple[float, np.ndarray]:
     """R+, the sum of the average ranks of |d| over the positive differences, and
-    the sizes of the tie groups of |d|."""
+    the sizes of the tie groups of |d| (in increasing |d|)."""
     n = nonzero.size
-    order = np.argsort(np.abs(nonzero), kind="stable")
-    magnitude = np.abs(nonzero)[order]
+    magnitude = np.sort(np.abs(nonzero))
     starts = np.concatenate(([0], np.flatnonzero(np.diff(magnitude)) + 1))
     ends = np.concatenate((starts[1:], [n]))
     sizes = ends - starts
+    # each group's positive members: the positive differences equal to its |d|
+    positive = np.sort(nonzero[nonzero > 0])
+    group = magnitude[starts]
+    members = np.searchsorted(positive, group, "right") - np.searchsorted(positive, group, "left")
     # twice the average rank of each tie group: ranks starts+1 .. ends
-    double_rank = np.repeat(starts + ends + 1, sizes)
-    return int(double_rank[nonzero[order] > 0].sum()) / 2, sizes
+    return int((members * (starts + ends + 1)).sum()) / 2, sizes
 
 
 def matched_rank_biserial(differences: Sequence[float] | np.ndarray) -> float:
