@@ -14,8 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from gapscan.report import GapResult, LevelCount
-from gapscan.responses import Responses
-from gapscan.survey import CUSTOMER, VENDOR, Question, Scale
+from gapscan.survey import CUSTOMER, VENDOR, Scale
 
 
 def level_counts(scale: Scale, counts: np.ndarray) -> tuple[LevelCount, ...]:
@@ -43,19 +42,3 @@ def with_distribution(result: GapResult, scale: Scale, table: np.ndarray) -> Gap
         vendor=replace(result.vendor, distribution=level_counts(scale, table[VENDOR])),
         customer=replace(result.customer, distribution=level_counts(scale, table[CUSTOMER])),
     )
-
-
-def paired_table(question: Question, responses: Responses, accounts: np.ndarray) -> np.ndarray:
-    """``table[side, level]``: the answers of each side's respondents whose account
-    is one of ``accounts`` (indices into ``Responses.pair_labels``)."""
-    if responses.pair_keys is None:
-        raise ValueError("responses were loaded without pair keys (paired=True)")
-    k = question.scale.k
-    codes = responses.answers[question.id]
-    in_pairs = np.zeros(len(responses.pair_labels) + 1, dtype=bool)
-    in_pairs[np.asarray(accounts, dtype=np.int64)] = True
-    keys = responses.pair_keys.astype(np.int64)
-    # a missing key (-1) indexes the extra last slot, which is never a pair
-    rows = in_pairs[keys] & (codes >= 0)
-    cell = responses.side[rows].astype(np.int64) * k + codes[rows].astype(np.int64)
-    return np.bincount(cell, minlength=2 * k).reshape(2, k)

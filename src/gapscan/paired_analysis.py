@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from gapscan.distribution import with_distribution
-from gapscan.pairing import QuestionPairs, account_segments, level_tables, pair_question
+from gapscan.pairing import QuestionPairs, account_segments, pair_question
 from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
 from gapscan.responses import Responses
 from gapscan.stats import cohens_h
@@ -39,14 +39,12 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
     for q in survey.questions:
         whole = pair_question(q, responses, combine)
         views = [whole]
-        tables = [level_tables(q, responses, whole.account)[0]]
         for of_account, groups in groupings:
             views += whole.by_group(of_account, groups)
-            tables += list(level_tables(q, responses, whole.account, of_account, groups))
-        for results, key, p, table in zip(by_view, keys, views, tables, strict=True):
+        for results, key, p in zip(by_view, keys, views, strict=True):
             shown = show_accounts if not key else 0
             result = _compare(q, key, p, survey, names, shown)
-            results.append(with_distribution(result, q.scale, table))
+            results.append(with_distribution(result, q.scale, p.level_table()))
     return [result for results in by_view for result in results]
 
 

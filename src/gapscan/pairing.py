@@ -16,6 +16,9 @@ from gapscan.errors import GapscanError
 from gapscan.responses import Responses
 from gapscan.survey import CUSTOMER, VENDOR, Combine, Question, Survey
 
+# Views of up to this many groups are split by one scan per group, more by a sort.
+_SPLIT_BY_SCAN = 16
+
 
 @dataclass(frozen=True)
 class PairingSummary:
@@ -60,6 +63,15 @@ class QuestionPairs:
     # combined level position (0..k-1) per pair; for one-to-one pairs, the level answered
     vendor_level: np.ndarray | None = None
     customer_level: np.ndarray | None = None
+    # answers per pair, side and level code: level_counts[pair, side, level]
+    level_counts: np.ndarray | None = None
+
+    def level_table(self) -> np.ndarray:
+        """``table[side, level]``: the answers of both sides' respondents in the pairs."""
+        if self.level_counts is None:
+            raise ValueError("pairs were formed without their level counts")
+        table: np.ndarray = self.level_counts.sum(axis=0)
+        return table
 
     @property
     def one_to_one(self) -> bool:
@@ -108,37 +120,17 @@ class QuestionPairs:
             customer_only_n=self.customer_only_n[customer],
             vendor_level=None if self.vendor_level is None else self.vendor_level[pairs],
             customer_level=None if self.customer_level is None else self.customer_level[pairs],
+            level_counts=None if self.level_counts is None else self.level_counts[pairs],
         )
 
 
 def _split(group: np.ndarray, groups: int) -> list[np.ndarray]:
     """For each g in range(groups), the positions where ``group == g``, increasing."""
+    if groups <= _SPLIT_BY_SCAN:
+        return [np.flatnonzero(group == g) for g in range(groups)]
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(groups + 1))
     return [order[bounds[g] : bounds[g + 1]] for g in range(groups)]
-
-
-def level_tables(
-    question: Question,
-    responses: Responses,
-    accounts: np.ndarray,
-    group: np.ndarray | None = None,
-    groups: int = 1,
-) -> np.ndarray:
-    """``table[g, side, level]``: the answers of each side's respondents whose account
-    is one of ``accounts`` (indices into ``Responses.pair_labels``), by the account's
-    group ``group[account]`` in range(groups) (all in group 0 when None)."""
-    keys = _keys(responses)
-    k = question.scale.k
-    codes = responses.answers[question.id]
-    # a missing key (-1) indexes the extra last slot, never one of the accounts
-    slot = np.full(len(responses.pair_labels) + 1, -1, dtype=np.int64)
-    slot[accounts] = 0 if group is None else group[accounts]
-    of_row = slot[keys]
-    rows = (of_row >= 0) & (codes >= 0)
-    side = responses.side[rows].astype(np.int64)
-    cell = (of_row[rows] * 2 + side) * k + codes[rows].astype(np.int64)
-    return np.bincount(cell, minlength=groups * 2 * k).reshape(groups, 2, k)
 
 
 def summarize_pairing(survey: Survey, responses: Responses) -> PairingSummary:
@@ -185,10 +177,12 @@ def pair_question(
     # one cell per account and side: 2 * account + side (VENDOR 0, CUSTOMER 1)
     cell = keys[rows].astype(np.int64) * 2 + (side[rows] == CUSTOMER)
     level = codes[rows].astype(np.int64)
-    is_top = np.zeros(question.scale.k, dtype=bool)
+    k = question.scale.k
+    is_top = np.zeros(k, dtype=bool)
     is_top[sorted(question.scale.top_box)] = True
     scores = np.asarray(question.scale.scores, dtype=np.float64)
     count = np.bincount(cell, minlength=2 * n_accounts)
+    levels = np.bincount(cell * k + level, minlength=2 * k * n_accounts)
     top = np.bincount(cell, weights=is_top[level], minlength=2 * n_accounts)
     score = _combined(cell, scores[level], count, combine)
     position = _combined(cell, level.astype(np.float64), count, combine)
@@ -211,6 +205,7 @@ def pair_question(
         customer_only_n=c_n[customer_only],
         vendor_level=v_pos[paired],
         customer_level=c_pos[paired],
+        level_counts=levels.reshape(n_accounts, 2, k)[paired],
     )
 
 
