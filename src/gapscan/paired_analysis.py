@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from gapscan.distribution import with_distribution
-from gapscan.pairing import QuestionPairs, account_segments, pair_question
+from gapscan.pairing import QuestionPairs, account_segments, level_tables, pair_question
 from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
 from gapscan.responses import Responses
 from gapscan.stats import cohens_h
@@ -31,20 +31,20 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
     combine = survey.pair_by.combine
     names = _AccountNames(responses.pair_labels) if show_accounts > 0 else None
     keys: list[SegmentKey] = [()]
-    groupings = []
+    groupings: list[tuple[np.ndarray, int]] = []
     for segment in responses.segments:
         keys += [((segment.column, label),) for label in segment.labels]
         groupings.append((account_segments(responses, segment.column), len(segment.labels)))
     by_view: list[list[GapResult]] = [[] for _ in keys]
     for q in survey.questions:
         whole = pair_question(q, responses, combine)
-        views = [whole]
+        views, tables = [whole], level_tables(q, responses, whole.account, groupings)
         for of_account, groups in groupings:
             views += whole.by_group(of_account, groups)
-        for results, key, p in zip(by_view, keys, views, strict=True):
+        for results, key, p, table in zip(by_view, keys, views, _flat(tables), strict=True):
             shown = show_accounts if not key else 0
             result = _compare(q, key, p, survey, names, shown)
-            results.append(with_distribution(result, q.scale, p.level_table()))
+            results.append(with_distribution(result, q.scale, table))
     return [result for results in by_view for result in results]
 
 
@@ -188,6 +188,11 @@ def _misjudged(
         )
         for i in order.tolist()
     )
+
+
+def _flat(tables: list[np.ndarray]) -> list[np.ndarray]:
+    """The whole sample's table, then each grouping's tables one by one."""
+    return [tables[0], *(table for grouped in tables[1:] for table in grouped)]
 
 
 def _finite_or_none(value: float | None) -> float | None:

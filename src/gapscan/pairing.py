@@ -63,15 +63,6 @@ class QuestionPairs:
     # combined level position (0..k-1) per pair; for one-to-one pairs, the level answered
     vendor_level: np.ndarray | None = None
     customer_level: np.ndarray | None = None
-    # answers per pair, side and level code: level_counts[pair, side, level]
-    level_counts: np.ndarray | None = None
-
-    def level_table(self) -> np.ndarray:
-        """``table[side, level]``: the answers of both sides' respondents in the pairs."""
-        if self.level_counts is None:
-            raise ValueError("pairs were formed without their level counts")
-        table: np.ndarray = self.level_counts.sum(axis=0)
-        return table
 
     @property
     def one_to_one(self) -> bool:
@@ -120,7 +111,6 @@ class QuestionPairs:
             customer_only_n=self.customer_only_n[customer],
             vendor_level=None if self.vendor_level is None else self.vendor_level[pairs],
             customer_level=None if self.customer_level is None else self.customer_level[pairs],
-            level_counts=None if self.level_counts is None else self.level_counts[pairs],
         )
 
 
@@ -131,6 +121,34 @@ def _split(group: np.ndarray, groups: int) -> list[np.ndarray]:
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(groups + 1))
     return [order[bounds[g] : bounds[g + 1]] for g in range(groups)]
+
+
+def level_tables(
+    question: Question,
+    responses: Responses,
+    accounts: np.ndarray,
+    groupings: list[tuple[np.ndarray, int]],
+) -> list[np.ndarray]:
+    """The answers of each side's respondents whose account is one of ``accounts``
+    (indices into ``Responses.pair_labels``): first ``table[side, level]`` over all of
+    them, then for each grouping ``(group, groups)``, ``table[g, side, level]`` by the
+    account's group ``group[account]`` in range(groups)."""
+    keys = _keys(responses)
+    k = question.scale.k
+    codes = responses.answers[question.id]
+    side = responses.side
+    rows = (keys >= 0) & (codes >= 0) & ((side == VENDOR) | (side == CUSTOMER))
+    in_pairs = np.zeros(len(responses.pair_labels), dtype=bool)
+    in_pairs[accounts] = True
+    account = keys[rows]
+    keep = in_pairs[account]
+    account = account[keep]
+    cell = (side[rows][keep] == CUSTOMER) * k + codes[rows][keep].astype(np.int64)
+    tables: list[np.ndarray] = [np.bincount(cell, minlength=2 * k).reshape(2, k)]
+    for group, groups in groupings:
+        by_group = group[account] * (2 * k) + cell
+        tables.append(np.bincount(by_group, minlength=groups * 2 * k).reshape(groups, 2, k))
+    return tables
 
 
 def summarize_pairing(survey: Survey, responses: Responses) -> PairingSummary:
@@ -182,7 +200,6 @@ def pair_question(
     is_top[sorted(question.scale.top_box)] = True
     scores = np.asarray(question.scale.scores, dtype=np.float64)
     count = np.bincount(cell, minlength=2 * n_accounts)
-    levels = np.bincount(cell * k + level, minlength=2 * k * n_accounts)
     top = np.bincount(cell, weights=is_top[level], minlength=2 * n_accounts)
     score = _combined(cell, scores[level], count, combine)
     position = _combined(cell, level.astype(np.float64), count, combine)
@@ -205,7 +222,6 @@ def pair_question(
         customer_only_n=c_n[customer_only],
         vendor_level=v_pos[paired],
         customer_level=c_pos[paired],
-        level_counts=levels.reshape(n_accounts, 2, k)[paired],
     )
 
 
