@@ -13,9 +13,9 @@ from gapscan.responses import Responses
 from gapscan.stats import cohens_h
 from gapscan.stats.paired import (
     hodges_lehmann,
-    matched_rank_biserial,
     mcnemar,
     mean_difference_interval,
+    signed_rank_summary,
     weighted_kappa,
     wilcoxon_signed_rank,
 )
@@ -82,7 +82,7 @@ def _compare(
         test = "wilcoxon"
         statistic, p_value = wilcoxon_signed_rank(d_top)
     low, high = mean_difference_interval(d_top, confidence=confidence)
-    mean_statistic, mean_p = wilcoxon_signed_rank(d_score)
+    mean_statistic, mean_p, biserial = signed_rank_summary(d_score)
     hl = hodges_lehmann(d_score, confidence=confidence)
     v_share, c_share = float(pairs.vendor_top.mean()), float(pairs.customer_top.mean())
     detail = PairedDetail(
@@ -119,7 +119,7 @@ def _compare(
         mean_test="wilcoxon",
         mean_statistic=mean_statistic,
         mean_p_value=mean_p,
-        mean_effect_size=matched_rank_biserial(d_score),
+        mean_effect_size=biserial,
         mean_effect_size_name="matched_rank_biserial",
         paired=detail,
     )

@@ -21,8 +21,10 @@ from gapscan.stats import walsh
 from gapscan.stats._normal import critical_value
 from gapscan.stats.paired import (
     hodges_lehmann,
+    matched_rank_biserial,
     mcnemar,
     paired_proportion_interval,
+    signed_rank_summary,
     weighted_kappa,
     wilcoxon_signed_rank,
 )
@@ -189,6 +191,14 @@ def test_wilcoxon_published_depression_scale() -> None:
     y = np.array([0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29])
     assert wilcoxon_signed_rank(x - y)[0] == 5.0
     assert wilcoxon_signed_rank(y - x)[0] == 5.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(d=DIFFERENCES)
+def test_signed_rank_summary_is_the_test_and_the_effect_size(d: list[float]) -> None:
+    statistic, p_value, biserial = signed_rank_summary(d)
+    assert (statistic, p_value) == wilcoxon_signed_rank(d)
+    assert biserial == matched_rank_biserial(d)
 
 
 def test_wilcoxon_rejects_non_finite() -> None:

@@ -108,20 +108,28 @@ def wilcoxon_signed_rank(differences: Sequence[float] | np.ndarray) -> tuple[flo
     method="asymptotic")``. When every difference is zero (or there are none) this
     returns statistic 0 and p 1, where scipy's p-value is nan.
     """
+    statistic, p_value, _ = signed_rank_summary(differences)
+    return statistic, p_value
+
+
+def signed_rank_summary(differences: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
+    """:func:`wilcoxon_signed_rank` and :func:`matched_rank_biserial` of the same
+    differences from one ranking: (statistic, p, rank-biserial correlation)."""
     d = _finite_differences(differences)
     nonzero = d[d != 0]
     n = nonzero.size
     if n == 0:
-        return 0.0, 1.0
+        return 0.0, 1.0, 0.0
     r_plus, sizes = _positive_rank_sum(nonzero)
     total = n * (n + 1) / 2
     statistic = min(r_plus, total - r_plus)
+    biserial = float((2 * r_plus - total) / total)
     ties = float((sizes.astype(np.float64) ** 3 - sizes).sum())
     var = (n * (n + 1) * (2 * n + 1) - ties / 2) / 24
     distance = abs(r_plus - total / 2)
     if distance == 0:
-        return statistic, 1.0
-    return statistic, two_sided_p((distance - 0.5) / math.sqrt(var))
+        return statistic, 1.0, biserial
+    return statistic, two_sided_p((distance - 0.5) / math.sqrt(var)), biserial
 
 
 def _positive_rank_sum(nonzero: np.ndarray) -> tuple[float, np.ndarray]:
