@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import signal
 import stat
 from collections.abc import Iterable, Iterator
@@ -204,6 +203,8 @@ def _existing_ancestor(directory: Path) -> Path:
 
 
 def _temporary_name(directory: Path, name: str) -> Path:
+    import secrets  # here, not at the top: it imports hashlib, which --help never needs
+
     return directory / f".{name[:80]}.{secrets.token_hex(4)}.tmp"
 
 

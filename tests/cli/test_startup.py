@@ -12,10 +12,15 @@ import pytest
 
 HEAVY = ("pandas", "scipy", "statsmodels")  # never needed to print help
 AVOIDABLE = ("numpy", "pyarrow")  # better not, but not required
+# Loaded only by the commands that need them: never for `gapscan --help` or --version.
+LAZY = ("numpy", "pyarrow", "yaml", "pydantic", "pydantic_core", "matplotlib", "secrets")
+# Subcommand help goes through typer's parameter coercion, which imports pydantic.
+LAZY_IN_COMMAND_HELP = ("numpy", "pyarrow", "yaml", "matplotlib")
+REPO = Path(__file__).resolve().parents[2]
 
 # Run the console entry point with the given arguments, then print the imported modules.
 WRAPPER = """\
-import json, sys
+import gc, json, sys
 sys.argv = ["gapscan", *json.loads(sys.argv[1])]
 from gapscan.cli import main
 code = 0
@@ -24,22 +29,33 @@ try:
 except SystemExit as exc:
     code = exc.code
 sys.stdout.flush()
-sys.stderr.write("\\n@@MODULES@@" + json.dumps({"code": code, "modules": sorted(sys.modules)}))
+payload = {"code": code, "modules": sorted(sys.modules), "gc": gc.isenabled()}
+sys.stderr.write("\\n@@MODULES@@" + json.dumps(payload))
 """
 
 
-def modules_after(*args: str) -> tuple[int, set[str], str]:
+def run_wrapped(*args: str) -> tuple[dict[str, object], str]:
+    """The console entry point's exit code, imported modules and garbage collector
+    state after running it with ``args``, and its standard output."""
     proc = subprocess.run(
         [sys.executable, "-c", WRAPPER, json.dumps(list(args))],
         capture_output=True,
         text=True,
         timeout=60,
+        cwd=REPO,
     )
     assert "@@MODULES@@" in proc.stderr, proc.stderr
     before, _, payload = proc.stderr.rpartition("@@MODULES@@")
-    data = json.loads(payload)
     assert "Traceback" not in before, before
-    return data["code"], {m.split(".")[0] for m in data["modules"]}, proc.stdout
+    data: dict[str, object] = json.loads(payload)
+    return data, proc.stdout
+
+
+def modules_after(*args: str) -> tuple[int, set[str], str]:
+    data, stdout = run_wrapped(*args)
+    modules = data["modules"]
+    assert isinstance(modules, list) and isinstance(data["code"], int | None)
+    return data["code"] or 0, {m.split(".")[0] for m in modules}, stdout
 
 
 def heavy_imports(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -59,6 +75,37 @@ def test_help_does_not_import_the_numerical_stack(args: tuple[str, ...]) -> None
     avoidable = heavy_imports(modules, AVOIDABLE)
     if avoidable:  # reported, not failed
         print(f"gapscan {' '.join(args)} imports {', '.join(avoidable)}")
+
+
+@pytest.mark.parametrize("args", [("--help",), ("--version",)], ids=["help", "version"])
+def test_top_level_help_imports_nothing_a_command_loads_lazily(args: tuple[str, ...]) -> None:
+    code, modules, stdout = modules_after(*args)
+    assert code == 0 and stdout.strip()
+    assert heavy_imports(modules, LAZY) == []
+
+
+@pytest.mark.parametrize("command", ["analyze", "validate", "trend", "init", "weights"])
+def test_command_help_loads_no_data_or_schema_libraries(command: str) -> None:
+    code, modules, stdout = modules_after(command, "--help")
+    assert code == 0 and "Usage" in stdout
+    assert heavy_imports(modules, LAZY_IN_COMMAND_HELP) == []
+
+
+def test_validate_of_a_small_example_loads_no_statistics_or_chart_library() -> None:
+    code, modules, stdout = modules_after("validate", "surveys/account-pulse.yaml")
+    assert code == 0 and "valid" in stdout
+    assert "numpy" in modules and "pyarrow" in modules  # the log is what we think it is
+    assert heavy_imports(modules, (*HEAVY, "matplotlib")) == []
+
+
+@pytest.mark.parametrize(
+    "args", [("--help",), ("validate", "surveys/account-pulse.yaml")], ids=["help", "validate"]
+)
+def test_the_garbage_collector_is_back_on_once_the_app_is_imported(args: tuple[str, ...]) -> None:
+    # start-up imports the app with the collector off (then freezes what it made)
+    data, _ = run_wrapped(*args)
+    assert data["code"] in (0, None)
+    assert data["gc"] is True
 
 
 def test_help_under_importtime() -> None:

@@ -30,8 +30,7 @@ def _run() -> int:
     import sys
 
     try:
-        from gapscan.cli._app import app as typer_app
-
+        typer_app = _import_app()
         typer_app()
     except SystemExit as exc:
         code = _code(exc.code)
@@ -51,6 +50,22 @@ def _run() -> int:
         )
         return 2
     return 0
+
+
+def _import_app() -> Any:
+    """The typer app, imported without the cyclic garbage collector: the objects made
+    by importing live as long as the process, so collecting while importing only costs
+    time, and frozen afterwards they are not traversed again by later collections
+    (together about a tenth of the CPU time of a small `gapscan validate`)."""
+    import gc
+
+    gc.disable()
+    try:
+        from gapscan.cli._app import app as typer_app
+    finally:
+        gc.freeze()
+        gc.enable()
+    return typer_app
 
 
 def _code(code: Any) -> int:
