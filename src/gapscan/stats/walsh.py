@@ -101,37 +101,79 @@ def _boundaries(values: np.ndarray, rows: _Rows, pivot: float, *, strict: bool) 
 def _select(values: np.ndarray, counts: np.ndarray, rank: int) -> float:
     """The rank-th smallest (0-based) Walsh sum, by weighted selection over the rows.
 
-    In the spirit of Monahan (1984, ACM TOMS 10:265-270, Algorithm 616): the candidates
-    of row a are the columns lo_a <= b < hi_a, a contiguous run because each row is
-    sorted. A pivot drawn from the candidate cells splits every row; the rows are cut
-    to the side that holds the rank, until the pivot is the answer or few enough cells
-    remain to form; rows left without candidates drop out. Pivots come from a
-    fixed-seed generator, so runs are reproducible; the answer does not depend on them.
-    O(m log m) per round, O(log m) rounds expected.
+    In the spirit of Monahan (1984, ACM TOMS 10:265-270, Algorithm 616) and Johnson &
+    Mitchell (1978): the candidates of row a are the columns lo_a <= b < hi_a, a
+    contiguous run because each row is sorted. Two pivots drawn from a sample of the
+    candidate cells bracket the rank; every row is cut to the cells between them (or to
+    the side that holds the rank, when the bracket misses it), until few enough cells
+    remain to form; rows left without candidates drop out. When a bracket removes
+    nothing, one random cell is the pivot instead (Monahan's step), which always
+    removes one. The generator has a fixed seed, so runs are reproducible; the answer
+    does not depend on the pivots. O(m log m) per round, a few rounds.
     """
     m = values.size
     rows = _Rows(np.arange(m), np.arange(m), np.full(m, m))
     rng = np.random.default_rng(0)
     final = min(MATERIALISE_LIMIT, SELECTION_CELLS)
+    stalled = False
     while True:
         width = rows.hi - rows.lo
         live = width > 0
-        rows, width = _Rows(rows.row[live], rows.lo[live], rows.hi[live]), width[live]
-        cumulative = np.cumsum(width)
+        rows, cumulative = (
+            _Rows(rows.row[live], rows.lo[live], rows.hi[live]),
+            np.cumsum(width[live]),
+        )
         if int(cumulative[-1]) <= final:
             return _select_materialised(values, counts, rows, [rank])[0]
-        position = int(rng.integers(int(cumulative[-1])))
-        r = int(np.searchsorted(cumulative, position, side="right"))
-        column = rows.hi[r] - (cumulative[r] - position)
-        pivot = float(values[rows.row[r]] + values[column])
-        less = _boundaries(values, rows, pivot, strict=True)
-        less_equal = _boundaries(values, rows, pivot, strict=False)
-        n_less = int(rows.weights(counts, less).sum())
-        n_less_equal = int(rows.weights(counts, less_equal).sum())
-        if rank < n_less:
-            rows = _Rows(rows.row, rows.lo, less)
-        elif rank < n_less_equal:
-            return pivot
+        sample = _sample(values, counts, rows, cumulative, rng, 1 if stalled else _SAMPLE)
+        low, high = _bracket(*sample, rank / int(rows.weights(counts, rows.hi).sum()))
+        below = _boundaries(values, rows, low, strict=True)
+        through = _boundaries(values, rows, high, strict=False)
+        n_below = int(rows.weights(counts, below).sum())
+        n_through = int(rows.weights(counts, through).sum())
+        stalled = False
+        if rank < n_below:
+            rows = _Rows(rows.row, rows.lo, below)
+        elif rank >= n_through:
+            rank -= n_through
+            rows = _Rows(rows.row, through, rows.hi)
+        elif low == high:
+            return low
         else:
-            rank -= n_less_equal
-            rows = _Rows(rows.row, less_equal, rows.hi)
+            rank -= n_below
+            stalled = bool((below == rows.lo).all() and (through == rows.hi).all())
+            rows = _Rows(rows.row, below, through)
+
+
+# Cells sampled per selection round to place the two pivots, and how far either side
+# of the rank's share they go (about five standard errors of a sampled share).
+_SAMPLE = 4096
+_SPREAD = 2.5 / _SAMPLE**0.5
+
+
+def _sample(
+    values: np.ndarray,
+    counts: np.ndarray,
+    rows: _Rows,
+    cumulative: np.ndarray,
+    rng: np.random.Generator,
+    size: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sums and weights of ``size`` candidate cells drawn uniformly, sorted by sum."""
+    position = rng.integers(int(cumulative[-1]), size=size)
+    r = np.searchsorted(cumulative, position, side="right")
+    row, column = rows.row[r], rows.hi[r] - (cumulative[r] - position)
+    sums = values[row] + values[column]
+    weights = np.where(
+        row == column, counts[row] * (counts[row] + 1) // 2, counts[row] * counts[column]
+    )
+    order = np.argsort(sums, kind="stable")
+    return sums[order], weights[order]
+
+
+def _bracket(sums: np.ndarray, weights: np.ndarray, share: float) -> tuple[float, float]:
+    """Two sampled sums either side of the given share of the sample's weight."""
+    through = np.cumsum(weights)
+    targets = np.array([share - _SPREAD, share + _SPREAD]) * float(through[-1])
+    low, high = np.minimum(np.searchsorted(through, targets), sums.size - 1)
+    return float(sums[low]), float(sums[high])
