@@ -7,7 +7,13 @@ from dataclasses import replace
 import numpy as np
 
 from gapscan.distribution import with_distribution
-from gapscan.pairing import QuestionPairs, account_segments, level_tables, pair_question
+from gapscan.pairing import (
+    AnsweredRows,
+    QuestionPairs,
+    account_segments,
+    level_tables,
+    pair_question,
+)
 from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
 from gapscan.responses import Responses
 from gapscan.stats import cohens_h
@@ -37,8 +43,9 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
         groupings.append((account_segments(responses, segment.column), len(segment.labels)))
     by_view: list[list[GapResult]] = [[] for _ in keys]
     for q in survey.questions:
-        whole = pair_question(q, responses, combine)
-        views, tables = [whole], level_tables(q, responses, whole.account, groupings)
+        rows = AnsweredRows.of(q, responses)
+        whole = pair_question(q, responses, combine, rows)
+        views, tables = [whole], level_tables(rows, q.scale.k, whole.account, groupings)
         for of_account, groups in groupings:
             views += whole.by_group(of_account, groups)
         for results, key, p, table in zip(by_view, keys, views, _flat(tables), strict=True):

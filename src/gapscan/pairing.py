@@ -9,6 +9,7 @@ answered it. Everything else is counted, never silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -123,27 +124,37 @@ def _split(group: np.ndarray, groups: int) -> list[np.ndarray]:
     return [order[bounds[g] : bounds[g + 1]] for g in range(groups)]
 
 
+class AnsweredRows(NamedTuple):
+    """The respondents with an account key and an answer to one question: each one's
+    cell 2 * account + side (VENDOR 0, CUSTOMER 1) and level code, in row order."""
+
+    cell: np.ndarray
+    level: np.ndarray
+
+    @classmethod
+    def of(cls, question: Question, responses: Responses) -> AnsweredRows:
+        keys = _keys(responses)
+        codes = responses.answers[question.id]
+        side = responses.side
+        rows = (keys >= 0) & (codes >= 0) & ((side == VENDOR) | (side == CUSTOMER))
+        cell = keys[rows].astype(np.int64) * 2 + (side[rows] == CUSTOMER)
+        return cls(cell, codes[rows].astype(np.int64))
+
+
 def level_tables(
-    question: Question,
-    responses: Responses,
-    accounts: np.ndarray,
-    groupings: list[tuple[np.ndarray, int]],
+    rows: AnsweredRows, k: int, accounts: np.ndarray, groupings: list[tuple[np.ndarray, int]]
 ) -> list[np.ndarray]:
-    """The answers of each side's respondents whose account is one of ``accounts``
-    (indices into ``Responses.pair_labels``): first ``table[side, level]`` over all of
-    them, then for each grouping ``(group, groups)``, ``table[g, side, level]`` by the
-    account's group ``group[account]`` in range(groups)."""
-    keys = _keys(responses)
-    k = question.scale.k
-    codes = responses.answers[question.id]
-    side = responses.side
-    rows = (keys >= 0) & (codes >= 0) & ((side == VENDOR) | (side == CUSTOMER))
-    in_pairs = np.zeros(len(responses.pair_labels), dtype=bool)
-    in_pairs[accounts] = True
-    account = keys[rows]
+    """The answers (level codes below k) of each side's respondents whose account is
+    one of ``accounts`` (indices into ``Responses.pair_labels``): first
+    ``table[side, level]`` over all of them, then for each grouping ``(group, groups)``,
+    ``table[g, side, level]`` by the account's group ``group[account]`` in
+    range(groups)."""
+    account = rows.cell >> 1
+    in_pairs = np.zeros(int(account.max(initial=-1)) + 1, dtype=bool)
+    in_pairs[accounts[accounts < in_pairs.size]] = True
     keep = in_pairs[account]
     account = account[keep]
-    cell = (side[rows][keep] == CUSTOMER) * k + codes[rows][keep].astype(np.int64)
+    cell = (rows.cell[keep] & 1) * k + rows.level[keep]
     tables: list[np.ndarray] = [np.bincount(cell, minlength=2 * k).reshape(2, k)]
     for group, groups in groupings:
         by_group = group[account] * (2 * k) + cell
@@ -184,19 +195,16 @@ def summarize_pairing(survey: Survey, responses: Responses) -> PairingSummary:
 
 
 def pair_question(
-    question: Question, responses: Responses, combine: Combine = Combine.MEAN
+    question: Question,
+    responses: Responses,
+    combine: Combine = Combine.MEAN,
+    rows: AnsweredRows | None = None,
 ) -> QuestionPairs:
-    """Combine each side's answers per account and keep the accounts both sides answered."""
-    keys = _keys(responses)
-    codes = responses.answers[question.id]
+    """Combine each side's answers per account and keep the accounts both sides
+    answered; ``rows``, if given, are ``AnsweredRows.of(question, responses)``."""
+    cell, level = AnsweredRows.of(question, responses) if rows is None else rows
     n_accounts = len(responses.pair_labels)
-    side = responses.side
-    rows = (keys >= 0) & (codes >= 0) & ((side == VENDOR) | (side == CUSTOMER))
-    # one cell per account and side: 2 * account + side (VENDOR 0, CUSTOMER 1)
-    cell = keys[rows].astype(np.int64) * 2 + (side[rows] == CUSTOMER)
-    level = codes[rows].astype(np.int64)
-    k = question.scale.k
-    is_top = np.zeros(k, dtype=bool)
+    is_top = np.zeros(question.scale.k, dtype=bool)
     is_top[sorted(question.scale.top_box)] = True
     scores = np.asarray(question.scale.scores, dtype=np.float64)
     count = np.bincount(cell, minlength=2 * n_accounts)
@@ -204,24 +212,26 @@ def pair_question(
     score = _combined(cell, scores[level], count, combine)
     position = _combined(cell, level.astype(np.float64), count, combine)
     share = np.divide(top, count, out=np.zeros(count.size), where=count > 0)
-    v_n, v_score, v_top, v_pos = (a[VENDOR::2] for a in (count, score, share, position))
-    c_n, c_score, c_top, c_pos = (a[CUSTOMER::2] for a in (count, score, share, position))
+    v_n, c_n = count[VENDOR::2], count[CUSTOMER::2]
     paired = (v_n > 0) & (c_n > 0)
-    vendor_only, customer_only = (v_n > 0) & ~paired, (c_n > 0) & ~paired
+    account = np.flatnonzero(paired)
+    vendor_only = np.flatnonzero((v_n > 0) & ~paired)
+    customer_only = np.flatnonzero((c_n > 0) & ~paired)
+    v, c = 2 * account + VENDOR, 2 * account + CUSTOMER  # the pairs' cells
     return QuestionPairs(
-        account=np.flatnonzero(paired),
-        vendor_score=v_score[paired],
-        customer_score=c_score[paired],
-        vendor_top=v_top[paired],
-        customer_top=c_top[paired],
-        vendor_n=v_n[paired],
-        customer_n=c_n[paired],
-        vendor_only=np.flatnonzero(vendor_only),
-        vendor_only_n=v_n[vendor_only],
-        customer_only=np.flatnonzero(customer_only),
-        customer_only_n=c_n[customer_only],
-        vendor_level=v_pos[paired],
-        customer_level=c_pos[paired],
+        account=account,
+        vendor_score=score[v],
+        customer_score=score[c],
+        vendor_top=share[v],
+        customer_top=share[c],
+        vendor_n=count[v],
+        customer_n=count[c],
+        vendor_only=vendor_only,
+        vendor_only_n=count[2 * vendor_only + VENDOR],
+        customer_only=customer_only,
+        customer_only_n=count[2 * customer_only + CUSTOMER],
+        vendor_level=position[v],
+        customer_level=position[c],
     )
 
 
