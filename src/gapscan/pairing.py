@@ -77,18 +77,10 @@ class QuestionPairs:
     def unmatched_respondents(self) -> tuple[int, int]:
         return int(self.vendor_only_n.sum()), int(self.customer_only_n.sum())
 
-    def subset(self, accounts: np.ndarray) -> QuestionPairs:
-        """The pairs and unmatched accounts of a view: ``accounts`` is a boolean per
-        account (index into ``Responses.pair_labels``)."""
-        return self._take(
-            np.flatnonzero(accounts[self.account]),
-            np.flatnonzero(accounts[self.vendor_only]),
-            np.flatnonzero(accounts[self.customer_only]),
-        )
-
     def by_group(self, group: np.ndarray, groups: int) -> list[QuestionPairs]:
-        """``subset(group == g)`` for every g in range(groups), from one stable sort:
-        ``group`` gives each account (index into ``Responses.pair_labels``) its group."""
+        """For every g in range(groups), the pairs and unmatched accounts of the
+        accounts in group g: ``group`` gives each account (index into
+        ``Responses.pair_labels``) its group. Entries keep their order."""
         split = [_split(group[ids], groups) for ids in self._accounts()]
         return [self._take(*(parts[g] for parts in split)) for g in range(groups)]
 
