@@ -187,20 +187,35 @@ def _read_columns(
     for path in files:
         source = open_source(path, export_format=export_format, sheet=sheet)
         metadata = _metadata(source)
-        names = [c for c in source.columns if c.strip()]
-        table = source.read(names)
+        refs = {_reference(source, c): c for c in source.columns if c.strip()}
+        table = source.read(list(refs))
         texts = _texts(source)
-        for name in names:
-            if name in metadata:
+        for name, header in refs.items():
+            if header in metadata:
                 if (name, "survey tool metadata") not in skipped:
                     skipped.append((name, "survey tool metadata"))
                 continue
             values = Counter(
                 v.strip() for v in table.column(name).to_pylist() if v is not None and v.strip()
             )
-            column = columns.setdefault(name, _Column(name, texts.get(name, ""), Counter()))
+            text = texts.get(header, "")
+            column = columns.setdefault(name, _Column(name, text, Counter()))
             column.values.update(values)
     return columns, skipped
+
+
+def _reference(source: Source, column: str) -> str:
+    """How the schema names a column: by its name, or, when the header repeats the
+    name, by its ImportId (when that is unique) or as 'name (1)', 'name (2)'..."""
+    copy = re.fullmatch(r"(.*) \((\d+)\)", column)
+    is_copy = copy is not None and source.repeats(copy.group(1)) >= int(copy.group(2))
+    if not is_copy and source.repeats(column) <= 1:
+        return column
+    layout = source.layout
+    import_id = layout.import_ids[layout.columns.index(column)]
+    if import_id and layout.import_ids.count(import_id) == 1 and import_id not in layout.columns:
+        return import_id
+    return column if is_copy else f"{column} (1)"
 
 
 def _metadata(source: Source) -> frozenset[str]:
