@@ -6,9 +6,11 @@ Qualtrics-style numbered labels ("1 - Poor"), or levels told apart by intensity 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gapscan.scale_order import missing_words, order_by_words
 from gapscan.survey import fold, stated_scores
 
 MISSING_WORDS = {
@@ -16,7 +18,7 @@ MISSING_WORDS = {
     "not applicable", "prefer not to say", "prefer not to answer", "no opinion",
     "i don't know", "i don’t know", "i don't know / na", "i don’t know / na", "keine angabe",
     "no basis for evaluation", "-1", "-2",
-}  # fmt: skip
+} | missing_words()  # fmt: skip
 
 # Known scales, lowest level first; each level may have several spellings.
 KNOWN_SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -53,7 +55,7 @@ KNOWN_SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Not at all important", "Not important"), ("Slightly important",),
         ("Moderately important",), ("Very important",), ("Extremely important",),
     ),
-    "yes_no": (("No",), ("Yes",)),
+    "yes_no": (("No", "Nein", "Non", "Não", "Nee"), ("Yes", "Ja", "Oui", "Sí", "Sim", "Sì")),
 }  # fmt: skip
 NUMBERED = re.compile(r"^\s*(-?\d+)\s*(?:[-–=:.)]\s*(.*))?$")
 # "Not aligned < Somewhat aligned < Well aligned < Extremely well-aligned": levels
@@ -76,6 +78,34 @@ class DraftScale:
     questions: list[tuple[int, str, str, str]] = field(
         default_factory=list
     )  # position, id, text, column
+    family: str = ""  # scales of one family (ordered by words) merge into the widest
+
+
+def merge_families(scales: dict[str, DraftScale]) -> dict[str, DraftScale]:
+    """Scales of one family whose levels are all levels of a wider one join it (a
+    question that nobody answered 'Nicht wichtig' still uses the five-level scale)."""
+    merged = dict(scales)
+    by_width = sorted(scales.items(), key=lambda item: -len(item[1].levels))
+    for key, scale in by_width:
+        if not scale.family:
+            continue
+        levels = {fold(level) for level in scale.levels}
+        wider = next(
+            (
+                other
+                for other in merged.values()
+                if other is not scale
+                and other.family == scale.family
+                and len(other.levels) > len(scale.levels)
+                and levels <= {fold(level) for level in other.levels}
+            ),
+            None,
+        )
+        if wider is not None:
+            wider.questions += scale.questions
+            wider.missing += [m for m in scale.missing if m not in wider.missing]
+            del merged[key]
+    return merged
 
 
 def match_scale(values: Counter[str]) -> DraftScale | None:
@@ -99,7 +129,26 @@ def match_scale(values: Counter[str]) -> DraftScale | None:
         if len({fold(c) for c in chosen}) != len(chosen):
             return None
         return DraftScale(name, chosen, default_top_box(name, chosen), missing)
-    return _intensity_scale(answers, missing) or _numbered_scale(answers, missing)
+    return (
+        _worded_scale(answers, missing)
+        or _intensity_scale(answers, missing)
+        or _numbered_scale(answers, missing)
+    )
+
+
+def _worded_scale(answers: set[str], missing: list[str]) -> DraftScale | None:
+    """Levels ordered by their words, in any language of :mod:`gapscan.scale_words`."""
+    ordered = order_by_words(answers)
+    if ordered is None:
+        return None
+    levels = list(ordered.levels)
+    favourable = sum(1 for score in ordered.scores if score > 0)
+    bipolar = any(score < 0 for score in ordered.scores)
+    top: int | list[str] = default_top_box(ordered.name, levels)
+    if bipolar and 1 <= favourable <= len(levels) // 2:
+        top = favourable
+    family = re.sub(r"\d+", "", ordered.name)
+    return DraftScale(ordered.name, levels, top, missing, family=family)
 
 
 def _intensity_scale(answers: set[str], missing: list[str]) -> DraftScale | None:
@@ -167,5 +216,8 @@ def scale_key(scale: DraftScale) -> str:
 
 
 def slug(name: str) -> str:
-    slug = re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+    """An identifier for a question or scale: ASCII letters, digits and underscores
+    (``Wie häufig`` gives ``wie_haufig``)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^0-9a-zA-Z]+", "_", plain).strip("_").lower()
     return (slug or "q")[:40]

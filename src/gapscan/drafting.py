@@ -19,6 +19,7 @@ from gapscan.draft_scales import (
     MISSING_WORDS,
     DraftScale,
     match_scale,
+    merge_families,
     scale_key,
     slug,
 )
@@ -93,6 +94,7 @@ def draft_schema(
         else:
             skipped.append((column.name, f"free text or identifier ({distinct} distinct values)"))
     pair = next((c for c in columns if PAIR_KEY_NAMES.match(c.strip())), None)
+    scales = merge_families(scales)
     if not scales and not numeric:
         raise GapscanError.single(
             "no column looks like a rating scale (agree/disagree, frequency, 0-10, ...)",

@@ -97,3 +97,128 @@ def test_repeated_names_are_drafted_by_import_id(tmp_path: Path) -> None:
     assert code == 0, err
     results = json.loads(out)["results"]
     assert [r["vendor"]["n"] + r["customer"]["n"] for r in results] == [40, 40]
+
+
+# ---------------------------------------------------------- scales in other languages
+
+# Each scale as a speaker of its language orders it, lowest first.
+ORDERED_SCALES = {
+    "de": [
+        ["Nicht wichtig", "Kaum wichtig", "Mäßig wichtig", "Wichtig", "Sehr wichtig"],
+        ["Stimme überhaupt nicht zu", "Stimme nicht zu", "Stimme eher nicht zu",
+         "Stimme eher zu", "Stimme zu", "Stimme voll und ganz zu"],
+        ["Sehr unzufrieden", "Unzufrieden", "Weder zufrieden noch unzufrieden",
+         "Zufrieden", "Sehr zufrieden"],
+        ["Nie", "Selten", "Manchmal", "Oft", "Immer"],
+        ["Sehr unwahrscheinlich", "Eher unwahrscheinlich", "Eher wahrscheinlich",
+         "Sehr wahrscheinlich"],
+        ["Überhaupt nicht interessant", "Wenig interessant", "Ziemlich interessant",
+         "Sehr interessant"],
+    ],
+    "fr": [
+        ["Pas du tout d'accord", "Plutôt pas d'accord", "Plutôt d'accord",
+         "Tout à fait d'accord"],
+        ["Pas du tout important", "Peu important", "Assez important", "Très important"],
+        ["Très insatisfait", "Insatisfait", "Ni satisfait ni insatisfait", "Satisfait",
+         "Très satisfait"],
+        ["Jamais", "Rarement", "Parfois", "Souvent", "Toujours"],
+        ["Très improbable", "Improbable", "Probable", "Très probable"],
+        ["Pas du tout intéressant", "Peu intéressant", "Assez intéressant",
+         "Très intéressant"],
+    ],
+    "es": [
+        ["Nada importante", "Poco importante", "Bastante importante", "Muy importante"],
+        ["Totalmente en desacuerdo", "En desacuerdo", "Ni de acuerdo ni en desacuerdo",
+         "De acuerdo", "Totalmente de acuerdo"],
+        ["Muy insatisfecho", "Insatisfecho", "Satisfecho", "Muy satisfecho"],
+        ["Nunca", "Casi nunca", "A veces", "Casi siempre", "Siempre"],
+        ["Muy improbable", "Improbable", "Probable", "Muy probable"],
+        ["Nada interesante", "Poco interesante", "Algo interesante", "Muy interesante"],
+    ],
+    "pt": [
+        ["Discordo totalmente", "Discordo", "Não concordo nem discordo", "Concordo",
+         "Concordo totalmente"],
+        ["Nada importante", "Pouco importante", "Moderadamente importante", "Importante",
+         "Muito importante", "Extremamente importante"],
+        ["Muito insatisfeito", "Insatisfeito", "Nem satisfeito nem insatisfeito",
+         "Satisfeito", "Muito satisfeito"],
+        ["Nunca", "Raramente", "Às vezes", "Frequentemente", "Sempre"],
+        ["Muito improvável", "Improvável", "Provável", "Muito provável"],
+        ["Nada interessante", "Pouco interessante", "Interessante", "Muito interessante"],
+    ],
+    "it": [
+        ["Per niente d'accordo", "Poco d'accordo", "Abbastanza d'accordo",
+         "Molto d'accordo"],
+        ["Per niente importante", "Poco importante", "Abbastanza importante",
+         "Molto importante", "Estremamente importante"],
+        ["Molto insoddisfatto", "Insoddisfatto", "Né soddisfatto né insoddisfatto",
+         "Soddisfatto", "Molto soddisfatto"],
+        ["Mai", "Raramente", "A volte", "Spesso", "Sempre"],
+        ["Molto improbabile", "Improbabile", "Probabile", "Molto probabile"],
+        ["Per niente interessante", "Poco interessante", "Molto interessante"],
+    ],
+    "nl": [
+        ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"],
+        ["Helemaal niet belangrijk", "Niet belangrijk", "Enigszins belangrijk",
+         "Belangrijk", "Zeer belangrijk"],
+        ["Zeer ontevreden", "Ontevreden", "Tevreden", "Zeer tevreden"],
+        ["Nooit", "Zelden", "Soms", "Vaak", "Altijd"],
+        ["Zeer onwaarschijnlijk", "Onwaarschijnlijk", "Waarschijnlijk",
+         "Zeer waarschijnlijk"],
+        ["Niet interessant", "Een beetje interessant", "Erg interessant"],
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "index"),
+    [(lang, i) for lang, scales in ORDERED_SCALES.items() for i in range(len(scales))],
+)
+def test_scales_in_other_languages_are_ordered(tmp_path: Path, language: str, index: int) -> None:
+    """Answers given in a scrambled order (the order of the export) are drafted as the
+    scale's levels in their order, whatever the language."""
+    levels = ORDERED_SCALES[language][index]
+    scrambled = levels[1::2] + levels[0::2]
+    rows = [["side", "q1"]] + [
+        [("Vendor", "Customer")[i % 2], scrambled[i % len(levels)]] for i in range(4 * len(levels))
+    ]
+    drafted, _ = init(tmp_path, write_csv(tmp_path / "export.csv", rows))
+    scales = drafted["scales"]
+    assert isinstance(scales, dict)
+    assert [spec["levels"] for spec in scales.values()] == [levels]
+    assert drafted["sides"] == {"column": "side", "vendor": ["Vendor"], "customer": ["Customer"]}
+
+
+@needs_external
+def test_german_limesurvey_export_gets_its_scales(tmp_path: Path) -> None:
+    export = EXTERNAL / "limesurvey-scicom-wiki" / "results-survey.csv"
+    drafted, _ = init(tmp_path, export)
+    scales = drafted["scales"]
+    assert isinstance(scales, dict)
+    importance = ["Nicht wichtig", "Kaum wichtig", "Mäßig wichtig", "Wichtig", "Sehr wichtig"]
+    interest = [
+        "Nicht interessant", "Kaum interessant", "Mäßig interessant", "Interessant",
+        "Sehr interessant",
+    ]  # fmt: skip
+    by_levels = {tuple(spec["levels"]): name for name, spec in scales.items()}
+    assert set(by_levels) == {tuple(importance), tuple(interest)}
+    assert scales[by_levels[tuple(importance)]]["top_box"] == 2
+    used = [q["scale"] for q in questions(drafted)]
+    # every rating column of the export uses one of the two, also those where nobody
+    # chose the lowest level
+    assert used.count(by_levels[tuple(importance)]) == 30
+    assert used.count(by_levels[tuple(interest)]) == 6
+
+
+@needs_external
+def test_german_agreement_and_frequency_with_no_answer(tmp_path: Path) -> None:
+    export = EXTERNAL / "limesurvey-informal-models" / "results-survey.csv"
+    drafted, _ = init(tmp_path, export)
+    scales = drafted["scales"]
+    assert isinstance(scales, dict)
+    found = {tuple(spec["levels"]): spec for spec in scales.values()}
+    agree = found[
+        ("Stimme gar nicht zu", "Stimme eher nicht zu", "Stimme eher zu", "Stimme vollständig zu")
+    ]
+    assert agree["missing"] == ["Keine Angabe"] and agree["top_box"] == 2
+    assert ("gar nicht", "selten", "eher selten", "eher häufig", "sehr häufig") in found

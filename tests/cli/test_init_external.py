@@ -77,6 +77,8 @@ NOT_YET_VALID: set[str] = {
     "likert-pkg/gap.csv",
     "likert-pkg/mass.csv",
     "limesurvey-informal-models/results-survey-translated.csv",
+    "limesurvey-informal-models/results-survey.csv",
+    "limesurvey-scicom-wiki/results-survey.csv",
     "qualtrics-QualtricsTools/Long_Exhaustive_Sample_Survey.csv",
     "qualtrics-QualtricsTools/Matrix_Single_Answer_Testing.csv",
     "qualtrics-QualtricsTools/No_Basis_for_Evaluation (Insights).csv",
