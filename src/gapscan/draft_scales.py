@@ -10,15 +10,17 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from gapscan.scale_order import missing_words, order_by_words
+from gapscan.scale_order import guess_order, missing_words, order_by_words
 from gapscan.survey import fold, stated_scores
 
-MISSING_WORDS = {
+MISSING_WORDS = frozenset(fold(word) for word in {
     "don't know", "dont know", "don’t know", "do not know", "not sure", "n/a", "na",
     "not applicable", "prefer not to say", "prefer not to answer", "no opinion",
     "i don't know", "i don’t know", "i don't know / na", "i don’t know / na", "keine angabe",
-    "no basis for evaluation", "-1", "-2",
-} | missing_words()  # fmt: skip
+    "no basis for evaluation", "no answer", "no response", "not answered", "-1", "-2",
+}) | missing_words()  # fmt: skip
+# "I don't use Twitter / NA", "Not applicable (N/A)": an opt-out written into the label
+MISSING_PATTERN = re.compile(r"(?:/|\(|\b-)\s*n/?a\s*\)?$")
 
 # Known scales, lowest level first; each level may have several spellings.
 KNOWN_SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -67,6 +69,7 @@ INTENSITY = {
     "totally": 5,
 }  # fmt: skip
 MAX_LEVELS = 11
+MIN_CHOSEN = 3  # a guessed scale's answers were each chosen this often on average
 
 
 @dataclass
@@ -79,6 +82,7 @@ class DraftScale:
         default_factory=list
     )  # position, id, text, column
     family: str = ""  # scales of one family (ordered by words) merge into the widest
+    unsure: bool = False  # the order of the levels is a guess: a person must check it
 
 
 def merge_families(scales: dict[str, DraftScale]) -> dict[str, DraftScale]:
@@ -108,10 +112,32 @@ def merge_families(scales: dict[str, DraftScale]) -> dict[str, DraftScale]:
     return merged
 
 
+def is_missing(value: str) -> bool:
+    """A "don't know" answer: no answer on the scale."""
+    folded = fold(value)
+    return folded in MISSING_WORDS or MISSING_PATTERN.search(folded) is not None
+
+
+def guess_scale(values: Counter[str]) -> DraftScale | None:
+    """A scale for answers that read like ratings but could not be ordered for sure:
+    drafted in a likely order, marked for a person to check."""
+    answers = {v for v in values if not is_missing(v)}
+    if sum(values[a] for a in answers) < MIN_CHOSEN * len(answers):
+        return None  # answers written, not chosen: free text
+    guessed = guess_order(answers)
+    if guessed is None:
+        return None
+    levels = list(guessed.levels)
+    missing = sorted(v for v in values if is_missing(v))
+    top = default_top_box("", levels)
+    family = re.sub(r"\d+", "", guessed.name)
+    return DraftScale(guessed.name, levels, top, missing, family=family, unsure=True)
+
+
 def match_scale(values: Counter[str]) -> DraftScale | None:
     """The scale a column's answers (with their counts) fit, or None."""
-    answers = {v for v in values if fold(v) not in MISSING_WORDS}
-    missing = sorted(v for v in values if fold(v) in MISSING_WORDS)
+    answers = {v for v in values if not is_missing(v)}
+    missing = sorted(v for v in values if is_missing(v))
     if len(answers) < 2:
         return None
     folded = {fold(v) for v in answers}

@@ -13,6 +13,9 @@ from gapscan.text import yaml_comment, yaml_quoted
 NumericDraft = tuple[int, str, str, str, tuple[float, ...]]
 
 
+_UNSURE = "  # CHECK THE ORDER: the levels are in a guessed order; put them lowest first"
+
+
 def unique_id(base: str, used: set[str]) -> str:
     candidate, n = base, 2
     while candidate in used:
@@ -73,7 +76,7 @@ def schema_yaml(
     names: set[str] = set()
     for key, scale in sorted(scales.items()):
         scale.name = unique_id(scale.name, names)
-        out.append(f"  {scale.name}:")
+        out.append(f"  {scale.name}:" + (_UNSURE if scale.unsure else ""))
         out.append("    levels: [" + ", ".join(_q(level) for level in scale.levels) + "]")
         top = scale.top_box
         note = "  # the favourable answers: the top N levels" if isinstance(top, int) else ""

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gapscan.draft_scales import (
     MAX_LEVELS,
-    MISSING_WORDS,
     DraftScale,
+    guess_scale,
+    is_missing,
     match_scale,
     merge_families,
     scale_key,
@@ -62,39 +63,12 @@ def draft_schema(
         raise GapscanError.single("no data given", hint="gapscan init DATA --out survey.yaml")
     columns, skipped = _read_columns(files, export_format, sheet)
     side = None if vendor else _side_column(columns)
-    scales: dict[str, DraftScale] = {}
-    segments: list[str] = []
-    used_ids: set[str] = set()
-    numeric: list[NumericDraft] = []
+    drafts = _Drafts(skipped=skipped)
     for position, column in enumerate(columns.values()):
-        if side is not None and column.name == side[0]:
-            continue
-        if _is_identifier(column):
-            skipped.append((column.name, "an identifier (a distinct value in every row)"))
-            continue
-        scale = match_scale(column.values)
-        number_range = None if scale is not None else _numeric_column(column)
-        if number_range is not None:
-            qid = unique_id(slug(column.name), used_ids)
-            text = " ".join((column.text or column.name).split())
-            numeric.append((position, qid, text, column.name, number_range))
-            continue
-        if scale is not None:
-            draft = scales.setdefault(scale_key(scale), scale)
-            for m in scale.missing:
-                if m not in draft.missing:
-                    draft.missing.append(m)
-            qid = unique_id(slug(column.name), used_ids)
-            text = " ".join((column.text or column.name).split())
-            draft.questions.append((position, qid, text, column.name))
-            continue
-        distinct = len(column.values)
-        if 2 <= distinct <= MAX_SEGMENT_VALUES and sum(column.values.values()) >= 4 * distinct:
-            segments.append(column.name)
-        else:
-            skipped.append((column.name, f"free text or identifier ({distinct} distinct values)"))
+        if side is None or column.name != side[0]:
+            drafts.add(position, column)
+    scales, segments, numeric = merge_families(drafts.scales), drafts.segments, drafts.numeric
     pair = next((c for c in columns if PAIR_KEY_NAMES.match(c.strip())), None)
-    scales = merge_families(scales)
     if not scales and not numeric:
         raise GapscanError.single(
             "no column looks like a rating scale (agree/disagree, frequency, 0-10, ...)",
@@ -113,6 +87,42 @@ def draft_schema(
         schema_dir,
         numeric,
     )
+
+
+@dataclass
+class _Drafts:
+    """What the columns are drafted as, column by column."""
+
+    skipped: list[tuple[str, str]]
+    scales: dict[str, DraftScale] = field(default_factory=dict)
+    segments: list[str] = field(default_factory=list)
+    numeric: list[NumericDraft] = field(default_factory=list)
+    used_ids: set[str] = field(default_factory=set)
+
+    def add(self, position: int, column: _Column) -> None:
+        if _is_identifier(column):
+            self.skipped.append((column.name, "an identifier (a distinct value in every row)"))
+            return
+        scale = match_scale(column.values)
+        number_range = None if scale is not None else _numeric_column(column)
+        qid = unique_id(slug(column.name), self.used_ids)
+        text = " ".join((column.text or column.name).split())
+        if number_range is not None:
+            self.numeric.append((position, qid, text, column.name, number_range))
+            return
+        scale = scale or guess_scale(column.values)
+        if scale is not None:
+            draft = self.scales.setdefault(scale_key(scale), scale)
+            draft.missing += [m for m in scale.missing if m not in draft.missing]
+            draft.questions.append((position, qid, text, column.name))
+            return
+        self.used_ids.discard(qid)
+        distinct = len(column.values)
+        if 2 <= distinct <= MAX_SEGMENT_VALUES and sum(column.values.values()) >= 4 * distinct:
+            self.segments.append(column.name)
+        else:
+            why = f"free text or identifier ({distinct} distinct values)"
+            self.skipped.append((column.name, why))
 
 
 # ----------------------------------------------------------------------- reading
@@ -186,7 +196,7 @@ def _numeric_column(column: _Column) -> tuple[float, ...] | None:
     0–100 range. Returns the range to draft ((0, 100) for a 0–100 column, () when there
     is no evident range), or None when it is not a numeric question (text, a short
     scale, or an identifier: distinct integers beyond 0–100)."""
-    numbers = [parse_number(v) for v in column.values if fold(v) not in MISSING_WORDS]
+    numbers = [parse_number(v) for v in column.values if not is_missing(v)]
     if len(numbers) < 2 or any(n is None for n in numbers):
         return None
     values = [n for n in numbers if n is not None]

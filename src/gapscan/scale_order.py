@@ -124,3 +124,46 @@ def _modifier_patterns(language: Language) -> tuple[tuple[str, re.Pattern[str]],
 def _slug(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return (re.sub(r"[^0-9a-zA-Z]+", "_", plain).strip("_").lower() or "scale")[:20]
+
+
+def guess_order(answers: Iterable[str]) -> Ordered | None:
+    """A likely order for answers that read like ratings but that :func:`order_by_words`
+    cannot order (``It is not relevant to me``, ``It is somewhat relevant``, ``It is very
+    relevant throughout the year``): each answer placed by the first word of the table
+    it holds, most of them holding one. The order must be checked by a person."""
+    distinct = sorted(set(answers))
+    if not MIN_LEVELS <= len(distinct) <= MAX_GUESSED:
+        return None
+    for language in LANGUAGES:
+        scores = {a: _first_word_score(language, fold(a)) for a in distinct}
+        known = [s for s in scores.values() if s is not None]
+        if 2 * len(known) >= len(distinct) and len(set(known)) >= 2:
+            placed = {a: BARE if s is None else s for a, s in scores.items()}
+            levels = tuple(sorted(distinct, key=lambda a: (placed[a], a)))
+            name = f"check{len(levels)}_{language.code}"
+            return Ordered(name, levels, tuple(placed[a] for a in levels))
+    return None
+
+
+MAX_GUESSED = 11
+
+
+def _first_word_score(language: Language, text: str) -> float | None:
+    """The score of the first modifier, stem or whole level the text holds as words."""
+    if re.search(language.middle, text):
+        return 0.0
+    found: list[tuple[int, float]] = []
+    for phrase, pattern in _modifier_patterns(language):
+        match = pattern.search(text)
+        if match is not None:
+            found.append((match.start(), _modifiers(language)[phrase]))
+    for word, score in (*_fixed(language).items(), *_stem_scores(language).items()):
+        match = re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", text)
+        if match is not None:
+            found.append((match.start(), score))
+    return min(found)[1] if found else None
+
+
+@cache
+def _stem_scores(language: Language) -> dict[str, float]:
+    return {fold(stem): BARE * polarity for stem, (_, polarity) in language.stems.items()}

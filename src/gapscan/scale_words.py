@@ -37,7 +37,8 @@ _NEVER, _ALMOST_NEVER, _SOMETIMES, _ALMOST_ALWAYS, _ALWAYS = -10.0, -6.0, 0.0, 6
 ENGLISH = Language(
     code="en",
     modifiers={
-        "not at all": -5, "not": -3, "not very": 1, "not so": 1, "not particularly": 1,
+        "not at all": -5, "not": -3, "do not": -3, "don't": -3, "didn't": -4,
+        "haven't": -3, "not very": 1, "not so": 1, "not particularly": 1,
         "hardly": 1, "barely": 1, "slightly": 1, "a little": 1, "somewhat": 2,
         "moderately": 2, "fairly": 2, "partly": 2, "partially": 2, "mostly": 3.5,
         "rather": 2.5, "rather not": -2, "quite": 3.5, "very": 4, "highly": 4.5, "strongly": 5,
@@ -51,7 +52,7 @@ ENGLISH = Language(
         "satisfied": ("satisfaction", 1), "dissatisfied": ("satisfaction", -1),
         "unsatisfied": ("satisfaction", -1),
         "often": ("frequency", 1), "frequently": ("frequency", 1),
-        "rarely": ("frequency", -1), "seldom": ("frequency", -1),
+        "regularly": ("frequency", 1), "rarely": ("frequency", -1), "seldom": ("frequency", -1),
         "likely": ("likelihood", 1), "unlikely": ("likelihood", -1),
     },
     fixed={

@@ -222,3 +222,61 @@ def test_german_agreement_and_frequency_with_no_answer(tmp_path: Path) -> None:
     ]
     assert agree["missing"] == ["Keine Angabe"] and agree["top_box"] == 2
     assert ("gar nicht", "selten", "eher selten", "eher häufig", "sehr häufig") in found
+
+
+# ------------------------------------------------- answers it cannot order for sure
+
+
+@needs_external
+def test_unordered_rating_answers_get_a_scale_to_check(tmp_path: Path) -> None:
+    """The SurveyMonkey export's access and content questions are ordinal but worded
+    freely: each gets a drafted scale, marked for its order to be checked, and the
+    guessed orders are held to the survey's own level lists (levels.json)."""
+    folder = EXTERNAL / "surveymonkey-ohbm-2022"
+    drafted, text = init(tmp_path, folder / "public_survey_data.csv")
+    truth = json.loads((folder / "levels.json").read_text(encoding="utf-8"))
+    scales = drafted["scales"]
+    assert isinstance(scales, dict)
+    right, wrong, unlisted = [], [], []
+    for question in questions(drafted):
+        spec = scales[question["scale"]]
+        if len(spec["levels"]) < 3:
+            continue
+        assert f"  {question['scale']}:  # CHECK THE ORDER" in text
+        drafted_levels = spec["levels"]
+        names = [n for n, levels in truth.items() if set(drafted_levels) <= set(levels)]
+        if not names:
+            unlisted.append(question["column"])
+            continue
+        expected = [level for level in truth[names[0]] if level in drafted_levels]
+        (right if drafted_levels == expected else wrong).append(names[0])
+    assert len(right) + len(wrong) == 17  # the access and content questions listed
+    assert unlisted == ["How would you describe your access to OHBM Facebook?"]
+    # "I usually ignore it" is the one answer placed wrongly: it holds no rating word
+    assert wrong == ["youtube_content"]
+
+
+def test_free_text_with_rating_words_is_not_a_scale(tmp_path: Path) -> None:
+    answers = [
+        "Very slow support, not good", "Rarely answered my emails", "Somewhat useful",
+        "Not what we expected", "Extremely helpful team", "Quite expensive overall",
+    ]  # fmt: skip
+    rows = [["side", "q1", "comments"]] + [
+        [("Vendor", "Customer")[i % 2], AGREE[i % 5], answers[i]] for i in range(6)
+    ]
+    drafted, text = init(tmp_path, write_csv(tmp_path / "export.csv", rows))
+    assert [q["column"] for q in questions(drafted)] == ["q1"]
+    assert "CHECK THE ORDER" not in text
+    assert "#   comments: free text or identifier (6 distinct values)" in text
+
+
+def test_sliders_and_0_to_100_ratings_are_numeric_questions(tmp_path: Path) -> None:
+    rows = [["side", "effort", "share"]] + [
+        [("Vendor", "Customer")[i % 2], str((i % 30) * 3), f"{(i * 7.5) % 100:g}"]
+        for i in range(60)
+    ]
+    drafted, _ = init(tmp_path, write_csv(tmp_path / "export.csv", rows))
+    assert [(q["column"], q.get("type"), q.get("range")) for q in questions(drafted)] == [
+        ("effort", "numeric", [0, 100]),
+        ("share", "numeric", [0, 100]),
+    ]
