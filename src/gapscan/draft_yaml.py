@@ -9,11 +9,20 @@ from pathlib import Path
 from gapscan.draft_scales import DraftScale, looks_like_nps
 from gapscan.text import yaml_comment, yaml_quoted
 
-# a numeric question: position, id, text, column, its range (empty: no evident range)
-NumericDraft = tuple[int, str, str, str, tuple[float, ...]]
+# a numeric question: position, id, text, column, its range (empty: no evident range),
+# the texts in its column that mean no answer
+NumericDraft = tuple[int, str, str, str, tuple[float, ...], tuple[str, ...]]
 
 
 _UNSURE = "  # CHECK THE ORDER: the levels are in a guessed order; put them lowest first"
+
+
+def no_side_lines() -> list[str]:
+    return [
+        "# sides: no column told vendors from customers; name it here, or give",
+        "# --vendor FILE --customer FILE to gapscan analyze:",
+        "# sides: {column: COLUMN, vendor: [VALUE], customer: [VALUE]}",
+    ]
 
 
 def unique_id(base: str, used: set[str]) -> str:
@@ -33,7 +42,7 @@ def schema_yaml(
     title: str,
     files: Sequence[Path],
     two_files: bool,
-    side: tuple[str, list[str], list[str]] | None,
+    side_block: list[str],
     pair: str | None,
     segments: list[str],
     scales: dict[str, DraftScale],
@@ -50,20 +59,7 @@ def schema_yaml(
     if not two_files:
         rel = [_relative(Path(f), schema_dir) for f in files]
         out.append("data: [" + ", ".join(_q(r) for r in rel) + "]  # relative to this file")
-    if side is not None:
-        name, vendor, customer = side
-        out += [
-            "sides:  # how a respondent's side is recognised",
-            f"  column: {_q(name)}",
-            "  vendor: [" + ", ".join(_q(v) for v in vendor) + "]",
-            "  customer: [" + ", ".join(_q(c) for c in customer) + "]",
-        ]
-    elif not two_files:
-        out += [
-            "# sides: no column told vendors from customers; name it here, or give",
-            "# --vendor FILE --customer FILE to gapscan analyze:",
-            "# sides: {column: COLUMN, vendor: [VALUE], customer: [VALUE]}",
-        ]
+    out += side_block
     if pair is not None:
         out += [
             f"pair_by: {_q(pair)}  # looks like an account key: gapscan analyze --paired compares",
@@ -94,8 +90,8 @@ def schema_yaml(
         for position, qid, text, column in scale.questions
     ]
     entries += [
-        (position, qid, text, column, _numeric_lines(r))
-        for position, qid, text, column, r in numeric
+        (position, qid, text, column, _numeric_lines(r, missing))
+        for position, qid, text, column, r, missing in numeric
     ]
     for _, qid, text, column, lines in sorted(entries, key=lambda e: e[0]):
         out += [f"  - id: {qid}", f"    text: {_q(text)}", *lines, f"    column: {_q(column)}"]
@@ -120,8 +116,10 @@ def _scale_lines(scale: DraftScale, text: str, column: str) -> list[str]:
     return lines
 
 
-def _numeric_lines(number_range: tuple[float, ...]) -> list[str]:
+def _numeric_lines(number_range: tuple[float, ...], missing: Sequence[str]) -> list[str]:
     lines = ["    type: numeric  # numbers (a slider, a 0-100 rating): mean gap by Welch's t"]
+    if missing:
+        lines.append("    missing: [" + ", ".join(_q(m) for m in missing) + "]  # no answer")
     if number_range:
         lines.append(
             f"    range: [{number_range[0]:g}, {number_range[1]:g}]  # values outside: error"

@@ -9,11 +9,11 @@ draft analyses without edits and says what it skipped.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gapscan.draft_columns import DraftColumn, read_columns, resolve
 from gapscan.draft_scales import (
     MAX_LEVELS,
     DraftScale,
@@ -24,27 +24,32 @@ from gapscan.draft_scales import (
     scale_key,
     slug,
 )
-from gapscan.draft_yaml import NumericDraft, schema_yaml, unique_id
+from gapscan.draft_sides import (
+    SideDraft,
+    propose_side,
+    side_from_options,
+    side_lines,
+    suggestion_lines,
+    suggestions,
+)
+from gapscan.draft_yaml import NumericDraft, no_side_lines, schema_yaml, unique_id
 from gapscan.errors import GapscanError
 from gapscan.numeric_answers import parse_number
-from gapscan.readers import Source, open_source
-from gapscan.survey import fold
+from gapscan.readers import open_source
 
-SIDE_WORDS = (
-    {"vendor", "supplier", "provider", "account team", "seller", "internal", "employee", "staff"},
-    {"customer", "client", "buyer", "user", "external", "account"},
-)
 PAIR_KEY_NAMES = re.compile(
     r"^(account|account[ _]?id|acct|company|customer[ _]?id|client[ _]?id|org[ _]?id)$", re.I
 )
 MAX_SEGMENT_VALUES = 12
 
 
-@dataclass
-class _Column:
-    name: str
-    text: str
-    values: Counter[str]
+@dataclass(frozen=True)
+class SideChoice:
+    """The side column as the user named it: ``--side-column`` and its values."""
+
+    column: str
+    vendor_values: tuple[str, ...] = ()
+    customer_values: tuple[str, ...] = ()
 
 
 def draft_schema(
@@ -56,16 +61,18 @@ def draft_schema(
     schema_dir: Path | None = None,
     export_format: str | None = None,
     sheet: str | None = None,
+    choice: SideChoice | None = None,
 ) -> str:
     """The YAML text of a draft schema for these exports."""
     files = [*data, *vendor, *customer]
     if not files:
         raise GapscanError.single("no data given", hint="gapscan init DATA --out survey.yaml")
-    columns, skipped = _read_columns(files, export_format, sheet)
-    side = None if vendor else _side_column(columns)
-    drafts = _Drafts(skipped=skipped)
+    columns = read_columns(files, export_format, sheet)
+    side = None if vendor else _side(columns, files, choice, export_format, sheet)
+    meta = [(c.name, "survey tool metadata") for c in columns.values() if c.metadata]
+    drafts = _Drafts(skipped=meta)
     for position, column in enumerate(columns.values()):
-        if side is None or column.name != side[0]:
+        if not column.metadata and (side is None or column.name != side.column):
             drafts.add(position, column)
     scales, segments, numeric = merge_families(drafts.scales), drafts.segments, drafts.numeric
     pair = next((c for c in columns if PAIR_KEY_NAMES.match(c.strip())), None)
@@ -79,11 +86,11 @@ def draft_schema(
         title or Path(files[0]).stem,
         files,
         bool(vendor),
-        side,
+        _side_block(side, columns, bool(vendor)),
         pair,
         segments,
         scales,
-        skipped,
+        drafts.skipped,
         schema_dir,
         numeric,
     )
@@ -99,7 +106,7 @@ class _Drafts:
     numeric: list[NumericDraft] = field(default_factory=list)
     used_ids: set[str] = field(default_factory=set)
 
-    def add(self, position: int, column: _Column) -> None:
+    def add(self, position: int, column: DraftColumn) -> None:
         if _is_identifier(column):
             self.skipped.append((column.name, "an identifier (a distinct value in every row)"))
             return
@@ -108,7 +115,8 @@ class _Drafts:
         qid = unique_id(slug(column.name), self.used_ids)
         text = " ".join((column.text or column.name).split())
         if number_range is not None:
-            self.numeric.append((position, qid, text, column.name, number_range))
+            missing = tuple(sorted(v for v in column.values if is_missing(v)))
+            self.numeric.append((position, qid, text, column.name, number_range, missing))
             return
         scale = scale or guess_scale(column.values)
         if scale is not None:
@@ -125,63 +133,12 @@ class _Drafts:
             self.skipped.append((column.name, why))
 
 
-# ----------------------------------------------------------------------- reading
-
-
-def _read_columns(
-    files: Sequence[Path], export_format: str | None, sheet: str | None
-) -> tuple[dict[str, _Column], list[tuple[str, str]]]:
-    columns: dict[str, _Column] = {}
-    skipped: list[tuple[str, str]] = []
-    for path in files:
-        source = open_source(path, export_format=export_format, sheet=sheet)
-        metadata = _metadata(source)
-        refs = {_reference(source, c): c for c in source.columns if c.strip()}
-        table = source.read(list(refs))
-        texts = _texts(source)
-        for name, header in refs.items():
-            if header in metadata:
-                if (name, "survey tool metadata") not in skipped:
-                    skipped.append((name, "survey tool metadata"))
-                continue
-            values = Counter(
-                v.strip() for v in table.column(name).to_pylist() if v is not None and v.strip()
-            )
-            text = texts.get(header, "")
-            column = columns.setdefault(name, _Column(name, text, Counter()))
-            column.values.update(values)
-    return columns, skipped
-
-
-def _reference(source: Source, column: str) -> str:
-    """How the schema names a column: by its name, or, when the header repeats the
-    name, by its ImportId (when that is unique) or as 'name (1)', 'name (2)'..."""
-    copy = re.fullmatch(r"(.*) \((\d+)\)", column)
-    is_copy = copy is not None and source.repeats(copy.group(1)) >= int(copy.group(2))
-    if not is_copy and source.repeats(column) <= 1:
-        return column
-    layout = source.layout
-    import_id = layout.import_ids[layout.columns.index(column)]
-    if import_id and layout.import_ids.count(import_id) == 1 and import_id not in layout.columns:
-        return import_id
-    return column if is_copy else f"{column} (1)"
-
-
-def _metadata(source: Source) -> frozenset[str]:
-    return source.layout.metadata
-
-
-def _texts(source: Source) -> dict[str, str]:
-    layout = source.layout
-    return {c: t for c, t in zip(layout.columns, layout.texts, strict=True) if t and t != c}
-
-
 # ------------------------------------------------------------------------ scales
 
 _ID_NAME = re.compile(r"(?:^|[_\W])(?:id|no|num|number|key)$|^id(?:[_\W]|$)", re.IGNORECASE)
 
 
-def _is_identifier(column: _Column) -> bool:
+def _is_identifier(column: DraftColumn) -> bool:
     """Named like an identifier, with a distinct value in every row (more than two)."""
     distinct = len(column.values)
     return (
@@ -191,7 +148,7 @@ def _is_identifier(column: _Column) -> bool:
     )
 
 
-def _numeric_column(column: _Column) -> tuple[float, ...] | None:
+def _numeric_column(column: DraftColumn) -> tuple[float, ...] | None:
     """A slider or 0–100 rating: every answer a number, and many distinct values or a
     0–100 range. Returns the range to draft ((0, 100) for a 0–100 column, () when there
     is no evident range), or None when it is not a numeric question (text, a short
@@ -214,25 +171,33 @@ def _numeric_column(column: _Column) -> tuple[float, ...] | None:
     return (0.0, 100.0) if percent else ()
 
 
-# ------------------------------------------------------------------ sides, keys
+# ------------------------------------------------------------------------ sides
 
 
-def _side_column(columns: dict[str, _Column]) -> tuple[str, list[str], list[str]] | None:
-    for column in columns.values():
-        if not 2 <= len(column.values) <= 6:
-            continue
-        vendor = [v for v in column.values if _side_of(v) == 0]
-        customer = [v for v in column.values if _side_of(v) == 1]
-        if vendor and customer and len(vendor) + len(customer) == len(column.values):
-            return column.name, sorted(vendor), sorted(customer)
-    return None
+def _side(
+    columns: dict[str, DraftColumn],
+    files: Sequence[Path],
+    choice: SideChoice | None,
+    export_format: str | None,
+    sheet: str | None,
+) -> SideDraft | None:
+    if choice is None:
+        return propose_side(columns)
+    names = {
+        resolve(open_source(path, export_format=export_format, sheet=sheet), choice.column)
+        for path in files
+    }
+    if len(names) > 1:
+        raise GapscanError.single(
+            f"--side-column '{choice.column}' names different columns in the files: "
+            + ", ".join(sorted(names)),
+            hint="name the column by the name gapscan columns prints for each file",
+        )
+    column = columns[names.pop()]
+    return side_from_options(column, choice.vendor_values, choice.customer_values)
 
 
-def _side_of(value: str) -> int | None:
-    words = fold(value)
-    for side, names in enumerate(SIDE_WORDS):
-        if words in names or any(re.search(rf"\b{re.escape(n)}\b", words) for n in names):
-            if side == 1 and any(re.search(rf"\b{re.escape(n)}\b", words) for n in SIDE_WORDS[0]):
-                return 0  # "account team" names the vendor side even though it says account
-            return side
-    return None
+def _side_block(side: SideDraft | None, columns: dict[str, DraftColumn], two: bool) -> list[str]:
+    if side is not None:
+        return side_lines(side)
+    return [] if two else no_side_lines() + suggestion_lines(suggestions(columns))

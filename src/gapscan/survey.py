@@ -344,3 +344,39 @@ class Survey:
             if q.id == question_id:
                 return q
         raise KeyError(question_id)
+
+
+def closest_difference(value: str, candidates: list[str]) -> str:
+    """For a value that matches none of ``candidates`` (after :func:`fold`): the
+    closest candidate and where the two differ, with the code points, for a message
+    (`` (closest: 'Agree'; it has 'e' U+0065 at character 5, 'Agre' has nothing)``);
+    "" when nothing is close."""
+    import difflib
+
+    folded = {fold(c): c for c in candidates}
+    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    nearest = folded[close[0]]
+    return f" (closest: '{nearest}'; {character_difference(value, nearest)})"
+
+
+def character_difference(given: str, other: str) -> str:
+    """Where ``other`` first differs from ``given``, its characters named by code point:
+    ``it has '’' U+2019 at character 6, 'I don't' has ''' U+0027``."""
+    import difflib
+
+    a, b = unicodedata.normalize("NFC", given), unicodedata.normalize("NFC", other)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        theirs = _characters(b[j1:j2]) or "nothing"
+        ours = _characters(a[i1:i2]) or "nothing"
+        return f"it has {theirs} at character {j1 + 1}, '{given}' has {ours}"
+    return "they differ only in case or spacing"
+
+
+def _characters(text: str) -> str:
+    shown = text[:3]
+    return " ".join(f"'{c}' U+{ord(c):04X}" for c in shown) + (" ..." if len(text) > 3 else "")

@@ -59,22 +59,30 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
 @needs_external
 def test_repeated_names_are_drafted_by_position(tmp_path: Path) -> None:
     """The legacy Qualtrics export repeats 'question_one' three times; each copy is
-    drafted under the name the readers give it, and reads that copy's answers."""
-    export = EXTERNAL / "qualtrics-QualtricsTools" / "Single_Answer_Matrix_Questions.csv"
-    drafted, _ = init(tmp_path, export)
+    drafted under the name the readers give it, and reads that copy's answers. (Its
+    responses are Qualtrics test responses, which gapscan leaves out: the copy here
+    marks them as real ones.)"""
+    original = EXTERNAL / "qualtrics-QualtricsTools" / "Single_Answer_Matrix_Questions.csv"
+    with original.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    status = rows[1].index("Status")
+    for row in rows[2:]:
+        row[status] = "0"
+    export = write_csv(tmp_path / "legacy.csv", rows)
+    drafted, _ = init(tmp_path, export, "--side-column", "Q2_1")
     columns = [str(q["column"]) for q in questions(drafted)]
     assert [c for c in columns if c.startswith("question_one")] == [
         "question_one (1)",
         "question_one (2)",
         "question_one (3)",
     ]
-    with export.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
     positions = [i for i, name in enumerate(rows[0]) if name == "question_one"]
     source = open_source(export)
     for copy, position in enumerate(positions, start=1):
         read = source.read([f"question_one ({copy})"]).column(0).to_pylist()
         assert read == [row[position] for row in rows[2:]]
+    code, _, err = run("validate", tmp_path / "drafted.yaml")
+    assert code == 0, err
 
 
 def test_repeated_names_are_drafted_by_import_id(tmp_path: Path) -> None:
@@ -280,3 +288,108 @@ def test_sliders_and_0_to_100_ratings_are_numeric_questions(tmp_path: Path) -> N
         ("effort", "numeric", [0, 100]),
         ("share", "numeric", [0, 100]),
     ]
+
+
+# ---------------------------------------------------------------------- the sides
+
+
+def side_export(tmp_path: Path, sides: list[str]) -> Path:
+    rows = [["respondent", "region", "q1"]] + [
+        [sides[i % len(sides)], ("EMEA", "APAC")[i % 2], AGREE[i % 5]] for i in range(60)
+    ]
+    return write_csv(tmp_path / "export.csv", rows)
+
+
+def test_side_column_is_proposed_with_other_values_ignored(tmp_path: Path) -> None:
+    """Values naming both sides make the side column; a partner and blank cells are
+    drafted into sides.ignore, with a comment counting them; the column is neither a
+    question nor a segment; validate accepts the draft."""
+    export = side_export(tmp_path, ["Account team", "Customer", "Partner", ""])
+    drafted, text = init(tmp_path, export)
+    assert drafted["sides"] == {
+        "column": "respondent",
+        "vendor": ["Account team"],
+        "customer": ["Customer"],
+        "ignore": ["Partner", ""],
+    }
+    assert "# rows of neither side, left out and counted: Partner x15, blank x15" in text
+    assert [q["column"] for q in questions(drafted)] == ["q1"]
+    assert '# segments: ["region"]' in text and '"respondent"]' not in text
+    code, out, err = run("validate", tmp_path / "drafted.yaml", "--format", "json")
+    assert code == 0, err
+    code, out, err = run("analyze", tmp_path / "drafted.yaml", "--format", "json")
+    assert code == 0, err
+    (source,) = json.loads(out)["inputs"]
+    assert (source["vendor"], source["customer"]) == (15, 15)
+
+
+def test_side_column_named_with_its_values(tmp_path: Path) -> None:
+    export = side_export(tmp_path, ["Sales", "Support", "Buyer", "Other"])
+    drafted, text = init(
+        tmp_path, export, "--side-column", "respondent",
+        "--vendor-values", "Sales,Support", "--customer-values", "Buyer",
+    )  # fmt: skip
+    assert drafted["sides"] == {
+        "column": "respondent",
+        "vendor": ["Sales", "Support"],
+        "customer": ["Buyer"],
+        "ignore": ["Other"],
+    }
+    assert "CHECK THE SIDES" not in text
+    # one side named: the other side is every other value
+    drafted, _ = init(tmp_path, export, "--side-column", "respondent", "--vendor-values", "Sales")
+    assert drafted["sides"] == {
+        "column": "respondent",
+        "vendor": ["Sales"],
+        "customer": ["Buyer", "Other", "Support"],
+    }
+
+
+def test_side_column_without_side_words_is_marked_for_checking(tmp_path: Path) -> None:
+    export = side_export(tmp_path, ["North", "South", "South", "North", "West"])
+    drafted, text = init(tmp_path, export, "--side-column", "respondent")
+    # the two most common values are the sides, the rest is ignored
+    assert drafted["sides"] == {
+        "column": "respondent",
+        "vendor": ["North"],
+        "customer": ["South"],
+        "ignore": ["West"],
+    }
+    assert "CHECK THE SIDES" in text
+    code, _, err = run("validate", tmp_path / "drafted.yaml")
+    assert code == 0, err
+
+
+def test_without_a_side_column_the_draft_suggests_one(tmp_path: Path) -> None:
+    export = side_export(tmp_path, ["North", "South"])
+    _, text = init(tmp_path, export)
+    assert "# sides: no column told vendors from customers" in text
+    assert "could tell the sides apart: respondent (North, South), region (APAC, EMEA)" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--side-column", "respondant"), "no column 'respondant'"),
+        (("--vendor-values", "Sales"), "--vendor-values and --customer-values need --side-column"),
+        (
+            ("--side-column", "respondent", "--vendor-values", "Sale"),
+            "no value 'Sale' in column 'respondent' (closest: 'Sales'; it has 's' U+0073 at"
+            " character 5, 'Sale' has nothing) (its values: 'Buyer', 'Sales')",
+        ),
+    ],
+)
+def test_side_options_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    export = side_export(tmp_path, ["Sales", "Buyer"])
+    code, out, err = run("init", export, *args, "--out", tmp_path / "s.yaml")
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and message in err, err
+    assert "Traceback" not in err and not (tmp_path / "s.yaml").exists()
+
+
+def test_side_column_with_one_file_per_side_is_refused(tmp_path: Path) -> None:
+    export = side_export(tmp_path, ["Sales", "Buyer"])
+    code, _, err = run(
+        "init", "--vendor", export, "--customer", export, "--side-column", "respondent"
+    )
+    assert code == 2 and "--side-column is for a file holding both sides" in err
