@@ -75,3 +75,34 @@ def test_curly_apostrophes_and_odd_spaces_match_in_an_analysis(tmp_path: Path) -
     assert (source["vendor"], source["customer"]) == (10, 10)  # the filter kept 20 rows
     overall = report["results"][0]
     assert overall["vendor"]["n"] + overall["customer"]["n"] == 16  # 4 said "don't know"
+
+
+def test_a_value_that_still_does_not_match_shows_the_differing_character(
+    tmp_path: Path,
+) -> None:
+    """A Cyrillic 'е' (U+0435) looks like a Latin 'e' but is another letter: the
+    message names both code points, for answers and for side values."""
+    cyrillic = "Agr\u0435e"
+    rows = [
+        "side,q1",
+        "Vendor,Agree",
+        f"Vendor,{cyrillic}",
+        "Customer,Agree",
+        "Custome\u0433,Agree",
+    ]
+    (tmp_path / "data.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    schema = tmp_path / "s.yaml"
+    schema.write_text(
+        "survey: t\ndata: [data.csv]\n"
+        "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+        "scales:\n  a2:\n    levels: [Disagree, Agree]\n    top_box: 1\n"
+        "questions:\n  - {id: q1, text: Q1, scale: a2, column: q1}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(schema), "--format", "json"])
+    findings = {f["code"]: f["message"] for f in json.loads(result.stdout)["findings"]}
+    assert (
+        f"'{cyrillic}' x1 (row 3) (closest: 'Agree'; it has 'e' U+0065 at character 4,"
+        f" '{cyrillic}' has '\u0435' U+0435)"
+    ) in findings["unknown-answer"]
+    assert "(closest: 'Customer'; it has 'r' U+0072 at character 8" in findings["unknown-side"]

@@ -367,14 +367,22 @@ def character_difference(given: str, other: str) -> str:
     import difflib
 
     a, b = unicodedata.normalize("NFC", given), unicodedata.normalize("NFC", other)
+    if len(a) == len(b):  # one character for another: name the first pair
+        for i, (mine, theirs) in enumerate(zip(a, b, strict=True)):
+            if fold(mine) != fold(theirs):
+                return _differ(given, _characters(theirs), i, _characters(mine))
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         theirs = _characters(b[j1:j2]) or "nothing"
         ours = _characters(a[i1:i2]) or "nothing"
-        return f"it has {theirs} at character {j1 + 1}, '{given}' has {ours}"
+        return _differ(given, theirs, j1, ours)
     return "they differ only in case or spacing"
+
+
+def _differ(given: str, theirs: str, index: int, ours: str) -> str:
+    return f"it has {theirs} at character {index + 1}, '{given}' has {ours}"
 
 
 def _characters(text: str) -> str:
