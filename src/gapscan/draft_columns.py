@@ -67,16 +67,21 @@ def resolve(source: Source, name: str) -> str:
 
 
 def read_columns(
-    files: Sequence[Path], export_format: str | None = None, sheet: str | None = None
+    files: Sequence[Path],
+    export_format: str | None = None,
+    sheet: str | None = None,
+    *,
+    responses_only: bool = True,
 ) -> dict[str, DraftColumn]:
-    """Every named column of the files, by the schema's name for it, in file order."""
+    """Every named column of the files, by the schema's name for it, in file order;
+    with ``responses_only``, the answers of survey previews and tests are left out."""
     columns: dict[str, DraftColumn] = {}
     for path in files:
         source = open_source(path, export_format=export_format, sheet=sheet)
         layout = source.layout
         refs = {reference(source, c): (i, c) for i, c in enumerate(source.columns) if c.strip()}
         table = source.read(list(refs))
-        drop = _not_responses(source, table, refs)
+        drop = _not_responses(source, table, refs) if responses_only else frozenset()
         for name, (index, header) in refs.items():
             text = layout.texts[index] if layout.texts[index] != header else ""
             column = columns.setdefault(name, DraftColumn(name, text, index=index + 1))
@@ -113,3 +118,41 @@ def _not_responses(
             hint="export the survey's real responses",
         )
     return drop
+
+
+def column_records(columns: dict[str, DraftColumn]) -> list[dict[str, object]]:
+    """What ``gapscan columns --format json`` prints: a record per column."""
+    return [
+        {
+            "index": c.index,
+            "name": c.name,
+            "text": c.text,
+            "import_id": c.import_id,
+            "distinct": len(c.values),
+            "blank": c.blank,
+            "examples": c.examples,
+        }
+        for c in columns.values()
+    ]
+
+
+def column_lines(columns: dict[str, DraftColumn]) -> list[str]:
+    """The columns as ``csvcut -n`` lists them, each with its counts and examples, and
+    its question text and ImportId (when the export has them) on a second line."""
+    width = len(str(max((c.index for c in columns.values()), default=1)))
+    lines = []
+    for c in columns.values():
+        examples = ", ".join(_short(e) for e in c.examples)
+        counts = f"{len(c.values)} distinct, {c.blank} blank"
+        counts += f": {examples}" if examples else ""
+        lines.append(f"{c.index:>{width + 2}}: {c.name}  ({counts})")
+        extra = [f"text: {_short(c.text, 90)}"] if c.text else []
+        extra += [f"import id: {c.import_id}"] if c.import_id else []
+        if extra:
+            lines.append(" " * (width + 4) + "  ".join(extra))
+    return lines
+
+
+def _short(text: str, limit: int = 30) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
