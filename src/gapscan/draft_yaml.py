@@ -68,33 +68,8 @@ def schema_yaml(
     if segments:
         out.append("# segments: breakdowns to report; these columns look like groups:")
         out.append("# segments: [" + ", ".join(_q(s) for s in segments) + "]")
-    out.append("scales:  # answer scales, levels ordered lowest first" if scales else "scales: {}")
-    names: set[str] = set()
-    for key, scale in sorted(scales.items()):
-        scale.name = unique_id(scale.name, names)
-        out.append(f"  {scale.name}:" + (_UNSURE if scale.unsure else ""))
-        out.append("    levels: [" + ", ".join(_q(level) for level in scale.levels) + "]")
-        top = scale.top_box
-        note = "  # the favourable answers: the top N levels" if isinstance(top, int) else ""
-        shown = str(top) if isinstance(top, int) else "[" + ", ".join(_q(t) for t in top) + "]"
-        out.append(f"    top_box: {shown}{note}")
-        if scale.missing:
-            out.append(
-                "    missing: [" + ", ".join(_q(m) for m in scale.missing) + "]  # no answer"
-            )
-        del key
-    out.append("questions:")
-    entries = [
-        (position, qid, text, column, _scale_lines(scale, text, column))
-        for scale in scales.values()
-        for position, qid, text, column in scale.questions
-    ]
-    entries += [
-        (position, qid, text, column, _numeric_lines(r, missing))
-        for position, qid, text, column, r, missing in numeric
-    ]
-    for _, qid, text, column, lines in sorted(entries, key=lambda e: e[0]):
-        out += [f"  - id: {qid}", f"    text: {_q(text)}", *lines, f"    column: {_q(column)}"]
+    out += _scale_block(scales)
+    out += _question_block(scales, numeric)
     out += [
         "analysis:",
         "  confidence: 0.95",
@@ -107,6 +82,42 @@ def schema_yaml(
         out.append("# Columns left out:")
         out += [f"#   {yaml_comment(name)}: {why}" for name, why in skipped]
     return "\n".join(out) + "\n"
+
+
+def _scale_block(scales: dict[str, DraftScale]) -> list[str]:
+    """The ``scales:`` mapping; each scale gets a unique name here."""
+    out = ["scales:  # answer scales, levels ordered lowest first" if scales else "scales: {}"]
+    names: set[str] = set()
+    for _, scale in sorted(scales.items()):
+        scale.name = unique_id(scale.name, names)
+        out.append(f"  {scale.name}:" + (_UNSURE if scale.unsure else ""))
+        out.append("    levels: [" + ", ".join(_q(level) for level in scale.levels) + "]")
+        top = scale.top_box
+        note = "  # the favourable answers: the top N levels" if isinstance(top, int) else ""
+        shown = str(top) if isinstance(top, int) else "[" + ", ".join(_q(t) for t in top) + "]"
+        out.append(f"    top_box: {shown}{note}")
+        if scale.missing:
+            out.append(
+                "    missing: [" + ", ".join(_q(m) for m in scale.missing) + "]  # no answer"
+            )
+    return out
+
+
+def _question_block(scales: dict[str, DraftScale], numeric: Sequence[NumericDraft]) -> list[str]:
+    """The ``questions:`` list, in the export's column order."""
+    entries = [
+        (position, qid, text, column, _scale_lines(scale, text, column))
+        for scale in scales.values()
+        for position, qid, text, column in scale.questions
+    ]
+    entries += [
+        (position, qid, text, column, _numeric_lines(r, missing))
+        for position, qid, text, column, r, missing in numeric
+    ]
+    out = ["questions:"]
+    for _, qid, text, column, lines in sorted(entries, key=lambda e: e[0]):
+        out += [f"  - id: {qid}", f"    text: {_q(text)}", *lines, f"    column: {_q(column)}"]
+    return out
 
 
 def _scale_lines(scale: DraftScale, text: str, column: str) -> list[str]:
