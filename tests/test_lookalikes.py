@@ -106,3 +106,25 @@ def test_a_value_that_still_does_not_match_shows_the_differing_character(
         f" '{cyrillic}' has '\u0435' U+0435)"
     ) in findings["unknown-answer"]
     assert "(closest: 'Customer'; it has 'r' U+0072 at character 8" in findings["unknown-side"]
+
+
+def test_segment_values_that_look_alike_are_one_segment(tmp_path: Path) -> None:
+    rows = ["side,region,q1"]
+    for i in range(40):
+        region = ("Côte d'Ivoire", "Côte d\u2019Ivoire", "C\u00f4te\u00a0d'Ivoire")[i % 3]
+        rows.append(f"{('Vendor', 'Customer')[i % 2]},{region},{('No', 'Yes')[i % 4 // 2]}")
+    (tmp_path / "data.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    schema = tmp_path / "s.yaml"
+    schema.write_text(
+        "survey: t\ndata: [data.csv]\n"
+        "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+        "segments: [region]\n"
+        "scales:\n  yn:\n    levels: [No, Yes]\n    top_box: [Yes]\n"
+        "questions:\n  - {id: q1, text: Q1, scale: yn, column: q1}\n"
+        "analysis: {min_n: 1}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["analyze", str(schema), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    segments = [r["segment"] for r in json.loads(result.stdout)["results"]]
+    assert segments == [{}, {"region": "Côte d'Ivoire"}]
