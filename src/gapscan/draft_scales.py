@@ -57,6 +57,8 @@ KNOWN_SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Not at all important", "Not important"), ("Slightly important",),
         ("Moderately important",), ("Very important",), ("Extremely important",),
     ),
+    "level3": (("Low",), ("Medium", "Moderate"), ("High",)),
+    "level5": (("Very low",), ("Low",), ("Medium", "Moderate"), ("High",), ("Very high",)),
     "yes_no": (("No", "Nein", "Non", "Não", "Nee"), ("Yes", "Ja", "Oui", "Sí", "Sim", "Sì")),
 }  # fmt: skip
 NUMBERED = re.compile(r"^\s*(-?\d+)\s*(?:[-–=:.)]\s*(.*))?$")
@@ -69,6 +71,8 @@ INTENSITY = {
     "totally": 5,
 }  # fmt: skip
 MAX_LEVELS = 11
+MAX_WIDER = 2  # a scale joins one of its family with at most this many more levels
+MIN_MERGED = 3  # plain integer scales this wide or wider join a wider one
 MIN_CHOSEN = 3  # a guessed scale's answers were each chosen this often on average
 
 
@@ -86,30 +90,37 @@ class DraftScale:
 
 
 def merge_families(scales: dict[str, DraftScale]) -> dict[str, DraftScale]:
-    """Scales of one family whose levels are all levels of a wider one join it (a
-    question that nobody answered 'Nicht wichtig' still uses the five-level scale)."""
+    """A scale whose levels are all levels of a slightly wider scale of its family (at
+    most :data:`MAX_WIDER` more levels) joins it, and so on up: a question that nobody
+    answered 'Nicht wichtig' still uses the five-level scale, a column answered 2 to 5
+    the 1-5 rating (but a 1-5 rating never joins a 0-10 one)."""
+    folded = {key: {fold(level) for level in scale.levels} for key, scale in scales.items()}
+    target: dict[str, str] = {}
+    for key, scale in scales.items():
+        wider = [
+            other
+            for other, spec in scales.items()
+            if scale.family
+            and spec.family == scale.family
+            and 0 < len(spec.levels) - len(scale.levels) <= MAX_WIDER
+            and folded[key] <= folded[other]
+        ]
+        if wider:
+            target[key] = min(wider, key=lambda other: _width_then_use(scales[other], other))
     merged = dict(scales)
-    by_width = sorted(scales.items(), key=lambda item: -len(item[1].levels))
-    for key, scale in by_width:
-        if not scale.family:
-            continue
-        levels = {fold(level) for level in scale.levels}
-        wider = next(
-            (
-                other
-                for other in merged.values()
-                if other is not scale
-                and other.family == scale.family
-                and len(other.levels) > len(scale.levels)
-                and levels <= {fold(level) for level in other.levels}
-            ),
-            None,
-        )
-        if wider is not None:
-            wider.questions += scale.questions
-            wider.missing += [m for m in scale.missing if m not in wider.missing]
-            del merged[key]
+    for key in target:
+        root = key
+        while root in target:
+            root = target[root]
+        merged[root].questions += scales[key].questions
+        merged[root].missing += [m for m in scales[key].missing if m not in merged[root].missing]
+        del merged[key]
     return merged
+
+
+def _width_then_use(scale: DraftScale, key: str) -> tuple[int, int, str]:
+    """The narrowest scale first; of equally wide ones, the one more questions use."""
+    return (len(scale.levels), -len(scale.questions), key)
 
 
 def is_missing(value: str) -> bool:
@@ -217,7 +228,8 @@ def _numbered_scale(answers: set[str], missing: list[str]) -> DraftScale | None:
         levels = [numbered[n] for n in sorted(numbered)]
         name = "numbered_" + "_".join(str(n) for n in sorted(numbered))
     top = 2 if len(levels) >= 5 else 1
-    return DraftScale(name, levels, top, missing)
+    plain = name.startswith(("rating_", "numeric_")) and len(levels) >= MIN_MERGED
+    return DraftScale(name, levels, top, missing, family="integers" if plain else "")
 
 
 def default_top_box(name: str, levels: list[str]) -> int | list[str]:

@@ -393,3 +393,35 @@ def test_side_column_with_one_file_per_side_is_refused(tmp_path: Path) -> None:
         "init", "--vendor", export, "--customer", export, "--side-column", "respondent"
     )
     assert code == 2 and "--side-column is for a file holding both sides" in err
+
+
+def test_number_columns_answered_in_part_share_the_wider_rating(tmp_path: Path) -> None:
+    """Columns answered 1-5, 2-5 and 1-3 share the 1-5 rating; a 0-10 column keeps
+    its own scale, and a 1-2 column is not stretched to five levels."""
+    spans = {"a": (1, 5), "b": (2, 5), "c": (1, 3), "nps": (0, 10), "d": (1, 2)}
+    rows = [["side", *spans]] + [
+        [("Vendor", "Customer")[i % 2]]
+        + [str(low + i % (high - low + 1)) for low, high in spans.values()]
+        for i in range(66)
+    ]
+    drafted, _ = init(tmp_path, write_csv(tmp_path / "export.csv", rows))
+    scales = drafted["scales"]
+    assert isinstance(scales, dict)
+    used = {q["column"]: scales[q["scale"]]["levels"] for q in questions(drafted)}
+    assert used == {
+        "a": ["1", "2", "3", "4", "5"],
+        "b": ["1", "2", "3", "4", "5"],
+        "c": ["1", "2", "3", "4", "5"],
+        "nps": [str(n) for n in range(11)],
+        "d": ["1", "2"],
+    }
+
+
+def test_low_medium_high_is_ordered(tmp_path: Path) -> None:
+    rows = [["side", "q1"]] + [
+        [("Vendor", "Customer")[i % 2], ("High", "Low", "Medium")[i % 3]] for i in range(30)
+    ]
+    drafted, _ = init(tmp_path, write_csv(tmp_path / "export.csv", rows))
+    scales = drafted["scales"]
+    assert isinstance(scales, dict)
+    assert [spec["levels"] for spec in scales.values()] == [["Low", "Medium", "High"]]
