@@ -94,6 +94,8 @@ def side_from_options(
     for value in (*vendor_values, *customer_values):
         if fold(value) not in {fold(v) for v in column.values}:
             problems.add(_unknown_value(column, value))
+    for value in sorted({fold(v) for v in vendor_values} & {fold(c) for c in customer_values}):
+        problems.add(f"'{value}' is given for both sides", hint="give each value for one side")
     problems.raise_if_any()
     given = {fold(v) for v in (*vendor_values, *customer_values)}
     rest = sorted(v for v in column.values if fold(v) not in given)

@@ -373,6 +373,17 @@ def test_without_a_side_column_the_draft_suggests_one(tmp_path: Path) -> None:
         (("--side-column", "respondant"), "no column 'respondant'"),
         (("--vendor-values", "Sales"), "--vendor-values and --customer-values need --side-column"),
         (
+            (
+                "--side-column",
+                "respondent",
+                "--vendor-values",
+                "Sales",
+                "--customer-values",
+                "sales",
+            ),
+            "'sales' is given for both sides",
+        ),
+        (
             ("--side-column", "respondent", "--vendor-values", "Sale"),
             "no value 'Sale' in column 'respondent' (closest: 'Sales'; it has 's' U+0073 at"
             " character 5, 'Sale' has nothing) (its values: 'Buyer', 'Sales')",
