@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,7 @@ from gapscan.scale_words import BARE, LANGUAGES, Language
 from gapscan.survey import fold
 
 MIN_LEVELS = 3  # fewer answers than this are not ordered by words
+MIN_UNKNOWN_STEM = 2  # a stem the table does not know must carry this many levels
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def order_by_words(answers: Iterable[str]) -> Ordered | None:
 
 def _order(language: Language, answers: list[str]) -> Ordered | None:
     scores: dict[str, float] = {}
-    stems: set[str] = set()
+    stems: Counter[str] = Counter()
     for answer in answers:
         parsed = _score(language, fold(answer))
         if parsed is None:
@@ -63,11 +65,13 @@ def _order(language: Language, answers: list[str]) -> Ordered | None:
             return None
         scores[answer] = score
         if stem is not None:
-            stems.add(stem)
+            stems[stem] += 1
     measures = {language.stems[s][0] for s in stems if s in language.stems}
     unknown = {s for s in stems if s not in language.stems}
     if len(measures) > 1 or (unknown and (measures or len(unknown) > 1)):
         return None
+    if unknown and stems[next(iter(unknown))] < MIN_UNKNOWN_STEM:
+        return None  # a word the table does not know, ordered by modifiers of it only
     if not stems and not any(fold(a) in _fixed(language) for a in answers):
         return None
     what = measures.pop() if measures else _slug(unknown.pop()) if unknown else "frequency"
