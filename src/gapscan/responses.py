@@ -29,7 +29,17 @@ from gapscan.origins import (
 )
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
-from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, PairBy, Question, Survey, fold
+from gapscan.survey import (
+    CUSTOMER,
+    SIDE_NAMES,
+    VENDOR,
+    Filter,
+    PairBy,
+    Question,
+    Survey,
+    closest_difference,
+    fold,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -585,6 +595,7 @@ def _report_unknown(
     code: str = "unknown-answer",
     marker: int = UNKNOWN,
     problem: str = "fit no level",
+    candidates: Sequence[str] = (),
 ) -> None:
     bad = codes == marker
     if rows is not None:
@@ -603,7 +614,8 @@ def _report_unknown(
         more = ", ..." if counts[i] > len(lines) else ""
         shown = ", ".join(map(str, lines))
         text = _quote(values[i]) if values[i].strip() else "blank"
-        parts.append(f"{text} x{counts[i]} ({label} {shown}{more})")
+        near = closest_difference(values[i], list(candidates)) if text != "blank" else ""
+        parts.append(f"{text} x{counts[i]} ({label} {shown}{more}){near}")
     if len(order) > MAX_EXAMPLE_VALUES:
         parts.append(f"and {len(order) - MAX_EXAMPLE_VALUES} more values")
     total = int(bad.sum())
@@ -648,6 +660,7 @@ def _code_sides(
         "sides.ignore to leave those rows out",
         out,
         code="unknown-side",
+        candidates=(*survey.sides.vendor, *survey.sides.customer, *survey.sides.ignore),
     )
     return codes
 
@@ -683,6 +696,7 @@ def _code_answers(
         f"add them to scale '{scale.name}' as levels or under 'missing', or correct the data",
         out,
         rows,
+        candidates=(*scale.levels, *scale.missing),
     )
     return codes
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -16,9 +17,30 @@ CUSTOMER = 1
 SIDE_NAMES = ("vendor", "customer")
 
 
+# Characters that look alike and are typed interchangeably (a survey tool's curly
+# apostrophe, a spreadsheet's non-breaking space, a word processor's dash): each
+# folds to its plain ASCII form; invisible ones (zero-width space, soft hyphen, byte
+# order mark) to nothing.
+LOOKALIKES: dict[str, str] = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035\u00b4\u02bc\u02b9\uff07`", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u2036\uff02", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    **dict.fromkeys(
+        "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+        "\u200a\u202f\u205f\u3000",
+        " ",
+    ),
+    **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""),
+}
+_FOLD = str.maketrans(LOOKALIKES)
+
+
 def fold(value: str) -> str:
-    """How answers and side values are matched: trimmed, case-folded."""
-    return value.strip().casefold()
+    """How answers, side values, segments and filters are matched: look-alike
+    characters made one (:data:`LOOKALIKES`, Unicode NFC), runs of white space made
+    one space, trimmed, case-folded. ``I don’t know`` matches ``I don't know``."""
+    plain = unicodedata.normalize("NFC", value).translate(_FOLD)
+    return " ".join(plain.split()).casefold()
 
 
 class Correction(StrEnum):
@@ -322,3 +344,47 @@ class Survey:
             if q.id == question_id:
                 return q
         raise KeyError(question_id)
+
+
+def closest_difference(value: str, candidates: list[str]) -> str:
+    """For a value that matches none of ``candidates`` (after :func:`fold`): the
+    closest candidate and where the two differ, with the code points, for a message
+    (`` (closest: 'Agree'; it has 'e' U+0065 at character 5, 'Agre' has nothing)``);
+    "" when nothing is close."""
+    import difflib
+
+    folded = {fold(c): c for c in candidates}
+    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    nearest = folded[close[0]]
+    return f" (closest: '{nearest}'; {character_difference(value, nearest)})"
+
+
+def character_difference(given: str, other: str) -> str:
+    """Where ``other`` first differs from ``given``, its characters named by code point:
+    ``it has '’' U+2019 at character 6, 'I don't' has ''' U+0027``."""
+    import difflib
+
+    a, b = unicodedata.normalize("NFC", given), unicodedata.normalize("NFC", other)
+    if len(a) == len(b):  # one character for another: name the first pair
+        for i, (mine, theirs) in enumerate(zip(a, b, strict=True)):
+            if fold(mine) != fold(theirs):
+                return _differ(given, _characters(theirs), i, _characters(mine))
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        theirs = _characters(b[j1:j2]) or "nothing"
+        ours = _characters(a[i1:i2]) or "nothing"
+        return _differ(given, theirs, j1, ours)
+    return "they differ only in case or spacing"
+
+
+def _differ(given: str, theirs: str, index: int, ours: str) -> str:
+    return f"it has {theirs} at character {index + 1}, '{given}' has {ours}"
+
+
+def _characters(text: str) -> str:
+    shown = text[:3]
+    return " ".join(f"'{c}' U+{ord(c):04X}" for c in shown) + (" ..." if len(text) > 3 else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from gapscan.cli import analyze as _analyze
+from gapscan.cli import columns as _columns
 from gapscan.cli import init as _init
 from gapscan.cli import trend as _trend
 from gapscan.cli import validate as _validate
@@ -23,6 +24,7 @@ app.command(name="trend", no_args_is_help=True)(_trend.trend)
 app.command(name="validate", no_args_is_help=True)(_validate.validate)
 app.command(name="init", no_args_is_help=True)(_init.init)
 app.command(name="weights", no_args_is_help=True)(_weights.weights)
+app.command(name="columns", no_args_is_help=True)(_columns.columns)
 
 
 def _show_version(value: bool) -> None:
