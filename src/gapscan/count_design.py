@@ -1,0 +1,175 @@
+"""The sampling design of a count table: PSUs from its ``stratum``/``cluster`` columns,
+and each question's weighted cells (``gapscan.counts.DesignCells``) from ``sum_w`` and
+``sum_w2``.
+
+With a cluster, a PSU is a (stratum, cluster) pair, matched trimmed and case-folded
+as ``gapscan.design_data`` matches them, and the table's rows add into its cells.
+Without one every respondent is its own PSU, and a row of m respondents holds only
+their Σ w and Σ w². A design-based estimate needs, per stratum, the PSUs' count and
+the sums of their influence values and of its squares, which for respondents of one
+cell are c Σ w and c² Σ w²: so the row is written as m PSUs whose weights have that
+sum and that sum of squares (m - 1 alike and one other), and every PSU of the stratum
+the table does not fill stays in the design with nothing, as the respondents who did
+not answer the question do on the direct path. Estimates, variances, the Rao–Scott
+test and Kish's n_eff are then those of the respondents themselves.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+
+from gapscan.count_file import CountFile
+from gapscan.counts import DesignCells
+from gapscan.design_data import DesignData, FileDesign, combine_designs
+from gapscan.errors import ProblemCollector
+from gapscan.survey import Survey, fold
+
+
+def count_design(
+    survey: Survey,
+    table: CountFile,
+    n: np.ndarray,
+    in_design: np.ndarray,
+    first: np.ndarray,
+    out: ProblemCollector,
+) -> tuple[DesignData, np.ndarray] | None:
+    """The design and each row's PSU (clustered) or stratum code (not clustered).
+    ``in_design``: the rows of responses (analysed, or of an ignored side value);
+    ``first``: those rows of one question, which count every respondent once."""
+    spec = survey.design
+    if spec is None:
+        return None
+    strata = _keys(table, "stratum" if spec.strata else None, in_design, out)
+    clusters = _keys(table, "cluster" if spec.cluster else None, in_design, out)
+    present = in_design & (n > 0)
+    if spec.cluster is not None:
+        pairs = list(zip(strata, clusters, strict=True))
+        keys = list(dict.fromkeys(p for p, used in zip(pairs, present, strict=True) if used))
+        position = {k: i for i, k in enumerate(keys)}
+        row_psu = np.asarray([position.get(p, -1) for p in pairs], dtype=np.int64)
+    else:
+        per_stratum: dict[str, int] = defaultdict(int)
+        for s, count, used in zip(strata, n, first & present, strict=True):
+            if used:
+                per_stratum[s] += int(count)
+        keys = [(s, f"#{i}") for s in sorted(per_stratum) for i in range(per_stratum[s])]
+        row_psu = np.empty(0, dtype=np.int64)
+    part = FileDesign(
+        keys, [None] * len(keys), np.ones(len(keys)), np.arange(len(keys)), lambda r: [], table.name
+    )
+    data = combine_designs(spec, [part], str(survey.path), out)
+    if spec.cluster is None:
+        index = {label: h for h, label in enumerate(data.stratum_labels)}
+        row_psu = np.asarray([index.get(s, -1) for s in strata], dtype=np.int64)
+    return data, row_psu
+
+
+def _keys(
+    table: CountFile, column: str | None, in_design: np.ndarray, out: ProblemCollector
+) -> list[str]:
+    """A design column's folded values (all "" without the column); blanks reported."""
+    if column is None:
+        return [""] * table.rows
+    values = [fold(v or "") for v in table.columns[column]]
+    blank = [table.lines[i] for i, v in enumerate(values) if not v and in_design[i]]
+    if blank:
+        shown = ", ".join(map(str, blank[:5])) + (
+            f" and {len(blank) - 5:,} more" if len(blank) > 5 else ""
+        )
+        out.add(
+            f"design column '{column}' is blank: line{'s' if len(blank) > 1 else ''} {shown}",
+            file=table.name,
+            line=blank[0],
+            hint="every row of a count table needs its stratum and cluster",
+            code="missing-design-value",
+        )
+    return values
+
+
+def question_cells(
+    data: DesignData,
+    row_psu: np.ndarray,
+    rows: np.ndarray,
+    segment: np.ndarray,
+    side: np.ndarray,
+    level: np.ndarray,
+    sums: tuple[np.ndarray, np.ndarray, np.ndarray],
+    k: int,
+) -> DesignCells:
+    """One question's cells in one view: ``rows`` (the table's rows answered with a
+    level), their segment, side and level codes; ``sums``: n, Σ w, Σ w² per row."""
+    n, w, w2 = (s[rows] for s in sums)
+    if data.spec.cluster is not None:
+        psus = data.design.psus
+        key = ((segment.astype(np.int64) * 2 + side) * psus + row_psu[rows]) * k + level
+        cells, inverse = np.unique(key, return_inverse=True)
+        cell_psu = (cells // k) % psus
+        return DesignCells(
+            segment=cells // (k * psus * 2),
+            side=(cells // (k * psus)) % 2,
+            stratum=data.psu_stratum[cell_psu],
+            psu=cell_psu,
+            level=cells % k,
+            n=np.bincount(inverse, weights=n, minlength=cells.size).astype(np.int64),
+            weight_sum=np.bincount(inverse, weights=w, minlength=cells.size),
+            weight_sq_sum=np.bincount(inverse, weights=w2, minlength=cells.size),
+        )
+    return _respondent_psus(data, row_psu[rows], segment, side, level, (n, w, w2), k)
+
+
+def _respondent_psus(
+    data: DesignData,
+    stratum: np.ndarray,
+    segment: np.ndarray,
+    side: np.ndarray,
+    level: np.ndarray,
+    sums: tuple[np.ndarray, np.ndarray, np.ndarray],
+    k: int,
+) -> DesignCells:
+    """Cells of an unclustered design: each (segment, side, stratum, level) cell's m
+    respondents as m PSUs of the stratum with its Σ w and Σ w² (module docstring)."""
+    strata = len(data.stratum_labels)
+    key = ((segment.astype(np.int64) * 2 + side) * strata + stratum) * k + level
+    cells, inverse = np.unique(key, return_inverse=True)
+    m = np.bincount(inverse, weights=sums[0], minlength=cells.size).astype(np.int64)
+    s1 = np.bincount(inverse, weights=sums[1], minlength=cells.size)
+    s2 = np.bincount(inverse, weights=sums[2], minlength=cells.size)
+    free = {h: list(np.flatnonzero(data.psu_stratum == h)) for h in range(strata)}
+    used = dict.fromkeys(range(strata), 0)
+    columns: list[list[float]] = [[] for _ in range(7)]
+    for cell, count, total, squares in zip(cells.tolist(), m, s1, s2, strict=True):
+        if count == 0:
+            continue
+        h = (cell // k) % strata
+        start = used[h]
+        used[h] += count
+        weights = _split(int(count), float(total), float(squares))
+        for j, weight in enumerate(weights):
+            psu = free[h][start + j]
+            row = [cell // (k * strata * 2), (cell // (k * strata)) % 2, h, psu, cell % k]
+            for column, value in zip(columns, [*row, weight, weight * weight], strict=True):
+                column.append(value)
+    ints = [np.asarray(c, dtype=np.int64) for c in columns[:5]]
+    return DesignCells(
+        segment=ints[0],
+        side=ints[1],
+        stratum=ints[2],
+        psu=ints[3],
+        level=ints[4],
+        n=np.ones(ints[0].size, dtype=np.int64),
+        weight_sum=np.asarray(columns[5]),
+        weight_sq_sum=np.asarray(columns[6]),
+    )
+
+
+def _split(m: int, total: float, squares: float) -> list[float]:
+    """m weights with sum ``total`` and sum of squares ``squares`` (m - 1 alike)."""
+    if m == 1:
+        return [total]
+    spread = max((m - 1) * (m * squares - total * total), 0.0)
+    other = (total + math.sqrt(spread)) / m
+    alike = (total - other) / (m - 1)
+    return [alike] * (m - 1) + [other]

@@ -1,0 +1,393 @@
+"""``gapscan analyze --counts FILE``: a count table made elsewhere (``gapscan sql`` in a
+warehouse, Spark, DuckDB) read into the same ``Tally`` the respondent-level path makes.
+
+The table has one row per question x side x segment values (x stratum x cluster) x
+raw answer:
+
+| column | what |
+| --- | --- |
+| `question` | the schema's question id |
+| `side` | the raw side value |
+| one per segment | named as in the schema; a segment not analysed is summed over |
+| `stratum`, `cluster` | when the design has them |
+| `answer` | the raw answer; null for no answer (these rows keep respondent counts whole) |
+| `n` | respondents |
+| `sum_w`, `sum_w2` | Σ w and Σ w² over them, when weighted |
+
+Sides, segments and answers are folded again here (trimmed, case-folded) and matched
+by the same functions as the direct path (``gapscan.coding``); a segment value is
+shown in its most frequent spelling (ties: the first in sort order).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from gapscan.coding import UNKNOWN, answer_coder, side_coder
+from gapscan.count_checks import (
+    check_columns,
+    design_columns,
+    integers,
+    question_index,
+    refuse_empty,
+    refuse_unsupported,
+    sums_of_weights,
+)
+from gapscan.count_design import count_design, question_cells
+from gapscan.count_file import Cell, CountFile, read_count_file
+from gapscan.counts import DesignCells, QuestionCounts
+from gapscan.design_data import DesignData
+from gapscan.errors import ProblemCollector
+from gapscan.numeric_answers import code_numbers
+from gapscan.responses import BLANK_SEGMENT, InputSummary
+from gapscan.subsets import IGNORED_SIDE
+from gapscan.survey import CUSTOMER, VENDOR, Mode, Question, Survey, fold
+from gapscan.tally import IDENTITY_NOTE, SegmentTally, Tally
+
+IGNORED = -3  # a side value under sides.ignore
+MAX_SHOWN = 10
+FILTER_NOTE = (
+    "the schema's filters were applied when the count table was made: the rows they "
+    "removed are not known here"
+)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The table coded: each row's question index, side, level (-1: no answer), n;
+    ``keep``: the rows analysed (a known question, a side)."""
+
+    table: CountFile
+    question: np.ndarray
+    side: np.ndarray
+    level: np.ndarray
+    n: np.ndarray
+    keep: np.ndarray
+
+
+def read_counts(
+    survey: Survey,
+    path: str | Path,
+    segments: Sequence[str] | None = None,
+    *,
+    paired: bool | None = None,
+) -> Tally:
+    """The count table in ``path`` as a ``Tally`` for ``survey`` (``segments``: the
+    breakdowns to analyse, default the schema's; ``paired``: asked for, default the
+    schema's mode, which a count table refuses); every problem raised at once."""
+    chosen = tuple(dict.fromkeys(survey.segments if segments is None else segments))
+    if paired is None:
+        paired = survey.analysis.mode is Mode.PAIRED
+    refuse_unsupported(survey, paired)
+    table = read_count_file(Path(path))
+    check_columns(survey, table, chosen)
+    refuse_empty(table)
+    out = ProblemCollector()
+    n = integers(table, "n", out)
+    weights = sums_of_weights(survey, table, n, out)
+    question = question_index(survey, table, out)
+    side = _sides(survey, table, n, out)
+    keep = (question >= 0) & (side >= 0)
+    numbers, level = _answers(survey, table, question, keep, n, out)
+    out.raise_if_any()
+    rows = _Rows(table, question, side, level, n, keep)
+    _check_respondents(survey, rows, out)
+    first = question == 0
+    design = count_design(survey, table, n, (question >= 0) & (side != UNKNOWN), first, out)
+    out.raise_if_any()
+    segment_codes = {c: _segment(table.columns[c], n, keep & first) for c in chosen}
+    tally = _tally(survey, rows, segment_codes, numbers)
+    if design is None or weights is None:
+        return tally
+    data, row_psu = design
+    counts = {
+        q.id: _with_design(tally.counts[q.id], rows, i, segment_codes, data, row_psu, weights, q)
+        for i, q in enumerate(survey.with_numbers(numbers).questions)
+    }
+    return replace(tally, counts=counts, design=data)
+
+
+def _sides(survey: Survey, table: CountFile, n: np.ndarray, out: ProblemCollector) -> np.ndarray:
+    """Each row's side; ``IGNORED`` for a value under sides.ignore; unknown values
+    reported with their respondents."""
+    code_of = side_coder(survey)
+    ignore = {fold(v) for v in survey.sides.ignore}
+    raw = table.columns["side"]
+    codes: dict[Cell, int] = {}
+    for value in dict.fromkeys(raw):
+        key = fold(value or "")
+        codes[value] = IGNORED if key and key in ignore else code_of(value or "")
+    side = np.asarray([codes[v] for v in raw], dtype=np.int64)
+    _report(
+        table,
+        raw,
+        side == UNKNOWN,
+        n,
+        "column 'side'",
+        "fit no side",
+        "list each value under sides.vendor or sides.customer in the schema, or under "
+        "sides.ignore to leave those rows out",
+        "unknown-side",
+        out,
+    )
+    return side
+
+
+def _answers(
+    survey: Survey,
+    table: CountFile,
+    question: np.ndarray,
+    keep: np.ndarray,
+    n: np.ndarray,
+    out: ProblemCollector,
+) -> tuple[dict[str, tuple[float, ...]], np.ndarray]:
+    """Each row's level code (-1: no answer), matched by the direct path's functions;
+    a numeric question's levels are the distinct numbers answered."""
+    raw = table.columns["answer"]
+    level = np.full(table.rows, -1, dtype=np.int64)
+    numbers: dict[str, tuple[float, ...]] = {}
+    for i, q in enumerate(survey.questions):
+        rows = np.flatnonzero(keep & (question == i))
+        values = list(dict.fromkeys(raw[r] or "" for r in rows))
+        position = {v: j for j, v in enumerate(values)}
+        indices = np.asarray([position[raw[r] or ""] for r in rows], dtype=np.int64)
+        if q.scale.numeric is not None:
+            numbers[q.id], level[rows] = _numbers(table, q, values, indices, n[rows], rows, out)
+            continue
+        code_of = answer_coder(q.scale)
+        codes = np.asarray([code_of(v) for v in values], dtype=np.int64)[indices]
+        bad = np.zeros(table.rows, dtype=bool)
+        bad[rows] = codes == UNKNOWN
+        what = f"column 'answer' (question '{q.id}', scale '{q.scale.name}')"
+        hint = (
+            f"add them to scale '{q.scale.name}' as levels or under 'missing', or correct the data"
+        )
+        _report(table, raw, bad, n, what, "fit no level", hint, "unknown-answer", out)
+        level[rows] = np.maximum(codes, -1)
+    return numbers, level
+
+
+def _numbers(
+    table: CountFile,
+    q: Question,
+    values: list[str],
+    indices: np.ndarray,
+    n: np.ndarray,
+    rows: np.ndarray,
+    out: ProblemCollector,
+) -> tuple[tuple[float, ...], np.ndarray]:
+    """A numeric question's answers through ``code_numbers``; its levels: the sorted
+    distinct numbers answered by someone."""
+    raw = table.columns["answer"]
+    whole = np.zeros(table.rows, dtype=np.int64)
+    whole[rows] = n
+
+    def report(
+        _: list[str], marks: np.ndarray, marker: int, what: str, problem: str, hint: str, code: str
+    ) -> None:
+        bad = np.zeros(table.rows, dtype=bool)
+        bad[rows] = marks == marker
+        _report(table, raw, bad, whole, what, problem, hint, code, out)
+
+    number = code_numbers(values, indices, q, "answer", report)
+    answered = ~np.isnan(number) & (n > 0)
+    distinct = np.unique(number[answered])
+    codes = np.full(rows.size, -1, dtype=np.int64)
+    valid = ~np.isnan(number)
+    codes[valid] = np.searchsorted(distinct, number[valid])
+    return tuple(float(v) for v in distinct), codes
+
+
+def _report(
+    table: CountFile,
+    raw: list[Cell],
+    bad: np.ndarray,
+    n: np.ndarray,
+    what: str,
+    problem: str,
+    hint: str,
+    code: str,
+    out: ProblemCollector,
+) -> None:
+    """One problem listing the bad values, each with its respondents and first lines."""
+    if not bad.any():
+        return
+    total: Counter[str] = Counter()
+    lines: dict[str, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(bad):
+        value = raw[i] or ""
+        total[value] += int(n[i])
+        lines[value].append(table.lines[i])
+    order = sorted(total, key=lambda v: (-total[v], v))
+    parts = []
+    for value in order[:MAX_SHOWN]:
+        found = lines[value]
+        shown = ", ".join(map(str, found[:5])) + (", ..." if len(found) > 5 else "")
+        text = repr(value) if value.strip() else "blank"
+        lines_text = f"line{'s' if len(found) > 1 else ''} {shown}"
+        parts.append(f"{text} x{total[value]:,} respondent(s), {lines_text}")
+    if len(order) > MAX_SHOWN:
+        parts.append(f"and {len(order) - MAX_SHOWN} more values")
+    out.add(
+        f"{what}: {len(order)} value(s) {problem}: " + "; ".join(parts),
+        file=table.name,
+        line=min(min(found) for found in lines.values()),
+        hint=hint,
+        code=code,
+    )
+
+
+def _segment(
+    raw: list[Cell], n: np.ndarray, counted: np.ndarray
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """A breakdown column grouped by folded value: the labels in report order (each in
+    its most frequent spelling, ties to the first in sort order; blank last) and each
+    row's label index. ``counted``: the rows that count every respondent once."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for value, count, used in zip(raw, n, counted, strict=True):
+        text = (value or "").strip()
+        spellings[fold(text)][text] += int(count) if used else 0
+    labels = {
+        key: BLANK_SEGMENT if not key else min(c, key=lambda s: (-c[s], s))
+        for key, c in spellings.items()
+    }
+    ordered = sorted(labels.values(), key=lambda s: (s == BLANK_SEGMENT, s.casefold(), s))
+    position = {fold(label): i for i, label in enumerate(ordered)}
+    codes = np.asarray([position[fold(v or "")] for v in raw], dtype=np.int64)
+    return tuple(ordered), codes
+
+
+def _check_respondents(survey: Survey, rows: _Rows, out: ProblemCollector) -> None:
+    """Every question counts the same respondents in each side x segments (x design)
+    group: its rows, null answers included, hold each respondent once."""
+    table = rows.table
+    group_columns = [c for c in survey.segments if c in table.columns]
+    group_columns += design_columns(survey)
+    totals: dict[tuple[str, ...], Counter[int]] = defaultdict(Counter)
+    first_line: dict[tuple[tuple[str, ...], int], int] = {}
+    for r in np.flatnonzero(rows.keep):
+        key = (str(rows.side[r]), *(fold(table.columns[c][r] or "") for c in group_columns))
+        q = int(rows.question[r])
+        totals[key][q] += int(rows.n[r])
+        first_line.setdefault((key, q), table.lines[r])
+    absent = [
+        q for i, q in enumerate(survey.questions) if not (rows.keep & (rows.question == i)).any()
+    ]
+    if absent:
+        out.add(
+            "question(s) without rows in the count table: "
+            + ", ".join(f"'{q.id}'" for q in absent),
+            file=table.name,
+            hint="write every question's rows, null answers included",
+            code="inconsistent-counts",
+        )
+        return
+    bad = []
+    for key, per_question in totals.items():
+        counts = [per_question[i] for i in range(len(survey.questions))]
+        if len(set(counts)) > 1:
+            bad.append((key, counts))
+    if not bad:
+        return
+    key, counts = bad[0]
+    usual = Counter(counts).most_common(1)[0][0]
+    odd = next(i for i, c in enumerate(counts) if c != usual)
+    side = {VENDOR: "vendor", CUSTOMER: "customer"}[int(key[0])]
+    where = ", ".join(f"{c} = '{v}'" for c, v in zip(group_columns, key[1:], strict=True))
+    shown = ", ".join(f"'{q.id}' {c:,}" for q, c in zip(survey.questions, counts, strict=True))
+    shown = f"respondents per question {shown}"
+    more = f" (and {len(bad) - 1:,} more groups)" if len(bad) > 1 else ""
+    out.add(
+        f"the questions count different respondents on the {side} side"
+        + (f" where {where}" if where else "")
+        + f": {shown}{more}",
+        file=table.name,
+        line=first_line.get((key, odd)),
+        hint="each question's rows, null answers included, must count every respondent "
+        "once (keep the rows of respondents who left a question blank)",
+        code="inconsistent-counts",
+    )
+
+
+def _tally(
+    survey: Survey,
+    rows: _Rows,
+    segment_codes: dict[str, tuple[tuple[str, ...], np.ndarray]],
+    numbers: dict[str, tuple[float, ...]],
+) -> Tally:
+    """Counts per question, respondents per side and segment value x side."""
+    table, keep, n = rows.table, rows.keep, rows.n
+    survey = survey.with_numbers(numbers)
+    counts: dict[str, QuestionCounts] = {}
+    for i, q in enumerate(survey.questions):
+        k = q.scale.k
+        answered = keep & (rows.question == i) & (rows.level >= 0)
+        cell = rows.side[answered] * k + rows.level[answered]
+        by_segment = {}
+        for column, (labels, codes) in segment_codes.items():
+            key = codes[answered] * (2 * k) + cell
+            size = len(labels) * 2 * k
+            by_segment[column] = _sum(key, n[answered], size).reshape(len(labels), 2, k)
+        overall = _sum(cell, n[answered], 2 * k).reshape(2, k)
+        counts[q.id] = QuestionCounts(q.id, overall, by_segment)
+    first = keep & (rows.question == 0)
+    segments = tuple(
+        SegmentTally(
+            column,
+            labels,
+            _sum(codes[first] * 2 + rows.side[first], n[first], 2 * len(labels)).reshape(-1, 2),
+        )
+        for column, (labels, codes) in segment_codes.items()
+    )
+    n_side = _sum(rows.side[first], n[first], 2)
+    ignored = int(n[(rows.question == 0) & (rows.side == IGNORED)].sum())
+    summary = InputSummary(
+        path=table.name,
+        format=f"count table ({table.format})",
+        rows=table.rows,
+        vendor=int(n_side[VENDOR]),
+        customer=int(n_side[CUSTOMER]),
+        excluded={IGNORED_SIDE: ignored} if survey.sides.ignore else {},
+    )
+    notes = (IDENTITY_NOTE,) + ((FILTER_NOTE,) if survey.filters else ())
+    return Tally(
+        counts=counts,
+        n_vendor=int(n_side[VENDOR]),
+        n_customer=int(n_side[CUSTOMER]),
+        segments=segments,
+        inputs=(summary,),
+        numbers=numbers,
+        notes=notes,
+    )
+
+
+def _sum(key: np.ndarray, n: np.ndarray, size: int) -> np.ndarray:
+    return np.bincount(key, weights=n, minlength=size).astype(np.int64)
+
+
+def _with_design(
+    counts: QuestionCounts,
+    rows: _Rows,
+    index: int,
+    segment_codes: dict[str, tuple[tuple[str, ...], np.ndarray]],
+    data: DesignData,
+    row_psu: np.ndarray,
+    weights: tuple[np.ndarray, np.ndarray],
+    q: Question,
+) -> QuestionCounts:
+    """The question's counts with its design cells, whole sample and per segment."""
+    answered = np.flatnonzero(rows.keep & (rows.question == index) & (rows.level >= 0))
+    sums = (rows.n.astype(np.float64), weights[0], weights[1])
+    side, level = rows.side[answered], rows.level[answered]
+
+    def cells(segment: np.ndarray) -> DesignCells:
+        return question_cells(data, row_psu, answered, segment, side, level, sums, q.scale.k)
+
+    whole = cells(np.zeros(answered.size, dtype=np.int64))
+    per_segment = {c: cells(codes[answered]) for c, (_, codes) in segment_codes.items()}
+    return QuestionCounts(q.id, counts.overall, counts.by_segment, whole, per_segment)
