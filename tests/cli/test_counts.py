@@ -1,0 +1,134 @@
+"""``gapscan analyze --counts``: a count table aggregated independently from each
+bundled example (tests/counts_support.py) gives the report of the respondent-level
+path: JSON equal outside the inputs block and the identity note (weighted floats to
+1e-12 relative), markdown equal outside the inputs lines."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.test_bad_input import run
+from tests.counts_support import aggregate, write_csv, write_parquet
+
+SURVEYS = Path(__file__).parents[2] / "surveys"
+EXAMPLES = ["cmo-affinity", "partner-nps", "account-pulse", "weighted-pulse"]
+IDENTITY = "respondent identity"
+
+
+def _example(tmp_path: Path, name: str, design: str | None = None) -> tuple[Path, Path]:
+    """A copy of a bundled example beside its data (account-pulse made independent;
+    ``design`` replaces weighted-pulse's design: block)."""
+    data = shutil.copy(SURVEYS / f"{name}.csv", tmp_path / f"{name}.csv")
+    text = (SURVEYS / f"{name}.yaml").read_text(encoding="utf-8")
+    text = text.replace("mode: paired", "mode: independent")
+    if design is not None:
+        text = text.replace("design:\n  cluster: account", design)
+    schema = tmp_path / f"{name}.yaml"
+    schema.write_text(text, encoding="utf-8")
+    return schema, Path(data)
+
+
+def _without_inputs(report: dict[str, Any]) -> dict[str, Any]:
+    report = dict(report)
+    del report["inputs"]
+    settings = dict(report["settings"])
+    notes = [n for n in settings.pop("notes", []) if IDENTITY not in n]
+    if notes:
+        settings["notes"] = notes
+    report["settings"] = settings
+    return report
+
+
+def assert_close(direct: Any, counted: Any, where: str = "") -> None:
+    """Equal, floats to 1e-12 relative (a weighted sum added in another order)."""
+    if isinstance(direct, dict):
+        assert isinstance(counted, dict) and direct.keys() == counted.keys(), where
+        for key in direct:
+            assert_close(direct[key], counted[key], f"{where}.{key}")
+    elif isinstance(direct, list):
+        assert isinstance(counted, list) and len(direct) == len(counted), where
+        for i, (a, b) in enumerate(zip(direct, counted, strict=True)):
+            assert_close(a, b, f"{where}[{i}]")
+    elif isinstance(direct, float) and isinstance(counted, float):
+        assert math.isclose(direct, counted, rel_tol=1e-12, abs_tol=1e-15), (where, direct, counted)
+    else:
+        assert direct == counted, (where, direct, counted)
+
+
+def _analyze(*args: str) -> tuple[int, str]:
+    status, stdout, stderr = run("analyze", *args)
+    assert status in (0, 1), stderr
+    return status, stdout
+
+
+def _compare(schema: Path, data: Path, table: Path, *, exact: bool, by: list[str]) -> None:
+    options = [a for column in by for a in ("--by", column)]
+    status, direct = _analyze(str(schema), str(data), *options, "--format", "json")
+    counted_status, counted = _analyze(
+        str(schema), "--counts", str(table), *options, "--format", "json"
+    )
+    assert counted_status == status
+    direct_report, counted_report = json.loads(direct), json.loads(counted)
+    assert any(IDENTITY in n for n in counted_report["settings"]["notes"])
+    assert not any(IDENTITY in n for n in direct_report["settings"].get("notes", []))
+    if exact:
+        assert _without_inputs(counted_report) == _without_inputs(direct_report)
+    else:
+        assert_close(_without_inputs(direct_report), _without_inputs(counted_report))
+    _, direct_md = _analyze(str(schema), str(data), *options, "--format", "markdown")
+    _, counted_md = _analyze(str(schema), "--counts", str(table), *options, "--format", "markdown")
+    inputs = (f"- `{data}`:", f"- `{table}`:")
+    kept = [
+        [line for line in md.splitlines() if not line.startswith(inputs)]
+        for md in (direct_md, counted_md)
+    ]
+    assert kept[0] == kept[1]  # rounded for print, weighted figures agree too
+    assert f"- `{table}`: " in counted_md and IDENTITY in counted_md
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_counts_give_the_direct_report(tmp_path: Path, name: str, kind: str) -> None:
+    schema, data = _example(tmp_path, name)
+    rows = aggregate(schema, data)
+    write = write_csv if kind == "csv" else write_parquet
+    table = write(rows, tmp_path / f"counts.{kind}")
+    _compare(schema, data, table, exact=name != "weighted-pulse", by=[])
+
+
+@pytest.mark.parametrize(
+    "design",
+    [
+        "design:\n  strata: region",  # every respondent its own PSU, in strata
+        "design: {}",  # weights only: every respondent its own PSU
+        "design:\n  cluster: account\n  strata: region",
+    ],
+)
+def test_weighted_designs_from_counts(tmp_path: Path, design: str) -> None:
+    """Without a cluster, a row of m respondents stands for m PSUs with its Σw, Σw²."""
+    schema, data = _example(tmp_path, "weighted-pulse", design)
+    table = write_csv(aggregate(schema, data), tmp_path / "counts.csv")
+    _compare(schema, data, table, exact=False, by=[])
+
+
+def test_a_segment_not_analysed_is_summed_over(tmp_path: Path) -> None:
+    """The table holds the schema's segment; a run without it sums over its values."""
+    from gapscan.analysis import analyze, analyze_counts
+    from gapscan.count_table import read_counts
+    from gapscan.responses import load_responses
+    from gapscan.schema import load_schema
+
+    schema, data = _example(tmp_path, "cmo-affinity")
+    table = write_csv(aggregate(schema, data), tmp_path / "counts.csv")
+    survey = load_schema(schema)
+    direct = analyze(survey, load_responses(survey, [data], segments=()))
+    counted = analyze_counts(survey, read_counts(survey, table, segments=()))
+    assert counted.settings.segments == ()
+    assert not any(r.segment for r in counted.results)
+    assert _without_inputs(counted.to_dict()) == _without_inputs(direct.to_dict())
