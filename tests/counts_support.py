@@ -63,9 +63,9 @@ def aggregate(
     return rows
 
 
-def write_csv(rows: list[Row], path: Path) -> Path:
+def write_csv(rows: list[Row], path: Path, header: Sequence[str] = ()) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else list(header))
         writer.writeheader()
         for row in rows:
             writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
