@@ -127,29 +127,15 @@ def _report(
     else:
         raw = _independent(survey, tally)
     results = adjust_nps(_adjust(raw, survey), settings)
-    notes = deff_notes(results) if tally.design is not None else ()
+    notes = options.notes + tally.notes + nps_notes(survey, mode)
+    notes += deff_notes(results) if tally.design is not None else ()
     report = GapReport(
         survey=survey.name,
         schema=str(survey.path),
         inputs=tally.inputs,
         n_vendor=tally.n_vendor,
         n_customer=tally.n_customer,
-        settings=Settings(
-            confidence=settings.confidence,
-            alpha=settings.alpha,
-            correction=settings.correction.value,
-            min_n=settings.min_n,
-            mode=mode.value,
-            segments=tuple(s.column for s in tally.segments),
-            rules_applied=options.apply_rules,
-            notes=options.notes + tally.notes + nps_notes(survey, mode) + notes,
-            design=survey.design.describe() if survey.design is not None else None,
-            degf=tally.design.design.degf if tally.design is not None else None,
-            filters=applied_filters(survey.filters, tally.filtered),
-            ignored_sides=survey.sides.ignore,
-            side_labels=survey.sides.labels,
-            nps=any(q.nps is not None for q in survey.questions),
-        ),
+        settings=_settings(survey, tally, options, mode, notes),
         results=tuple(results),
         headline=_headline(results),
         pairing=pairing,
@@ -161,6 +147,28 @@ def _report(
         if unchecked:
             raise GapscanError(unchecked)
     return report
+
+
+def _settings(
+    survey: Survey, tally: Tally, options: AnalysisOptions, mode: Mode, notes: tuple[str, ...]
+) -> Settings:
+    settings = survey.analysis
+    return Settings(
+        confidence=settings.confidence,
+        alpha=settings.alpha,
+        correction=settings.correction.value,
+        min_n=settings.min_n,
+        mode=mode.value,
+        segments=tuple(s.column for s in tally.segments),
+        rules_applied=options.apply_rules,
+        notes=notes,
+        design=survey.design.describe() if survey.design is not None else None,
+        degf=tally.design.design.degf if tally.design is not None else None,
+        filters=applied_filters(survey.filters, tally.filtered),
+        ignored_sides=survey.sides.ignore,
+        side_labels=survey.sides.labels,
+        nps=any(q.nps is not None for q in survey.questions),
+    )
 
 
 def _independent(survey: Survey, tally: Tally) -> list[GapResult]:

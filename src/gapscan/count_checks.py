@@ -12,7 +12,7 @@ import numpy as np
 
 from gapscan.count_file import Cell, CountFile
 from gapscan.errors import GapscanError, ProblemCollector
-from gapscan.survey import Survey
+from gapscan.survey import CUSTOMER, VENDOR, Survey, fold
 
 MAX_SHOWN = 5
 
@@ -221,3 +221,72 @@ def refuse_empty(table: CountFile) -> None:
             hint="write the count table again, with its rows",
             code="empty-file",
         )
+
+
+def check_respondents(
+    survey: Survey,
+    table: CountFile,
+    coded: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    out: ProblemCollector,
+) -> None:
+    """Every question counts the same respondents in each side x segments (x design)
+    group: its rows, null answers included, hold each respondent once. ``coded``: each
+    row's question index, side, n, and whether it is analysed."""
+    question, side, n, keep = coded
+    group_columns = [c for c in survey.segments if c in table.columns]
+    group_columns += design_columns(survey)
+    totals: dict[tuple[str, ...], Counter[int]] = defaultdict(Counter)
+    first_line: dict[tuple[tuple[str, ...], int], int] = {}
+    for r in np.flatnonzero(keep):
+        key = (str(side[r]), *(fold(table.columns[c][r] or "") for c in group_columns))
+        q = int(question[r])
+        totals[key][q] += int(n[r])
+        first_line.setdefault((key, q), table.lines[r])
+    absent = [q for i, q in enumerate(survey.questions) if not (keep & (question == i)).any()]
+    if absent:
+        out.add(
+            "question(s) without rows in the count table: "
+            + ", ".join(f"'{q.id}'" for q in absent),
+            file=table.name,
+            hint="write every question's rows, null answers included",
+            code="inconsistent-counts",
+        )
+        return
+    bad = []
+    for key, per_question in totals.items():
+        counts = [per_question[i] for i in range(len(survey.questions))]
+        if len(set(counts)) > 1:
+            bad.append((key, counts))
+    if not bad:
+        return
+    _different(survey, table, group_columns, bad, first_line, out)
+
+
+def _different(
+    survey: Survey,
+    table: CountFile,
+    group_columns: list[str],
+    bad: list[tuple[tuple[str, ...], list[int]]],
+    first_line: dict[tuple[tuple[str, ...], int], int],
+    out: ProblemCollector,
+) -> None:
+    """The first group whose questions count different respondents, at the first row
+    of a question that differs from the most common count."""
+    key, counts = bad[0]
+    usual = Counter(counts).most_common(1)[0][0]
+    odd = next(i for i, c in enumerate(counts) if c != usual)
+    side = {VENDOR: "vendor", CUSTOMER: "customer"}[int(key[0])]
+    where = ", ".join(f"{c} = '{v}'" for c, v in zip(group_columns, key[1:], strict=True))
+    shown = ", ".join(f"'{q.id}' {c:,}" for q, c in zip(survey.questions, counts, strict=True))
+    shown = f"respondents per question {shown}"
+    more = f" (and {len(bad) - 1:,} more groups)" if len(bad) > 1 else ""
+    out.add(
+        f"the questions count different respondents on the {side} side"
+        + (f" where {where}" if where else "")
+        + f": {shown}{more}",
+        file=table.name,
+        line=first_line.get((key, odd)),
+        hint="each question's rows, null answers included, must count every respondent "
+        "once: keep the rows of respondents who left a question blank",
+        code="inconsistent-counts",
+    )

@@ -16,7 +16,6 @@ test and Kish's n_eff are then those of the respondents themselves.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 import numpy as np
@@ -137,39 +136,35 @@ def _respondent_psus(
     m = np.bincount(inverse, weights=sums[0], minlength=cells.size).astype(np.int64)
     s1 = np.bincount(inverse, weights=sums[1], minlength=cells.size)
     s2 = np.bincount(inverse, weights=sums[2], minlength=cells.size)
-    free = {h: list(np.flatnonzero(data.psu_stratum == h)) for h in range(strata)}
-    used = dict.fromkeys(range(strata), 0)
-    columns: list[list[float]] = [[] for _ in range(7)]
-    for cell, count, total, squares in zip(cells.tolist(), m, s1, s2, strict=True):
-        if count == 0:
-            continue
-        h = (cell // k) % strata
-        start = used[h]
-        used[h] += count
-        weights = _split(int(count), float(total), float(squares))
-        for j, weight in enumerate(weights):
-            psu = free[h][start + j]
-            row = [cell // (k * strata * 2), (cell // (k * strata)) % 2, h, psu, cell % k]
-            for column, value in zip(columns, [*row, weight, weight * weight], strict=True):
-                column.append(value)
-    ints = [np.asarray(c, dtype=np.int64) for c in columns[:5]]
+    h = (cells // k) % strata
+    order = np.argsort(h, kind="stable")  # cell by cell within each stratum
+    cells, m, s1, s2, h = cells[order], m[order], s1[order], s2[order], h[order]
+    end = np.cumsum(m)
+    before = end - m  # respondents of earlier cells
+    stratum_start = np.concatenate([[0], np.cumsum(np.bincount(h, weights=m, minlength=strata))])
+    first_psu = np.concatenate([[0], np.cumsum(np.bincount(data.psu_stratum, minlength=strata))])
+    psus_in_order = np.argsort(data.psu_stratum, kind="stable")
+    cell = np.repeat(np.arange(cells.size), m)
+    within = np.arange(int(end[-1]) if end.size else 0) - before[cell]  # 0..m-1
+    place = first_psu[h[cell]] + before[cell] - stratum_start[h[cell]] + within
+    alike, other = _split(m, s1, s2)
+    weight = np.where(within == m[cell] - 1, other[cell], alike[cell])
     return DesignCells(
-        segment=ints[0],
-        side=ints[1],
-        stratum=ints[2],
-        psu=ints[3],
-        level=ints[4],
-        n=np.ones(ints[0].size, dtype=np.int64),
-        weight_sum=np.asarray(columns[5]),
-        weight_sq_sum=np.asarray(columns[6]),
+        segment=cells[cell] // (k * strata * 2),
+        side=(cells[cell] // (k * strata)) % 2,
+        stratum=h[cell],
+        psu=psus_in_order[place.astype(np.int64)],
+        level=cells[cell] % k,
+        n=np.ones(cell.size, dtype=np.int64),
+        weight_sum=weight,
+        weight_sq_sum=weight * weight,
     )
 
 
-def _split(m: int, total: float, squares: float) -> list[float]:
-    """m weights with sum ``total`` and sum of squares ``squares`` (m - 1 alike)."""
-    if m == 1:
-        return [total]
-    spread = max((m - 1) * (m * squares - total * total), 0.0)
-    other = (total + math.sqrt(spread)) / m
-    alike = (total - other) / (m - 1)
-    return [alike] * (m - 1) + [other]
+def _split(m: np.ndarray, total: np.ndarray, squares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, weights for m respondents with sum ``total`` and sum of squares
+    ``squares``: m - 1 alike and one other (the other alone when m is 1)."""
+    spread = np.maximum((m - 1) * (m * squares - total * total), 0.0)
+    other = (total + np.sqrt(spread)) / np.maximum(m, 1)
+    alike = (total - other) / np.maximum(m - 1, 1)
+    return alike, np.where(m == 1, total, other)

@@ -31,7 +31,7 @@ import numpy as np
 from gapscan.coding import UNKNOWN, answer_coder, side_coder
 from gapscan.count_checks import (
     check_columns,
-    design_columns,
+    check_respondents,
     integers,
     question_index,
     refuse_empty,
@@ -96,7 +96,7 @@ def read_counts(
     numbers, level = _answers(survey, table, question, keep, n, out)
     out.raise_if_any()
     rows = _Rows(table, question, side, level, n, keep)
-    _check_respondents(survey, rows, out)
+    check_respondents(survey, table, (question, side, n, keep), out)
     first = question == 0
     design = count_design(survey, table, n, (question >= 0) & (side != UNKNOWN), first, out)
     out.raise_if_any()
@@ -260,58 +260,6 @@ def _segment(
     position = {fold(label): i for i, label in enumerate(ordered)}
     codes = np.asarray([position[fold(v or "")] for v in raw], dtype=np.int64)
     return tuple(ordered), codes
-
-
-def _check_respondents(survey: Survey, rows: _Rows, out: ProblemCollector) -> None:
-    """Every question counts the same respondents in each side x segments (x design)
-    group: its rows, null answers included, hold each respondent once."""
-    table = rows.table
-    group_columns = [c for c in survey.segments if c in table.columns]
-    group_columns += design_columns(survey)
-    totals: dict[tuple[str, ...], Counter[int]] = defaultdict(Counter)
-    first_line: dict[tuple[tuple[str, ...], int], int] = {}
-    for r in np.flatnonzero(rows.keep):
-        key = (str(rows.side[r]), *(fold(table.columns[c][r] or "") for c in group_columns))
-        q = int(rows.question[r])
-        totals[key][q] += int(rows.n[r])
-        first_line.setdefault((key, q), table.lines[r])
-    absent = [
-        q for i, q in enumerate(survey.questions) if not (rows.keep & (rows.question == i)).any()
-    ]
-    if absent:
-        out.add(
-            "question(s) without rows in the count table: "
-            + ", ".join(f"'{q.id}'" for q in absent),
-            file=table.name,
-            hint="write every question's rows, null answers included",
-            code="inconsistent-counts",
-        )
-        return
-    bad = []
-    for key, per_question in totals.items():
-        counts = [per_question[i] for i in range(len(survey.questions))]
-        if len(set(counts)) > 1:
-            bad.append((key, counts))
-    if not bad:
-        return
-    key, counts = bad[0]
-    usual = Counter(counts).most_common(1)[0][0]
-    odd = next(i for i, c in enumerate(counts) if c != usual)
-    side = {VENDOR: "vendor", CUSTOMER: "customer"}[int(key[0])]
-    where = ", ".join(f"{c} = '{v}'" for c, v in zip(group_columns, key[1:], strict=True))
-    shown = ", ".join(f"'{q.id}' {c:,}" for q, c in zip(survey.questions, counts, strict=True))
-    shown = f"respondents per question {shown}"
-    more = f" (and {len(bad) - 1:,} more groups)" if len(bad) > 1 else ""
-    out.add(
-        f"the questions count different respondents on the {side} side"
-        + (f" where {where}" if where else "")
-        + f": {shown}{more}",
-        file=table.name,
-        line=first_line.get((key, odd)),
-        hint="each question's rows, null answers included, must count every respondent "
-        "once (keep the rows of respondents who left a question blank)",
-        code="inconsistent-counts",
-    )
 
 
 def _tally(
