@@ -5,14 +5,14 @@ cannot give (an fpc, a filter to apply, pairing)."""
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
-from gapscan.count_file import Cell, CountFile
+from gapscan.count_file import Column, CountFile
 from gapscan.errors import GapscanError, ProblemCollector
-from gapscan.survey import CUSTOMER, VENDOR, Survey, fold
+from gapscan.survey import SIDE_NAMES, Survey, fold
 
 MAX_SHOWN = 5
 
@@ -105,17 +105,18 @@ def check_columns(survey: Survey, table: CountFile, chosen: Sequence[str]) -> No
 
 
 def integers(table: CountFile, column: str, out: ProblemCollector) -> np.ndarray:
-    """The ``n`` column: whole numbers of respondents, at least 0."""
-    values = np.zeros(table.rows, dtype=np.int64)
-    bad: dict[str, list[int]] = defaultdict(list)
-    for i, cell in enumerate(table.columns[column]):
-        number = _number(cell)
-        if number is None or number < 0 or not number.is_integer() or number > 2**53:
-            bad[cell or ""].append(table.lines[i])
-        else:
-            values[i] = int(number)
-    _refuse(table, column, bad, "is not a whole number of respondents (0 or more)", out)
-    return values
+    """The ``n`` column: whole numbers of respondents, at least 0 (a number such as
+    ``2.0`` is one)."""
+    data = table.columns[column]
+    numbers = [_number(v) for v in data.values] + [None]
+    whole = [x is not None and x >= 0 and x.is_integer() and x <= 2**53 for x in numbers]
+    per_value = np.asarray(
+        [int(x) if ok and x is not None else 0 for x, ok in zip(numbers, whole, strict=True)]
+    )
+    _refuse(
+        table, data, ~data.table(whole), "is not a whole number of respondents (0 or more)", out
+    )
+    return np.asarray(per_value[data.indices], dtype=np.int64)
 
 
 def sums_of_weights(
@@ -127,55 +128,44 @@ def sums_of_weights(
         return None
     if "sum_w" not in table.columns:
         return n.astype(np.float64), n.astype(np.float64)
-    answered = np.asarray([a is not None for a in table.columns["answer"]]) & (n > 0)
+    answer = table.columns["answer"]
+    answered = (answer.indices != answer.null) & (n > 0)
     sums = []
     for column in ("sum_w", "sum_w2"):
-        values = np.zeros(table.rows)
-        missing: dict[str, list[int]] = defaultdict(list)
-        bad: dict[str, list[int]] = defaultdict(list)
-        for i, cell in enumerate(table.columns[column]):
-            number = _number(cell)
-            if number is not None and number > 0:
-                values[i] = number
-            elif cell is None and answered[i]:
-                missing[""].append(table.lines[i])
-            elif answered[i] or (cell is not None and (number is None or number < 0)):
-                bad[cell or ""].append(table.lines[i])
-        _refuse(
-            table, column, missing, "is blank where respondents answered", out, "missing-weight"
-        )
-        _refuse(table, column, bad, "is not a positive number", out, "invalid-weight")
-        sums.append(values)
+        data = table.columns[column]
+        numbers = [_number(v) for v in data.values]
+        positive = data.table([x is not None and x > 0 for x in numbers] + [False])
+        negative = data.table([x is None or x < 0 for x in numbers] + [False])
+        blank = data.indices == data.null
+        where = "is blank where respondents answered"
+        _refuse(table, data, blank & answered, where, out, "missing-weight")
+        bad = (~positive & ~blank & answered) | negative
+        _refuse(table, data, bad, "is not a positive number", out, "invalid-weight")
+        values = np.asarray([x if x is not None and x > 0 else 0.0 for x in numbers] + [0.0])
+        sums.append(np.asarray(values[data.indices], dtype=np.float64))
     return sums[0], sums[1]
 
 
 def question_index(survey: Survey, table: CountFile, out: ProblemCollector) -> np.ndarray:
     """Each row's question (its index in the schema); an unknown id is reported."""
     index = {q.id: i for i, q in enumerate(survey.questions)}
-    codes = np.full(table.rows, -1, dtype=np.int64)
-    bad: dict[str, list[int]] = defaultdict(list)
-    for i, cell in enumerate(table.columns["question"]):
-        key = (cell or "").strip()
-        if key in index:
-            codes[i] = index[key]
-        else:
-            bad[cell or ""].append(table.lines[i])
-    if bad:
-        known = ", ".join(f"'{q.id}'" for q in survey.questions[:MAX_SHOWN])
-        known += ", ..." if len(survey.questions) > MAX_SHOWN else ""
-        _refuse(
-            table,
-            "question",
-            bad,
-            "is not a question id of the schema",
-            out,
-            "unknown-question",
-            f"the schema's questions are {known}",
-        )
+    data = table.columns["question"]
+    codes = data.table([index.get(v.strip(), -1) for v in data.values] + [-1]).astype(np.int64)
+    known = ", ".join(f"'{q.id}'" for q in survey.questions[:MAX_SHOWN])
+    known += ", ..." if len(survey.questions) > MAX_SHOWN else ""
+    _refuse(
+        table,
+        data,
+        codes < 0,
+        "is not a question id of the schema",
+        out,
+        "unknown-question",
+        f"the schema's questions are {known}",
+    )
     return codes
 
 
-def _number(cell: Cell) -> float | None:
+def _number(cell: str | None) -> float | None:
     if cell is None:
         return None
     try:
@@ -187,27 +177,34 @@ def _number(cell: Cell) -> float | None:
 
 def _refuse(
     table: CountFile,
-    column: str,
-    bad: dict[str, list[int]],
+    data: Column,
+    bad: np.ndarray,
     what: str,
     out: ProblemCollector,
     code: str = "invalid-count",
     hint: str | None = None,
 ) -> None:
-    if not bad:
+    """One problem naming the bad values of a column with their first lines."""
+    if not bad.any():
         return
+    rows = np.flatnonzero(bad)
+    distinct = list(dict.fromkeys(data.indices[rows].tolist()))
     parts = []
-    for value, lines in list(bad.items())[:MAX_SHOWN]:
-        shown = ", ".join(map(str, lines[:MAX_SHOWN])) + (", ..." if len(lines) > MAX_SHOWN else "")
+    for index in distinct[:MAX_SHOWN]:
+        found = rows[data.indices[rows] == index]
+        lines = [table.line(int(r)) for r in found[:MAX_SHOWN]]
+        shown = ", ".join(map(str, lines)) + (", ..." if found.size > MAX_SHOWN else "")
+        value = data.values[index] if index < data.null else ""
         text = repr(value) if value.strip() else "blank"
-        parts.append(f"{text} (line{'s' if len(lines) > 1 else ''} {shown})")
-    if len(bad) > MAX_SHOWN:
-        parts.append(f"and {len(bad) - MAX_SHOWN} more values")
+        parts.append(f"{text} (line{'s' if found.size > 1 else ''} {shown})")
+    if len(distinct) > MAX_SHOWN:
+        parts.append(f"and {len(distinct) - MAX_SHOWN} more values")
+    name = next(c for c, d in table.columns.items() if d is data)
     out.add(
-        f"column '{column}' {what}: " + "; ".join(parts),
+        f"column '{name}' {what}: " + "; ".join(parts),
         file=table.name,
-        line=min(min(lines) for lines in bad.values()),
-        hint=hint or f"write {column} as a number on every row",
+        line=table.line(int(rows[0])),
+        hint=hint or f"write {name} as a number on every row",
         code=code,
     )
 
@@ -233,15 +230,6 @@ def check_respondents(
     group: its rows, null answers included, hold each respondent once. ``coded``: each
     row's question index, side, n, and whether it is analysed."""
     question, side, n, keep = coded
-    group_columns = [c for c in survey.segments if c in table.columns]
-    group_columns += design_columns(survey)
-    totals: dict[tuple[str, ...], Counter[int]] = defaultdict(Counter)
-    first_line: dict[tuple[tuple[str, ...], int], int] = {}
-    for r in np.flatnonzero(keep):
-        key = (str(side[r]), *(fold(table.columns[c][r] or "") for c in group_columns))
-        q = int(question[r])
-        totals[key][q] += int(n[r])
-        first_line.setdefault((key, q), table.lines[r])
     absent = [q for i, q in enumerate(survey.questions) if not (keep & (question == i)).any()]
     if absent:
         out.add(
@@ -252,40 +240,62 @@ def check_respondents(
             code="inconsistent-counts",
         )
         return
-    bad = []
-    for key, per_question in totals.items():
-        counts = [per_question[i] for i in range(len(survey.questions))]
-        if len(set(counts)) > 1:
-            bad.append((key, counts))
-    if not bad:
-        return
-    _different(survey, table, group_columns, bad, first_line, out)
+    group_columns = [c for c in survey.segments if c in table.columns]
+    group_columns += design_columns(survey)
+    group = side.astype(np.int64)
+    for column in group_columns:
+        keys, codes = folded(table.columns[column])
+        group = group * (len(keys) + 1) + codes
+    rows = np.flatnonzero(keep)
+    groups, inverse = np.unique(group[rows], return_inverse=True)
+    q_count = len(survey.questions)
+    totals = np.bincount(
+        inverse * q_count + question[rows], weights=n[rows], minlength=groups.size * q_count
+    ).reshape(groups.size, q_count)
+    bad = np.flatnonzero(totals.min(axis=1) != totals.max(axis=1))
+    if bad.size:
+        coded_rows = (rows, inverse, np.stack([question, side]))
+        _different(survey, table, group_columns, coded_rows, totals, bad, out)
+
+
+def folded(data: Column) -> tuple[list[str], np.ndarray]:
+    """A column grouped by trimmed, case-folded value: the distinct keys (sorted; a
+    null is ""), and each row's key index."""
+    keys_of = [fold(v) for v in data.values] + [""]
+    keys = sorted(set(keys_of))
+    position = {k: i for i, k in enumerate(keys)}
+    return keys, np.asarray([position[k] for k in keys_of], dtype=np.int64)[data.indices]
 
 
 def _different(
     survey: Survey,
     table: CountFile,
     group_columns: list[str],
-    bad: list[tuple[tuple[str, ...], list[int]]],
-    first_line: dict[tuple[tuple[str, ...], int], int],
+    coded: tuple[np.ndarray, np.ndarray, np.ndarray],
+    totals: np.ndarray,
+    bad: np.ndarray,
     out: ProblemCollector,
 ) -> None:
     """The first group whose questions count different respondents, at the first row
-    of a question that differs from the most common count."""
-    key, counts = bad[0]
+    of a question that differs from the most common count. ``coded``: the analysed
+    rows, each one's group, and each row's question and side."""
+    rows, inverse, (question, side) = coded[0], coded[1], coded[2]
+    counts = [int(c) for c in totals[bad[0]]]
     usual = Counter(counts).most_common(1)[0][0]
     odd = next(i for i, c in enumerate(counts) if c != usual)
-    side = {VENDOR: "vendor", CUSTOMER: "customer"}[int(key[0])]
-    where = ", ".join(f"{c} = '{v}'" for c, v in zip(group_columns, key[1:], strict=True))
+    members = rows[inverse == bad[0]]
+    at = members[question[members] == odd]
+    first = int(members[0])
+    where = ", ".join(f"{c} = '{table.columns[c].text(first) or ''}'" for c in group_columns)
     shown = ", ".join(f"'{q.id}' {c:,}" for q, c in zip(survey.questions, counts, strict=True))
-    shown = f"respondents per question {shown}"
-    more = f" (and {len(bad) - 1:,} more groups)" if len(bad) > 1 else ""
+    more = f" (and {bad.size - 1:,} more groups)" if bad.size > 1 else ""
     out.add(
-        f"the questions count different respondents on the {side} side"
+        f"the questions count different respondents on the "
+        f"{SIDE_NAMES[int(side[first])]} side"
         + (f" where {where}" if where else "")
-        + f": {shown}{more}",
+        + f": respondents per question {shown}{more}",
         file=table.name,
-        line=first_line.get((key, odd)),
+        line=table.line(int(at[0])) if at.size else None,
         hint="each question's rows, null answers included, must count every respondent "
         "once: keep the rows of respondents who left a question blank",
         code="inconsistent-counts",

@@ -16,15 +16,14 @@ test and Kish's n_eff are then those of the respondents themselves.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
+from gapscan.count_checks import folded
 from gapscan.count_file import CountFile
 from gapscan.counts import DesignCells
 from gapscan.design_data import DesignData, FileDesign, combine_designs
 from gapscan.errors import ProblemCollector
-from gapscan.survey import Survey, fold
+from gapscan.survey import Survey
 
 
 def count_design(
@@ -41,51 +40,55 @@ def count_design(
     spec = survey.design
     if spec is None:
         return None
-    strata = _keys(table, "stratum" if spec.strata else None, in_design, out)
-    clusters = _keys(table, "cluster" if spec.cluster else None, in_design, out)
+    strata, stratum = _keys(table, "stratum" if spec.strata else None, in_design, out)
+    clusters, cluster = _keys(table, "cluster" if spec.cluster else None, in_design, out)
     present = in_design & (n > 0)
     if spec.cluster is not None:
-        pairs = list(zip(strata, clusters, strict=True))
-        keys = list(dict.fromkeys(p for p, used in zip(pairs, present, strict=True) if used))
-        position = {k: i for i, k in enumerate(keys)}
-        row_psu = np.asarray([position.get(p, -1) for p in pairs], dtype=np.int64)
+        pair = stratum * len(clusters) + cluster
+        used = np.unique(pair[present])
+        keys = [(strata[p // len(clusters)], clusters[p % len(clusters)]) for p in used.tolist()]
+        psu_of_pair = np.full(len(strata) * len(clusters), -1, dtype=np.int64)
+        psu_of_pair[used] = np.arange(used.size)
+        row_psu = psu_of_pair[pair]
     else:
-        per_stratum: dict[str, int] = defaultdict(int)
-        for s, count, used in zip(strata, n, first & present, strict=True):
-            if used:
-                per_stratum[s] += int(count)
-        keys = [(s, f"#{i}") for s in sorted(per_stratum) for i in range(per_stratum[s])]
-        row_psu = np.empty(0, dtype=np.int64)
+        per_stratum = np.bincount(stratum[first & present], weights=n[first & present])
+        per_stratum = np.concatenate([per_stratum, np.zeros(len(strata) - per_stratum.size)])
+        keys = [
+            (s, f"#{i}") for s, m in zip(strata, per_stratum, strict=True) for i in range(int(m))
+        ]
     part = FileDesign(
         keys, [None] * len(keys), np.ones(len(keys)), np.arange(len(keys)), lambda r: [], table.name
     )
     data = combine_designs(spec, [part], str(survey.path), out)
     if spec.cluster is None:
         index = {label: h for h, label in enumerate(data.stratum_labels)}
-        row_psu = np.asarray([index.get(s, -1) for s in strata], dtype=np.int64)
+        to_design = np.asarray([index.get(s, -1) for s in strata], dtype=np.int64)
+        row_psu = to_design[stratum]
     return data, row_psu
 
 
 def _keys(
     table: CountFile, column: str | None, in_design: np.ndarray, out: ProblemCollector
-) -> list[str]:
-    """A design column's folded values (all "" without the column); blanks reported."""
+) -> tuple[list[str], np.ndarray]:
+    """A design column's folded values (sorted) and each row's index (without the
+    column: one value ""); blanks reported."""
     if column is None:
-        return [""] * table.rows
-    values = [fold(v or "") for v in table.columns[column]]
-    blank = [table.lines[i] for i, v in enumerate(values) if not v and in_design[i]]
-    if blank:
-        shown = ", ".join(map(str, blank[:5])) + (
-            f" and {len(blank) - 5:,} more" if len(blank) > 5 else ""
+        return [""], np.zeros(table.rows, dtype=np.int64)
+    keys, codes = folded(table.columns[column])
+    blank = np.flatnonzero(in_design & (np.asarray([not k for k in keys])[codes]))
+    if blank.size:
+        lines = [table.line(int(r)) for r in blank[:5]]
+        shown = ", ".join(map(str, lines)) + (
+            f" and {blank.size - 5:,} more" if blank.size > 5 else ""
         )
         out.add(
-            f"design column '{column}' is blank: line{'s' if len(blank) > 1 else ''} {shown}",
+            f"design column '{column}' is blank: line{'s' if blank.size > 1 else ''} {shown}",
             file=table.name,
-            line=blank[0],
+            line=lines[0],
             hint="every row of a count table needs its stratum and cluster",
             code="missing-design-value",
         )
-    return values
+    return keys, codes
 
 
 def question_cells(

@@ -39,10 +39,10 @@ from gapscan.count_checks import (
     sums_of_weights,
 )
 from gapscan.count_design import count_design, question_cells
-from gapscan.count_file import Cell, CountFile, read_count_file
+from gapscan.count_file import Column, CountFile, read_count_file
 from gapscan.counts import DesignCells, QuestionCounts
 from gapscan.design_data import DesignData
-from gapscan.errors import ProblemCollector
+from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.numeric_answers import code_numbers
 from gapscan.responses import BLANK_SEGMENT, InputSummary
 from gapscan.subsets import IGNORED_SIDE
@@ -95,6 +95,14 @@ def read_counts(
     keep = (question >= 0) & (side >= 0)
     numbers, level = _answers(survey, table, question, keep, n, out)
     out.raise_if_any()
+    if not keep.any():
+        raise GapscanError.single(
+            f"all {table.rows:,} rows are of side values under sides.ignore: no responses left",
+            file=table.name,
+            line=1,
+            hint="check sides.ignore against the count table's side values",
+            code="empty-file",
+        )
     rows = _Rows(table, question, side, level, n, keep)
     check_respondents(survey, table, (question, side, n, keep), out)
     first = question == 0
@@ -117,15 +125,12 @@ def _sides(survey: Survey, table: CountFile, n: np.ndarray, out: ProblemCollecto
     reported with their respondents."""
     code_of = side_coder(survey)
     ignore = {fold(v) for v in survey.sides.ignore}
-    raw = table.columns["side"]
-    codes: dict[Cell, int] = {}
-    for value in dict.fromkeys(raw):
-        key = fold(value or "")
-        codes[value] = IGNORED if key and key in ignore else code_of(value or "")
-    side = np.asarray([codes[v] for v in raw], dtype=np.int64)
+    data = table.columns["side"]
+    codes = [IGNORED if fold(v) and fold(v) in ignore else code_of(v) for v in data.values]
+    side = data.table([*codes, UNKNOWN]).astype(np.int64)
     _report(
         table,
-        raw,
+        data,
         side == UNKNOWN,
         n,
         "column 'side'",
@@ -146,28 +151,30 @@ def _answers(
     n: np.ndarray,
     out: ProblemCollector,
 ) -> tuple[dict[str, tuple[float, ...]], np.ndarray]:
-    """Each row's level code (-1: no answer), matched by the direct path's functions;
-    a numeric question's levels are the distinct numbers answered."""
-    raw = table.columns["answer"]
+    """Each row's level code (-1: no answer), matched by the direct path's functions
+    once per distinct answer; a numeric question's levels are the distinct numbers
+    answered."""
+    data = table.columns["answer"]
+    values = [*data.values, ""]  # a null answer is a blank one
     level = np.full(table.rows, -1, dtype=np.int64)
     numbers: dict[str, tuple[float, ...]] = {}
     for i, q in enumerate(survey.questions):
         rows = np.flatnonzero(keep & (question == i))
-        values = list(dict.fromkeys(raw[r] or "" for r in rows))
-        position = {v: j for j, v in enumerate(values)}
-        indices = np.asarray([position[raw[r] or ""] for r in rows], dtype=np.int64)
         if q.scale.numeric is not None:
-            numbers[q.id], level[rows] = _numbers(table, q, values, indices, n[rows], rows, out)
+            numbers[q.id], level[rows] = _numbers(table, q, values, rows, n, out)
             continue
         code_of = answer_coder(q.scale)
-        codes = np.asarray([code_of(v) for v in values], dtype=np.int64)[indices]
+        used = np.unique(data.indices[rows])
+        lookup = np.full(len(values), UNKNOWN, dtype=np.int64)
+        lookup[used] = [code_of(values[j]) for j in used.tolist()]
+        codes = lookup[data.indices[rows]]
         bad = np.zeros(table.rows, dtype=bool)
         bad[rows] = codes == UNKNOWN
         what = f"column 'answer' (question '{q.id}', scale '{q.scale.name}')"
         hint = (
             f"add them to scale '{q.scale.name}' as levels or under 'missing', or correct the data"
         )
-        _report(table, raw, bad, n, what, "fit no level", hint, "unknown-answer", out)
+        _report(table, data, bad, n, what, "fit no level", hint, "unknown-answer", out)
         level[rows] = np.maximum(codes, -1)
     return numbers, level
 
@@ -176,26 +183,23 @@ def _numbers(
     table: CountFile,
     q: Question,
     values: list[str],
-    indices: np.ndarray,
-    n: np.ndarray,
     rows: np.ndarray,
+    n: np.ndarray,
     out: ProblemCollector,
 ) -> tuple[tuple[float, ...], np.ndarray]:
     """A numeric question's answers through ``code_numbers``; its levels: the sorted
     distinct numbers answered by someone."""
-    raw = table.columns["answer"]
-    whole = np.zeros(table.rows, dtype=np.int64)
-    whole[rows] = n
+    data = table.columns["answer"]
 
     def report(
         _: list[str], marks: np.ndarray, marker: int, what: str, problem: str, hint: str, code: str
     ) -> None:
         bad = np.zeros(table.rows, dtype=bool)
         bad[rows] = marks == marker
-        _report(table, raw, bad, whole, what, problem, hint, code, out)
+        _report(table, data, bad, n, what, problem, hint, code, out)
 
-    number = code_numbers(values, indices, q, "answer", report)
-    answered = ~np.isnan(number) & (n > 0)
+    number = code_numbers(values[:-1], data.indices[rows], q, "answer", report)
+    answered = ~np.isnan(number) & (n[rows] > 0)
     distinct = np.unique(number[answered])
     codes = np.full(rows.size, -1, dtype=np.int64)
     valid = ~np.isnan(number)
@@ -205,7 +209,7 @@ def _numbers(
 
 def _report(
     table: CountFile,
-    raw: list[Cell],
+    data: Column,
     bad: np.ndarray,
     n: np.ndarray,
     what: str,
@@ -217,49 +221,50 @@ def _report(
     """One problem listing the bad values, each with its respondents and first lines."""
     if not bad.any():
         return
-    total: Counter[str] = Counter()
-    lines: dict[str, list[int]] = defaultdict(list)
-    for i in np.flatnonzero(bad):
-        value = raw[i] or ""
-        total[value] += int(n[i])
-        lines[value].append(table.lines[i])
-    order = sorted(total, key=lambda v: (-total[v], v))
+    rows = np.flatnonzero(bad)
+    total = np.bincount(data.indices[rows], weights=n[rows], minlength=data.null + 1)
+    present = np.unique(data.indices[rows])
+    values = [*data.values, ""]
+    order = sorted(present.tolist(), key=lambda v: (-total[v], values[v]))
     parts = []
-    for value in order[:MAX_SHOWN]:
-        found = lines[value]
-        shown = ", ".join(map(str, found[:5])) + (", ..." if len(found) > 5 else "")
-        text = repr(value) if value.strip() else "blank"
-        lines_text = f"line{'s' if len(found) > 1 else ''} {shown}"
-        parts.append(f"{text} x{total[value]:,} respondent(s), {lines_text}")
+    for index in order[:MAX_SHOWN]:
+        found = rows[data.indices[rows] == index]
+        shown = ", ".join(str(table.line(int(r))) for r in found[:5])
+        shown += ", ..." if found.size > 5 else ""
+        text = repr(values[index]) if values[index].strip() else "blank"
+        lines_text = f"line{'s' if found.size > 1 else ''} {shown}"
+        parts.append(f"{text} x{int(total[index]):,} respondent(s), {lines_text}")
     if len(order) > MAX_SHOWN:
         parts.append(f"and {len(order) - MAX_SHOWN} more values")
     out.add(
         f"{what}: {len(order)} value(s) {problem}: " + "; ".join(parts),
         file=table.name,
-        line=min(min(found) for found in lines.values()),
+        line=table.line(int(rows[0])),
         hint=hint,
         code=code,
     )
 
 
 def _segment(
-    raw: list[Cell], n: np.ndarray, counted: np.ndarray
+    data: Column, n: np.ndarray, counted: np.ndarray
 ) -> tuple[tuple[str, ...], np.ndarray]:
     """A breakdown column grouped by folded value: the labels in report order (each in
     its most frequent spelling, ties to the first in sort order; blank last) and each
     row's label index. ``counted``: the rows that count every respondent once."""
+    weight = np.bincount(data.indices[counted], weights=n[counted], minlength=data.null + 1)
+    present = np.bincount(data.indices[counted], minlength=data.null + 1) > 0
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for value, count, used in zip(raw, n, counted, strict=True):
-        text = (value or "").strip()
-        spellings[fold(text)][text] += int(count) if used else 0
+    for value, count, used in zip([*data.values, ""], weight.tolist(), present, strict=True):
+        if used:
+            spellings[fold(value)][value.strip()] += int(count)
     labels = {
         key: BLANK_SEGMENT if not key else min(c, key=lambda s: (-c[s], s))
         for key, c in spellings.items()
     }
     ordered = sorted(labels.values(), key=lambda s: (s == BLANK_SEGMENT, s.casefold(), s))
     position = {fold(label): i for i, label in enumerate(ordered)}
-    codes = np.asarray([position[fold(v or "")] for v in raw], dtype=np.int64)
-    return tuple(ordered), codes
+    lookup = [position.get(fold(v), 0) for v in [*data.values, ""]]  # 0: a row not analysed
+    return tuple(ordered), np.asarray(lookup, dtype=np.int64)[data.indices]
 
 
 def _tally(
