@@ -164,7 +164,7 @@ def _records(path: Path, header: bool = False) -> Iterator[tuple[int, list[str]]
             raise GapscanError.single(
                 "the file is not UTF-8 text",
                 file=name,
-                line=start,
+                line=_undecodable_line(path),
                 hint="write the count table as UTF-8",
                 code="mixed-encoding",
             ) from None
@@ -172,6 +172,16 @@ def _records(path: Path, header: bool = False) -> Iterator[tuple[int, list[str]]
             raise GapscanError.single(
                 f"the CSV cannot be read: {exc}", file=name, line=start, hint="check the quoting"
             ) from None
+
+
+def _undecodable_line(path: Path) -> int:
+    """The line of the first byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    return 1
 
 
 def _csv_by_records(path: Path, header: list[str]) -> CountFile:

@@ -233,3 +233,46 @@ def test_validate_lists_a_count_tables_problems(workdir: Path) -> None:
     write(workdir / "counts.csv", COUNTS_CSV)
     status, stdout, _ = run("validate", "survey.yaml", "--counts", "counts.csv", "-f", "json")
     assert status == 0 and json.loads(stdout)["inputs"][0]["vendor"] == 3
+
+
+def test_lines_count_a_quoted_cell_over_two_lines(workdir: Path) -> None:
+    table = COUNTS_CSV.replace("q1,vendor,strongly agree,1", 'q1,vendor,"strongly\nagree",1')
+    stderr = _bad(workdir, table.replace("q2,customer,agree,1", "q2,customer,agre,1"))
+    assert "error: counts.csv:3: column 'answer' (question 'q1'" in stderr
+    assert "'strongly\\nagree' x1 respondent(s), line 3" in stderr
+    assert "error: counts.csv:10: column 'answer' (question 'q2'" in stderr  # one line later
+
+
+def test_a_parquet_tables_rows_are_numbered_from_2(workdir: Path) -> None:
+    import csv
+    import io
+
+    from tests.counts_support import write_parquet
+
+    rows = list(csv.DictReader(io.StringIO(COUNTS_CSV)))
+    for row in rows:
+        row["n"] = int(row["n"])
+        row["answer"] = row["answer"] or None
+    rows[4]["n"] = -1
+    write(workdir / "survey.yaml", SCHEMA)
+    write_parquet(rows, workdir / "counts.parquet")
+    stderr = run_bad(workdir, "analyze", "survey.yaml", "--counts", "counts.parquet")
+    assert "error: counts.parquet:6: column 'n' is not a whole number of respondents" in stderr
+    assert "'-1' (line 6)" in stderr
+
+
+def test_a_table_not_in_utf8(workdir: Path) -> None:
+    write(workdir / "survey.yaml", SCHEMA)
+    (workdir / "counts.csv").write_bytes(
+        COUNTS_CSV.encode() + "q1,vendor,agré,1\n".encode("cp1252")
+    )
+    stderr = run_bad(workdir, "analyze", "survey.yaml", "--counts", "counts.csv")
+    assert "error: counts.csv:12: the file is not UTF-8 text" in stderr
+
+
+def test_a_segment_asked_for_must_be_in_the_table(workdir: Path) -> None:
+    stderr = _bad(workdir, COUNTS_CSV, "--by", "region")
+    assert (
+        "error: counts.csv:1: 1 column(s) the count table needs are not in the file: 'region'"
+        in stderr
+    )
