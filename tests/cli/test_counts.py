@@ -214,3 +214,23 @@ def test_counts_equal_the_direct_path_on_generated_data(generated: tuple[str, st
         assert counted == direct
     else:
         assert_close(direct, counted)
+
+
+@pytest.mark.parametrize("design", ["design:\n  cluster: account", "design:\n  strata: region"])
+def test_ignored_sides_stay_in_the_design(tmp_path: Path, design: str) -> None:
+    """Rows of a side value under sides.ignore are left out of the analysis and kept
+    in the design (their PSUs count in the degrees of freedom), on both paths."""
+    schema, data = _example(tmp_path, "weighted-pulse", design)
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines = [
+        line.replace(",Customer,", ",Partner,") if i % 7 == 0 else line
+        for i, line in enumerate(lines)
+    ]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = schema.read_text(encoding="utf-8")
+    text = text.replace("  customer: [Customer]\n", "  customer: [Customer]\n  ignore: [Partner]\n")
+    schema.write_text(text, encoding="utf-8")
+    rows = aggregate(schema, data)
+    assert any(row["side"] == "partner" for row in rows)
+    table = write_csv(rows, tmp_path / "counts.csv")
+    _compare(schema, data, table, exact=False, by=[])
