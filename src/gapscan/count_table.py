@@ -122,7 +122,12 @@ def read_counts(
 
 def _sides(survey: Survey, table: CountFile, n: np.ndarray, out: ProblemCollector) -> np.ndarray:
     """Each row's side; ``IGNORED`` for a value under sides.ignore; unknown values
-    reported with their respondents."""
+    reported with their respondents. A schema without sides.column (a file per side)
+    reads the sides named ``vendor`` and ``customer``."""
+    if survey.sides.column is None:  # one file per side: the table names the side
+        survey = replace(
+            survey, sides=replace(survey.sides, vendor=("vendor",), customer=("customer",))
+        )
     code_of = side_coder(survey)
     ignore = {fold(v) for v in survey.sides.ignore}
     data = table.columns["side"]

@@ -276,3 +276,14 @@ def test_a_segment_asked_for_must_be_in_the_table(workdir: Path) -> None:
         "error: counts.csv:1: 1 column(s) the count table needs are not in the file: 'region'"
         in stderr
     )
+
+
+def test_a_schema_with_a_file_per_side_reads_vendor_and_customer(workdir: Path) -> None:
+    schema = SCHEMA.replace(
+        "sides:\n  column: side\n  vendor: [Vendor]\n  customer: [Customer]\n", ""
+    )
+    write(workdir / "survey.yaml", schema)
+    write(workdir / "counts.csv", COUNTS_CSV)
+    status, stdout, stderr = run("analyze", "survey.yaml", "--counts", "counts.csv", "-f", "json")
+    assert status == 0, stderr
+    assert json.loads(stdout)["respondents"] == {"vendor": 3, "customer": 3}
