@@ -105,6 +105,14 @@ def test_counts_give_the_direct_report(tmp_path: Path, name: str, kind: str) -> 
     _compare(schema, data, table, exact=name != "weighted-pulse", by=[])
 
 
+@pytest.mark.parametrize("wave", ["affinity-2026Q1", "affinity-2026Q2", "affinity-2026Q3"])
+def test_counts_give_each_waves_report(tmp_path: Path, wave: str) -> None:
+    schema, _ = _example(tmp_path, "cmo-affinity")
+    data = Path(shutil.copy(SURVEYS / "waves" / f"{wave}.csv", tmp_path / f"{wave}.csv"))
+    table = write_parquet(aggregate(schema, data), tmp_path / "counts.parquet")
+    _compare(schema, data, table, exact=True, by=[])
+
+
 @pytest.mark.parametrize(
     "design",
     [
