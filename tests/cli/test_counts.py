@@ -242,3 +242,21 @@ def test_ignored_sides_stay_in_the_design(tmp_path: Path, design: str) -> None:
     assert any(row["side"] == "partner" for row in rows)
     table = write_csv(rows, tmp_path / "counts.csv")
     _compare(schema, data, table, exact=False, by=[])
+
+
+def test_weight_and_cluster_options_read_the_tables_sums(tmp_path: Path) -> None:
+    """--weight/--cluster make the run weighted as the schema's weight:/design: do."""
+    schema, data = _example(tmp_path, "weighted-pulse")
+    table = write_csv(aggregate(schema, data), tmp_path / "counts.csv")
+    bare = tmp_path / "bare.yaml"
+    text = schema.read_text(encoding="utf-8")
+    text = text.replace("weight: pw", "").replace("design:\n  cluster: account", "")
+    bare.write_text(text, encoding="utf-8")
+    options = ["--weight", "pw", "--cluster", "account", "--format", "json"]
+    _, direct = _analyze(str(bare), str(data), *options)
+    _, counted = _analyze(str(bare), "--counts", str(table), *options)
+    assert json.loads(counted)["settings"]["design"] == "weights pw; clusters account"
+    assert_close(_without_inputs(json.loads(direct)), _without_inputs(json.loads(counted)))
+    status, _, stderr = run("analyze", str(bare), "--counts", str(table))
+    assert status == 2 and "'cluster' (more than once)" not in stderr
+    assert "column(s) a count table for this schema does not have: 'cluster', 'sum_w'" in stderr

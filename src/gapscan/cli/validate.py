@@ -81,9 +81,10 @@ def validate(
             design_columns=(weight, cluster),
             counts=counts,
         )
-        inputs = _inputs(schema, data, vendor, customer)
         if counts is not None:
-            inputs.add([counts], "the count table")
+            inputs = run_inputs(schema).add([counts], "the count table")
+        else:
+            inputs = _inputs(schema, data, vendor, customer)
         if output_format is ValidateFormat.json:
             from gapscan.text import json_dumps
 
