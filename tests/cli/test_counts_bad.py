@@ -287,3 +287,13 @@ def test_a_schema_with_a_file_per_side_reads_vendor_and_customer(workdir: Path) 
     status, stdout, stderr = run("analyze", "survey.yaml", "--counts", "counts.csv", "-f", "json")
     assert status == 0, stderr
     assert json.loads(stdout)["respondents"] == {"vendor": 3, "customer": 3}
+
+
+@pytest.mark.parametrize("command", ["analyze", "validate"])
+def test_no_output_is_written_over_the_count_table(workdir: Path, command: str) -> None:
+    write(workdir / "survey.yaml", SCHEMA)
+    write(workdir / "counts.csv", COUNTS_CSV)
+    status, _, stderr = run(command, "survey.yaml", "--counts", "counts.csv", "--out", "counts.csv")
+    assert status == 2, stderr
+    assert "counts.csv" in stderr and "count table" in stderr
+    assert (workdir / "counts.csv").read_text(encoding="utf-8") == COUNTS_CSV
