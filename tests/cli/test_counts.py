@@ -260,3 +260,14 @@ def test_weight_and_cluster_options_read_the_tables_sums(tmp_path: Path) -> None
     status, _, stderr = run("analyze", str(bare), "--counts", str(table))
     assert status == 2 and "'cluster' (more than once)" not in stderr
     assert "column(s) a count table for this schema does not have: 'cluster', 'sum_w'" in stderr
+
+
+def test_the_library_reads_and_analyses_a_count_table(tmp_path: Path) -> None:
+    import gapscan
+
+    schema, data = _example(tmp_path, "partner-nps")
+    table = write_parquet(aggregate(schema, data), tmp_path / "counts.parquet")
+    survey = gapscan.load_schema(schema)
+    report = gapscan.analyze_counts(survey, gapscan.read_counts(survey, table))
+    direct = gapscan.analyze(survey, gapscan.load_responses(survey, [data]))
+    assert report.results == direct.results and report.inputs != direct.inputs
