@@ -297,3 +297,16 @@ def test_no_output_is_written_over_the_count_table(workdir: Path, command: str) 
     assert status == 2, stderr
     assert "counts.csv" in stderr and "count table" in stderr
     assert (workdir / "counts.csv").read_text(encoding="utf-8") == COUNTS_CSV
+
+
+def test_a_table_with_a_bom_and_crlf_lines(workdir: Path) -> None:
+    write(workdir / "survey.yaml", SCHEMA)
+    table = COUNTS_CSV.replace("\n", "\r\n").replace("q1,vendor,agree,2", "q1,vendor,agre,2")
+    (workdir / "counts.csv").write_bytes(b"\xef\xbb\xbf" + table.encode())
+    stderr = run_bad(workdir, "analyze", "survey.yaml", "--counts", "counts.csv")
+    assert "error: counts.csv:2: column 'answer' (question 'q1'" in stderr
+    (workdir / "counts.csv").write_bytes(
+        b"\xef\xbb\xbf" + COUNTS_CSV.replace("\n", "\r\n").encode()
+    )
+    status, _, stderr = run("analyze", "survey.yaml", "--counts", "counts.csv")
+    assert status == 0, stderr
