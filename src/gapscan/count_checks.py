@@ -41,8 +41,8 @@ def refuse_unsupported(survey: Survey, paired: bool = False) -> None:
     design = survey.design
     if design is not None and design.fpc is not None:
         out.add(
-            "an fpc cannot come from a count table: it is checked and applied per PSU of "
-            "each respondent row",
+            "a count table carries no fpc: the design's population sizes (design.fpc) "
+            "can be neither checked nor applied",
             file=schema,
             hint="analyse the respondent-level data for a finite-population design, or "
             "drop design.fpc",

@@ -271,3 +271,29 @@ def test_the_library_reads_and_analyses_a_count_table(tmp_path: Path) -> None:
     report = gapscan.analyze_counts(survey, gapscan.read_counts(survey, table))
     direct = gapscan.analyze(survey, gapscan.load_responses(survey, [data]))
     assert report.results == direct.results and report.inputs != direct.inputs
+
+
+DUCKDB_COUNTS = """
+SELECT question, lower(trim(role)) AS side, region,
+       nullif(lower(trim(answer)), '') AS answer, count(*) AS n
+FROM read_csv('{data}', all_varchar = true)
+UNPIVOT INCLUDE NULLS (answer FOR question IN (understands, responsive, value))
+GROUP BY ALL
+"""
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_count_table_written_by_duckdb(tmp_path: Path, kind: str) -> None:
+    """DuckDB's own output (BIGINT n, NULL answers, its CSV and Parquet writers)."""
+    import duckdb
+
+    schema, data = _example(tmp_path, "account-pulse")  # made independent
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines = [line.rsplit(",", 1)[0] + "," if i % 13 == 5 else line for i, line in enumerate(lines)]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")  # some 'value' left blank
+    table = tmp_path / f"counts.{kind}"
+    query = DUCKDB_COUNTS.format(data=data)
+    assert any(row[3] is None for row in duckdb.execute(query).fetchall())  # no-answer rows
+    options = ", HEADER" if kind == "csv" else ""
+    duckdb.execute(f"COPY ({query}) TO '{table}' (FORMAT {kind}{options})")
+    _compare(schema, data, table, exact=True, by=[])

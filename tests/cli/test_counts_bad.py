@@ -172,7 +172,7 @@ q2,customer,c,disagree,1,1,1
 def test_an_fpc_is_refused(workdir: Path) -> None:
     schema = WEIGHTED + "design: {cluster: account, fpc: pop}\n"
     stderr = _bad(workdir, WEIGHTED_COUNTS, schema=schema)
-    assert "error: survey.yaml: an fpc cannot come from a count table" in stderr
+    assert "error: survey.yaml: a count table carries no fpc" in stderr
 
 
 def test_a_design_with_filters_is_refused(workdir: Path) -> None:
