@@ -2,7 +2,8 @@
 
 The library's front door is :func:`gapscan.analyze` (a loaded schema and coded
 responses in, a :class:`~gapscan.report.GapReport` out) and
-:func:`gapscan.analyze_files` (paths in). Heavy modules load on first use, so that
+:func:`gapscan.analyze_files` (paths in); :func:`gapscan.analyze_counts` takes a
+count table made elsewhere (:func:`gapscan.read_counts`). Heavy modules load on first use, so that
 ``import gapscan`` and ``gapscan --help`` stay fast.
 """
 
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from gapscan.analysis import AnalysisOptions, analyze, analyze_files
+    from gapscan.analysis import AnalysisOptions, analyze, analyze_counts, analyze_files
+    from gapscan.count_table import read_counts
     from gapscan.errors import GapscanError
     from gapscan.report import GapReport
     from gapscan.responses import load_responses
@@ -23,6 +25,8 @@ _LAZY = {
     "AnalysisOptions": "gapscan.analysis",
     "analyze": "gapscan.analysis",
     "analyze_files": "gapscan.analysis",
+    "analyze_counts": "gapscan.analysis",
+    "read_counts": "gapscan.count_table",
     "GapscanError": "gapscan.errors",
     "GapReport": "gapscan.report",
     "load_responses": "gapscan.responses",
@@ -35,9 +39,11 @@ __all__ = [
     "GapscanError",
     "__version__",
     "analyze",
+    "analyze_counts",
     "analyze_files",
     "load_responses",
     "load_schema",
+    "read_counts",
 ]
 
 

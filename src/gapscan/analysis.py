@@ -1,4 +1,5 @@
-"""``analyze(survey, responses, options) -> GapReport``: the library's front door."""
+"""``analyze(survey, responses, options) -> GapReport``: the library's front door, and
+``analyze_counts(survey, tally, options)`` for a count table made elsewhere."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 import numpy as np
 
 from gapscan.checks import data_findings, refuse_errors
-from gapscan.counts import QuestionCounts, count_answers
 from gapscan.distribution import with_distribution
 from gapscan.errors import GapscanError
 from gapscan.fingerprint import fingerprint_of
@@ -23,6 +23,7 @@ from gapscan.stats import adjust_pvalues, compare_means, compare_top_box, wilson
 from gapscan.stats.welch import welch_from_counts
 from gapscan.subsets import applied_filters
 from gapscan.survey import CUSTOMER, VENDOR, Mode, Question, Survey
+from gapscan.tally import Tally, tally_of
 from gapscan.weighted_analysis import deff_notes, weighted_result
 
 SegmentKey = tuple[tuple[str, str], ...]
@@ -77,6 +78,24 @@ def analyze(
     and for a rule that has nothing to check: a gate never passes on nothing."""
     options = options or AnalysisOptions()
     refuse_paired_design(survey, options)
+    _refuse_weighting(survey)
+    return _report(survey, tally_of(survey, responses), options, responses)
+
+
+def analyze_counts(
+    survey: Survey, tally: Tally, options: AnalysisOptions | None = None
+) -> GapReport:
+    """``analyze`` from a count table (``gapscan.count_table.read_counts``): the same
+    report, independent samples only (pairing needs each respondent's account)."""
+    from gapscan.count_checks import refuse_unsupported
+
+    options = options or AnalysisOptions()
+    refuse_unsupported(survey, options.resolved_mode(survey) is Mode.PAIRED)
+    _refuse_weighting(survey)
+    return _report(survey, tally, options, None)
+
+
+def _refuse_weighting(survey: Survey) -> None:
     if survey.weighting is not None:
         raise GapscanError.single(
             "the schema's weighting: is not applied by analyze yet: this report would be "
@@ -86,52 +105,37 @@ def analyze(
             "schema without weighting:, or remove weighting: for an unweighted report",
             code="weighting-not-applied",
         )
+
+
+def _report(
+    survey: Survey, tally: Tally, options: AnalysisOptions, responses: Responses | None
+) -> GapReport:
+    """The report from the count table; ``responses`` for a paired run."""
     schema_survey = survey  # what a later run's fingerprint is checked against
-    survey = survey.with_numbers(responses.numbers)  # numeric questions: values as levels
+    survey = survey.with_numbers(tally.numbers)  # numeric questions: values as levels
     settings = survey.analysis
     mode = options.resolved_mode(survey)
-    counts = count_answers(survey, responses)
-    refuse_errors(data_findings(survey, responses, counts))
+    refuse_errors(data_findings(survey, tally))
     pairing = None
     if mode is Mode.PAIRED:
         from gapscan.paired_analysis import paired_results
         from gapscan.pairing import summarize_pairing
 
+        assert responses is not None
         pairing = summarize_pairing(survey, responses)
         raw = paired_results(survey, responses, options.show_accounts)
     else:
-        raw = []
-        for segment, table_of in _views(survey, responses, counts):
-            for q in survey.questions:
-                table = table_of(q.id)
-                result = with_distribution(_compare(q, segment, table, survey), q.scale, table)
-                if responses.design is not None:
-                    result = _weighted(result, q, segment, counts[q.id], responses, survey)
-                raw.append(result)
+        raw = _independent(survey, tally)
     results = adjust_nps(_adjust(raw, survey), settings)
-    notes = deff_notes(results) if responses.design is not None else ()
+    notes = options.notes + tally.notes + nps_notes(survey, mode)
+    notes += deff_notes(results) if tally.design is not None else ()
     report = GapReport(
         survey=survey.name,
         schema=str(survey.path),
-        inputs=responses.inputs,
-        n_vendor=responses.n_vendor,
-        n_customer=responses.n_customer,
-        settings=Settings(
-            confidence=settings.confidence,
-            alpha=settings.alpha,
-            correction=settings.correction.value,
-            min_n=settings.min_n,
-            mode=mode.value,
-            segments=tuple(s.column for s in responses.segments),
-            rules_applied=options.apply_rules,
-            notes=options.notes + nps_notes(survey, mode) + notes,
-            design=survey.design.describe() if survey.design is not None else None,
-            degf=responses.design.design.degf if responses.design is not None else None,
-            filters=applied_filters(survey.filters, responses.filtered),
-            ignored_sides=survey.sides.ignore,
-            side_labels=survey.sides.labels,
-            nps=any(q.nps is not None for q in survey.questions),
-        ),
+        inputs=tally.inputs,
+        n_vendor=tally.n_vendor,
+        n_customer=tally.n_customer,
+        settings=_settings(survey, tally, options, mode, notes),
         results=tuple(results),
         headline=_headline(results),
         pairing=pairing,
@@ -143,6 +147,40 @@ def analyze(
         if unchecked:
             raise GapscanError(unchecked)
     return report
+
+
+def _settings(
+    survey: Survey, tally: Tally, options: AnalysisOptions, mode: Mode, notes: tuple[str, ...]
+) -> Settings:
+    settings = survey.analysis
+    return Settings(
+        confidence=settings.confidence,
+        alpha=settings.alpha,
+        correction=settings.correction.value,
+        min_n=settings.min_n,
+        mode=mode.value,
+        segments=tuple(s.column for s in tally.segments),
+        rules_applied=options.apply_rules,
+        notes=notes,
+        design=survey.design.describe() if survey.design is not None else None,
+        degf=tally.design.design.degf if tally.design is not None else None,
+        filters=applied_filters(survey.filters, tally.filtered),
+        ignored_sides=survey.sides.ignore,
+        side_labels=survey.sides.labels,
+        nps=any(q.nps is not None for q in survey.questions),
+    )
+
+
+def _independent(survey: Survey, tally: Tally) -> list[GapResult]:
+    raw = []
+    for segment, table_of in _views(tally):
+        for q in survey.questions:
+            table = table_of(q.id)
+            result = with_distribution(_compare(q, segment, table, survey), q.scale, table)
+            if tally.design is not None:
+                result = _weighted(result, q, segment, tally, survey)
+            raw.append(result)
+    return raw
 
 
 def analyze_files(
@@ -167,9 +205,9 @@ def analyze_files(
     return analyze(survey, responses, options)
 
 
-def _views(
-    survey: Survey, responses: Responses, counts: dict[str, QuestionCounts]
-) -> list[tuple[SegmentKey, _TableOf]]:
+def _views(tally: Tally) -> list[tuple[SegmentKey, _TableOf]]:
+    counts = tally.counts
+
     def overall(qid: str) -> np.ndarray:
         return counts[qid].overall
 
@@ -177,31 +215,26 @@ def _views(
         return lambda qid: counts[qid].by_segment[column][index]
 
     views: list[tuple[SegmentKey, _TableOf]] = [((), overall)]
-    for segment in responses.segments:
+    for segment in tally.segments:
         for index, label in enumerate(segment.labels):
             views.append((((segment.column, label),), in_segment(segment.column, index)))
     return views
 
 
 def _weighted(
-    result: GapResult,
-    q: Question,
-    segment: SegmentKey,
-    counts: QuestionCounts,
-    responses: Responses,
-    survey: Survey,
+    result: GapResult, q: Question, segment: SegmentKey, tally: Tally, survey: Survey
 ) -> GapResult:
     """The result computed on the design, from the view's weighted cells."""
-    assert responses.design is not None
+    assert tally.design is not None
+    counts = tally.counts[q.id]
     if not segment:
         cells, index = counts.design_overall, 0
     else:
         (column, label), *_ = segment
         cells = counts.design_by_segment[column]
-        labels = next(s.labels for s in responses.segments if s.column == column)
-        index = labels.index(label)
+        index = tally.labels_of(column).index(label)
     assert cells is not None
-    return weighted_result(result, q, cells, index, responses.design, survey.analysis)
+    return weighted_result(result, q, cells, index, tally.design, survey.analysis)
 
 
 def _compare(q: Question, segment: SegmentKey, table: np.ndarray, survey: Survey) -> GapResult:

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from gapscan.counts import QuestionCounts, count_answers
+from gapscan.counts import QuestionCounts
 from gapscan.errors import GapscanError, Problem, check_code
-from gapscan.responses import Responses
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
+from gapscan.tally import Tally
 
 
 class Severity(StrEnum):
@@ -73,16 +73,14 @@ def refuse_errors(findings: Sequence[Finding]) -> None:
         raise GapscanError(errors)
 
 
-def data_findings(
-    survey: Survey, responses: Responses, counts: dict[str, QuestionCounts] | None = None
-) -> list[Finding]:
+def data_findings(survey: Survey, tally: Tally) -> list[Finding]:
     """Every side and question with nothing to compare (errors), and what will be
-    suppressed or was never chosen (warnings)."""
-    survey = survey.with_numbers(responses.numbers)
-    found = list(from_problems(responses.warnings, "warning", Severity.WARNING))
+    suppressed or was never chosen (warnings), from the run's count table."""
+    survey = survey.with_numbers(tally.numbers)
+    found = list(from_problems(tally.warnings, "warning", Severity.WARNING))
     schema = str(survey.path)
-    where = ", ".join(i.path for i in responses.inputs) or "the data"
-    for side, n in ((VENDOR, responses.n_vendor), (CUSTOMER, responses.n_customer)):
+    where = ", ".join(i.path for i in tally.inputs) or "the data"
+    for side, n in ((VENDOR, tally.n_vendor), (CUSTOMER, tally.n_customer)):
         if n == 0:
             found.append(
                 Finding(
@@ -93,9 +91,8 @@ def data_findings(
                     hint="check sides.vendor / sides.customer against the side column's values",
                 )
             )
-    counts = count_answers(survey, responses) if counts is None else counts
-    found += _question_findings(survey, counts, where)
-    found += _small_groups(survey, responses)
+    found += _question_findings(survey, tally.counts, where)
+    found += _small_groups(survey, tally)
     return found
 
 
@@ -154,14 +151,11 @@ def _question_findings(
     return found
 
 
-def _small_groups(survey: Survey, responses: Responses) -> list[Finding]:
+def _small_groups(survey: Survey, tally: Tally) -> list[Finding]:
     found = []
     min_n = survey.analysis.min_n
-    for segment in responses.segments:
-        m = len(segment.labels)
-        per_side = np.bincount(
-            segment.codes.astype(np.int64) * 2 + responses.side, minlength=2 * m
-        ).reshape(m, 2)
+    for segment in tally.segments:
+        per_side = segment.respondents
         for index, label in enumerate(segment.labels):
             small = [SIDE_NAMES[s] for s in (VENDOR, CUSTOMER) if per_side[index, s] < min_n]
             if small:

@@ -35,6 +35,11 @@ ERROR_CODES: dict[str, str] = {
     "empty-side": "no respondents on a side",
     "no-answers": "a question nobody answered on a side",
     "rule-unchecked": "a rule with nothing to check",
+    "unexpected-column": "a count table column the schema gives no meaning to",
+    "invalid-count": "a count table's n that is not a whole number of respondents",
+    "unknown-question": "a count table row for a question the schema does not have",
+    "inconsistent-counts": "a count table whose questions count different respondents",
+    "counts-unsupported": "what a count table cannot give: pairing, an fpc, a filter to apply",
     "weighting-not-applied": "weighting: in a schema given to analyze, which does not apply it yet",
     "output-overwrites-input": "an output that would be written over a file the run reads",
     "unreachable-target": "weighting targets the data cannot meet (a level absent, a level "

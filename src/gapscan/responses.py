@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gapscan.coding import MISSING as MISSING
+from gapscan.coding import UNKNOWN as UNKNOWN
+from gapscan.coding import answer_coder, side_coder
 from gapscan.design_data import DesignData, FileDesign, combine_designs, read_file_design
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
@@ -44,8 +47,6 @@ from gapscan.survey import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
-MISSING = -1
-UNKNOWN = -2
 # The segment of respondents whose breakdown cell is empty. Its label is the empty
 # string, which no value read from a file can be (values are trimmed, and a value
 # that trims to nothing is this segment), so a cell reading "(blank)" or "(no value)"
@@ -643,10 +644,8 @@ def _code_sides(
 ) -> np.ndarray:
     column = survey.sides.column
     assert column is not None
-    mapping = {fold(v): VENDOR for v in survey.sides.vendor}
-    mapping |= {fold(v): CUSTOMER for v in survey.sides.customer}
     values, indices = column_data
-    codes = _lookup(column_data, lambda v: mapping.get(fold(v), UNKNOWN), np.dtype(np.int8))
+    codes = _lookup(column_data, side_coder(survey), np.dtype(np.int8))
     codes = np.where(indices == len(values), UNKNOWN, codes).astype(np.int8)
     values = [*values, ""]
     _report_unknown(
@@ -675,17 +674,8 @@ def _code_answers(
     out: ProblemCollector,
 ) -> np.ndarray:
     scale = question.scale
-    levels = {fold(level): code for code, level in enumerate(scale.levels)}
-    missing = {fold(m) for m in scale.missing} | {""}
-
-    def code_of(value: str) -> int:
-        key = fold(value)
-        if key in missing:
-            return MISSING
-        return levels.get(key, UNKNOWN)
-
     values, indices = column_data
-    codes = _lookup(column_data, code_of, code_dtype(scale.k))
+    codes = _lookup(column_data, answer_coder(scale), code_dtype(scale.k))
     _report_unknown(
         source,
         values,

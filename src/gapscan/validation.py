@@ -6,16 +6,17 @@ something (a group that will be suppressed, a level nobody chose) and do not.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from gapscan.checks import Finding, Severity, data_findings, from_problems
 from gapscan.errors import GapscanError
-from gapscan.responses import InputSummary, ReadOptions, Responses, load_responses
+from gapscan.responses import InputSummary, ReadOptions, load_responses
 from gapscan.schema import load_schema
 from gapscan.survey import Filter, Mode, Survey
+from gapscan.tally import tally_of
 
 __all__ = ["Finding", "Severity", "ValidationReport", "validate"]
 
@@ -68,16 +69,19 @@ def validate(
     reading: ReadOptions | None = None,
     filters: Sequence[Filter] = (),
     design_columns: tuple[str | None, str | None] = (None, None),
+    counts: str | Path | None = None,
 ) -> ValidationReport:
     """Check a schema and its data (``filters`` added to the schema's; ``design_columns``
-    the command line's weight and cluster columns, as ``--weight``/``--cluster``);
-    never raises for bad input."""
+    the command line's weight and cluster columns, as ``--weight``/``--cluster``;
+    ``counts``: a count table in place of the data files); never raises for bad input."""
     try:
         survey = load_schema(schema)
     except GapscanError as exc:
         return ValidationReport(str(schema), (), from_problems(exc.problems, "schema"))
     survey = replace(survey, filters=survey.filters + tuple(filters))
     survey = survey.with_design_columns(*design_columns)
+    if counts is not None:
+        return _validate_counts(survey, Path(counts), segments)
     try:
         responses = load_responses(
             survey,
@@ -90,18 +94,37 @@ def validate(
         )
     except GapscanError as exc:
         return ValidationReport(str(schema), (), from_problems(exc.problems, "unreadable-data"))
-    findings = data_findings(survey, responses)
+    findings = data_findings(survey, tally_of(survey, responses))
     if survey.rules and not any(f.severity is Severity.ERROR for f in findings):
-        findings += _rule_findings(survey, responses)
+        from gapscan.analysis import analyze
+
+        findings += _rule_findings(lambda: analyze(survey, responses))
     return ValidationReport(str(schema), responses.inputs, tuple(findings))
 
 
-def _rule_findings(survey: Survey, responses: Responses) -> list[Finding]:
-    """What the analysis itself refuses: a rule with nothing to check."""
-    from gapscan.analysis import analyze
+def _validate_counts(
+    survey: Survey, counts: Path, segments: Sequence[str] | None
+) -> ValidationReport:
+    """``validate --counts``: the count table's problems, then the same checks."""
+    from gapscan.count_table import read_counts
 
     try:
-        analyze(survey, responses)
+        tally = read_counts(survey, counts, segments)
+    except GapscanError as exc:
+        problems = from_problems(exc.problems, "unreadable-data")
+        return ValidationReport(str(survey.path), (), problems)
+    findings = data_findings(survey, tally)
+    if survey.rules and not any(f.severity is Severity.ERROR for f in findings):
+        from gapscan.analysis import analyze_counts
+
+        findings += _rule_findings(lambda: analyze_counts(survey, tally))
+    return ValidationReport(str(survey.path), tally.inputs, tuple(findings))
+
+
+def _rule_findings(run: Callable[[], object]) -> list[Finding]:
+    """What the analysis itself refuses: a rule with nothing to check."""
+    try:
+        run()
     except GapscanError as exc:
         return list(from_problems(exc.problems, "rule-unchecked"))
     return []

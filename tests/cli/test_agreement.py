@@ -213,7 +213,54 @@ def _too_few_psus(d: Path) -> list[str]:
     return _weighted(d, csv_text, "design: {cluster: account}\n")  # two accounts: 1 df
 
 
+COUNTS_CSV = """\
+question,side,answer,n
+q1,vendor,agree,2
+q1,vendor,strongly agree,1
+q1,customer,disagree,2
+q1,customer,neutral,1
+q2,vendor,strongly agree,1
+q2,vendor,neutral,1
+q2,vendor,agree,1
+q2,customer,agree,1
+q2,customer,,1
+q2,customer,disagree,1
+"""
+
+
+def _counts(d: Path, table: str, schema: str = SCHEMA) -> list[str]:
+    write(d / "survey.yaml", schema)
+    write(d / "counts.csv", table)
+    return ["survey.yaml", "--counts", "counts.csv"]
+
+
+def _unexpected_column(d: Path) -> list[str]:
+    table = COUNTS_CSV.replace("answer,n\n", "answer,n,region\n").replace("\n", ",x\n")
+    return _counts(d, table.replace("answer,n,region,x\n", "answer,n,region\n"))
+
+
+def _invalid_count(d: Path) -> list[str]:
+    return _counts(d, COUNTS_CSV.replace("q1,vendor,agree,2", "q1,vendor,agree,-2"))
+
+
+def _unknown_question(d: Path) -> list[str]:
+    return _counts(d, COUNTS_CSV + "q3,vendor,agree,1\n")
+
+
+def _inconsistent_counts(d: Path) -> list[str]:
+    return _counts(d, COUNTS_CSV.replace("q2,customer,,1", "q2,customer,,2"))
+
+
+def _counts_unsupported(d: Path) -> list[str]:
+    return _counts(d, COUNTS_CSV, SCHEMA + "pair_by: rid\nanalysis: {mode: paired}\n")
+
+
 ERROR_FIXTURES: dict[str, Fixture] = {
+    "unexpected-column": _unexpected_column,
+    "invalid-count": _invalid_count,
+    "unknown-question": _unknown_question,
+    "inconsistent-counts": _inconsistent_counts,
+    "counts-unsupported": _counts_unsupported,
     "too-few-psus": _too_few_psus,
     "invalid-weight": _invalid_weight,
     "missing-weight": _missing_weight,

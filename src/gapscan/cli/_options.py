@@ -85,3 +85,25 @@ def check_sides(vendor: list[Path] | None, customer: list[Path] | None) -> None:
         raise GapscanError.single(
             "--vendor and --customer go together", hint="give one file (or more) for each side"
         )
+
+
+Counts = Annotated[
+    Path | None,
+    typer.Option(
+        "--counts",
+        help="Analyse a count table (CSV or Parquet: question, side, segments, answer, n, ...; "
+        "see gapscan sql) instead of data files.",
+        show_default=False,
+    ),
+]
+
+
+def check_counts(counts: Path | None, *data: list[Path] | None) -> None:
+    """--counts replaces the data files: both at once is an error."""
+    if counts is not None and any(data):
+        from gapscan.errors import GapscanError
+
+        raise GapscanError.single(
+            "--counts replaces the data files: give a count table or data files, not both",
+            hint="drop the data files (and --vendor/--customer), or --counts",
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,7 @@ from gapscan.cli._options import (
     By,
     Charts,
     ClusterColumn,
+    Counts,
     Customer,
     ExportFormat,
     Junit,
@@ -26,6 +27,7 @@ from gapscan.cli._options import (
     Where,
     WhereNot,
     Width,
+    check_counts,
     check_sides,
 )
 from gapscan.cli._output import echo_error, reporting_errors, run_inputs
@@ -38,6 +40,11 @@ from gapscan.cli._publish import (
     report_chart_kinds,
     stamp,
 )
+
+if TYPE_CHECKING:
+    from gapscan.analysis import AnalysisOptions
+    from gapscan.report import GapReport
+    from gapscan.survey import Survey
 
 Files = list[Path] | None
 
@@ -53,6 +60,7 @@ def analyze(
     ] = None,
     vendor: Vendor = None,
     customer: Customer = None,
+    counts: Counts = None,
     by: By = None,
     where: Where = None,
     where_not: WhereNot = None,
@@ -108,6 +116,7 @@ def analyze(
         from gapscan.survey import Mode
 
         check_sides(vendor, customer)
+        check_counts(counts, data, vendor, customer)
         filters = command_line_filters(where, where_not)
         options = AnalysisOptions(
             segments=tuple(by) if by else None,
@@ -122,24 +131,30 @@ def analyze(
         survey = survey.with_design_columns(weight, cluster)
         refuse_paired_design(survey, options)
         inputs = run_inputs(schema, data, vendor=vendor, customer=customer, baseline=baseline)
-        inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
+        if counts is not None:
+            inputs.add([counts], "the count table")
+        elif not (data or vendor):
+            inputs.add(survey.data, "the data file")
         chart_dir = chart_directory(out, output_format, charts, no_charts)
         to = Destinations(out, chart_dir, junit, inputs)
         on_scales = [q.id for q in survey.questions if q.scale.numeric is None]
         kinds = report_chart_kinds(on_scales, distribution)
         check_destinations(to, *kinds)
-        responses = load_responses(
-            survey,
-            data or [],
-            vendor=vendor or [],
-            customer=customer or [],
-            segments=options.segments,
-            paired=options.resolved_mode(survey) is Mode.PAIRED,
-            reading=ReadOptions(export_format=export_format, sheet=sheet),
-        )
-        for warning in responses.warnings:
-            echo_error(f"warning: {warning}")
-        report = run_analysis(survey, responses, options)
+        if counts is not None:
+            report = _from_counts(survey, counts, options)
+        else:
+            responses = load_responses(
+                survey,
+                data or [],
+                vendor=vendor or [],
+                customer=customer or [],
+                segments=options.segments,
+                paired=options.resolved_mode(survey) is Mode.PAIRED,
+                reading=ReadOptions(export_format=export_format, sheet=sheet),
+            )
+            for warning in responses.warnings:
+                echo_error(f"warning: {warning}")
+            report = run_analysis(survey, responses, options)
         if baseline is not None:
             from gapscan.trends import apply_baseline
 
@@ -148,3 +163,16 @@ def analyze(
             report = replace(report, generated=stamp())
         publish_report(report, output_format, to, width=width, distribution=distribution)
     raise typer.Exit(report.exit_code)
+
+
+def _from_counts(survey: Survey, counts: Path, options: AnalysisOptions) -> GapReport:
+    """The report of a count table (``--counts``)."""
+    from gapscan.analysis import analyze_counts
+    from gapscan.count_table import read_counts
+    from gapscan.survey import Mode
+
+    paired = options.resolved_mode(survey) is Mode.PAIRED
+    tally = read_counts(survey, counts, options.segments, paired=paired)
+    for warning in tally.warnings:
+        echo_error(f"warning: {warning}")
+    return analyze_counts(survey, tally, options)

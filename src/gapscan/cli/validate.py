@@ -11,6 +11,7 @@ import typer
 
 from gapscan.cli._options import (
     ClusterColumn,
+    Counts,
     Customer,
     ExportFormat,
     Out,
@@ -20,6 +21,7 @@ from gapscan.cli._options import (
     WeightColumn,
     Where,
     WhereNot,
+    check_counts,
     check_sides,
 )
 from gapscan.cli._output import Inputs, reporting_errors, run_inputs, write_text
@@ -38,6 +40,7 @@ def validate(
     ] = None,
     vendor: Vendor = None,
     customer: Customer = None,
+    counts: Counts = None,
     by: Annotated[
         list[str] | None, typer.Option("--by", help="Check this breakdown column too.")
     ] = None,
@@ -65,6 +68,7 @@ def validate(
         from gapscan.validation import validate as run_validation
 
         check_sides(vendor, customer)
+        check_counts(counts, data, vendor, customer)
         filters = command_line_filters(where, where_not)
         report = run_validation(
             schema,
@@ -75,8 +79,12 @@ def validate(
             reading=ReadOptions(export_format=export_format, sheet=sheet),
             filters=filters,
             design_columns=(weight, cluster),
+            counts=counts,
         )
-        inputs = _inputs(schema, data, vendor, customer)
+        if counts is not None:
+            inputs = run_inputs(schema).add([counts], "the count table")
+        else:
+            inputs = _inputs(schema, data, vendor, customer)
         if output_format is ValidateFormat.json:
             from gapscan.text import json_dumps
 

@@ -342,6 +342,8 @@ def input_line(i: InputSummary, escape: Escape = str) -> str:
     """What was read from one file, in a phrase (the names of the filters' columns
     passed through ``escape``)."""
     parts = [f"{i.rows:,} rows read"]
+    if i.format.startswith("count table"):
+        parts.append("a count table: respondent identity could not be checked")
     if i.tool != "plain":
         parts.append(f"{i.tool} export")
     if i.side:
