@@ -236,10 +236,12 @@ def test_validate_lists_a_count_tables_problems(workdir: Path) -> None:
 
 
 def test_lines_count_a_quoted_cell_over_two_lines(workdir: Path) -> None:
-    table = COUNTS_CSV.replace("q1,vendor,strongly agree,1", 'q1,vendor,"strongly\nagree",1')
+    # a line break inside a cell is white space to the matching (it would match
+    # 'strongly agree'): the quoted two-line cell here is also misspelt
+    table = COUNTS_CSV.replace("q1,vendor,strongly agree,1", 'q1,vendor,"strongly\nagre",1')
     stderr = _bad(workdir, table.replace("q2,customer,agree,1", "q2,customer,agre,1"))
     assert "error: counts.csv:3: column 'answer' (question 'q1'" in stderr
-    assert "'strongly\\nagree' x1 respondent(s), line 3" in stderr
+    assert "'strongly\\nagre' x1 respondent(s), line 3" in stderr
     assert "error: counts.csv:10: column 'answer' (question 'q2'" in stderr  # one line later
 
 
