@@ -62,8 +62,8 @@ def refuse_paired_design(survey: Survey, options: AnalysisOptions) -> None:
         raise GapscanError.single(
             "weights and designs apply to independent samples, not to paired analysis",
             file=str(survey.path),
-            hint="drop --weight/--cluster (and the schema's weight:/design:), or --paired "
-            "(and the schema's mode: paired)",
+            hint="drop --weight/--cluster (and the schema's weight:/design:/weighting:), or "
+            "--paired (and the schema's mode: paired)",
         )
 
 
@@ -77,15 +77,8 @@ def analyze(
     and for a rule that has nothing to check: a gate never passes on nothing."""
     options = options or AnalysisOptions()
     refuse_paired_design(survey, options)
-    if survey.weighting is not None:
-        raise GapscanError.single(
-            "the schema's weighting: is not applied by analyze yet: this report would be "
-            "unweighted",
-            file=str(survey.path),
-            hint="write the weights with gapscan weights and analyse them as weight: from a "
-            "schema without weighting:, or remove weighting: for an unweighted report",
-            code="weighting-not-applied",
-        )
+    if survey.weighting is not None and responses.weighting is None:
+        raise ValueError("the schema has weighting: but the responses were not weighted")
     schema_survey = survey  # what a later run's fingerprint is checked against
     survey = survey.with_numbers(responses.numbers)  # numeric questions: values as levels
     settings = survey.analysis
@@ -126,6 +119,7 @@ def analyze(
             rules_applied=options.apply_rules,
             notes=options.notes + nps_notes(survey, mode) + notes,
             design=survey.design.describe() if survey.design is not None else None,
+            weighting=responses.weighting,
             degf=responses.design.design.degf if responses.design is not None else None,
             filters=applied_filters(survey.filters, responses.filtered),
             ignored_sides=survey.sides.ignore,

@@ -35,7 +35,6 @@ ERROR_CODES: dict[str, str] = {
     "empty-side": "no respondents on a side",
     "no-answers": "a question nobody answered on a side",
     "rule-unchecked": "a rule with nothing to check",
-    "weighting-not-applied": "weighting: in a schema given to analyze, which does not apply it yet",
     "output-overwrites-input": "an output that would be written over a file the run reads",
     "unreachable-target": "weighting targets the data cannot meet (a level absent, a level "
     "without a target, nobody to weight)",

@@ -13,6 +13,7 @@ from gapscan.pairing import PairingSummary
 from gapscan.responses import InputSummary
 from gapscan.subsets import AppliedFilter
 from gapscan.survey import DEFAULT_SIDE_LABELS, SIDE_NAMES, Question, Rule
+from gapscan.weighting_summary import WeightingSummary
 
 JSON_FORMAT_VERSION = 1
 
@@ -533,6 +534,7 @@ class Settings:
     nps: bool = False  # the survey has NPS questions: the methods name the NPS methods
     design: str | None = None  # weighted runs: the design in words (SurveyDesign.describe)
     degf: int | None = None  # and its degrees of freedom, PSUs minus strata
+    weighting: WeightingSummary | None = None  # weights made by the schema's weighting:
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -552,6 +554,14 @@ class Settings:
                 else {}
             ),
             **({"design": self.design, "degf": self.degf} if self.design else {}),
+            **(
+                {
+                    "weighting": self.weighting.to_dict(),
+                    "weighting_method": self.weighting.methods_text(),
+                }
+                if self.weighting
+                else {}
+            ),
             **(
                 _PAIRED_METHODS
                 if self.mode == "paired"
