@@ -311,3 +311,19 @@ def test_the_post_stratified_example_is_the_weighted_pulse(
             got, want = a["customer"][name], b["customer"][name]
             assert got == pytest.approx(want, rel=1e-9), (a["question"], name)
         assert a["customer"]["weight_sum"] != pytest.approx(b["customer"]["weight_sum"])
+
+
+def test_a_baseline_without_the_weighting_is_refused(tmp_path: Path, panel: Path) -> None:
+    plain = _write(tmp_path / "plain.yaml", HEAD)
+    baseline = tmp_path / "baseline.json"
+    first = runner.invoke(app, ["analyze", str(plain), str(panel), "--format", "json"])
+    assert first.exit_code == 0, first.stderr
+    baseline.write_text(first.stdout, encoding="utf-8")
+    raked = _write(tmp_path / "raked.yaml", HEAD + WEIGHTING)
+    result = runner.invoke(app, ["analyze", str(raked), str(panel), "--baseline", str(baseline)])
+    assert result.exit_code == 2
+    assert "this run [weighting raking to region, tier]" in result.stderr
+    again = runner.invoke(app, ["analyze", str(raked), str(panel), "--format", "json"])
+    baseline.write_text(again.stdout, encoding="utf-8")
+    same = runner.invoke(app, ["analyze", str(raked), str(panel), "--baseline", str(baseline)])
+    assert same.exit_code == 0, same.stderr
