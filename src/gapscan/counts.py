@@ -72,12 +72,27 @@ def design_cells(
     k: int,
 ) -> DesignCells:
     """Group the answering respondents ``rows`` (levels 0..k-1) by segment x side x PSU
-    x level, summing their count, weights and squared weights (one sort of the keys)."""
+    x level, summing their count, weights and squared weights (one sort of the keys).
+
+    Without a cluster every respondent is its own PSU, so each is a cell of its own:
+    the cells are the respondents in key order, with nothing to sum (no ``np.unique``
+    over a million keys; when the PSUs run in row order, as they do without strata,
+    the order is a stable sort on the small segment x side code alone)."""
     psus = design.design.psus
     psu = design.psu[rows]
     w = design.weight[rows]
-    key = ((segment.astype(np.int64) * 2 + side) * psus + psu) * k + level
-    cells, inverse = np.unique(key, return_inverse=True)
+    group = segment.astype(np.int64) * 2 + side
+    key = (group * psus + psu) * k + level
+    if design.spec.cluster is None:
+        order = _key_order(key, group, psu)
+        cells = key[order]
+        n = np.ones(cells.size, dtype=np.int64)
+        weight_sum, weight_sq_sum = w[order], (w * w)[order]
+    else:
+        cells, inverse = np.unique(key, return_inverse=True)
+        n = np.bincount(inverse, minlength=cells.size)
+        weight_sum = np.bincount(inverse, weights=w, minlength=cells.size)
+        weight_sq_sum = np.bincount(inverse, weights=w * w, minlength=cells.size)
     cell_psu = (cells // k) % psus
     return DesignCells(
         segment=cells // (k * psus * 2),
@@ -85,10 +100,18 @@ def design_cells(
         stratum=design.psu_stratum[cell_psu],
         psu=cell_psu,
         level=cells % k,
-        n=np.bincount(inverse, minlength=cells.size),
-        weight_sum=np.bincount(inverse, weights=w, minlength=cells.size),
-        weight_sq_sum=np.bincount(inverse, weights=w * w, minlength=cells.size),
+        n=n,
+        weight_sum=weight_sum,
+        weight_sq_sum=weight_sq_sum,
     )
+
+
+def _key_order(key: np.ndarray, group: np.ndarray, psu: np.ndarray) -> np.ndarray:
+    """The order that sorts ``key`` (distinct keys, one respondent per PSU)."""
+    if psu.size < 2 or bool(np.all(psu[1:] > psu[:-1])):
+        small = np.int16 if group.size == 0 or int(group.max()) < 2**15 else np.int64
+        return np.argsort(group.astype(small), kind="stable")
+    return np.argsort(key, kind="stable")
 
 
 def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCounts]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -52,7 +53,40 @@ class Design:
     @property
     def degf(self) -> int:
         """PSUs minus strata, as R's ``degf(design)``."""
-        return self.psus - int(np.unique(self.strata).shape[0])
+        return self.psus - int(self.layout.codes.shape[0])
+
+    @cached_property
+    def layout(self) -> Layout:
+        """The strata sorted out once for every variance of the design."""
+        codes, index, n_h = np.unique(self.strata, return_inverse=True, return_counts=True)
+        return Layout(codes, index.reshape(-1).astype(np.int64), n_h)
+
+    @cached_property
+    def fraction(self) -> np.ndarray:
+        """f_h per PSU (see :func:`_fraction_per_psu`); raises ValueError for an fpc
+        that is neither a fraction nor a population of at least n_h."""
+        layout = self.layout
+        return _fraction_per_psu(self.fpc, layout.n_h[layout.index].astype(np.float64))
+
+    @cached_property
+    def factor(self) -> np.ndarray:
+        """(1 - f_h) n_h / (n_h - 1) per PSU (infinite in a stratum of one PSU, which
+        design_variance refuses)."""
+        layout = self.layout
+        with np.errstate(divide="ignore"):
+            ratio = layout.n_h / (layout.n_h - 1.0)
+        factor: np.ndarray = (1.0 - self.fraction) * ratio[layout.index]
+        return factor
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A design's strata: their codes (H,), each PSU's stratum index (P,) and the PSUs
+    per stratum (H,)."""
+
+    codes: np.ndarray
+    index: np.ndarray
+    n_h: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -95,38 +129,42 @@ class DomainDifference:
     ci_high: float
 
 
-def _sampling_fraction(design: Design) -> np.ndarray:
-    """f_h per PSU: n_h / N_h for a population size, the fraction itself when <= 1."""
-    if design.fpc is None:
-        return np.zeros(design.psus)
-    fpc = np.asarray(design.fpc, dtype=np.float64)
-    _, inverse, per_stratum = np.unique(design.strata, return_inverse=True, return_counts=True)
-    n_h = per_stratum[inverse].astype(np.float64)
+def _fraction_per_psu(fpc: np.ndarray | None, n_h: np.ndarray) -> np.ndarray:
+    """f_h per PSU: n_h / N_h for a population size, the fraction itself when <= 1
+    (``n_h``: each PSU's stratum's PSUs)."""
+    if fpc is None:
+        return np.zeros(n_h.shape[0])
+    fpc = np.asarray(fpc, dtype=np.float64)
     if np.any(fpc <= 0) or np.any((fpc > 1) & (fpc < n_h)):
         raise ValueError("an fpc must be a fraction in (0, 1] or a population of at least n_h")
     return np.where(fpc > 1.0, n_h / fpc, fpc)
 
 
+def _sampling_fraction(design: Design) -> np.ndarray:
+    """f_h per PSU: n_h / N_h for a population size, the fraction itself when <= 1."""
+    return design.fraction
+
+
 def stratum_fractions(design: Design) -> tuple[np.ndarray, np.ndarray]:
     """Each PSU's stratum index 0..H-1 (P,) and each stratum's sampling fraction (H,)."""
-    codes, index = np.unique(design.strata, return_inverse=True)
-    fraction = np.zeros(codes.shape[0])
-    fraction[index] = _sampling_fraction(design)
-    return index.reshape(-1).astype(np.int64), fraction
+    layout = design.layout
+    fraction = np.zeros(layout.codes.shape[0])
+    fraction[layout.index] = _sampling_fraction(design)
+    return layout.index, fraction
 
 
 def design_variance(design: Design, influence: np.ndarray) -> float:
-    """Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k∈h (z_k - z̄_h)² for per-PSU influence values z."""
+    """Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k∈h (z_k - z̄_h)² for per-PSU influence values z
+    (the strata sorted once per design: :attr:`Design.layout`)."""
     z = np.asarray(influence, dtype=np.float64)
     if z.shape != (design.psus,):
         raise ValueError("one influence value per PSU")
-    codes, inverse, n_h = np.unique(design.strata, return_inverse=True, return_counts=True)
-    if np.any(n_h < 2):
-        lonely = codes[n_h < 2].tolist()
+    layout = design.layout
+    if np.any(layout.n_h < 2):
+        lonely = layout.codes[layout.n_h < 2].tolist()
         raise ValueError(f"strata with a single PSU have no variance: {lonely}")
-    centred = z - (np.bincount(inverse, weights=z) / n_h)[inverse]
-    factor = (1.0 - _sampling_fraction(design)) * (n_h / (n_h - 1.0))[inverse]
-    return float((factor * centred**2).sum())
+    centred = z - (np.bincount(layout.index, weights=z) / layout.n_h)[layout.index]
+    return float((design.factor * centred**2).sum())
 
 
 def _check(design: Design, sums: DomainSums) -> float:
