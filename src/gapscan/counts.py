@@ -82,17 +82,21 @@ def design_cells(
     psu = design.psu[rows]
     w = design.weight[rows]
     group = segment.astype(np.int64) * 2 + side
-    key = (group * psus + psu) * k + level
     if design.spec.cluster is None:
-        order = _key_order(key, group, psu)
-        cells = key[order]
-        n = np.ones(cells.size, dtype=np.int64)
-        weight_sum, weight_sq_sum = w[order], (w * w)[order]
-    else:
-        cells, inverse = np.unique(key, return_inverse=True)
-        n = np.bincount(inverse, minlength=cells.size)
-        weight_sum = np.bincount(inverse, weights=w, minlength=cells.size)
-        weight_sq_sum = np.bincount(inverse, weights=w * w, minlength=cells.size)
+        order = _key_order(group, psu, level, psus, k)
+        cell_psu = psu[order]
+        return DesignCells(
+            segment=segment[order].astype(np.int64),
+            side=side[order].astype(np.int64),
+            stratum=design.psu_stratum[cell_psu],
+            psu=cell_psu,
+            level=level[order].astype(np.int64),
+            n=np.ones(order.size, dtype=np.int64),
+            weight_sum=w[order],
+            weight_sq_sum=(w * w)[order],
+        )
+    key = (group * psus + psu) * k + level
+    cells, inverse = np.unique(key, return_inverse=True)
     cell_psu = (cells // k) % psus
     return DesignCells(
         segment=cells // (k * psus * 2),
@@ -100,18 +104,22 @@ def design_cells(
         stratum=design.psu_stratum[cell_psu],
         psu=cell_psu,
         level=cells % k,
-        n=n,
-        weight_sum=weight_sum,
-        weight_sq_sum=weight_sq_sum,
+        n=np.bincount(inverse, minlength=cells.size),
+        weight_sum=np.bincount(inverse, weights=w, minlength=cells.size),
+        weight_sq_sum=np.bincount(inverse, weights=w * w, minlength=cells.size),
     )
 
 
-def _key_order(key: np.ndarray, group: np.ndarray, psu: np.ndarray) -> np.ndarray:
-    """The order that sorts ``key`` (distinct keys, one respondent per PSU)."""
+def _key_order(
+    group: np.ndarray, psu: np.ndarray, level: np.ndarray, psus: int, k: int
+) -> np.ndarray:
+    """The order of the respondents by (group, psu, level), one respondent per PSU: a
+    stable sort on the small group code alone when the PSUs run in row order (as they
+    do without strata), else on the whole key."""
     if psu.size < 2 or bool(np.all(psu[1:] > psu[:-1])):
         small = np.int16 if group.size == 0 or int(group.max()) < 2**15 else np.int64
         return np.argsort(group.astype(small), kind="stable")
-    return np.argsort(key, kind="stable")
+    return np.argsort((group * psus + psu) * k + level, kind="stable")
 
 
 def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCounts]:
