@@ -39,8 +39,11 @@ TEST = "design-t"
 class _Domain:
     """One side's cells in one view: per-PSU sums of any function of the level."""
 
-    def __init__(self, cells: DesignCells, segment: int, side: int, design: Design) -> None:
+    def __init__(
+        self, cells: DesignCells, segment: int, side: int, design: Design, sparse: bool
+    ) -> None:
         rows = (cells.segment == segment) & (cells.side == side)
+        self.sparse = sparse  # one cell per PSU (no cluster): the cells are the PSU sums
         self.psu = cells.psu[rows]
         self.level = cells.level[rows]
         self.w = cells.weight_sum[rows]
@@ -51,6 +54,9 @@ class _Domain:
 
     def sums(self, y_of_level: np.ndarray) -> DomainSums:
         y = y_of_level[self.level]
+        if self.sparse:
+            wy = self.w * y
+            return DomainSums(self.w, wy, self.n, self.w2, float((wy * y).sum()), self.psu)
         return DomainSums(
             weight=np.bincount(self.psu, weights=self.w, minlength=self.psus),
             weighted_y=np.bincount(self.psu, weights=self.w * y, minlength=self.psus),
@@ -77,7 +83,8 @@ def weighted_result(
         return result
     design = data.design
     finite = data.psu_fpc is not None  # deff as svymean(deff = TRUE) from a finite population
-    domains = [_Domain(cells, segment, side, design) for side in (VENDOR, CUSTOMER)]
+    sparse = data.spec.cluster is None
+    domains = [_Domain(cells, segment, side, design, sparse) for side in (VENDOR, CUSTOMER)]
     scores = np.asarray(q.scale.scores, dtype=np.float64)
     means = [domain_mean(design, d.sums(scores), srs_without_replacement=finite) for d in domains]
     mean_gap = _difference(design, domains, scores, settings.confidence)
