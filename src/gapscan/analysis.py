@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from gapscan.checks import data_findings, refuse_errors
-from gapscan.counts import QuestionCounts, count_answers
+from gapscan.counts import QuestionCounts, count_answers, with_design_cells
 from gapscan.distribution import with_distribution
 from gapscan.errors import GapscanError
 from gapscan.fingerprint import fingerprint_of
@@ -97,10 +97,9 @@ def analyze(
         for segment, table_of in _views(survey, responses, counts):
             for q in survey.questions:
                 table = table_of(q.id)
-                result = with_distribution(_compare(q, segment, table, survey), q.scale, table)
-                if responses.design is not None:
-                    result = _weighted(result, q, segment, counts[q.id], responses, survey)
-                raw.append(result)
+                raw.append(with_distribution(_compare(q, segment, table, survey), q.scale, table))
+        if responses.design is not None:
+            raw = _weighted_results(raw, survey, responses, counts)
     results = adjust_nps(_adjust(raw, survey), settings)
     notes = deff_notes(results) if responses.design is not None else ()
     report = GapReport(
@@ -175,6 +174,23 @@ def _views(
         for index, label in enumerate(segment.labels):
             views.append((((segment.column, label),), in_segment(segment.column, index)))
     return views
+
+
+def _weighted_results(
+    raw: list[GapResult], survey: Survey, responses: Responses, counts: dict[str, QuestionCounts]
+) -> list[GapResult]:
+    """Every result computed on the design, question by question: one question's
+    design cells are made (when the counts do not carry them), used for each of its
+    views and let go before the next question's."""
+    at: dict[str, list[int]] = {}
+    for i, result in enumerate(raw):
+        at.setdefault(result.question, []).append(i)
+    weighted = list(raw)
+    for q in survey.questions:
+        cells = with_design_cells(counts[q.id], q, responses)
+        for i in at.get(q.id, []):
+            weighted[i] = _weighted(raw[i], q, raw[i].segment, cells, responses, survey)
+    return weighted
 
 
 def _weighted(

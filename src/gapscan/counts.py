@@ -26,13 +26,13 @@ from these sums; a warehouse produces the same rows with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from gapscan.design_data import DesignData
 from gapscan.responses import Responses
-from gapscan.survey import Survey
+from gapscan.survey import Question, Survey
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,16 @@ def _key_order(
     return np.argsort((group * psus + psu) * k + level, kind="stable")
 
 
-def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCounts]:
-    """Count answers per side x level (x segment value) for every question."""
+def count_answers(
+    survey: Survey, responses: Responses, *, design: bool = False
+) -> dict[str, QuestionCounts]:
+    """Count answers per side x level (x segment value) for every question; with
+    ``design`` (and a design in ``responses``), each question's design cells too. The
+    analysis makes the design cells one question at a time instead
+    (:func:`with_design_cells`), so that a million-respondent run holds one
+    question's cells, not every question's."""
     survey = survey.with_numbers(responses.numbers)
     side = responses.side.astype(np.int64)
-    design = responses.design
     result: dict[str, QuestionCounts] = {}
     for q in survey.questions:
         k = q.scale.k
@@ -143,14 +148,25 @@ def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCou
         else:
             overall = np.bincount(cell, minlength=2 * k).reshape(2, k)
         counts = QuestionCounts(q.id, overall, by_segment)
-        if design is not None:
-            rows = np.flatnonzero(valid)
-            level = codes[valid].astype(np.int64)
-            whole = design_cells(design, rows, np.zeros(rows.size, np.int64), side[rows], level, k)
-            per_segment = {
-                s.column: design_cells(design, rows, s.codes[rows], side[rows], level, k)
-                for s in responses.segments
-            }
-            counts = QuestionCounts(q.id, overall, by_segment, whole, per_segment)
-        result[q.id] = counts
+        result[q.id] = with_design_cells(counts, q, responses) if design else counts
     return result
+
+
+def with_design_cells(counts: QuestionCounts, q: Question, responses: Responses) -> QuestionCounts:
+    """One question's counts with its design cells, whole sample and per breakdown
+    (as given when they are there already, or when ``responses`` has no design);
+    ``q`` as the analysis sees it (a numeric question's levels the values answered)."""
+    design = responses.design
+    if design is None or counts.design_overall is not None:
+        return counts
+    codes = responses.answers[q.id]
+    rows = np.flatnonzero(codes >= 0)
+    side = responses.side[rows].astype(np.int64)
+    level = codes[rows].astype(np.int64)
+    k = q.scale.k
+    whole = design_cells(design, rows, np.zeros(rows.size, np.int64), side, level, k)
+    per_segment = {
+        s.column: design_cells(design, rows, s.codes[rows], side, level, k)
+        for s in responses.segments
+    }
+    return replace(counts, design_overall=whole, design_by_segment=per_segment)
