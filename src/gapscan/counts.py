@@ -34,6 +34,8 @@ from gapscan.design_data import DesignData
 from gapscan.responses import Responses
 from gapscan.survey import Question, Survey
 
+DENSE_CELLS = 1 << 22  # possible cells counted by one bincount whatever the respondents
+
 
 @dataclass(frozen=True)
 class DesignCells:
@@ -96,7 +98,18 @@ def design_cells(
             weight_sq_sum=(w * w)[order],
         )
     key = (group * psus + psu) * k + level
-    cells, inverse = np.unique(key, return_inverse=True)
+    space = (int(group.max()) + 1) * psus * k if group.size else 0
+    if space <= max(DENSE_CELLS, 4 * key.size):  # a bincount over every possible cell
+        count = np.bincount(key, minlength=space)
+        cells = np.flatnonzero(count)
+        n = count[cells]
+        weight_sum = np.bincount(key, weights=w, minlength=space)[cells]
+        weight_sq_sum = np.bincount(key, weights=w * w, minlength=space)[cells]
+    else:  # more possible cells than respondents: one sort of the keys
+        cells, inverse = np.unique(key, return_inverse=True)
+        n = np.bincount(inverse, minlength=cells.size)
+        weight_sum = np.bincount(inverse, weights=w, minlength=cells.size)
+        weight_sq_sum = np.bincount(inverse, weights=w * w, minlength=cells.size)
     cell_psu = (cells // k) % psus
     return DesignCells(
         segment=cells // (k * psus * 2),
@@ -104,9 +117,9 @@ def design_cells(
         stratum=design.psu_stratum[cell_psu],
         psu=cell_psu,
         level=cells % k,
-        n=np.bincount(inverse, minlength=cells.size),
-        weight_sum=np.bincount(inverse, weights=w, minlength=cells.size),
-        weight_sq_sum=np.bincount(inverse, weights=w * w, minlength=cells.size),
+        n=n,
+        weight_sum=weight_sum,
+        weight_sq_sum=weight_sq_sum,
     )
 
 
