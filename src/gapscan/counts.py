@@ -27,6 +27,7 @@ from these sums; a warehouse produces the same rows with
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -50,6 +51,24 @@ class DesignCells:
     n: np.ndarray
     weight_sum: np.ndarray
     weight_sq_sum: np.ndarray
+
+    @cached_property
+    def _group(self) -> np.ndarray | None:
+        """segment x 2 + side of each cell when the cells run in that order, as
+        :func:`design_cells` makes them (sorted by segment, side, PSU, level); else None."""
+        group: np.ndarray = self.segment * 2 + self.side
+        return group if group.size < 2 or bool(np.all(group[1:] >= group[:-1])) else None
+
+    def rows(self, segment: int, side: int | None = None) -> slice | np.ndarray:
+        """The cells of one breakdown value (and side): a slice of the sorted table, or
+        a mask of the cells when they come in another order."""
+        group = self._group
+        if group is None:
+            mask: np.ndarray = self.segment == segment
+            return mask if side is None else mask & (self.side == side)
+        low = 2 * segment + (0 if side is None else side)
+        high = low + (2 if side is None else 1)
+        return slice(int(np.searchsorted(group, low)), int(np.searchsorted(group, high)))
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ class _Domain:
     def __init__(
         self, cells: DesignCells, segment: int, side: int, design: Design, sparse: bool
     ) -> None:
-        rows = (cells.segment == segment) & (cells.side == side)
+        rows = cells.rows(segment, side)
         self.sparse = sparse  # one cell per PSU (no cluster): the cells are the PSU sums
         self.psu = cells.psu[rows]
         self.level = cells.level[rows]
