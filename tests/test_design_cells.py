@@ -109,3 +109,19 @@ def test_stratum_moments_are_those_of_add_at(monkeypatch: pytest.MonkeyPatch, le
     )
     np.testing.assert_array_equal(by_cells.first, by_add_at.first)
     np.testing.assert_array_equal(by_cells.second, by_add_at.second)
+
+
+def test_a_domain_is_the_same_cells_sorted_or_not() -> None:
+    design = _design(np.random.default_rng(5), 300, 40, clustered=True)
+    cells = _cells(design, 6, 4)
+    order = np.random.default_rng(7).permutation(cells.n.size)
+    shuffled = counts.DesignCells(
+        *(getattr(cells, f.name)[order] for f in dataclasses.fields(counts.DesignCells))
+    )
+    assert isinstance(cells.rows(1, 0), slice) and not isinstance(shuffled.rows(1, 0), slice)
+    for segment in range(5):
+        for side in (None, 0, 1):
+            mine, theirs = cells.rows(segment, side), shuffled.rows(segment, side)
+            assert sorted(cells.weight_sum[mine]) == sorted(shuffled.weight_sum[theirs])
+            want = (cells.segment == segment) & ((cells.side == side) if side is not None else True)
+            assert cells.n[mine].sum() == cells.n[want].sum()
