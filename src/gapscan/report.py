@@ -614,6 +614,12 @@ _DESIGN_METHODS = {
     "distribution vendor vs customer, as svychisq(~question + side, design, statistic = "
     '"F"): F on ndf and ddf = ndf x design df; not corrected for multiple comparisons; '
     "none for numeric questions",
+    "effect_sizes": "descriptive, on the weighted estimates, without a design-based "
+    "interval: effect_size is Cohen's h of the weighted top-box shares (cohens_h), "
+    "mean_effect_size the weighted standardized mean difference (weighted_smd: the "
+    "difference of the weighted means over the pooled SD, each side's variance "
+    "sum w (y - mean)^2 / sum w x n / (n - 1) as svyvar, pooled on n - 1); rank tests "
+    "not computed",
 }
 _PAIRED_METHODS = {
     "top_box_test": "one-to-one pairs: McNemar (exact binomial when fewer than 25 discordant "

@@ -327,3 +327,41 @@ def test_a_baseline_without_the_weighting_is_refused(tmp_path: Path, panel: Path
     baseline.write_text(again.stdout, encoding="utf-8")
     same = runner.invoke(app, ["analyze", str(raked), str(panel), "--baseline", str(baseline)])
     assert same.exit_code == 0, same.stderr
+
+
+def test_weighted_effect_sizes_are_of_the_weighted_shares_and_means(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cohen's h of the weighted top-box shares and the weighted standardized mean
+    difference (weighted means over the pooled weighted SD, each side's variance as
+    svyvar: Σw(y - ȳ)²/Σw x n/(n - 1)), recomputed here from the example's CSV."""
+    from tests.golden import ROOT
+
+    monkeypatch.chdir(ROOT)
+    report = _json("surveys/weighted-pulse.yaml")
+    rows = list(csv.DictReader((ROOT / "surveys/weighted-pulse.csv").open(encoding="utf-8")))
+    agree = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    roles = {"vendor": "Account manager", "customer": "Customer"}
+    for result in (r for r in report["results"] if not r["segment"]):
+        qid = result["question"]
+        levels = agree if qid != "recommend" else [str(i) for i in range(11)]
+        top = agree[3:] if qid != "recommend" else ["9", "10"]
+        shares, moments = [], []
+        for side in ("vendor", "customer"):
+            answered = [r for r in rows if r["role"] == roles[side] and r[qid] in levels]
+            w = np.asarray([float(r["pw"]) for r in answered])
+            y = np.asarray(
+                [levels.index(r[qid]) + (1 if qid != "recommend" else 0) for r in answered]
+            )
+            shares.append(float(w @ np.isin([r[qid] for r in answered], top)) / w.sum())
+            mean = float(w @ y) / w.sum()
+            variance = float(w @ (y - mean) ** 2) / w.sum() * w.size / (w.size - 1)
+            moments.append((mean, variance, w.size))
+        h = 2 * np.arcsin(np.sqrt(shares[0])) - 2 * np.arcsin(np.sqrt(shares[1]))
+        assert result["effect_size_name"] == "cohens_h"
+        assert result["effect_size"] == pytest.approx(h, rel=1e-9)
+        (m_v, v_v, n_v), (m_c, v_c, n_c) = moments
+        pooled = ((n_v - 1) * v_v + (n_c - 1) * v_c) / (n_v + n_c - 2)
+        assert result["mean_effect_size_name"] == "weighted_smd"
+        assert result["mean_effect_size"] == pytest.approx((m_v - m_c) / pooled**0.5, rel=1e-9)
+    assert "weighted_smd" in report["settings"]["effect_sizes"]
