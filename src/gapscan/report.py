@@ -832,6 +832,12 @@ class TrendReport:
                         # left out of this wave, per reason (settings.filters[].removed
                         # counts the latest wave)
                         "excluded": _excluded_rows(r.inputs),
+                        # each wave is weighted on its own (settings.weighting: the latest)
+                        **(
+                            {"weighting": r.settings.weighting.to_dict()}
+                            if r.settings.weighting
+                            else {}
+                        ),
                     }
                     for w, r in zip(self.waves, self.reports, strict=True)
                 ],

@@ -219,6 +219,12 @@ def test_trend_weighs_each_wave(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     lines = [x for x in result.stdout.splitlines() if x.strip().startswith("- weighting: ")]
     assert len(lines) == 2 and lines[0] != lines[1], result.stdout
+    listed = runner.invoke(app, ["trend", str(raked), *map(str, waves), "--format", "json"])
+    assert listed.exit_code == 0, listed.stderr
+    made = [wave["weighting"] for wave in json.loads(listed.stdout)["waves"]]
+    for wave, data in zip(made, waves, strict=True):
+        assert wave == _json(raked, data)["settings"]["weighting"]
+    assert made[0] != made[1]
 
 
 @pytest.mark.parametrize("command", ["analyze", "trend", "validate"])
