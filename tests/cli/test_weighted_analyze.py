@@ -371,3 +371,26 @@ def test_weighted_effect_sizes_are_of_the_weighted_shares_and_means(
         assert result["mean_effect_size_name"] == "weighted_smd"
         assert result["mean_effect_size"] == pytest.approx((m_v - m_c) / pooled**0.5, rel=1e-9)
     assert "weighted_smd" in report["settings"]["effect_sizes"]
+
+
+def test_weighting_starts_from_the_weight_column(tmp_path: Path, panel: Path) -> None:
+    """Post-stratified from weight:, each post-stratum keeps its respondents' weights in
+    proportion (scaled to its target), and the JSON names the column started from."""
+    rows = list(csv.DictReader(io.StringIO(panel.read_text(encoding="utf-8"))))
+    base = {r["rid"]: 0.5 + (i % 7) / 3 for i, r in enumerate(rows)}
+    data = _with_weight_column(panel, base, tmp_path / "based.csv")
+    post = "weighting:\n  post_stratify:\n    region: {EMEA: 0.45, APAC: 0.25, Americas: 0.30}\n"
+    text = HEAD + "weight: w\n" + post
+    schema = _write(tmp_path / "post.yaml", text)
+    made = _made_weights(schema, data)
+    for side in ("Vendor", "Customer"):
+        mine = [r for r in rows if r["side"] == side]
+        total = sum(made[r["rid"]] for r in mine)
+        for region, share in TARGETS["region"].items():
+            group = [r["rid"] for r in mine if r["region"] == region]
+            ratios = {round(made[rid] / base[rid], 9) for rid in group}
+            assert len(ratios) == 1, (side, region)
+            assert sum(made[rid] for rid in group) / total == pytest.approx(share, rel=1e-9)
+    report = _json(schema, data)
+    assert report["settings"]["weighting"]["base_weight"] == "w"
+    assert report["settings"]["design"] == "weights made by post-stratification to region from w"
