@@ -93,7 +93,7 @@ def design_cells(
     k: int,
 ) -> DesignCells:
     """Group the answering respondents ``rows`` (levels 0..k-1) by segment x side x PSU
-    x level, summing their count, weights and squared weights (one sort of the keys).
+    x level, summing their count, weights and squared weights (:func:`_summed`).
 
     Without a cluster every respondent is its own PSU, so each is a cell of its own:
     the cells are the respondents in key order, with nothing to sum (no ``np.unique``
@@ -118,17 +118,7 @@ def design_cells(
         )
     key = (group * psus + psu) * k + level
     space = (int(group.max()) + 1) * psus * k if group.size else 0
-    if space <= max(DENSE_CELLS, 4 * key.size):  # a bincount over every possible cell
-        count = np.bincount(key, minlength=space)
-        cells = np.flatnonzero(count)
-        n = count[cells]
-        weight_sum = np.bincount(key, weights=w, minlength=space)[cells]
-        weight_sq_sum = np.bincount(key, weights=w * w, minlength=space)[cells]
-    else:  # more possible cells than respondents: one sort of the keys
-        cells, inverse = np.unique(key, return_inverse=True)
-        n = np.bincount(inverse, minlength=cells.size)
-        weight_sum = np.bincount(inverse, weights=w, minlength=cells.size)
-        weight_sq_sum = np.bincount(inverse, weights=w * w, minlength=cells.size)
+    cells, n, weight_sum, weight_sq_sum = _summed(key, w, space)
     cell_psu = (cells // k) % psus
     return DesignCells(
         segment=cells // (k * psus * 2),
@@ -139,6 +129,26 @@ def design_cells(
         n=n,
         weight_sum=weight_sum,
         weight_sq_sum=weight_sq_sum,
+    )
+
+
+def _summed(
+    key: np.ndarray, w: np.ndarray, space: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys (sorted) with their count, Σw and Σw²: by one bincount over
+    every possible key when they are few, else by one sort of the keys."""
+    if space <= max(DENSE_CELLS, 4 * key.size):
+        count = np.bincount(key, minlength=space)
+        cells = np.flatnonzero(count)
+        weight_sum = np.bincount(key, weights=w, minlength=space)[cells]
+        weight_sq_sum = np.bincount(key, weights=w * w, minlength=space)[cells]
+        return cells, count[cells], weight_sum, weight_sq_sum
+    cells, inverse = np.unique(key, return_inverse=True)
+    return (
+        cells,
+        np.bincount(inverse, minlength=cells.size),
+        np.bincount(inverse, weights=w, minlength=cells.size),
+        np.bincount(inverse, weights=w * w, minlength=cells.size),
     )
 
 
