@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from gapscan.checks import data_findings, refuse_errors
+from gapscan.counts import QuestionCounts
 from gapscan.distribution import with_distribution
 from gapscan.errors import GapscanError
 from gapscan.fingerprint import fingerprint_of
@@ -63,8 +64,8 @@ def refuse_paired_design(survey: Survey, options: AnalysisOptions) -> None:
         raise GapscanError.single(
             "weights and designs apply to independent samples, not to paired analysis",
             file=str(survey.path),
-            hint="drop --weight/--cluster (and the schema's weight:/design:), or --paired "
-            "(and the schema's mode: paired)",
+            hint="drop --weight/--cluster (and the schema's weight:/design:/weighting:), or "
+            "--paired (and the schema's mode: paired)",
         )
 
 
@@ -78,7 +79,8 @@ def analyze(
     and for a rule that has nothing to check: a gate never passes on nothing."""
     options = options or AnalysisOptions()
     refuse_paired_design(survey, options)
-    _refuse_weighting(survey)
+    if survey.weighting is not None and responses.weighting is None:
+        raise ValueError("the schema has weighting: but the responses were not weighted")
     return _report(survey, tally_of(survey, responses), options, responses)
 
 
@@ -91,20 +93,7 @@ def analyze_counts(
 
     options = options or AnalysisOptions()
     refuse_unsupported(survey, options.resolved_mode(survey) is Mode.PAIRED)
-    _refuse_weighting(survey)
     return _report(survey, tally, options, None)
-
-
-def _refuse_weighting(survey: Survey) -> None:
-    if survey.weighting is not None:
-        raise GapscanError.single(
-            "the schema's weighting: is not applied by analyze yet: this report would be "
-            "unweighted",
-            file=str(survey.path),
-            hint="write the weights with gapscan weights and analyse them as weight: from a "
-            "schema without weighting:, or remove weighting: for an unweighted report",
-            code="weighting-not-applied",
-        )
 
 
 def _report(
@@ -163,6 +152,7 @@ def _settings(
         rules_applied=options.apply_rules,
         notes=notes,
         design=survey.design.describe() if survey.design is not None else None,
+        weighting=tally.weighting,
         degf=tally.design.design.degf if tally.design is not None else None,
         filters=applied_filters(survey.filters, tally.filtered),
         ignored_sides=survey.sides.ignore,
@@ -176,11 +166,8 @@ def _independent(survey: Survey, tally: Tally) -> list[GapResult]:
     for segment, table_of in _views(tally):
         for q in survey.questions:
             table = table_of(q.id)
-            result = with_distribution(_compare(q, segment, table, survey), q.scale, table)
-            if tally.design is not None:
-                result = _weighted(result, q, segment, tally, survey)
-            raw.append(result)
-    return raw
+            raw.append(with_distribution(_compare(q, segment, table, survey), q.scale, table))
+    return _weighted_results(raw, survey, tally) if tally.design is not None else raw
 
 
 def analyze_files(
@@ -221,16 +208,30 @@ def _views(tally: Tally) -> list[tuple[SegmentKey, _TableOf]]:
     return views
 
 
+def _weighted_results(raw: list[GapResult], survey: Survey, tally: Tally) -> list[GapResult]:
+    """Every result computed on the design, question by question: one question's
+    design cells are made (when the counts do not carry them), used for each of its
+    views and let go before the next question's."""
+    at: dict[str, list[int]] = {}
+    for i, result in enumerate(raw):
+        at.setdefault(result.question, []).append(i)
+    weighted = list(raw)
+    for q in survey.questions:
+        cells = tally.with_cells(q)
+        for i in at.get(q.id, []):
+            weighted[i] = _weighted(raw[i], q, cells, tally, survey)
+    return weighted
+
+
 def _weighted(
-    result: GapResult, q: Question, segment: SegmentKey, tally: Tally, survey: Survey
+    result: GapResult, q: Question, counts: QuestionCounts, tally: Tally, survey: Survey
 ) -> GapResult:
     """The result computed on the design, from the view's weighted cells."""
     assert tally.design is not None
-    counts = tally.counts[q.id]
-    if not segment:
+    if not result.segment:
         cells, index = counts.design_overall, 0
     else:
-        (column, label), *_ = segment
+        (column, label), *_ = result.segment
         cells = counts.design_by_segment[column]
         index = tally.labels_of(column).index(label)
     assert cells is not None

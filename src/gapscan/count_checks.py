@@ -26,8 +26,8 @@ def design_columns(survey: Survey) -> list[str]:
 
 
 def refuse_unsupported(survey: Survey, paired: bool = False) -> None:
-    """Pairing, an fpc, a command-line filter and a filtered design need the
-    respondents' rows."""
+    """Pairing, an fpc, weighting:, a command-line filter and a filtered design need
+    the respondents' rows."""
     out = ProblemCollector()
     schema = str(survey.path)
     if paired:
@@ -46,6 +46,15 @@ def refuse_unsupported(survey: Survey, paired: bool = False) -> None:
             file=schema,
             hint="analyse the respondent-level data for a finite-population design, or "
             "drop design.fpc",
+            code="counts-unsupported",
+        )
+    if survey.weighting is not None:
+        out.add(
+            "weighting: makes a weight for each respondent: a count table holds none to "
+            "rake or post-stratify",
+            file=schema,
+            hint="analyse the respondent-level data, or write the weights with gapscan "
+            "weights, add them as a column and make the count table with weight: naming it",
             code="counts-unsupported",
         )
     by_option = [f for f in survey.filters if f.origin != "schema"]

@@ -26,13 +26,16 @@ from these sums; a warehouse produces the same rows with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
 from gapscan.design_data import DesignData
 from gapscan.responses import Responses
-from gapscan.survey import Survey
+from gapscan.survey import Question, Survey
+
+DENSE_CELLS = 1 << 22  # possible cells counted by one bincount whatever the respondents
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,24 @@ class DesignCells:
     n: np.ndarray
     weight_sum: np.ndarray
     weight_sq_sum: np.ndarray
+
+    @cached_property
+    def _group(self) -> np.ndarray | None:
+        """segment x 2 + side of each cell when the cells run in that order, as
+        :func:`design_cells` makes them (sorted by segment, side, PSU, level); else None."""
+        group: np.ndarray = self.segment * 2 + self.side
+        return group if group.size < 2 or bool(np.all(group[1:] >= group[:-1])) else None
+
+    def rows(self, segment: int, side: int | None = None) -> slice | np.ndarray:
+        """The cells of one breakdown value (and side): a slice of the sorted table, or
+        a mask of the cells when they come in another order."""
+        group = self._group
+        if group is None:
+            mask: np.ndarray = self.segment == segment
+            return mask if side is None else mask & (self.side == side)
+        low = 2 * segment + (0 if side is None else side)
+        high = low + (2 if side is None else 1)
+        return slice(int(np.searchsorted(group, low)), int(np.searchsorted(group, high)))
 
 
 @dataclass(frozen=True)
@@ -72,12 +93,32 @@ def design_cells(
     k: int,
 ) -> DesignCells:
     """Group the answering respondents ``rows`` (levels 0..k-1) by segment x side x PSU
-    x level, summing their count, weights and squared weights (one sort of the keys)."""
+    x level, summing their count, weights and squared weights (:func:`_summed`).
+
+    Without a cluster every respondent is its own PSU, so each is a cell of its own:
+    the cells are the respondents in key order, with nothing to sum (no ``np.unique``
+    over a million keys; when the PSUs run in row order, as they do without strata,
+    the order is a stable sort on the small segment x side code alone)."""
     psus = design.design.psus
     psu = design.psu[rows]
     w = design.weight[rows]
-    key = ((segment.astype(np.int64) * 2 + side) * psus + psu) * k + level
-    cells, inverse = np.unique(key, return_inverse=True)
+    group = segment.astype(np.int64) * 2 + side
+    if design.spec.cluster is None:
+        order = _key_order(group, psu, level, psus, k)
+        cell_psu = psu[order]
+        return DesignCells(
+            segment=segment[order].astype(np.int64),
+            side=side[order].astype(np.int64),
+            stratum=design.psu_stratum[cell_psu],
+            psu=cell_psu,
+            level=level[order].astype(np.int64),
+            n=np.ones(order.size, dtype=np.int64),
+            weight_sum=w[order],
+            weight_sq_sum=(w * w)[order],
+        )
+    key = (group * psus + psu) * k + level
+    space = (int(group.max()) + 1) * psus * k if group.size else 0
+    cells, n, weight_sum, weight_sq_sum = _summed(key, w, space)
     cell_psu = (cells // k) % psus
     return DesignCells(
         segment=cells // (k * psus * 2),
@@ -85,17 +126,54 @@ def design_cells(
         stratum=design.psu_stratum[cell_psu],
         psu=cell_psu,
         level=cells % k,
-        n=np.bincount(inverse, minlength=cells.size),
-        weight_sum=np.bincount(inverse, weights=w, minlength=cells.size),
-        weight_sq_sum=np.bincount(inverse, weights=w * w, minlength=cells.size),
+        n=n,
+        weight_sum=weight_sum,
+        weight_sq_sum=weight_sq_sum,
     )
 
 
-def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCounts]:
-    """Count answers per side x level (x segment value) for every question."""
+def _summed(
+    key: np.ndarray, w: np.ndarray, space: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys (sorted) with their count, Σw and Σw²: by one bincount over
+    every possible key when they are few, else by one sort of the keys."""
+    if space <= max(DENSE_CELLS, 4 * key.size):
+        count = np.bincount(key, minlength=space)
+        cells = np.flatnonzero(count)
+        weight_sum = np.bincount(key, weights=w, minlength=space)[cells]
+        weight_sq_sum = np.bincount(key, weights=w * w, minlength=space)[cells]
+        return cells, count[cells], weight_sum, weight_sq_sum
+    cells, inverse = np.unique(key, return_inverse=True)
+    return (
+        cells,
+        np.bincount(inverse, minlength=cells.size),
+        np.bincount(inverse, weights=w, minlength=cells.size),
+        np.bincount(inverse, weights=w * w, minlength=cells.size),
+    )
+
+
+def _key_order(
+    group: np.ndarray, psu: np.ndarray, level: np.ndarray, psus: int, k: int
+) -> np.ndarray:
+    """The order of the respondents by (group, psu, level), one respondent per PSU: a
+    stable sort on the small group code alone when the PSUs run in row order (as they
+    do without strata), else on the whole key."""
+    if psu.size < 2 or bool(np.all(psu[1:] > psu[:-1])):
+        small = np.int16 if group.size == 0 or int(group.max()) < 2**15 else np.int64
+        return np.argsort(group.astype(small), kind="stable")
+    return np.argsort((group * psus + psu) * k + level, kind="stable")
+
+
+def count_answers(
+    survey: Survey, responses: Responses, *, design: bool = False
+) -> dict[str, QuestionCounts]:
+    """Count answers per side x level (x segment value) for every question; with
+    ``design`` (and a design in ``responses``), each question's design cells too. The
+    analysis makes the design cells one question at a time instead
+    (:func:`with_design_cells`), so that a million-respondent run holds one
+    question's cells, not every question's."""
     survey = survey.with_numbers(responses.numbers)
     side = responses.side.astype(np.int64)
-    design = responses.design
     result: dict[str, QuestionCounts] = {}
     for q in survey.questions:
         k = q.scale.k
@@ -112,14 +190,25 @@ def count_answers(survey: Survey, responses: Responses) -> dict[str, QuestionCou
         else:
             overall = np.bincount(cell, minlength=2 * k).reshape(2, k)
         counts = QuestionCounts(q.id, overall, by_segment)
-        if design is not None:
-            rows = np.flatnonzero(valid)
-            level = codes[valid].astype(np.int64)
-            whole = design_cells(design, rows, np.zeros(rows.size, np.int64), side[rows], level, k)
-            per_segment = {
-                s.column: design_cells(design, rows, s.codes[rows], side[rows], level, k)
-                for s in responses.segments
-            }
-            counts = QuestionCounts(q.id, overall, by_segment, whole, per_segment)
-        result[q.id] = counts
+        result[q.id] = with_design_cells(counts, q, responses) if design else counts
     return result
+
+
+def with_design_cells(counts: QuestionCounts, q: Question, responses: Responses) -> QuestionCounts:
+    """One question's counts with its design cells, whole sample and per breakdown
+    (as given when they are there already, or when ``responses`` has no design);
+    ``q`` as the analysis sees it (a numeric question's levels the values answered)."""
+    design = responses.design
+    if design is None or counts.design_overall is not None:
+        return counts
+    codes = responses.answers[q.id]
+    rows = np.flatnonzero(codes >= 0)
+    side = responses.side[rows].astype(np.int64)
+    level = codes[rows].astype(np.int64)
+    k = q.scale.k
+    whole = design_cells(design, rows, np.zeros(rows.size, np.int64), side, level, k)
+    per_segment = {
+        s.column: design_cells(design, rows, s.codes[rows], side, level, k)
+        for s in responses.segments
+    }
+    return replace(counts, design_overall=whole, design_by_segment=per_segment)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -39,8 +40,10 @@ class DesignData:
     psu_fpc: np.ndarray | None  # (P,) float64
     stratum_labels: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def design(self) -> Design:
+        """The PSUs' design, built once (its strata are sorted out once, for every
+        variance of the run)."""
         return Design(self.psu_stratum, self.psu_fpc)
 
 

@@ -40,7 +40,6 @@ ERROR_CODES: dict[str, str] = {
     "unknown-question": "a count table row for a question the schema does not have",
     "inconsistent-counts": "a count table whose questions count different respondents",
     "counts-unsupported": "what a count table cannot give: pairing, an fpc, a filter to apply",
-    "weighting-not-applied": "weighting: in a schema given to analyze, which does not apply it yet",
     "output-overwrites-input": "an output that would be written over a file the run reads",
     "unreachable-target": "weighting targets the data cannot meet (a level absent, a level "
     "without a target, nobody to weight)",

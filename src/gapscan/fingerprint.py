@@ -114,14 +114,18 @@ def fingerprint_of(survey: Survey) -> Fingerprint:
     )
 
 
-DESIGN_ROLES = ("weight", "cluster", "strata", "fpc")
+DESIGN_ROLES = ("weight", "cluster", "strata", "fpc", "weighting")
+
+
+_ATTRIBUTE = {"weighting": "made"}  # the weights weighting: makes, in words
 
 
 def design_roles(design: SurveyDesign | None) -> dict[str, str] | None:
-    """The design's columns by role, those given only (None: no design)."""
+    """The design's columns by role, those given only (None: no design); the
+    ``weighting`` role is the schema's weighting: in words."""
     if design is None:
         return None
-    roles = {role: getattr(design, role) for role in DESIGN_ROLES}
+    roles = {role: getattr(design, _ATTRIBUTE.get(role, role)) for role in DESIGN_ROLES}
     given = {role: column for role, column in roles.items() if column is not None}
     return given or None
 

@@ -13,6 +13,7 @@ from gapscan.pairing import PairingSummary
 from gapscan.responses import InputSummary
 from gapscan.subsets import AppliedFilter
 from gapscan.survey import DEFAULT_SIDE_LABELS, SIDE_NAMES, Question, Rule
+from gapscan.weighting_summary import WeightingSummary
 
 JSON_FORMAT_VERSION = 1
 
@@ -533,6 +534,7 @@ class Settings:
     nps: bool = False  # the survey has NPS questions: the methods name the NPS methods
     design: str | None = None  # weighted runs: the design in words (SurveyDesign.describe)
     degf: int | None = None  # and its degrees of freedom, PSUs minus strata
+    weighting: WeightingSummary | None = None  # weights made by the schema's weighting:
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -552,6 +554,14 @@ class Settings:
                 else {}
             ),
             **({"design": self.design, "degf": self.degf} if self.design else {}),
+            **(
+                {
+                    "weighting": self.weighting.to_dict(),
+                    "weighting_method": self.weighting.methods_text(),
+                }
+                if self.weighting
+                else {}
+            ),
             **(
                 _PAIRED_METHODS
                 if self.mode == "paired"
@@ -604,6 +614,12 @@ _DESIGN_METHODS = {
     "distribution vendor vs customer, as svychisq(~question + side, design, statistic = "
     '"F"): F on ndf and ddf = ndf x design df; not corrected for multiple comparisons; '
     "none for numeric questions",
+    "effect_sizes": "descriptive, on the weighted estimates, without a design-based "
+    "interval: effect_size is Cohen's h of the weighted top-box shares (cohens_h), "
+    "mean_effect_size the weighted standardized mean difference (weighted_smd: the "
+    "difference of the weighted means over the pooled SD, each side's variance "
+    "sum w (y - mean)^2 / sum w x n / (n - 1) as svyvar, pooled on n - 1); rank tests "
+    "not computed",
 }
 _PAIRED_METHODS = {
     "top_box_test": "one-to-one pairs: McNemar (exact binomial when fewer than 25 discordant "
@@ -816,6 +832,12 @@ class TrendReport:
                         # left out of this wave, per reason (settings.filters[].removed
                         # counts the latest wave)
                         "excluded": _excluded_rows(r.inputs),
+                        # each wave is weighted on its own (settings.weighting: the latest)
+                        **(
+                            {"weighting": r.settings.weighting.to_dict()}
+                            if r.settings.weighting
+                            else {}
+                        ),
                     }
                     for w, r in zip(self.waves, self.reports, strict=True)
                 ],

@@ -43,6 +43,8 @@ from gapscan.survey import (
     closest_difference,
     fold,
 )
+from gapscan.weighting_run import apply_weighting, weighting_columns
+from gapscan.weighting_summary import WeightingSummary
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -118,6 +120,7 @@ class Responses:
     origins: Origins | None = None  # asked for by load_responses(origins=True)
     # weights and the sampling design (``weight:``/``design:``), aligned with ``side``
     design: DesignData | None = None
+    weighting: WeightingSummary | None = None  # what the schema's weighting: made
 
     @property
     def n_vendor(self) -> int:
@@ -160,7 +163,8 @@ def load_responses(
     respondent's account key (``pair_by``) is read too. Every problem of every file
     is collected and raised together as one ``GapscanError``. With ``origins``, each
     respondent's file, line and id are kept too (``Responses.origins``)."""
-    seg_columns = tuple(dict.fromkeys(survey.segments if segments is None else segments))
+    asked = tuple(dict.fromkeys(survey.segments if segments is None else segments))
+    seg_columns = tuple(dict.fromkeys(asked + weighting_columns(survey)))
     jobs: list[tuple[Path, int | None]] = [(Path(p), None) for p in data]
     jobs += [(Path(p), VENDOR) for p in vendor]
     jobs += [(Path(p), CUSTOMER) for p in customer]
@@ -219,6 +223,8 @@ def load_responses(
         design = combine_designs(survey.design, parts, str(survey.path), out)
         out.raise_if_any()
         responses = replace(responses, design=design)
+    if survey.weighting is not None:
+        responses = apply_weighting(survey, responses, asked)
     warnings = unmatched_warnings(
         survey.filters, [c.matched for c in coded], str(survey.path)
     ) + list(resolution.warnings if resolution is not None else ())

@@ -39,6 +39,8 @@ from gapscan.survey import (
     SurveyDesign,
     fold,
 )
+from gapscan.weighting import WeightingSpec
+from gapscan.weighting_summary import METHOD_NAMES
 
 _M = typing.TypeVar("_M", bound=BaseModel)
 
@@ -379,11 +381,11 @@ def _build(
                 ("analysis", "mode"),
                 "add pair_by: ACCOUNT_COLUMN",
             )
-        if parts.analysis.mode == "paired" and (top.weight or top.design):
+        if parts.analysis.mode == "paired" and (top.weight or top.design or top.weighting):
             add(
                 "weights and designs apply to independent samples, not to paired analysis",
-                ("weight",) if top.weight else ("design",),
-                "remove 'weight:' and 'design:', or use mode: independent",
+                ("weight",) if top.weight else ("design",) if top.design else ("weighting",),
+                "remove 'weight:', 'design:' and 'weighting:', or use mode: independent",
             )
         if top.pairing is not None and top.pair_by is None:
             add("'pairing' needs 'pair_by'", ("pairing",), "add pair_by: ACCOUNT_COLUMN")
@@ -412,14 +414,20 @@ def _build(
         duplicate_ids=top.duplicate_ids,
         filters=tuple(filters),
         weighting=weighting,
-        design=_build_design(top),
+        design=_build_design(top, weighting),
     )
 
 
-def _build_design(top: SchemaModel) -> SurveyDesign | None:
+def _build_design(top: SchemaModel, weighting: WeightingSpec | None) -> SurveyDesign | None:
+    """The design; a schema with ``weighting:`` has one (its weights are made), with
+    every respondent its own PSU when ``design:`` names no cluster."""
     spec = top.design or DesignModel()
-    design = SurveyDesign(top.weight, spec.cluster, spec.strata, spec.fpc)
-    return design if design.columns() else None
+    made = None
+    if weighting is not None:
+        variables = ", ".join(m.variable for m in weighting.margins)
+        made = f"{METHOD_NAMES[weighting.method]} to {variables}"
+    design = SurveyDesign(top.weight, spec.cluster, spec.strata, spec.fpc, made)
+    return design if design.columns() or made else None
 
 
 def _build_pair_by(top: SchemaModel) -> PairBy | None:

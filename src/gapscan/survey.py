@@ -278,17 +278,22 @@ class SurveyDesign:
     cluster: str | None = None
     strata: str | None = None
     fpc: str | None = None
+    made: str | None = None  # the schema's weighting: in words ("raking to region, tier")
 
     def columns(self) -> list[str]:
         named = (self.weight, self.cluster, self.strata, self.fpc)
         return list(dict.fromkeys(c for c in named if c is not None))
 
     def describe(self) -> str:
-        """The design in words, for the methods: 'weights pw; clusters dnum; fpc fpc'."""
+        """The design in words, for the methods: 'weights pw; clusters dnum; fpc fpc',
+        'weights made by raking to region, tier from pw; clusters dnum'."""
+        weights = self.weight
+        if self.made is not None:
+            weights = f"made by {self.made}" + (f" from {self.weight}" if self.weight else "")
         parts = [
             f"{what} {column}"
             for what, column in (
-                ("weights", self.weight),
+                ("weights", weights),
                 ("strata", self.strata),
                 ("clusters", self.cluster),
                 ("fpc", self.fpc),

@@ -9,15 +9,17 @@ pre-aggregated count table (``gapscan analyze --counts``) by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from gapscan.counts import QuestionCounts, count_answers
+from gapscan.counts import QuestionCounts, count_answers, with_design_cells
 from gapscan.design_data import DesignData
 from gapscan.errors import Problem
 from gapscan.responses import InputSummary, Responses
-from gapscan.survey import CUSTOMER, VENDOR, Survey
+from gapscan.survey import CUSTOMER, VENDOR, Question, Survey
+from gapscan.weighting_summary import WeightingSummary
 
 IDENTITY_NOTE = (
     "the data are a count table: respondent identity (repeated ids, an id on both "
@@ -52,9 +54,18 @@ class Tally:
     numbers: dict[str, tuple[float, ...]] = field(default_factory=dict)
     design: DesignData | None = None
     notes: tuple[str, ...] = ()  # what the report says about how the table was made
+    weighting: WeightingSummary | None = None  # how the schema's weighting: made the weights
+    # makes one question's design cells on demand (respondent-level data, so that a run
+    # holds one question's cells at a time); None when ``counts`` carry them
+    make_cells: Callable[[QuestionCounts, Question], QuestionCounts] | None = None
 
     def labels_of(self, column: str) -> tuple[str, ...]:
         return next(s.labels for s in self.segments if s.column == column)
+
+    def with_cells(self, q: Question) -> QuestionCounts:
+        """Question ``q``'s counts with its design cells (``q`` as the analysis sees it)."""
+        counts = self.counts[q.id]
+        return counts if self.make_cells is None else self.make_cells(counts, q)
 
 
 def tally_of(survey: Survey, responses: Responses) -> Tally:
@@ -75,4 +86,8 @@ def tally_of(survey: Survey, responses: Responses) -> Tally:
         filtered=responses.filtered,
         numbers=responses.numbers,
         design=responses.design,
+        weighting=responses.weighting,
+        make_cells=(lambda counts, q: with_design_cells(counts, q, responses))
+        if responses.design is not None
+        else None,
     )

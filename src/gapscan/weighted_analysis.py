@@ -20,6 +20,7 @@ import numpy as np
 from gapscan.counts import DesignCells
 from gapscan.design_data import DesignData
 from gapscan.report import DesignGap, DesignSide, GapResult, LevelCount, NpsSide, SideSummary
+from gapscan.stats import cohens_h
 from gapscan.stats._t import t_critical_value
 from gapscan.stats.design import (
     Design,
@@ -34,13 +35,17 @@ from gapscan.weighted_distribution import distribution_test
 
 DEFF_NOTE_ABOVE = 2.0
 TEST = "design-t"
+SMD = "weighted_smd"
 
 
 class _Domain:
     """One side's cells in one view: per-PSU sums of any function of the level."""
 
-    def __init__(self, cells: DesignCells, segment: int, side: int, design: Design) -> None:
-        rows = (cells.segment == segment) & (cells.side == side)
+    def __init__(
+        self, cells: DesignCells, segment: int, side: int, design: Design, sparse: bool
+    ) -> None:
+        rows = cells.rows(segment, side)
+        self.sparse = sparse  # one cell per PSU (no cluster): the cells are the PSU sums
         self.psu = cells.psu[rows]
         self.level = cells.level[rows]
         self.w = cells.weight_sum[rows]
@@ -51,6 +56,9 @@ class _Domain:
 
     def sums(self, y_of_level: np.ndarray) -> DomainSums:
         y = y_of_level[self.level]
+        if self.sparse:
+            wy = self.w * y
+            return DomainSums(self.w, wy, self.n, self.w2, float((wy * y).sum()), self.psu)
         return DomainSums(
             weight=np.bincount(self.psu, weights=self.w, minlength=self.psus),
             weighted_y=np.bincount(self.psu, weights=self.w * y, minlength=self.psus),
@@ -77,9 +85,11 @@ def weighted_result(
         return result
     design = data.design
     finite = data.psu_fpc is not None  # deff as svymean(deff = TRUE) from a finite population
-    domains = [_Domain(cells, segment, side, design) for side in (VENDOR, CUSTOMER)]
+    sparse = data.spec.cluster is None
+    domains = [_Domain(cells, segment, side, design, sparse) for side in (VENDOR, CUSTOMER)]
     scores = np.asarray(q.scale.scores, dtype=np.float64)
-    means = [domain_mean(design, d.sums(scores), srs_without_replacement=finite) for d in domains]
+    score_sums = [d.sums(scores) for d in domains]
+    means = [domain_mean(design, d, srs_without_replacement=finite) for d in score_sums]
     mean_gap = _difference(design, domains, scores, settings.confidence)
     result = replace(
         result,
@@ -90,8 +100,8 @@ def weighted_result(
         mean_df=mean_gap.df,
         mean_gap_ci_low=mean_gap.ci_low,
         mean_gap_ci_high=mean_gap.ci_high,
-        mean_effect_size=None,
-        mean_effect_size_name=None,
+        mean_effect_size=standardized_difference(*score_sums),
+        mean_effect_size_name=SMD,
         rank_statistic=None,
         rank_p_value=None,
         design=DesignGap(
@@ -105,7 +115,10 @@ def weighted_result(
     if q.scale.has_top_box:
         top = np.isin(np.arange(q.scale.k), sorted(q.scale.top_box)).astype(np.float64)
         tops = [domain_mean(design, d.sums(top), srs_without_replacement=finite) for d in domains]
-        result = _with_top_box(result, _difference(design, domains, top, settings.confidence))
+        gap = _difference(design, domains, top, settings.confidence)
+        vendor, customer = tops
+        assert vendor is not None and customer is not None
+        result = _with_top_box(result, gap, vendor, customer)
     sides = [
         _side(getattr(result, name), mean, tb, domain, q, design.degf, settings.confidence)
         for name, mean, tb, domain in zip(("vendor", "customer"), means, tops, domains, strict=True)
@@ -120,7 +133,34 @@ def _difference(
     return domain_difference(design, domains[0].sums(y), domains[1].sums(y), confidence=confidence)
 
 
-def _with_top_box(result: GapResult, gap: DomainDifference) -> GapResult:
+def standardized_difference(a: DomainSums, b: DomainSums) -> float | None:
+    """The weighted standardized mean difference: the difference of the weighted means
+    over the pooled weighted SD, each side's variance Σw(y - ȳ)²/Σw x n/(n - 1) (R's
+    ``svyvar``), pooled on n - 1 as Cohen's d is. Descriptive: no design-based interval.
+    None when a side has fewer than two answers or there is no spread."""
+    if a.n < 2 or b.n < 2:
+        return None
+    means, variances = [], []
+    for sums in (a, b):
+        mean = float(sums.weighted_y.sum()) / sums.weight_sum
+        spread = max(sums.weighted_y_sq / sums.weight_sum - mean * mean, 0.0)
+        means.append(mean)
+        variances.append(spread * sums.n / (sums.n - 1))
+    pooled = ((a.n - 1) * variances[0] + (b.n - 1) * variances[1]) / (a.n + b.n - 2)
+    if not pooled > 0:
+        return None
+    return (means[0] - means[1]) / math.sqrt(pooled)
+
+
+def _share(estimate: float) -> float:
+    """A weighted share within [0, 1] (rounding may leave it a hair outside)."""
+    return min(max(estimate, 0.0), 1.0)
+
+
+def _with_top_box(
+    result: GapResult, gap: DomainDifference, vendor: DomainEstimate, customer: DomainEstimate
+) -> GapResult:
+    """The top-box gap's design-based test, and Cohen's h of the weighted shares."""
     assert result.design is not None
     return replace(
         result,
@@ -130,8 +170,8 @@ def _with_top_box(result: GapResult, gap: DomainDifference) -> GapResult:
         test=TEST,
         statistic=gap.statistic,
         p_value=gap.p_value,
-        effect_size=None,
-        effect_size_name=None,
+        effect_size=cohens_h(_share(vendor.estimate), _share(customer.estimate)),
+        effect_size_name="cohens_h",
         design=replace(result.design, gap_se=gap.se, df=gap.df),
     )
 

@@ -32,7 +32,7 @@ def distribution_test(
     """The Rao–Scott F test of the level x side table of one view, or None when
     ``rao_scott`` finds no test (fewer than two answered levels, a side without answers,
     no design variance of the interactions)."""
-    rows = cells.segment == segment
+    rows = cells.rows(segment)
     cell = cells.level[rows] + k * cells.side[rows]
     psu_stratum, fraction = stratum_fractions(data.design)
     n_rows = int(cells.n[rows].sum())

@@ -1,17 +1,21 @@
-"""The schema's ``weighting:`` run on a survey's respondents, each side on its own:
-``weigh(survey, responses) -> RespondentWeights``, what ``gapscan weights`` writes."""
+"""The schema's ``weighting:`` run on a survey's respondents, each side on its own.
+
+``load_responses`` applies it (:func:`apply_weighting`): the made weights become the
+design's weights, so analyze, trend and validate use the weights ``gapscan weights``
+writes (:meth:`RespondentWeights.of`), made by the one function :func:`weigh`."""
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gapscan.errors import GapscanError, ProblemCollector
-from gapscan.responses import Responses
 from gapscan.survey import SIDE_NAMES, Survey
 from gapscan.text import csv_cell
 from gapscan.weighting import (
@@ -22,6 +26,10 @@ from gapscan.weighting import (
     check_margins,
     make_weights,
 )
+from gapscan.weighting_summary import WeightingSummary
+
+if TYPE_CHECKING:
+    from gapscan.responses import Responses
 
 COLUMNS = ("respondent_id", "side", "weight")
 
@@ -35,7 +43,15 @@ class RespondentWeights:
     ids: tuple[str, ...]
     side: np.ndarray
     weights: np.ndarray
-    sides: tuple[tuple[int, MadeWeights], ...]
+    summary: WeightingSummary
+
+    @classmethod
+    def of(cls, responses: Responses) -> RespondentWeights:
+        """The weights ``load_responses`` made (loaded with ``origins=True``)."""
+        if responses.design is None or responses.weighting is None:
+            raise ValueError("the responses were loaded without a weighting")
+        weights = responses.design.weight
+        return cls(_ids(responses), responses.side, weights, responses.weighting)
 
     def to_csv(self) -> str:
         out = io.StringIO()
@@ -45,34 +61,45 @@ class RespondentWeights:
             writer.writerow([csv_cell(rid), SIDE_NAMES[int(side)], repr(float(weight))])
         return out.getvalue()
 
-    def summary(self) -> list[str]:
+    def summary_lines(self) -> list[str]:
         """A line per weighted side: iterations, largest margin error, efficiency."""
-        return [
-            f"{SIDE_NAMES[side]}: {made.weights.size} respondents, {made.iterations} "
-            f"iteration(s), largest margin error {made.margin_error:.2g}, "
-            f"{made.trimmed} trimmed, weighting efficiency {made.efficiency:.1%} "
-            f"(n_eff {made.efficiency * made.weights.size:.1f})"
-            for side, made in self.sides
-        ]
+        return [side.describe() for side in self.summary.sides]
 
 
 def weighting_columns(survey: Survey) -> tuple[str, ...]:
-    """The columns the weighting reads, to load as segments."""
-    spec = _spec(survey)
-    return tuple(m.variable for m in spec.margins)
+    """The columns the weighting reads, to load as segments (none without one)."""
+    spec = survey.weighting
+    return () if spec is None else tuple(m.variable for m in spec.margins)
 
 
-def weigh(survey: Survey, responses: Responses) -> RespondentWeights:
-    """Each side the weighting names, raked or post-stratified to its targets
-    (``responses`` loaded with the weighting's columns as segments, and origins)."""
-    spec = _spec(survey)
+def apply_weighting(survey: Survey, responses: Responses, segments: Sequence[str]) -> Responses:
+    """The responses with the made weights as their design's weights and what the
+    weighting did (``Responses.weighting``); ``responses`` loaded with the weighting's
+    columns as segments, of which only ``segments`` (those asked for) are kept."""
+    weights, made = weigh(survey, responses)
+    assert responses.design is not None and survey.design is not None
+    summary = WeightingSummary.of(require_weighting(survey), survey.design.weight, made)
+    kept = tuple(s for s in responses.segments if s.column in segments)
+    design = replace(responses.design, weight=weights)
+    return replace(responses, design=design, weighting=summary, segments=kept)
+
+
+def weigh(
+    survey: Survey, responses: Responses
+) -> tuple[np.ndarray, tuple[tuple[int, MadeWeights], ...]]:
+    """Each side the weighting names, raked or post-stratified to its targets from the
+    design's weights (``weight:``, or 1; ``responses`` loaded with the weighting's
+    columns as segments); the other side keeps the design's weights. Returns every
+    respondent's weight and how each weighted side's were made."""
+    spec = require_weighting(survey)
     file = str(survey.path)
     out = ProblemCollector()
-    weights = np.ones(responses.side.size)
+    design = responses.design
+    weights = np.ones(responses.side.size) if design is None else design.weight.copy()
     made: list[tuple[int, MadeWeights]] = []
     segments = {s.column: s for s in responses.segments}
     for side in spec.sides:
-        rows = responses.side == side
+        rows = (responses.side == side) & (weights > 0)  # 0: answered nothing (weight:)
         name = SIDE_NAMES[side]
         if not rows.any():
             out.add(
@@ -86,18 +113,19 @@ def weigh(survey: Survey, responses: Responses) -> RespondentWeights:
         columns = [segments[m.variable] for m in spec.margins]
         codes = [c.codes[rows].astype(np.int64) for c in columns]
         labels = [list(c.labels) for c in columns]
-        result = _one_side(spec, codes, labels, name, file, out)
+        result = _one_side(spec, codes, labels, weights[rows], name, file, out)
         if result is not None:
             weights[rows] = result.weights
             made.append((side, result))
     out.raise_if_any()
-    return RespondentWeights(_ids(responses), responses.side, weights, tuple(made))
+    return weights, tuple(made)
 
 
 def _one_side(
     spec: WeightingSpec,
     codes: list[np.ndarray],
     labels: list[list[str]],
+    base: np.ndarray,
     name: str,
     file: str,
     out: ProblemCollector,
@@ -115,7 +143,7 @@ def _one_side(
     if problems:
         return None
     try:
-        return make_weights(spec, codes, labels)
+        return make_weights(spec, codes, labels, base)
     except NotConverged as exc:
         margin = spec.margins[exc.margin]
         out.add(
@@ -154,7 +182,7 @@ def _ids(responses: Responses) -> tuple[str, ...]:
     )
 
 
-def _spec(survey: Survey) -> WeightingSpec:
+def require_weighting(survey: Survey) -> WeightingSpec:
     if survey.weighting is None:
         raise GapscanError.single(
             "the schema has no 'weighting:' to make weights with",

@@ -255,12 +255,39 @@ def _counts_unsupported(d: Path) -> list[str]:
     return _counts(d, COUNTS_CSV, SCHEMA + "pair_by: rid\nanalysis: {mode: paired}\n")
 
 
+RAKED_SCHEMA = SCHEMA + (
+    "weighting:\n  rake:\n    region: {north: 0.5, south: 0.5}\n"
+    "    account: {A: 0.25, B: 0.25, C: 0.25, D: 0.25}\n  sides: [vendor]\n"
+)
+
+
+def _unreachable_target(d: Path) -> list[str]:
+    """No vendor is of account C: its target cannot be reached."""
+    write(d / "survey.yaml", RAKED_SCHEMA)
+    write(d / "data.csv", WEIGHTED_CSV)
+    return ["survey.yaml", "data.csv"]
+
+
+def _weighting_not_converged(d: Path) -> list[str]:
+    """The vendors of account A and B are all north: A and B at 90% and north at 50%
+    cannot both hold."""
+    margins = "account: {A: 0.45, B: 0.45, D: 0.1}"
+    write(
+        d / "survey.yaml",
+        RAKED_SCHEMA.replace("account: {A: 0.25, B: 0.25, C: 0.25, D: 0.25}", margins),
+    )
+    write(d / "data.csv", WEIGHTED_CSV)
+    return ["survey.yaml", "data.csv"]
+
+
 ERROR_FIXTURES: dict[str, Fixture] = {
     "unexpected-column": _unexpected_column,
     "invalid-count": _invalid_count,
     "unknown-question": _unknown_question,
     "inconsistent-counts": _inconsistent_counts,
     "counts-unsupported": _counts_unsupported,
+    "unreachable-target": _unreachable_target,
+    "weighting-not-converged": _weighting_not_converged,
     "too-few-psus": _too_few_psus,
     "invalid-weight": _invalid_weight,
     "missing-weight": _missing_weight,
@@ -292,14 +319,10 @@ ERROR_FIXTURES: dict[str, Fixture] = {
 # Problems of the command line rather than of the schema or the data: validate lists no
 # findings for them (tests/cli/test_outputs_integrity.py holds every command to them).
 COMMAND_LINE_CODES = {"output-overwrites-input"}
-# Problems of the weights `gapscan weights` makes: analyze does not apply `weighting:` yet,
-# so validate does not list them either, and analyze refuses weighting: itself
-# (weighting-not-applied); tests/cli/test_weights.py gives each of them.
-WEIGHTS_CODES = {"unreachable-target", "weighting-not-converged", "weighting-not-applied"}
 
 
 def test_every_error_code_has_a_fixture() -> None:
-    missing = set(ERROR_CODES) - COMMAND_LINE_CODES - WEIGHTS_CODES - set(ERROR_FIXTURES)
+    missing = set(ERROR_CODES) - COMMAND_LINE_CODES - set(ERROR_FIXTURES)
     assert not missing, f"error codes without a fixture in ERROR_FIXTURES: {sorted(missing)}"
     assert not set(ERROR_FIXTURES) - set(ERROR_CODES), "a fixture for a code that is not listed"
 

@@ -232,4 +232,7 @@ def test_a_malformed_fingerprint_design_is_refused_by_field(
     baseline = write(workdir / "old.json", json.dumps(report))
     err = run_bad(workdir, "analyze", "s.yaml", str(waves[1]), "--baseline", str(baseline))
     assert "fingerprint.design.weight: 3 is not text" in err
-    assert "fingerprint.design.psu: is not a design role (weight, cluster, strata, fpc)" in err
+    assert (
+        "fingerprint.design.psu: is not a design role (weight, cluster, strata, fpc, weighting)"
+        in err
+    )

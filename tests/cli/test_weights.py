@@ -243,16 +243,14 @@ def test_weighting_problems_carry_their_code(tmp_path: Path, tier: str, code: st
     from gapscan.errors import GapscanError
     from gapscan.responses import load_responses
     from gapscan.schema import load_schema
-    from gapscan.weighting_run import weigh, weighting_columns
 
     text = PANEL_SCHEMA.replace("{SMB: 0.7, Enterprise: 0.3}", tier) + "  sides: [customer]\n"
     survey = load_schema(_write(tmp_path / "panel.yaml", text))
     confounded = "side,region,tier,q\nVendor,EMEA,SMB,yes\n"
     confounded += "Customer,EMEA,SMB,yes\nCustomer,APAC,Enterprise,no\n" * 3
     data = _write(tmp_path / "panel.csv", confounded)
-    responses = load_responses(survey, [data], segments=weighting_columns(survey), origins=True)
-    with pytest.raises(GapscanError) as caught:
-        weigh(survey, responses)
+    with pytest.raises(GapscanError) as caught:  # loading the responses weights them
+        load_responses(survey, [data])
     assert {p.code for p in caught.value.problems} == {code}
 
 
@@ -320,21 +318,3 @@ def test_an_id_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> N
     assert result.exit_code == 0, result.stderr
     first = _rows(result.stdout)[0]["respondent_id"]
     assert first == csv_cell("=1+1") != "=1+1"
-
-
-@pytest.mark.parametrize("command", ["analyze", "trend"])
-def test_analyze_refuses_weighting_it_would_not_apply(tmp_path: Path, command: str) -> None:
-    """A report that says nothing of the weighting the schema asks for would be read as
-    weighted: analyze refuses until it applies weighting: itself."""
-    schema = _write(tmp_path / "panel.yaml", PANEL_SCHEMA)
-    waves = [_write(tmp_path / f"panel-2026Q{i}.csv", PANEL) for i in (1, 2)]
-    data = waves if command == "trend" else waves[:1]
-    if command == "trend":
-        _write(waves[1], PANEL + "Customer,APAC,SMB,yes\n")  # two waves, not one twice
-    result = runner.invoke(app, [command, str(schema), *map(str, data)])
-    assert result.exit_code == 2
-    assert result.stderr.startswith(
-        f"error: {schema}: the schema's weighting: is not applied by analyze yet: this "
-        "report would be unweighted (write the weights with gapscan weights"
-    )
-    assert result.stdout == ""

@@ -34,17 +34,18 @@ def weights(
     sheet: Sheet = None,
 ) -> None:
     """Rake or post-stratify each side to the schema's targets and write one weight per
-    respondent (respondent_id, side, weight) as CSV; a summary goes to stderr.
+    respondent (respondent_id, side, weight) as CSV; a summary goes to stderr. These
+    are the weights analyze applies.
 
     Exit code 0 when the weights are written, 2 on bad input or unreachable targets.
     """
     with reporting_errors():
         from gapscan.schema import load_schema
-        from gapscan.weighting_run import weighting_columns
+        from gapscan.weighting_run import require_weighting
 
         check_sides(vendor, customer)
         survey = load_schema(schema)
-        weighting_columns(survey)  # a schema without weighting: is refused first
+        require_weighting(survey)  # a schema without weighting: is refused first
         inputs = run_inputs(schema, data, vendor=vendor, customer=customer)
         inputs = inputs if data or vendor else inputs.add(survey.data, "the data file")
         with RunOutputs(inputs) as outputs:
@@ -53,7 +54,7 @@ def weights(
             made = _made(survey, data, vendor, customer, export_format, sheet)
             outputs.write(out, made.to_csv())
             outputs.commit()
-        for line in made.summary():
+        for line in made.summary_lines():
             echo_error(f"weights: {line}")
 
 
@@ -66,17 +67,17 @@ def _made(
     sheet: str | None,
 ) -> RespondentWeights:
     from gapscan.responses import ReadOptions, load_responses
-    from gapscan.weighting_run import weigh, weighting_columns
+    from gapscan.weighting_run import RespondentWeights
 
     responses = load_responses(
         survey,
         data or [],
         vendor=vendor or [],
         customer=customer or [],
-        segments=weighting_columns(survey),
+        segments=(),
         reading=ReadOptions(export_format=export_format, sheet=sheet),
         origins=True,
     )
     for warning in responses.warnings:
         echo_error(f"warning: {warning}")
-    return weigh(survey, responses)
+    return RespondentWeights.of(responses)

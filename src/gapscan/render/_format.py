@@ -57,6 +57,7 @@ def design_legend(report: GapReport) -> str:
     """What a weighted run computed, in one paragraph (console and markdown)."""
     s = report.settings
     notes = "".join(f" Note: {n}." for n in s.notes if n.startswith("a design effect"))
+    made = f" Weighting: {s.weighting.methods_text()}." if s.weighting is not None else ""
     return (
         f"Weighted, design-based estimates (design: {s.design}; {s.degf} degrees of "
         "freedom, PSUs minus strata): each side a domain of the whole design, shares, "
@@ -67,7 +68,7 @@ def design_legend(report: GapReport) -> str:
         'svychisq(~question + side, design, statistic = "F"), not corrected for multiple '
         "comparisons (none for numeric questions). n is the "
         "unweighted count (the basis of suppression), n_eff Kish's effective sample size "
-        f"(sum of weights squared over the sum of squared weights).{notes}"
+        f"(sum of weights squared over the sum of squared weights).{made}{notes}"
     )
 
 
@@ -107,12 +108,14 @@ def respondents(settings: Settings, n_vendor: int, n_customer: int, escape: Esca
 
 def filter_lines(settings: Settings, escape: Escape) -> list[str]:
     """What chose the rows: each filter with the rows it removed, and the side values
-    that belong to neither side."""
+    that belong to neither side; and the weighting that weighted them."""
     lines = [f"filter {escape(f.describe())}" for f in settings.filters]
     if settings.ignored_sides:
         lines.append(
             "side values of neither side, left out: " + escape(", ".join(settings.ignored_sides))
         )
+    if settings.weighting is not None:
+        lines.append(f"weighting: {escape(settings.weighting.describe())}")
     return lines
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -52,18 +53,62 @@ class Design:
     @property
     def degf(self) -> int:
         """PSUs minus strata, as R's ``degf(design)``."""
-        return self.psus - int(np.unique(self.strata).shape[0])
+        return self.psus - int(self.layout.codes.shape[0])
+
+    @cached_property
+    def layout(self) -> Layout:
+        """The strata sorted out once for every variance of the design."""
+        codes, index, n_h = np.unique(self.strata, return_inverse=True, return_counts=True)
+        return Layout(codes, index.reshape(-1).astype(np.int64), n_h)
+
+    @cached_property
+    def fraction(self) -> np.ndarray:
+        """f_h per PSU (see :func:`_fraction_per_psu`); raises ValueError for an fpc
+        that is neither a fraction nor a population of at least n_h."""
+        layout = self.layout
+        return _fraction_per_psu(self.fpc, layout.n_h[layout.index].astype(np.float64))
+
+    @cached_property
+    def stratum_factor(self) -> np.ndarray:
+        """(1 - f_h) n_h / (n_h - 1) per stratum (H,)."""
+        layout = self.layout
+        factor = np.zeros(layout.codes.shape[0])
+        factor[layout.index] = self.factor
+        return factor
+
+    @cached_property
+    def factor(self) -> np.ndarray:
+        """(1 - f_h) n_h / (n_h - 1) per PSU (infinite in a stratum of one PSU, which
+        design_variance refuses)."""
+        layout = self.layout
+        with np.errstate(divide="ignore"):
+            ratio = layout.n_h / (layout.n_h - 1.0)
+        factor: np.ndarray = (1.0 - self.fraction) * ratio[layout.index]
+        return factor
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A design's strata: their codes (H,), each PSU's stratum index (P,) and the PSUs
+    per stratum (H,)."""
+
+    codes: np.ndarray
+    index: np.ndarray
+    n_h: np.ndarray
 
 
 @dataclass(frozen=True)
 class DomainSums:
     """A domain's per-PSU sums of w and w y, and its whole-domain n, Σ w², Σ w y²."""
 
-    weight: np.ndarray  # (P,)
-    weighted_y: np.ndarray  # (P,)
+    weight: np.ndarray  # (P,), or one per PSU of ``psu``
+    weighted_y: np.ndarray  # (P,), or one per PSU of ``psu``
     n: int
     weight_sq_sum: float
     weighted_y_sq: float
+    # sparse sums: the distinct PSUs the sums are for, every other PSU's sums 0 (a design
+    # without a cluster, whose PSUs are its respondents); None: one sum per PSU
+    psu: np.ndarray | None = None
 
     @property
     def weight_sum(self) -> float:
@@ -95,42 +140,57 @@ class DomainDifference:
     ci_high: float
 
 
-def _sampling_fraction(design: Design) -> np.ndarray:
-    """f_h per PSU: n_h / N_h for a population size, the fraction itself when <= 1."""
-    if design.fpc is None:
-        return np.zeros(design.psus)
-    fpc = np.asarray(design.fpc, dtype=np.float64)
-    _, inverse, per_stratum = np.unique(design.strata, return_inverse=True, return_counts=True)
-    n_h = per_stratum[inverse].astype(np.float64)
+def _fraction_per_psu(fpc: np.ndarray | None, n_h: np.ndarray) -> np.ndarray:
+    """f_h per PSU: n_h / N_h for a population size, the fraction itself when <= 1
+    (``n_h``: each PSU's stratum's PSUs)."""
+    if fpc is None:
+        return np.zeros(n_h.shape[0])
+    fpc = np.asarray(fpc, dtype=np.float64)
     if np.any(fpc <= 0) or np.any((fpc > 1) & (fpc < n_h)):
         raise ValueError("an fpc must be a fraction in (0, 1] or a population of at least n_h")
     return np.where(fpc > 1.0, n_h / fpc, fpc)
 
 
+def _sampling_fraction(design: Design) -> np.ndarray:
+    """f_h per PSU: n_h / N_h for a population size, the fraction itself when <= 1."""
+    return design.fraction
+
+
 def stratum_fractions(design: Design) -> tuple[np.ndarray, np.ndarray]:
     """Each PSU's stratum index 0..H-1 (P,) and each stratum's sampling fraction (H,)."""
-    codes, index = np.unique(design.strata, return_inverse=True)
-    fraction = np.zeros(codes.shape[0])
-    fraction[index] = _sampling_fraction(design)
-    return index.reshape(-1).astype(np.int64), fraction
+    layout = design.layout
+    fraction = np.zeros(layout.codes.shape[0])
+    fraction[layout.index] = _sampling_fraction(design)
+    return layout.index, fraction
 
 
-def design_variance(design: Design, influence: np.ndarray) -> float:
-    """Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k∈h (z_k - z̄_h)² for per-PSU influence values z."""
+def design_variance(design: Design, influence: np.ndarray, psu: np.ndarray | None = None) -> float:
+    """Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k∈h (z_k - z̄_h)² for per-PSU influence values z
+    (the strata sorted once per design: :attr:`Design.layout`). With ``psu`` (distinct
+    PSU indices), z holds the influence of those PSUs only, every other PSU's is 0: the
+    m_h listed PSUs of a stratum add Σ (z_k - z̄_h)² and its n_h - m_h others
+    (n_h - m_h) z̄_h², without an array of all P PSUs."""
     z = np.asarray(influence, dtype=np.float64)
-    if z.shape != (design.psus,):
+    if z.shape != ((design.psus,) if psu is None else psu.shape):
         raise ValueError("one influence value per PSU")
-    codes, inverse, n_h = np.unique(design.strata, return_inverse=True, return_counts=True)
-    if np.any(n_h < 2):
-        lonely = codes[n_h < 2].tolist()
+    layout = design.layout
+    if np.any(layout.n_h < 2):
+        lonely = layout.codes[layout.n_h < 2].tolist()
         raise ValueError(f"strata with a single PSU have no variance: {lonely}")
-    centred = z - (np.bincount(inverse, weights=z) / n_h)[inverse]
-    factor = (1.0 - _sampling_fraction(design)) * (n_h / (n_h - 1.0))[inverse]
-    return float((factor * centred**2).sum())
+    if psu is None:
+        centred = z - (np.bincount(layout.index, weights=z) / layout.n_h)[layout.index]
+        return float((design.factor * centred**2).sum())
+    strata = layout.codes.shape[0]
+    h = layout.index[psu]
+    mean = np.bincount(h, weights=z, minlength=strata) / layout.n_h
+    others = layout.n_h - np.bincount(h, minlength=strata)
+    listed = float((design.factor[psu] * (z - mean[h]) ** 2).sum())
+    return listed + float((design.stratum_factor * others * mean**2).sum())
 
 
 def _check(design: Design, sums: DomainSums) -> float:
-    if sums.weight.shape != (design.psus,) or sums.weighted_y.shape != (design.psus,):
+    shape = (design.psus,) if sums.psu is None else sums.psu.shape
+    if sums.weight.shape != shape or sums.weighted_y.shape != shape:
         raise ValueError("one sum per PSU")
     total = sums.weight_sum
     if sums.n < 1 or not total > 0:
@@ -175,7 +235,7 @@ def domain_mean(
     A deff is nan when the SRS variance is zero or undefined.
     """
     total = _check(design, sums)
-    variance = design_variance(design, influence(design, sums))
+    variance = design_variance(design, influence(design, sums), sums.psu)
     srs = srs_variance(sums, without_replacement=srs_without_replacement)
     deff = variance / srs if srs > 0 else math.nan
     return DomainEstimate(
@@ -188,14 +248,35 @@ def domain_mean(
     )
 
 
+def _difference_influence(
+    design: Design, a: DomainSums, b: DomainSums
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The influence z_a - z_b per PSU: sparse when both domains' sums are sparse and
+    share no PSU (respondents of two sides, each its own PSU), else over all PSUs."""
+    za, zb = influence(design, a), influence(design, b)
+    if a.psu is None and b.psu is None:
+        return za - zb, None
+    if a.psu is not None and b.psu is not None:
+        mark = np.zeros(design.psus, dtype=bool)
+        mark[a.psu] = True
+        if not mark[b.psu].any():
+            return np.concatenate([za, -zb]), np.concatenate([a.psu, b.psu])
+    z = np.zeros(design.psus)
+    for sums, values, sign in ((a, za, 1.0), (b, zb, -1.0)):
+        if sums.psu is None:
+            z += sign * values
+        else:
+            z[sums.psu] += sign * values
+    return z, None
+
+
 def domain_difference(
     design: Design, a: DomainSums, b: DomainSums, *, confidence: float = 0.95
 ) -> DomainDifference:
     """mean(a) - mean(b), its linearised SE, t on degf - 1 df, p and the t interval, as
     ``svyttest(y ~ domain, design)`` (the two-level regression coefficient)."""
-    za, zb = influence(design, a), influence(design, b)
     gap = float(a.weighted_y.sum()) / a.weight_sum - float(b.weighted_y.sum()) / b.weight_sum
-    se = math.sqrt(design_variance(design, za - zb))
+    se = math.sqrt(design_variance(design, *_difference_influence(design, a, b)))
     df = float(design.degf - 1)
     if not df > 0:
         raise ValueError("the design has too few PSUs for a t-test")

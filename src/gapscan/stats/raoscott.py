@@ -71,6 +71,9 @@ class RaoScottTest:
     name: str = "rao-scott-f"
 
 
+MAX_PAIRED_CELLS = 32  # 2k cells: up to a 0-15 scale by bincounts
+
+
 def moments_from_psu_totals(
     totals: ArrayLike,
     psu_stratum: ArrayLike,
@@ -88,12 +91,32 @@ def moments_from_psu_totals(
     h = frac.shape[0]
     if t.ndim != 2 or t.shape != (strata.shape[0], 2 * n_levels):
         raise ValueError("totals must be (PSUs, 2 x levels), one stratum per PSU")
-    first = np.zeros((h, t.shape[1]))
-    np.add.at(first, strata, t)
-    second = np.zeros((h, t.shape[1], t.shape[1]))
-    np.add.at(second, strata, np.einsum("pi,pj->pij", t, t))
+    first, second = _stratum_moments(t, strata, h)
     n_psu = np.bincount(strata, minlength=h).astype(np.float64)
     return DesignMoments(first, second, n_psu, frac, n_rows, n_levels)
+
+
+def _stratum_moments(t: np.ndarray, strata: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per stratum, Σ_j T_j (H, m) and Σ_j T_j T_jᵀ (H, m, m) over the PSUs' rows of
+    ``t``: one bincount per cell and per pair of cells (each summing the PSUs in order,
+    as ``np.add.at`` does, without its per-element cost); ``np.add.at`` for tables of
+    many cells, where the pairs would outnumber it."""
+    m = t.shape[1]
+    if m > MAX_PAIRED_CELLS:
+        first = np.zeros((h, m))
+        np.add.at(first, strata, t)
+        second = np.zeros((h, m, m))
+        np.add.at(second, strata, np.einsum("pi,pj->pij", t, t))
+        return first, second
+    first = np.empty((h, m))
+    second = np.empty((h, m, m))
+    for i in range(m):
+        first[:, i] = np.bincount(strata, weights=t[:, i], minlength=h)
+        for j in range(i, m):
+            second[:, i, j] = second[:, j, i] = np.bincount(
+                strata, weights=t[:, i] * t[:, j], minlength=h
+            )
+    return first, second
 
 
 def moments_from_unclustered(
