@@ -112,7 +112,8 @@ def count_query(
             f"unknown SQL dialect '{dialect}'", hint="use one of " + ", ".join(DIALECTS)
         )
     tree = count_tree(survey, _table(table, dialect), segments)
-    return tree.sql(dialect=dialect, pretty=True) + ";"
+    # no terminating semicolon: spark.sql() and DB-API cursors refuse one, shells need none
+    return tree.sql(dialect=dialect, pretty=True)
 
 
 def _table(name: str, dialect: str) -> exp.Table:
