@@ -98,6 +98,41 @@ def write_duckdb_counts(
     return out
 
 
+def spark_session() -> Any:
+    """A local Spark session (one core, no UI): the engine a cluster would run."""
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master("local[1]")
+        .appName("gapscan-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+
+
+def spark_rows(
+    spark: Any, survey: Survey, data: Path, segments: Sequence[str] | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The count query's result in Spark over ``data`` read as text columns."""
+    frame = spark.read.csv(
+        str(data), header=True, inferSchema=False, multiLine=True, escape='"', encoding="UTF-8"
+    )
+    frame.createOrReplaceTempView(TABLE)
+    result = spark.sql(count_query(survey, TABLE, "spark", segments=segments))
+    return list(result.columns), [tuple(row) for row in result.collect()]
+
+
+def write_counts(names: Sequence[str], rows: Sequence[Sequence[Any]], out: Path) -> Path:
+    """Write a count table (from any engine) as CSV: NULL as an empty cell."""
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return out
+
+
 def as_cells(
     names: Sequence[str], rows: Sequence[Sequence[Any]], weighted: bool
 ) -> dict[Key, Cell]:
