@@ -303,7 +303,7 @@ def test_a_qualified_table_name_with_spaces_is_quoted(tmp_path: Path) -> None:
     statements = sqlglot.parse(count_query(survey, odd, "duckdb"), read="duckdb")
     assert len(statements) == 1 and statements[0] is not None
     tables = {t.name for t in statements[0].find_all(exp.Table)}
-    assert tables - {"gapscan_rows", "gapscan_answers"} == {odd}
+    assert {t for t in tables if not t.startswith("gapscan_")} == {odd}
 
 
 def _bench() -> Any:
