@@ -87,12 +87,12 @@ def count_table_columns(survey: Survey, segments: Sequence[str] | None = None) -
             "or put both sides in one table with a column naming each row's side",
         )
     for name in chosen:
-        if name in FIXED_COLUMNS or name.startswith("gapscan_"):
+        key = name.casefold()  # most engines match column names case-insensitively
+        if key in FIXED_COLUMNS or key.startswith("gapscan_"):
             out.add(
                 f"segment '{name}' has the name of a column of the count table",
                 file=where,
                 hint="rename the column in the table (or a view over it) and in the schema",
-                code="duplicate-segment",
             )
         elif name == survey.sides.column:
             out.add(

@@ -76,12 +76,21 @@ def test_a_design_with_an_fpc_is_noted(tmp_path: Path) -> None:
     [
         (["missing.yaml", "--table", "t"], "error: missing.yaml"),
         ([SCHEMA, "--table", "t", "--by", "n"], "segment 'n' has the name of a column"),
+        ([SCHEMA, "--table", "t", "--by", "Answer"], "segment 'Answer' has the name of a"),
         ([SCHEMA, "--table", "t", "--dialect", "mysql"], "Invalid value for '--dialect'"),
         ([SCHEMA, "--table", "  "], "error: --table is empty"),
         ([SCHEMA, "--table", "t", "--where", "region"], "error: --where 'region': expected"),
         ([SCHEMA], "Missing option '--table'"),
     ],
-    ids=["no-schema", "reserved-segment", "dialect", "empty-table", "bad-where", "no-table"],
+    ids=[
+        "no-schema",
+        "reserved-segment",
+        "reserved-any-case",
+        "dialect",
+        "empty-table",
+        "bad-where",
+        "no-table",
+    ],
 )
 def test_bad_input_exits_2_and_prints_no_query(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["sql", *args])
