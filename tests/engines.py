@@ -157,6 +157,13 @@ def _fold(value: str | None) -> str | None:
     return text or None
 
 
+def _trim(value: str | None) -> str | None:
+    """TRIM only (segment, cluster and stratum values keep their spelling); blank -> None."""
+    if value is None:
+        return None
+    return value.strip(" \t\xa0") or None
+
+
 def _is_in(value: str | None, values: Sequence[str]) -> bool:
     return (_fold(value) or "") in {v.strip().lower() for v in values}
 
@@ -188,8 +195,8 @@ def expected_counts(
             if all(_fold(row[c]) is None for c in needed):
                 continue
             side = _fold(row[side_column])
-            groups = [_fold(row[c]) for c in chosen]
-            groups += [_fold(row[c]) for c in (cluster, strata) if c is not None]
+            groups = [_trim(row[c]) for c in chosen]
+            groups += [_trim(row[c]) for c in (cluster, strata) if c is not None]
             w = None
             if weight is not None:
                 text = (row[weight] or "").strip()

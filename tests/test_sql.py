@@ -236,11 +236,13 @@ def test_a_messy_export_is_counted_as_defined_and_as_the_direct_path(tmp_path: P
     # rows 1-6 and 10 are kept: the other wave, the test row, the partner and the row
     # blank in every cell but its filter's are left out
     assert sum(c.n for k, c in cells.items() if k[0] == "q1") == 7
-    # spellings of one value meet in one row: ' vendor ' and 'Vendor', 'north ' and 'North'
-    assert cells[("q1", "vendor", "north", "agree")] == Cell(2, 3.5, 1.5**2 + 2**2)
+    # spellings of a side or an answer meet in one row (' vendor ' and 'Vendor', ' AGREE'
+    # and 'Agree'); a segment's keep theirs, trimmed ('north ' and 'North'), for display
+    assert cells[("q1", "vendor", "North", "agree")] == Cell(1, 1.5, 1.5**2)
+    assert cells[("q1", "vendor", "north", "agree")] == Cell(1, 2.0, 2.0**2)
     # a column per side: the vendor's answer from v_align, the customer's from c_align
-    assert cells[("q2", "customer", "south", "agree")].n == 1
-    assert cells[("q2", "account team", "south", None)].n == 1
+    assert cells[("q2", "customer", "South", "agree")].n == 1
+    assert cells[("q2", "account team", "South", None)].n == 1
 
 
 def test_a_blank_weight_makes_its_cells_sums_null(tmp_path: Path) -> None:
@@ -251,8 +253,8 @@ def test_a_blank_weight_makes_its_cells_sums_null(tmp_path: Path) -> None:
         csv.writer(handle).writerows(rows)
     names, result = duckdb_rows(survey, data)
     cells = as_cells(names, result, weighted=True)
-    assert cells[("q1", "vendor", "north", "agree")] == Cell(2, None, None)
-    assert cells[("q1", "customer", "north", "don't know")] == Cell(1, 3.0, 9.0)
+    assert cells[("q1", "vendor", "North", "agree")] == Cell(1, None, None)
+    assert cells[("q1", "customer", "North", "don't know")] == Cell(1, 3.0, 9.0)
 
 
 def test_rows_blank_in_every_needed_cell_are_left_out(tmp_path: Path) -> None:
@@ -320,9 +322,10 @@ def _pandas_counts(data: Path, questions: Sequence[str], weighted: bool) -> dict
     long = frame.melt(
         id_vars=["side", "region", "weight"], value_vars=list(questions), var_name="question"
     )
-    for column in ("side", "region", "value"):
-        folded = long[column].str.strip().str.lower()
-        long[column] = folded.mask(folded == "")
+    for column, lower in (("side", True), ("region", False), ("value", True)):
+        text = long[column].str.strip()
+        text = text.str.lower() if lower else text
+        long[column] = text.mask(text == "")
     long["w"] = long["weight"].astype(float)
     long["w2"] = long["w"] ** 2
     grouped = long.groupby(["question", "side", "region", "value"], dropna=False)

@@ -16,8 +16,8 @@ dialect; identifiers and literals are quoted by sqlglot. Its shape::
       CROSS JOIN (VALUES ('q1'), ...) AS gapscan_questions(...)
     ), gapscan_cells AS (           -- counted by the values as written
       SELECT ..., COUNT(*) ... GROUP BY ...
-    ), gapscan_folded AS (          -- then trimmed and lower-cased, on a few thousand
-      SELECT ... FROM gapscan_cells -- cells rather than on every answer of every row
+    ), gapscan_folded AS (          -- then trimmed (sides and answers lower-cased too),
+      SELECT ... FROM gapscan_cells -- on a few thousand cells, not on every answer
     )
     SELECT question, side, <segments>, [cluster, stratum,] answer, n[, sum_w, sum_w2]
     FROM gapscan_folded GROUP BY ... ORDER BY ...
@@ -150,7 +150,7 @@ def count_tree(
     keys = _keys(columns)
     names = columns.names[: len(keys)]  # the output's key columns, by their names
     folded = exp.select(
-        _ref(QUESTION), *(_fold(_ref(k)).as_(k, quoted=True) for k in keys[1:]), *_totals(columns)
+        _ref(QUESTION), *(_clean(k).as_(k, quoted=True) for k in keys[1:]), *_totals(columns)
     ).from_(exp.to_table(CELLS))
     out = [_ref(k).as_(name, quoted=True) for k, name in zip(keys, names, strict=True)]
     out.append(exp.Sum(this=_ref(N)).as_("n", quoted=True))
@@ -238,6 +238,21 @@ def _fold(value: exp.Expr) -> exp.Expr:
     return exp.Nullif(this=exp.Lower(this=trimmed), expression=exp.Literal.string(""))
 
 
+def _trim(value: exp.Expr) -> exp.Expr:
+    """A text value trimmed; NULL when blank."""
+    from sqlglot import exp
+
+    trimmed = exp.Trim(this=value, expression=exp.Literal.string(WHITESPACE))
+    return exp.Nullif(this=trimmed, expression=exp.Literal.string(""))
+
+
+def _clean(key: str) -> exp.Expr:
+    """A key of the counted cells as the count table holds it: the side and the answer
+    trimmed and lower-cased; segment, cluster and stratum values only trimmed, so that
+    gapscan can show each segment value as most respondents spelt it."""
+    return _fold(_ref(key)) if key in (SIDE, ANSWER) else _trim(_ref(key))
+
+
 def _folded(name: str) -> exp.Expr:
     """A cell of the user's table as text, trimmed and lower-cased; NULL when blank."""
     return _fold(_text(name))
@@ -265,9 +280,8 @@ def _rows(survey: Survey, table: exp.Table, columns: CountTableColumns) -> exp.S
     if design is not None and design.strata is not None:
         picked.append(_text(design.strata).as_(STRATUM, quoted=True))
     if design is not None and design.weight is not None:
-        trimmed = exp.Trim(this=_text(design.weight), expression=exp.Literal.string(WHITESPACE))
-        number = exp.Nullif(this=trimmed, expression=exp.Literal.string(""))
-        picked.append(exp.cast(number, exp.DataType.build("double")).as_(WEIGHT, quoted=True))
+        number = exp.cast(_trim(_text(design.weight)), exp.DataType.build("double"))
+        picked.append(number.as_(WEIGHT, quoted=True))
     picked += [
         _text(c).as_(_answer_column(j), quoted=True) for j, c in enumerate(_answer_columns(survey))
     ]
