@@ -338,12 +338,22 @@ def _pandas_counts(data: Path, questions: Sequence[str], weighted: bool) -> dict
     return cells
 
 
-@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-def test_duckdb_counts_a_100k_respondent_survey(tmp_path: Path, weighted: bool) -> None:
+@pytest.fixture(scope="module")
+def survey_100k(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, Path]:
+    """The benchmark's survey at 100,000 respondents, with its weight column."""
     bench = _bench()
-    schema, data = bench.generate(100_000, 11, tmp_path, weighted=True)
-    if weighted:
-        schema.write_text(schema.read_text() + "weight: weight\n")
+    schema, data = bench.generate(100_000, 11, tmp_path_factory.mktemp("100k"), weighted=True)
+    return bench, schema, data
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_duckdb_counts_a_100k_respondent_survey(
+    survey_100k: tuple[Any, Path, Path], weighted: bool, tmp_path: Path
+) -> None:
+    bench, schema, data = survey_100k
+    text = schema.read_text() + ("weight: weight\n" if weighted else "")
+    schema = tmp_path / "survey.yaml"
+    schema.write_text(text.replace(f"data: [{data.name}]", f"data: [{data.as_posix()}]"))
     survey = load_schema(schema)
     names, rows = duckdb_rows(survey, data)
     got = as_cells(names, rows, weighted=weighted)
