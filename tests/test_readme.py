@@ -28,7 +28,7 @@ def report_commands() -> list[list[str]]:
 
 def test_every_command_is_documented() -> None:
     names = {c.name for c in app.registered_commands}
-    assert names == {"analyze", "trend", "validate", "init", "weights", "columns"}
+    assert names == {"analyze", "trend", "validate", "init", "weights", "columns", "sql"}
     for name in names:
         assert f"gapscan {name} " in README, f"gapscan {name} is missing from the README"
 

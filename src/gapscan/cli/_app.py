@@ -7,6 +7,7 @@ import typer
 from gapscan.cli import analyze as _analyze
 from gapscan.cli import columns as _columns
 from gapscan.cli import init as _init
+from gapscan.cli import sql as _sql
 from gapscan.cli import trend as _trend
 from gapscan.cli import validate as _validate
 from gapscan.cli import weights as _weights
@@ -25,6 +26,7 @@ app.command(name="validate", no_args_is_help=True)(_validate.validate)
 app.command(name="init", no_args_is_help=True)(_init.init)
 app.command(name="weights", no_args_is_help=True)(_weights.weights)
 app.command(name="columns", no_args_is_help=True)(_columns.columns)
+app.command(name="sql", no_args_is_help=True)(_sql.sql)
 
 
 def _show_version(value: bool) -> None:
