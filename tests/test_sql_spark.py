@@ -11,6 +11,7 @@ import pytest
 
 from gapscan.schema import load_schema
 from gapscan.sql import count_table_columns
+from tests.cli.test_counts import _compare, _example
 from tests.engines import (
     EXAMPLES,
     ROOT,
@@ -48,6 +49,9 @@ def test_spark_counts_each_example_as_the_count_table_is_defined(
     assert_same_cells(cells, expected_counts(survey, ROOT / example.data, example.segments))
     out = write_counts(names, rows, tmp_path / "counts.csv")
     assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(names)
+    # and gapscan analyze --counts on Spark's table writes the direct path's report
+    schema, _ = _example(tmp_path, Path(example.schema).stem)
+    _compare(schema, ROOT / example.data, out, exact=survey.design is None, by=[])
 
 
 def test_spark_counts_a_messy_export(spark: Any, tmp_path: Path) -> None:
