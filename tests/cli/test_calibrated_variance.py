@@ -130,6 +130,44 @@ def _linearised(w: np.ndarray, y: np.ndarray, domain: np.ndarray) -> np.ndarray:
     return np.where(domain, w * (y - mean) / w[domain].sum(), 0.0)
 
 
+def _cell_linearised(
+    w: np.ndarray, answered: np.ndarray, side: np.ndarray, rows: list[dict[str, str]], result: Any
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """svymean's x of each level x side indicator over the view (both sides), levels
+    answered only, in the order side, then level; and the cells' weighted shares."""
+    answer = np.asarray([r[result["question"]] for r in rows])
+    total = w[answered].sum()
+    xs, shares = [], []
+    for s in (0, 1):
+        for level in [v["level"] for v in result["vendor"]["distribution"]]:
+            if not (answered & (answer == level)).any():
+                continue
+            y = ((answer == level) & (side == s)).astype(float)
+            p = (w * y)[answered].sum() / total
+            xs.append(np.where(answered, w * (y - p) / total, 0.0))
+            shares.append(p)
+    return xs, np.asarray(shares)
+
+
+def _svychisq(x: np.ndarray, psu: np.ndarray, n: int, p: np.ndarray) -> tuple[float, float]:
+    """svychisq(~question + side, design, statistic = "F") from the cells' linearised
+    values x (respondents x 2r) and shares p: V their design covariance; Δ on a basis
+    of the interactions found here as the null space of the main effects; F, ndf."""
+    totals = np.stack([np.bincount(psu, col) for col in x.T], axis=1)
+    centred = totals - totals.mean(axis=0)
+    v = totals.shape[0] / (totals.shape[0] - 1) * centred.T @ centred
+    r = p.size // 2
+    main = np.column_stack([np.ones(2 * r), np.repeat([0.0, 1.0], r), np.tile(np.eye(r), (2, 1))])
+    basis = np.linalg.svd(main.T)[2][np.linalg.matrix_rank(main) :].T  # interactions
+    d_inv = np.diag(1 / p)
+    delta = np.linalg.solve(basis.T @ d_inv @ basis / n, basis.T @ d_inv @ v @ d_inv @ basis)
+    table = p.reshape(2, r)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0))
+    pearson = n * ((table - expected) ** 2 / expected).sum()
+    trace = np.trace(delta)
+    return float(pearson / trace), float(trace**2 / np.trace(delta @ delta))
+
+
 def _variance(x: np.ndarray, psu: np.ndarray) -> float:
     totals = np.bincount(psu, x)
     p = totals.size
@@ -196,4 +234,11 @@ def test_every_se_is_rs_algorithm_per_respondent(tmp_path: Path, case: str) -> N
             want_gap = np.sqrt(_variance(xs[0] - xs[1], psu))
             assert result[gap_field] == pytest.approx(want_gap, rel=1e-9), where
             checked += 1
+        if result["distribution_test"] is not None:
+            xs, shares = _cell_linearised(w, answered, side, rows, result)
+            x = np.stack([_r_svyrecvar(c, margins, psw, method) for c in xs], axis=1)
+            want_f, want_ndf = _svychisq(x, psu, int(answered.sum()), shares)
+            got = result["distribution_test"]
+            assert got["statistic"] == pytest.approx(want_f, rel=1e-9), where
+            assert got["ndf"] == pytest.approx(want_ndf, rel=1e-9), where
     assert checked == 12  # 2 questions x 3 views x (top box, mean)
