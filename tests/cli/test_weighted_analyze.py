@@ -308,20 +308,25 @@ def test_the_post_stratified_example_is_the_weighted_pulse(
 ) -> None:
     """surveys/weighted-poststrat.yaml post-stratifies the customers to the population
     the pw column of weighted-pulse.yaml was drawn from (pw is constant per region), so
-    every estimate, SE and test is the same; only the sums of weights differ."""
+    every estimate is the same and only the sums of weights differ; its standard errors
+    are those of a post-stratified design, taking the regions' residuals, not those of
+    pw as fixed weights."""
     from tests.golden import ROOT
 
     monkeypatch.chdir(ROOT)
     made, given = _json("surveys/weighted-poststrat.yaml"), _json("surveys/weighted-pulse.yaml")
     assert made["settings"]["weighting"]["sides"]["customer"]["iterations"] == 1
     assert len(made["results"]) == len(given["results"]) > 3
-    for a, b in zip(made["results"], given["results"], strict=True):
+    pairs = list(zip(made["results"], given["results"], strict=True))
+    for a, b in pairs:
         for name in RESULT_FIELDS:
             assert a[name] == pytest.approx(b[name], rel=1e-9, abs=1e-12), (a["question"], name)
         for name in SIDE_FIELDS:
             got, want = a["customer"][name], b["customer"][name]
             assert got == pytest.approx(want, rel=1e-9), (a["question"], name)
         assert a["customer"]["weight_sum"] != pytest.approx(b["customer"]["weight_sum"])
+    ses = [(a["customer"]["mean_se"], b["customer"]["mean_se"]) for a, b in pairs]
+    assert any(made_se != pytest.approx(given_se, rel=1e-6) for made_se, given_se in ses)
 
 
 def test_a_baseline_without_the_weighting_is_refused(tmp_path: Path, panel: Path) -> None:
