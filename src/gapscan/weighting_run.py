@@ -2,7 +2,9 @@
 
 ``load_responses`` applies it (:func:`apply_weighting`): the made weights become the
 design's weights, so analyze, trend and validate use the weights ``gapscan weights``
-writes (:meth:`RespondentWeights.of`), made by the one function :func:`weigh`."""
+writes (:meth:`RespondentWeights.of`), made by the one function :func:`weigh`; and
+the design keeps the weighting cells (:func:`calibration_of`), whose residuals every
+variance takes, as R's ``svyrecvar`` takes a raked or post-stratified design's."""
 
 from __future__ import annotations
 
@@ -177,10 +179,11 @@ def calibration_of(
     responses: Responses,
     weights: np.ndarray,
     made: Sequence[tuple[int, MadeWeights]],
-) -> Calibration:
+) -> Calibration | None:
     """The weighting cells of the made weights: on each weighted side, the
     respondents' combination of the margins' target levels (side x level for a
-    post-stratification), with the weights before trimming, for the variances."""
+    post-stratification), with the weights before trimming, for the variances; None
+    when no side was weighted."""
     assert responses.design is not None
     cell = np.full(responses.side.size, -1, dtype=np.int64)
     untrimmed = weights.copy()
@@ -194,11 +197,11 @@ def calibration_of(
         rows.append(mine)
         per_margin = zip(offsets, sizes, result.indices, strict=True)
         codes.append(np.stack([o + side * k + i for o, k, i in per_margin], axis=1))
-    levels = np.zeros((0, len(sizes)), dtype=np.int64)
-    if rows:
-        joint, inverse = np.unique(np.concatenate(codes), axis=0, return_inverse=True)
-        levels = joint.astype(np.int64)
-        cell[np.concatenate(rows)] = inverse.reshape(-1)
+    if not rows:
+        return None
+    joint, inverse = np.unique(np.concatenate(codes), axis=0, return_inverse=True)
+    levels = joint.astype(np.int64)
+    cell[np.concatenate(rows)] = inverse.reshape(-1)
     design = responses.design
     psus = design.design.psus
     return calibration(spec.method, design.psu, psus, cell, levels, untrimmed, weights)

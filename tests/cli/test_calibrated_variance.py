@@ -155,13 +155,13 @@ def _cell_linearised(
     return xs, np.asarray(shares)
 
 
-def _svychisq(x: np.ndarray, psu: np.ndarray, n: int, p: np.ndarray) -> tuple[float, float]:
+def _svychisq(
+    x: np.ndarray, psu: np.ndarray, stratum: np.ndarray, n: int, p: np.ndarray
+) -> tuple[float, float]:
     """svychisq(~question + side, design, statistic = "F") from the cells' linearised
     values x (respondents x 2r) and shares p: V their design covariance; Δ on a basis
     of the interactions found here as the null space of the main effects; F, ndf."""
-    totals = np.stack([np.bincount(psu, col) for col in x.T], axis=1)
-    centred = totals - totals.mean(axis=0)
-    v = totals.shape[0] / (totals.shape[0] - 1) * centred.T @ centred
+    v = _covariance(np.stack([np.bincount(psu, col) for col in x.T], axis=1), stratum)
     r = p.size // 2
     main = np.column_stack([np.ones(2 * r), np.repeat([0.0, 1.0], r), np.tile(np.eye(r), (2, 1))])
     basis = np.linalg.svd(main.T)[2][np.linalg.matrix_rank(main) :].T  # interactions
@@ -174,10 +174,18 @@ def _svychisq(x: np.ndarray, psu: np.ndarray, n: int, p: np.ndarray) -> tuple[fl
     return float(pearson / trace), float(trace**2 / np.trace(delta @ delta))
 
 
-def _variance(x: np.ndarray, psu: np.ndarray) -> float:
-    totals = np.bincount(psu, x)
-    p = totals.size
-    return float(p / (p - 1) * ((totals - totals.mean()) ** 2).sum())
+def _covariance(totals: np.ndarray, stratum: np.ndarray) -> np.ndarray:
+    """Σ_h n_h / (n_h - 1) Σ_k∈h (t_k - t̄_h)(t_k - t̄_h)ᵀ of per-PSU totals (P, m)."""
+    out = np.zeros((totals.shape[1], totals.shape[1]))
+    for h in np.unique(stratum):
+        t = totals[stratum == h]
+        centred = t - t.mean(axis=0)
+        out += t.shape[0] / (t.shape[0] - 1) * centred.T @ centred
+    return out
+
+
+def _variance(x: np.ndarray, psu: np.ndarray, stratum: np.ndarray) -> float:
+    return float(_covariance(np.bincount(psu, x)[:, None], stratum)[0, 0])
 
 
 CLUSTER = "design: {cluster: account}\n"
@@ -186,6 +194,8 @@ CASES = {
     "rake, clustered": ("rake", CLUSTER, ""),
     "rake, trimmed": ("rake", CLUSTER, TRIM),
     "rake, no cluster": ("rake", "", ""),
+    "rake, stratified": ("rake", "design: {strata: size}\n", ""),
+    "rake, stratified clusters": ("rake", "design: {cluster: account, strata: size}\n", ""),
     "rake, customers only": ("rake", CLUSTER, CUSTOMERS),
     "post_stratify, clustered": ("post_stratify", CLUSTER, ""),
     "post_stratify, trimmed": ("post_stratify", "", TRIM),
@@ -222,8 +232,11 @@ def test_every_se_is_rs_algorithm_per_respondent(tmp_path: Path, case: str) -> N
         np.unique([f"{s}|{r[v]}" for s, r in zip(side, rows, strict=True)], return_inverse=True)[1]
         for v in variables
     ]
-    key = "account" if design else "rid"
-    psu = np.unique([r[key] for r in rows], return_inverse=True)[1]
+    cluster = "account" if "cluster" in design else "rid"
+    strata = "size" if "strata" in design else None
+    keys = [(r[strata] if strata else "", r[cluster]) for r in rows]
+    _, first, psu = np.unique([f"{a}|{b}" for a, b in keys], return_index=True, return_inverse=True)
+    stratum = np.asarray([keys[i][0] for i in first])
     checked = 0
     for result in report["results"]:
         answered = np.asarray([r[result["question"]] != "" for r in rows])
@@ -242,15 +255,15 @@ def test_every_se_is_rs_algorithm_per_respondent(tmp_path: Path, case: str) -> N
             ]
             where = (result["question"], result["segment"])
             for s, name in enumerate(("vendor", "customer")):
-                want = np.sqrt(_variance(xs[s], psu))
+                want = np.sqrt(_variance(xs[s], psu, stratum))
                 assert result[name][side_field] == pytest.approx(want, rel=1e-9), where
-            want_gap = np.sqrt(_variance(xs[0] - xs[1], psu))
+            want_gap = np.sqrt(_variance(xs[0] - xs[1], psu, stratum))
             assert result[gap_field] == pytest.approx(want_gap, rel=1e-9), where
             checked += 1
         if result["distribution_test"] is not None:
             xs, shares = _cell_linearised(w, answered, side, rows, result)
             x = np.stack([_r_svyrecvar(c, margins, psw, method, on) for c in xs], axis=1)
-            want_f, want_ndf = _svychisq(x, psu, int(answered.sum()), shares)
+            want_f, want_ndf = _svychisq(x, psu, stratum, int(answered.sum()), shares)
             got = result["distribution_test"]
             assert got["statistic"] == pytest.approx(want_f, rel=1e-9), where
             assert got["ndf"] == pytest.approx(want_ndf, rel=1e-9), where
