@@ -17,11 +17,15 @@ in long form, one row per non-empty cell (``DesignCells``):
 | `n` | respondents in the cell |
 | `weight_sum` | Σ w over them |
 | `weight_sq_sum` | Σ w² over them |
+| `post_stratum` | the weighting cell: side x target levels (-1: not weighted) |
+| `ratio_sum` | Σ w / psw over them (psw: the made weight before trimming) |
 
-with, beside it, each PSU's stratum and fpc (``gapscan.stats.design.Design``), PSUs of
-rows left out by filters included. Every weighted estimate and its variance is computed
-from these sums; a warehouse produces the same rows with
-``GROUP BY segment, side, stratum, psu, level``.
+the last two only when ``weighting:`` made the weights: their variances take the
+weighting cells' residuals (``gapscan.stats.calibration``). Beside the table, each
+PSU's stratum and fpc (``gapscan.stats.design.Design``), PSUs of rows left out by
+filters included. Every weighted estimate and its variance is computed from these
+sums; a warehouse produces the same rows with
+``GROUP BY segment, side, stratum, psu, level`` (and ``post_stratum``).
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class DesignCells:
     n: np.ndarray
     weight_sum: np.ndarray
     weight_sq_sum: np.ndarray
+    post_stratum: np.ndarray | None = None  # only when weighting: made the weights
+    ratio_sum: np.ndarray | None = None
 
     @cached_property
     def _group(self) -> np.ndarray | None:
@@ -99,6 +105,8 @@ def design_cells(
     the cells are the respondents in key order, with nothing to sum (no ``np.unique``
     over a million keys; when the PSUs run in row order, as they do without strata,
     the order is a stable sort on the small segment x side code alone)."""
+    if design.calibration is not None:
+        return _calibrated_cells(design, rows, segment, side, level, k)
     psus = design.design.psus
     psu = design.psu[rows]
     w = design.weight[rows]
@@ -129,6 +137,41 @@ def design_cells(
         n=n,
         weight_sum=weight_sum,
         weight_sq_sum=weight_sq_sum,
+    )
+
+
+def _calibrated_cells(
+    design: DesignData,
+    rows: np.ndarray,
+    segment: np.ndarray,
+    side: np.ndarray,
+    level: np.ndarray,
+    k: int,
+) -> DesignCells:
+    """The cells with the weighting cell as one more dimension (segment x side x PSU x
+    weighting cell x level), and Σ w / psw beside Σ w."""
+    calibration = design.calibration
+    assert calibration is not None
+    psus, strata = design.design.psus, calibration.cells + 1
+    psu, w = design.psu[rows], design.weight[rows]
+    group = segment.astype(np.int64) * 2 + side
+    cell = calibration.cell[rows] + 1  # 0: not weighted
+    key = ((group * psus + psu) * strata + cell) * k + level
+    cells, inverse = np.unique(key, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    size = cells.size
+    cell_psu = (cells // (k * strata)) % psus
+    return DesignCells(
+        segment=cells // (k * strata * psus * 2),
+        side=(cells // (k * strata * psus)) % 2,
+        stratum=design.psu_stratum[cell_psu],
+        psu=cell_psu,
+        level=cells % k,
+        n=np.bincount(inverse, minlength=size),
+        weight_sum=np.bincount(inverse, weights=w, minlength=size),
+        weight_sq_sum=np.bincount(inverse, weights=w * w, minlength=size),
+        post_stratum=(cells // k) % strata - 1,
+        ratio_sum=np.bincount(inverse, weights=calibration.ratio[rows], minlength=size),
     )
 
 

@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from gapscan.errors import ProblemCollector
+from gapscan.stats.calibration import Calibration
 from gapscan.stats.design import Design
 from gapscan.survey import SurveyDesign, fold
 
@@ -39,6 +40,9 @@ class DesignData:
     psu_stratum: np.ndarray  # (P,) int64
     psu_fpc: np.ndarray | None  # (P,) float64
     stratum_labels: tuple[str, ...] = ()
+    # the weighting cells when ``weighting:`` made the weights (their residuals enter
+    # every variance, as R's svyrecvar takes a design's postStrata); None: fixed weights
+    calibration: Calibration | None = None
 
     @cached_property
     def design(self) -> Design:

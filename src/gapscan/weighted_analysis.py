@@ -22,6 +22,7 @@ from gapscan.design_data import DesignData
 from gapscan.report import DesignGap, DesignSide, GapResult, LevelCount, NpsSide, SideSummary
 from gapscan.stats import cohens_h
 from gapscan.stats._t import t_critical_value
+from gapscan.stats.calibration import Calibration, CellSums
 from gapscan.stats.design import (
     Design,
     DomainDifference,
@@ -42,10 +43,19 @@ class _Domain:
     """One side's cells in one view: per-PSU sums of any function of the level."""
 
     def __init__(
-        self, cells: DesignCells, segment: int, side: int, design: Design, sparse: bool
+        self,
+        cells: DesignCells,
+        segment: int,
+        side: int,
+        design: Design,
+        sparse: bool,
+        calibration: Calibration | None = None,
     ) -> None:
         rows = cells.rows(segment, side)
         self.sparse = sparse  # one cell per PSU (no cluster): the cells are the PSU sums
+        self.calibration = calibration
+        self.post_stratum = None if cells.post_stratum is None else cells.post_stratum[rows]
+        self.ratio = None if cells.ratio_sum is None else cells.ratio_sum[rows]
         self.psu = cells.psu[rows]
         self.level = cells.level[rows]
         self.w = cells.weight_sum[rows]
@@ -56,6 +66,8 @@ class _Domain:
 
     def sums(self, y_of_level: np.ndarray) -> DomainSums:
         y = y_of_level[self.level]
+        if self.calibration is not None:
+            return self._calibrated(y, self.calibration)
         if self.sparse:
             wy = self.w * y
             return DomainSums(self.w, wy, self.n, self.w2, float((wy * y).sum()), self.psu)
@@ -65,6 +77,29 @@ class _Domain:
             n=self.n,
             weight_sq_sum=self.w2,
             weighted_y_sq=float((self.w * y * y).sum()),
+        )
+
+    def _calibrated(self, y: np.ndarray, calibration: Calibration) -> DomainSums:
+        """Dense per-PSU sums with the domain's sums per weighting cell, whose
+        residuals the variance takes (``gapscan.stats.calibration``)."""
+        assert self.post_stratum is not None and self.ratio is not None
+        mine = self.post_stratum >= 0
+        cell, w, r, yy = self.post_stratum[mine], self.w[mine], self.ratio[mine], y[mine]
+        size = calibration.cells
+        per_cell = CellSums(
+            calibration,
+            weighted_y=np.bincount(cell, weights=w * yy, minlength=size),
+            weight=np.bincount(cell, weights=w, minlength=size),
+            ratio_y=np.bincount(cell, weights=r * yy, minlength=size),
+            ratio=np.bincount(cell, weights=r, minlength=size),
+        )
+        return DomainSums(
+            weight=np.bincount(self.psu, weights=self.w, minlength=self.psus),
+            weighted_y=np.bincount(self.psu, weights=self.w * y, minlength=self.psus),
+            n=self.n,
+            weight_sq_sum=self.w2,
+            weighted_y_sq=float((self.w * y * y).sum()),
+            cells=per_cell,
         )
 
     def shares(self, k: int) -> np.ndarray:
@@ -86,7 +121,10 @@ def weighted_result(
     design = data.design
     finite = data.psu_fpc is not None  # deff as svymean(deff = TRUE) from a finite population
     sparse = data.spec.cluster is None
-    domains = [_Domain(cells, segment, side, design, sparse) for side in (VENDOR, CUSTOMER)]
+    domains = [
+        _Domain(cells, segment, side, design, sparse, data.calibration)
+        for side in (VENDOR, CUSTOMER)
+    ]
     scores = np.asarray(q.scale.scores, dtype=np.float64)
     score_sums = [d.sums(scores) for d in domains]
     means = [domain_mean(design, d, srs_without_replacement=finite) for d in score_sums]

@@ -38,7 +38,10 @@ def distribution_test(
     n_rows = int(cells.n[rows].sum())
     w = cells.weight_sum[rows]
     moments: DesignMoments
-    if data.spec.cluster is None:
+    if data.calibration is not None:
+        totals = _calibrated_totals(cells, rows, cell, k, data)
+        moments = moments_from_psu_totals(totals, psu_stratum, fraction, n_rows=n_rows, n_levels=k)
+    elif data.spec.cluster is None:
         strata = fraction.shape[0]
         index = psu_stratum[cells.psu[rows]] * 2 * k + cell
         size = strata * 2 * k
@@ -62,3 +65,36 @@ def distribution_test(
     if test is None:
         return None
     return DistributionTest(test.name, test.statistic, test.ndf, test.ddf, test.p_value)
+
+
+def _calibrated_totals(
+    cells: DesignCells, rows: slice | np.ndarray, cell: np.ndarray, k: int, data: DesignData
+) -> np.ndarray:
+    """Per-PSU cell totals (P, 2k) whose spread within each stratum is that of the
+    cell proportions' linearised values less their residuals from the weighting cells
+    (``gapscan.stats.calibration``, as ``svychisq`` on a calibrated design gets from
+    ``svyrecvar``): T - W (r - r̄_h), r each PSU's residual correction and r̄_h its
+    stratum's mean, so that each stratum's cell totals, and the proportions, stay."""
+    calibration = data.calibration
+    assert calibration is not None and cells.post_stratum is not None
+    assert cells.ratio_sum is not None
+    psus, m = data.design.psus, 2 * k
+    w, psu = cells.weight_sum[rows], cells.psu[rows]
+    totals = np.bincount(psu * m + cell, weights=w, minlength=psus * m).reshape(psus, m)
+    total = float(w.sum())
+    stratum = cells.post_stratum[rows]
+    mine = stratum >= 0
+    j, c, wj, rj = stratum[mine], cell[mine], w[mine], cells.ratio_sum[rows][mine]
+    size = calibration.cells
+    weight_j = np.bincount(j, weights=wj, minlength=size)
+    ratio_j = np.bincount(j, weights=rj, minlength=size)
+    share = np.bincount(cell, weights=w, minlength=m) / total
+    layout = data.design.layout
+    for level_side in range(m):
+        at = c == level_side
+        weighted = np.bincount(j[at], weights=wj[at], minlength=size) - share[level_side] * weight_j
+        ratioed = np.bincount(j[at], weights=rj[at], minlength=size) - share[level_side] * ratio_j
+        r = calibration.correction(weighted / total, ratioed / total)
+        r_h = np.bincount(layout.index, weights=r) / layout.n_h
+        totals[:, level_side] -= total * (r - r_h[layout.index])
+    return totals

@@ -67,6 +67,8 @@ class MadeWeights:
     margin_error: float  # the largest relative margin error of the weights returned
     trimmed: int  # respondents whose weight was set to a trimming bound
     efficiency: float  # Kish: n_eff / n = (sum w)^2 / (n sum w^2)
+    untrimmed: np.ndarray | None = None  # the raked or post-stratified weights (mean 1)
+    indices: tuple[np.ndarray, ...] = ()  # each respondent's target level, per margin
 
 
 @dataclass(frozen=True)
@@ -236,10 +238,13 @@ def make_weights(
     else:
         w, iterations = rake(start, spec.margins, indices)
     w = w / w.mean()
+    untrimmed = w
     trimmed = np.zeros(n, dtype=bool)
     if spec.lower is not None or spec.upper is not None:
         lower = -np.inf if spec.lower is None else spec.lower
         upper = np.inf if spec.upper is None else spec.upper
         w, trimmed = trim(w, lower, upper)
     error = float(margin_errors(w, spec.margins, indices).max())
-    return MadeWeights(w, iterations, error, int(trimmed.sum()), efficiency(w))
+    return MadeWeights(
+        w, iterations, error, int(trimmed.sum()), efficiency(w), untrimmed, tuple(indices)
+    )

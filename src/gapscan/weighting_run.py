@@ -2,7 +2,9 @@
 
 ``load_responses`` applies it (:func:`apply_weighting`): the made weights become the
 design's weights, so analyze, trend and validate use the weights ``gapscan weights``
-writes (:meth:`RespondentWeights.of`), made by the one function :func:`weigh`."""
+writes (:meth:`RespondentWeights.of`), made by the one function :func:`weigh`; and
+the design keeps the weighting cells (:func:`calibration_of`), whose residuals every
+variance takes, as R's ``svyrecvar`` takes a raked or post-stratified design's."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.stats.calibration import Calibration, calibration
 from gapscan.survey import SIDE_NAMES, Survey
 from gapscan.text import csv_cell
 from gapscan.weighting import (
@@ -80,7 +83,11 @@ def apply_weighting(survey: Survey, responses: Responses, segments: Sequence[str
     assert responses.design is not None and survey.design is not None
     summary = WeightingSummary.of(require_weighting(survey), survey.design.weight, made)
     kept = tuple(s for s in responses.segments if s.column in segments)
-    design = replace(responses.design, weight=weights)
+    design = replace(
+        responses.design,
+        weight=weights,
+        calibration=calibration_of(require_weighting(survey), responses, weights, made),
+    )
     return replace(responses, design=design, weighting=summary, segments=kept)
 
 
@@ -165,6 +172,39 @@ def _one_side(
             code="unreachable-target",
         )
     return None
+
+
+def calibration_of(
+    spec: WeightingSpec,
+    responses: Responses,
+    weights: np.ndarray,
+    made: Sequence[tuple[int, MadeWeights]],
+) -> Calibration | None:
+    """The weighting cells of the made weights: on each weighted side, the
+    respondents' combination of the margins' target levels (side x level for a
+    post-stratification), with the weights before trimming, for the variances; None
+    when no side was weighted."""
+    assert responses.design is not None
+    cell = np.full(responses.side.size, -1, dtype=np.int64)
+    untrimmed = weights.copy()
+    sizes = [len(m.levels) for m in spec.margins]
+    offsets = np.cumsum([0, *[2 * size for size in sizes]])[:-1]
+    rows, codes = [], []
+    for side, result in made:
+        mine = np.flatnonzero((responses.side == side) & (weights > 0))  # as weigh() does
+        assert result.untrimmed is not None
+        untrimmed[mine] = result.untrimmed
+        rows.append(mine)
+        per_margin = zip(offsets, sizes, result.indices, strict=True)
+        codes.append(np.stack([o + side * k + i for o, k, i in per_margin], axis=1))
+    if not rows:
+        return None
+    joint, inverse = np.unique(np.concatenate(codes), axis=0, return_inverse=True)
+    levels = joint.astype(np.int64)
+    cell[np.concatenate(rows)] = inverse.reshape(-1)
+    design = responses.design
+    psus = design.design.psus
+    return calibration(spec.method, design.psu, psus, cell, levels, untrimmed, weights)
 
 
 def _ids(responses: Responses) -> tuple[str, ...]:

@@ -112,8 +112,10 @@ class WeightingSummary:
             )
         return (
             f"weights made by {how}, starting from {start}, scaled to mean 1 per side{trim}; "
-            "the standard errors treat the made weights as fixed (without the calibration "
-            "adjustment of R's raked or post-stratified designs)"
+            "the standard errors and tests take the weighting into account as R's survey "
+            "package does (svyrecvar): each respondent's linearised value is replaced by "
+            "its residual from the post-strata, or from the raking margins (ten passes "
+            "over them), before the design variance is taken"
         )
 
     def describe(self) -> str:

@@ -36,6 +36,7 @@ from functools import cached_property
 import numpy as np
 
 from gapscan.stats._t import t_critical_value, t_two_sided_p
+from gapscan.stats.calibration import CellSums
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ class DomainSums:
     # sparse sums: the distinct PSUs the sums are for, every other PSU's sums 0 (a design
     # without a cluster, whose PSUs are its respondents); None: one sum per PSU
     psu: np.ndarray | None = None
+    # made weights (``weighting:``): the domain's sums per weighting cell, whose
+    # residuals (``gapscan.stats.calibration``) the influence takes; needs dense sums
+    cells: CellSums | None = None
 
     @property
     def weight_sum(self) -> float:
@@ -199,10 +203,15 @@ def _check(design: Design, sums: DomainSums) -> float:
 
 
 def influence(design: Design, sums: DomainSums) -> np.ndarray:
-    """Per-PSU linearised influence of the domain mean: (Σwy_k - ȳ Σw_k) / Σw."""
+    """Per-PSU linearised influence of the domain mean: (Σwy_k - ȳ Σw_k) / Σw, less
+    its residual from the weighting cells when the weights were made (R's
+    ``svyrecvar`` with ``postStrata``)."""
     total = _check(design, sums)
     mean = float(sums.weighted_y.sum()) / total
-    return np.asarray((sums.weighted_y - mean * sums.weight) / total, dtype=np.float64)
+    z = np.asarray((sums.weighted_y - mean * sums.weight) / total, dtype=np.float64)
+    if sums.cells is not None:
+        z = z - sums.cells.correction(mean, total)
+    return z
 
 
 def kish_n_eff(weight_sum: float, weight_sq_sum: float) -> float:
