@@ -98,21 +98,22 @@ def test_batches_equal_the_file_across_block_boundaries(
 
 
 def test_parquet_streams_row_groups_and_keeps_dictionaries(tmp_path: Path) -> None:
-    n = 10_000
+    n = 40_000
     table = pa.table(
         {
-            "id": pa.array([f"R{i}" for i in range(n)]),
+            "id": pa.array([f"R{i:09d}" for i in range(n)]),
             "side": pa.array(["Vendor", "Customer"] * (n // 2)),
             "q1": pa.array([5.0, 4.0, None, 2.0] * (n // 4)),
             "unused": pa.array(range(n)),
         }
     )
     path = tmp_path / "data.parquet"
-    pq.write_table(table, path, row_group_size=3000)
-    batches = list(parquet.text_batches(path, ["side", "q1", "id"], [1, 2, 0], batch_rows=1000))
+    pq.write_table(table, path, row_group_size=12_000)
+    batches = list(parquet.text_batches(path, ["side", "q1", "id"], [1, 2, 0], batch_rows=4000))
     assert len(batches) >= 10
     assert pa.types.is_dictionary(batches[0].schema.field("side").type)  # not decoded
     assert batches[0].schema.names == ["side", "q1", "id"]
+    assert not pa.types.is_dictionary(batches[0].schema.field("id").type)  # all distinct
     got = _columns(batches)
     assert got["side"] == table.column("side").to_pylist()
     assert got["q1"][:4] == ["5", "4", None, "2"]

@@ -11,10 +11,10 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gapscan.columns import Column, blank_rows, read_columns
 from gapscan.design_data import DesignData, FileDesign, combine_designs, read_file_design
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
@@ -30,9 +30,6 @@ from gapscan.origins import (
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, PairBy, Question, Survey, fold
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 MISSING = -1
 UNKNOWN = -2
@@ -276,12 +273,10 @@ def _code_file(
     _check_columns(source, needed, survey.filters)
     layout = source.layout
     extra = [c for c in (layout.status_column, layout.finished_column) if c is not None]
-    table = source.read(needed + [c for c in extra if c not in needed])
-    columns = {name: _dictionary(table.column(name)) for name in table.column_names}
-    filtered = apply_filters(survey.filters, columns, table.num_rows)
-    drop, excluded, unfinished = _responses_to_drop(
-        survey, layout, columns, table.num_rows, filtered.drop
-    )
+    names = needed + [c for c in extra if c not in needed]
+    columns, n_rows = read_columns(source.batches(names), names)
+    filtered = apply_filters(survey.filters, columns, n_rows)
+    drop, excluded, unfinished = _responses_to_drop(survey, layout, columns, n_rows, filtered.drop)
     excluded |= {f.name: 0 for f in survey.filters}
     for f, removed in zip(survey.filters, filtered.removed, strict=True):
         excluded[f.name] += removed
@@ -292,7 +287,7 @@ def _code_file(
         excluded[IGNORED_SIDE] = int(ignored.sum())
         drop |= ignored
     design_columns = set(survey.design.columns()) if survey.design is not None else set()
-    blank = _blank_rows({c: columns[c] for c in needed if c not in design_columns}, table.num_rows)
+    blank = blank_rows({c: columns[c] for c in needed if c not in design_columns}, n_rows)
     drop |= blank
     design = None
     if survey.design is not None:
@@ -301,10 +296,10 @@ def _code_file(
     if dropped.size:
         keep = ~drop
         columns = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
-    kept = _kept_rows(table.num_rows, dropped)
-    n = table.num_rows - dropped.size
+    kept = _kept_rows(n_rows, dropped)
+    n = n_rows - dropped.size
     if n == 0:
-        raise _no_responses(source, table.num_rows, excluded)
+        raise _no_responses(source, n_rows, excluded)
     if side is None:
         assert survey.sides.column is not None
         side_codes = _code_sides(survey, source, columns[survey.sides.column], kept, out)
@@ -347,7 +342,7 @@ def _code_file(
     summary = InputSummary(
         path=str(path),
         format=source.format,
-        rows=table.num_rows,
+        rows=n_rows,
         vendor=int((side_codes == VENDOR).sum()),
         customer=int((side_codes == CUSTOMER).sum()),
         blank_rows=int(blank.sum()),
@@ -384,7 +379,7 @@ def _file_design(
     assert survey.design is not None
     answer_columns = {q.column(s) for q in survey.questions for s in (VENDOR, CUSTOMER)}
     present = {c: columns[c] for c in answer_columns if c in columns}
-    answered = ~_blank_rows(present, in_design.shape[0])
+    answered = ~blank_rows(present, in_design.shape[0])
     return read_file_design(
         survey.design,
         columns,
@@ -439,62 +434,7 @@ def _code_pair_keys(
     return labels, keys
 
 
-# A text column as its distinct values and each row's index into them; a null cell
-# has the index len(values).
-_Column = tuple[list[str], np.ndarray]
-
-
-def _dictionary(column: pa.ChunkedArray) -> _Column:
-    """Distinct values of a text column and each row's index into them.
-
-    Each chunk (a block of the file) has its own dictionary; they are unified here
-    through a small map of values, never through the rows' text.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    position: dict[str, int] = {}
-    values: list[str] = []
-    parts: list[np.ndarray] = []
-    for chunk in column.chunks:
-        if not pa.types.is_dictionary(chunk.type):
-            chunk = pc.dictionary_encode(chunk)
-        remap = np.empty(len(chunk.dictionary) + 1, dtype=np.int32)
-        for i, value in enumerate(chunk.dictionary.to_pylist()):
-            text = str(value)
-            if text not in position:
-                position[text] = len(values)
-                values.append(text)
-            remap[i] = position[text]
-        remap[-1] = -1  # null, resolved below once every value is known
-        indices, valid = _integers(chunk.indices)
-        if valid is not None:
-            indices = np.where(valid, indices, len(remap) - 1)
-        parts.append(remap[indices])
-    merged = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
-    merged[merged < 0] = len(values)
-    return values, merged
-
-
-def _integers(array: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
-    """An Arrow integer array's values and validity as numpy arrays, read straight from
-    its buffers (``Array.to_numpy`` would import pandas, half a second)."""
-    buffers = array.buffers()
-    start, stop = array.offset, array.offset + len(array)
-    values = np.frombuffer(buffers[1], dtype=np.dtype(f"int{array.type.bit_width}"))[start:stop]
-    if not array.null_count or buffers[0] is None:
-        return values, None
-    bits = np.unpackbits(np.frombuffer(buffers[0], dtype=np.uint8), bitorder="little")
-    return values, bits[start:stop].astype(bool)
-
-
-def _blank_rows(columns: dict[str, _Column], n: int) -> np.ndarray:
-    """Rows where every needed cell is blank (spreadsheets leave them at the end)."""
-    blank = np.ones(n, dtype=bool)
-    for values, indices in columns.values():
-        is_blank = np.array([not v.strip() for v in values] + [True], dtype=bool)
-        blank &= is_blank[indices]
-    return blank
+_Column = Column
 
 
 def _responses_to_drop(

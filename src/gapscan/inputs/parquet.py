@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     import pyarrow.parquet as pq
 
 BATCH_ROWS = 65_536
+TINY_DICTIONARY = 1 << 12
+SMALL_DICTIONARY = 1 << 18  # bytes of a dictionary page (writers' limit: 1 MiB)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -74,8 +76,12 @@ def text_batches(
 
 
 def _dictionary_columns(file: pq.ParquetFile, names: list[str]) -> list[str]:
-    """The text columns among ``names`` stored with a dictionary in every row group:
-    read as dictionaries, they are never decoded to a string per row."""
+    """The text columns among ``names`` stored with a small dictionary in every row
+    group: read as dictionaries, they are never decoded to a string per row. A
+    dictionary page that is large, or a large part of the column, is a column of
+    mostly distinct values (ids; a writer stores them as plain text once the
+    dictionary overflows): pyarrow would hand each batch the whole dictionary read so
+    far."""
     import pyarrow as pa
 
     schema = file.schema_arrow
@@ -88,11 +94,23 @@ def _dictionary_columns(file: pq.ParquetFile, names: list[str]) -> list[str]:
             continue
         column = paths.get(name)
         if column is not None and all(
-            metadata.row_group(g).column(column).has_dictionary_page
+            _small_dictionary(metadata.row_group(g).column(column))
             for g in range(metadata.num_row_groups)
         ):
             chosen.append(name)
     return chosen
+
+
+def _small_dictionary(chunk: pq.ColumnChunkMetaData) -> bool:
+    start, data = chunk.dictionary_page_offset, chunk.data_page_offset
+    if not chunk.has_dictionary_page or start is None or data is None:
+        return False
+    size = data - start
+    if size < 0:
+        return False
+    return size <= TINY_DICTIONARY or (
+        size <= SMALL_DICTIONARY and size * 4 <= chunk.total_compressed_size
+    )
 
 
 def _parquet_text(column: pa.Array) -> pa.Array:

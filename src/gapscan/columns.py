@@ -1,0 +1,104 @@
+"""A file's text columns read batch by batch into compact form: each column's distinct
+values, and for each row the index of its value, in the smallest integer type that
+holds them (one byte per row for an answer column: survey answers repeat a few
+labels). The text of the rows is never held; each batch's dictionary is mapped onto
+the column's values through a small map that grows across batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# A text column as its distinct values and each row's index into them; a null cell
+# has the index len(values).
+Column = tuple[list[str], np.ndarray]
+
+
+def index_dtype(count: int) -> np.dtype[np.signedinteger]:
+    """The smallest signed integer type holding 0..count and -1."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if count < np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
+class ColumnBuilder:
+    """One column's values and row indices, added to a batch at a time."""
+
+    def __init__(self) -> None:
+        self.position: dict[str, int] = {}
+        self.values: list[str] = []
+        self.parts: list[np.ndarray] = []
+
+    def add(self, chunk: pa.Array) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = pc.dictionary_encode(chunk)
+        position, values = self.position, self.values
+        dictionary = chunk.dictionary.to_pylist()
+        remap = np.empty(len(dictionary) + 1, dtype=np.int64)
+        for i, value in enumerate(dictionary):
+            text = str(value)
+            code = position.get(text)
+            if code is None:
+                code = position[text] = len(values)
+                values.append(text)
+            remap[i] = code
+        remap[-1] = -1  # null, resolved in finish() once every value is known
+        indices, valid = integers(chunk.indices)
+        if valid is not None:
+            indices = np.where(valid, indices, len(remap) - 1)
+        self.parts.append(remap.astype(index_dtype(len(values)))[indices])
+
+    def finish(self) -> Column:
+        dtype = index_dtype(len(self.values))
+        merged = np.concatenate(self.parts) if self.parts else np.empty(0, dtype)
+        merged = merged.astype(dtype, copy=False)
+        self.parts = []
+        merged[merged < 0] = len(self.values)
+        return self.values, merged
+
+
+def read_columns(
+    batches: Iterable[pa.RecordBatch], names: list[str]
+) -> tuple[dict[str, Column], int]:
+    """The named columns of every batch, compact; and the number of rows."""
+    builders = {name: ColumnBuilder() for name in names}
+    rows = 0
+    for batch in batches:
+        rows += batch.num_rows
+        for name, builder in builders.items():
+            builder.add(batch.column(name))
+    return {name: builder.finish() for name, builder in builders.items()}, rows
+
+
+def integers(array: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
+    """An Arrow integer array's values and validity as numpy arrays, read straight from
+    its buffers (``Array.to_numpy`` would import pandas, half a second)."""
+    import pyarrow as pa
+
+    buffers = array.buffers()
+    start, stop = array.offset, array.offset + len(array)
+    kind = "int" if pa.types.is_signed_integer(array.type) else "uint"
+    values = np.frombuffer(buffers[1], dtype=np.dtype(f"{kind}{array.type.bit_width}"))[start:stop]
+    if not array.null_count or buffers[0] is None:
+        return values, None
+    bits = np.unpackbits(np.frombuffer(buffers[0], dtype=np.uint8), bitorder="little")
+    return values, bits[start:stop].astype(bool)
+
+
+def blank_rows(columns: dict[str, Column], n: int) -> np.ndarray:
+    """Rows where every given cell is blank (spreadsheets leave them at the end)."""
+    blank = np.ones(n, dtype=bool)
+    for values, indices in columns.values():
+        is_blank = np.array([not v.strip() for v in values] + [True], dtype=bool)
+        blank &= is_blank[indices]
+    return blank
