@@ -105,12 +105,10 @@ def _small_dictionary(chunk: pq.ColumnChunkMetaData) -> bool:
     start, data = chunk.dictionary_page_offset, chunk.data_page_offset
     if not chunk.has_dictionary_page or start is None or data is None:
         return False
-    size = data - start
+    size, total = int(data) - int(start), int(chunk.total_compressed_size)
     if size < 0:
         return False
-    return size <= TINY_DICTIONARY or (
-        size <= SMALL_DICTIONARY and size * 4 <= chunk.total_compressed_size
-    )
+    return size <= TINY_DICTIONARY or (size <= SMALL_DICTIONARY and size * 4 <= total)
 
 
 def _parquet_text(column: pa.Array) -> pa.Array:
