@@ -19,6 +19,13 @@ from gapscan.design_data import DesignData, FileDesign, combine_designs, read_fi
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
 from gapscan.identity import FileIds, check_ids, file_ids, same_content
+from gapscan.labels import (
+    code_pair_keys,
+    combine_keys,
+    combine_spellings,
+    compact,
+    spellings,
+)
 from gapscan.numeric_answers import Report, code_numbers, unify
 from gapscan.origins import (
     Origins,
@@ -29,15 +36,10 @@ from gapscan.origins import (
 )
 from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
-from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, PairBy, Question, Survey, fold
+from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, Question, Survey, fold
 
 MISSING = -1
 UNKNOWN = -2
-# The segment of respondents whose breakdown cell is empty. Its label is the empty
-# string, which no value read from a file can be (values are trimmed, and a value
-# that trims to nothing is this segment), so a cell reading "(blank)" or "(no value)"
-# stays a segment of its own; renderers show the empty label as "(no value)".
-BLANK_SEGMENT = ""
 MAX_EXAMPLE_ROWS = 5
 
 
@@ -325,10 +327,10 @@ def _code_file(
                 column_codes = _code_answers(source, columns[column], column, q, rows, kept, out)
             codes[rows] = column_codes[rows]
         answers[q.id] = codes
-    seg = {c: _code_segment(columns[c]) for c in segments}
+    seg = {c: spellings(columns[c]) for c in segments}
     keys = None
     if paired and survey.pair_by is not None:
-        keys = _code_pair_keys(survey.pair_by, columns, side_codes, sides)
+        keys = code_pair_keys(survey.pair_by, columns, side_codes, sides)
     ids = None
     if survey.respondent_id:
         values, indices = columns[survey.respondent_id]
@@ -408,30 +410,6 @@ def _no_responses(source: Source, rows: int, excluded: dict[str, int]) -> Gapsca
             "sides.ignore against the file's values"
         )
     return GapscanError.single(what, file=source.name, line=1, hint=hint, code="empty-file")
-
-
-def _code_pair_keys(
-    pair_by: PairBy, columns: dict[str, _Column], side_codes: np.ndarray, sides: tuple[int, ...]
-) -> tuple[list[str], np.ndarray]:
-    """Account keys, trimmed and case-folded (the first spelling is kept for display);
-    -1 where a respondent has no key."""
-    labels: list[str] = []
-    position: dict[str, int] = {}
-    keys = np.full(side_codes.shape, -1, dtype=np.int32)
-    for s in sides:  # the vendor side first: its spelling of a key is the one shown
-        values, indices = columns[pair_by.column(s)]
-        rows = side_codes == s
-        used = np.bincount(indices[rows], minlength=len(values) + 1) > 0
-        table = []
-        for value, in_use in zip(values, used, strict=False):
-            key = fold(value)
-            if in_use and key and key not in position:
-                position[key] = len(labels)
-                labels.append(value.strip())
-            table.append(position.get(key, -1) if key else -1)
-        lookup = np.asarray([*table, -1], dtype=np.int32)
-        keys[rows] = lookup[indices[rows]]
-    return labels, keys
 
 
 _Column = Column
@@ -627,22 +605,6 @@ def _code_answers(
     return codes
 
 
-def _code_segment(column: _Column) -> tuple[list[str], np.ndarray]:
-    """Group a breakdown column by trimmed, case-folded value (first spelling shown)."""
-    values, indices = column
-    present = np.bincount(indices, minlength=len(values) + 1) > 0
-    labels: list[str] = []
-    position: dict[str, int] = {}
-    table = []
-    for value, used in zip([*values, ""], present, strict=True):
-        key = fold(value)
-        if used and key not in position:
-            position[key] = len(labels)
-            labels.append(value.strip() if key else BLANK_SEGMENT)
-        table.append(position.get(key, 0))
-    return labels, np.asarray(table, dtype=np.int32)[indices]
-
-
 def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
     """The file without ``rows`` (duplicates resolved by 'duplicate_ids'), counted."""
     if not rows.size:
@@ -650,15 +612,15 @@ def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
     keep = np.ones(coded.side.shape, dtype=bool)
     keep[rows] = False
     side = coded.side[keep]
-    segments = {c: _compact(labels, codes[keep]) for c, (labels, codes) in coded.segments.items()}
+    segments = {c: compact(labels, codes[keep]) for c, (labels, codes) in coded.segments.items()}
     keys = None
     if coded.pair_keys is not None:
         labels, key_codes = coded.pair_keys
         kept_keys = key_codes[keep]
         valid = kept_keys >= 0
-        compact_labels, compact = _compact(labels, kept_keys[valid])
+        compact_labels, renumbered = compact(labels, kept_keys[valid])
         kept_keys = kept_keys.copy()
-        kept_keys[valid] = compact
+        kept_keys[valid] = renumbered
         keys = (compact_labels, kept_keys)
     summary = replace(
         coded.summary,
@@ -683,14 +645,6 @@ def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
     )
 
 
-def _compact(labels: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Only the labels still in use, and the codes renumbered to them."""
-    used = np.unique(codes)
-    remap = np.full(len(labels), -1, dtype=codes.dtype)
-    remap[used] = np.arange(used.size, dtype=codes.dtype)
-    return [labels[i] for i in used], remap[codes]
-
-
 def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Responses:
     side = np.concatenate([c.side for c in coded])
     answers: dict[str, np.ndarray] = {}
@@ -703,19 +657,9 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
             answers[q.id] = np.concatenate(parts)
     combined: list[Segment] = []
     for column in segments:
-        keys: dict[str, str] = {}
-        for c in coded:
-            for label in c.segments[column][0]:
-                keys.setdefault(fold(label), label)
-        ordered = sorted(keys.values(), key=lambda s: (s == BLANK_SEGMENT, s.casefold(), s))
-        index = {fold(label): i for i, label in enumerate(ordered)}
-        parts = []
-        for c in coded:
-            labels, codes = c.segments[column]
-            remap = np.array([index[fold(label)] for label in labels], dtype=np.int32)
-            parts.append(remap[codes])
-        combined.append(Segment(column, tuple(ordered), np.concatenate(parts)))
-    pair_keys, pair_labels = _combine_keys(coded)
+        ordered, codes = combine_spellings([c.segments[column] for c in coded])
+        combined.append(Segment(column, ordered, codes))
+    pair_keys, pair_labels = combine_keys([(c.side, c.pair_keys) for c in coded])
     return Responses(
         inputs=tuple(c.summary for c in coded),
         side=side,
@@ -726,34 +670,3 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
         numbers=numbers,
         origins=combine_origins([(c.side.size, c.origins) for c in coded]),
     )
-
-
-def _combine_keys(coded: list[_Coded]) -> tuple[np.ndarray | None, tuple[str, ...]]:
-    """Unify the files' account keys; a key is shown as the vendor side spelled it."""
-    if any(c.pair_keys is None for c in coded):
-        return None, ()
-    labels: list[str] = []
-    position: dict[str, int] = {}
-    for c in coded:
-        assert c.pair_keys is not None
-        file_labels, keys = c.pair_keys
-        vendor_rows = keys[(c.side == VENDOR) & (keys >= 0)]
-        for index in sorted(set(vendor_rows.tolist())):  # vendor spellings first
-            key = fold(file_labels[index])
-            if key not in position:
-                position[key] = len(labels)
-                labels.append(file_labels[index])
-    parts = []
-    for c in coded:
-        assert c.pair_keys is not None
-        file_labels, keys = c.pair_keys
-        remap = []
-        for label in file_labels:
-            key = fold(label)
-            if key not in position:
-                position[key] = len(labels)
-                labels.append(label)
-            remap.append(position[key])
-        lookup = np.asarray([*remap, -1], dtype=np.int32)
-        parts.append(lookup[keys])  # -1 indexes the trailing -1
-    return np.concatenate(parts), tuple(labels)
