@@ -7,7 +7,8 @@ the column's values through a small map that grows across batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -67,17 +68,54 @@ class ColumnBuilder:
         return self.values, merged
 
 
+@dataclass(frozen=True)
+class Read:
+    """A file's columns as read: the text columns compact, the hashed ones as one
+    64-bit hash per row (see :mod:`gapscan.id_hash`), and the number of rows."""
+
+    columns: dict[str, Column]
+    hashes: dict[str, np.ndarray]
+    rows: int
+
+
 def read_columns(
-    batches: Iterable[pa.RecordBatch], names: list[str]
-) -> tuple[dict[str, Column], int]:
-    """The named columns of every batch, compact; and the number of rows."""
+    batches: Iterable[pa.RecordBatch], names: Sequence[str], hashed: Sequence[str] = ()
+) -> Read:
+    """The ``names`` columns of every batch, compact, and the ``hashed`` ones hashed."""
+    from gapscan.id_hash import IdHasher
+
     builders = {name: ColumnBuilder() for name in names}
+    hashers = {name: IdHasher() for name in hashed}
     rows = 0
     for batch in batches:
         rows += batch.num_rows
         for name, builder in builders.items():
             builder.add(batch.column(name))
-    return {name: builder.finish() for name, builder in builders.items()}, rows
+        for name, hasher in hashers.items():
+            hasher.add(batch.column(name))
+    return Read(
+        {name: builder.finish() for name, builder in builders.items()},
+        {name: hasher.finish() for name, hasher in hashers.items()},
+        rows,
+    )
+
+
+def pick_texts(batches: Iterable[pa.RecordBatch], name: str, rows: np.ndarray) -> list[str]:
+    """The text of column ``name`` at the 0-based ``rows`` (in the order given; a null
+    cell reads as ""), picked batch by batch: nothing else of the file is kept."""
+    wanted = np.unique(rows)
+    found: dict[int, str] = {}
+    start = 0
+    for batch in batches:
+        stop = start + batch.num_rows
+        here = wanted[(wanted >= start) & (wanted < stop)]
+        if here.size:
+            column = batch.column(name)
+            for index in here.tolist():
+                value = column[index - start].as_py()
+                found[index] = "" if value is None else str(value)
+        start = stop
+    return [found.get(int(r), "") for r in rows]
 
 
 def integers(array: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gapscan.columns import Column, blank_rows, read_columns
+from gapscan.columns import Column, Read, blank_rows, pick_texts, read_columns
 from gapscan.design_data import DesignData, FileDesign, combine_designs, read_file_design
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
-from gapscan.identity import FileIds, check_ids, file_ids, same_content
+from gapscan.id_hash import NO_ID
+from gapscan.identity import FileIds, check_ids, same_content
 from gapscan.labels import (
     code_pair_keys,
     combine_keys,
@@ -35,7 +36,7 @@ from gapscan.origins import (
     row_origins,
 )
 from gapscan.readers import Source, missing_column_message, open_source
-from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
+from gapscan.subsets import IGNORED_SIDE, Filtered, apply_filters, ignored_rows, unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, Question, Survey, fold
 
 MISSING = -1
@@ -215,13 +216,13 @@ def load_responses(
 
 
 def _needed_columns(
-    survey: Survey, side: int | None, segments: Sequence[str], paired: bool
+    survey: Survey, side: int | None, segments: Sequence[str], paired: bool, with_id: bool = True
 ) -> list[str]:
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     needed: list[str] = []
     if side is None and survey.sides.column is not None:
         needed.append(survey.sides.column)
-    if survey.respondent_id:
+    if survey.respondent_id and with_id:
         needed.append(survey.respondent_id)
     if paired and survey.pair_by is not None:
         needed += [survey.pair_by.column(s) for s in sides]
@@ -258,6 +259,18 @@ def _check_columns(source: Source, needed: list[str], filters: Sequence[Filter] 
     )
 
 
+@dataclass
+class _Drops:
+    """The rows of one file that are not analysed, and why."""
+
+    drop: np.ndarray  # every row left out
+    blank: np.ndarray  # rows blank in every needed cell
+    not_responses: np.ndarray  # previews, tests, spam: outside the design too
+    excluded: dict[str, int]
+    unfinished_kept: int
+    filtered: Filtered
+
+
 def _code_file(
     survey: Survey,
     path: Path,
@@ -273,43 +286,130 @@ def _code_file(
     source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
     needed = _needed_columns(survey, side, segments, paired)
     _check_columns(source, needed, survey.filters)
+    read = _read(survey, source, needed, side, segments, paired, origins)
+    columns, n_rows = read.columns, read.rows
+    drops = _drops(survey, source, read, needed, side)
+    design = None
+    if survey.design is not None:
+        analysed = ~(drops.blank | drops.not_responses)
+        design = _file_design(survey, source, columns, analysed, ~drops.drop, out)
+    dropped = np.flatnonzero(drops.drop)
+    hashes = read.hashes.get(survey.respondent_id or "")
+    if dropped.size:
+        keep = ~drops.drop
+        columns = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
+        hashes = None if hashes is None else hashes[keep]
+    kept = _kept_rows(n_rows, dropped)
+    n = n_rows - dropped.size
+    if n == 0:
+        raise _no_responses(source, n_rows, drops.excluded)
+    if side is None:
+        assert survey.sides.column is not None
+        side_codes = _code_sides(survey, source, columns[survey.sides.column], kept, out)
+    else:
+        side_codes = np.full(n, side, dtype=np.int8)
+    sides = (VENDOR, CUSTOMER) if side is None else (side,)
+    later = {*segments, survey.respondent_id or ""}
+    later |= {survey.pair_by.column(s) for s in sides} if paired and survey.pair_by else set()
+    answers = _code_questions(survey, source, columns, side_codes, sides, kept, out, later)
+    keys = None
+    if paired and survey.pair_by is not None:
+        keys = code_pair_keys(survey.pair_by, columns, side_codes, sides)
+    ids = None
+    if survey.respondent_id and hashes is not None:
+        ids = _file_ids(source, survey.respondent_id, columns, hashes, side_codes, kept)
+    summary = InputSummary(
+        path=str(path),
+        format=source.format,
+        rows=n_rows,
+        vendor=int((side_codes == VENDOR).sum()),
+        customer=int((side_codes == CUSTOMER).sum()),
+        blank_rows=int(drops.blank.sum()),
+        side=None if side is None else SIDE_NAMES[side],
+        tool=source.layout.tool,
+        excluded=drops.excluded,
+        unfinished_kept=drops.unfinished_kept,
+    )
+    where = None
+    if origins:
+        where = row_origins(source, columns.get(survey.respondent_id or ""), kept, n)
+    return _Coded(
+        summary,
+        side_codes,
+        answers,
+        {c: spellings(columns[c]) for c in segments},
+        keys,
+        ids,
+        drops.filtered.removed,
+        drops.filtered.matched,
+        origins=where,
+        design=design,
+    )
+
+
+def _read(
+    survey: Survey,
+    source: Source,
+    needed: list[str],
+    side: int | None,
+    segments: Sequence[str],
+    paired: bool,
+    origins: bool,
+) -> Read:
+    """Stream the file once. The respondent id column is hashed, not kept as text,
+    unless the run needs its text for something else too (a filter, a segment...)."""
     layout = source.layout
     extra = [c for c in (layout.status_column, layout.finished_column) if c is not None]
     names = needed + [c for c in extra if c not in needed]
-    columns, n_rows = read_columns(source.batches(names), names)
+    hashed = [survey.respondent_id] if survey.respondent_id else []
+    other = _needed_columns(survey, side, segments, paired, with_id=False) + extra
+    text = [c for c in names if c not in hashed or c in other or origins]
+    return read_columns(source.batches(names), text, hashed)
+
+
+def _drops(
+    survey: Survey, source: Source, read: Read, needed: list[str], side: int | None
+) -> _Drops:
+    columns, n_rows = read.columns, read.rows
     filtered = apply_filters(survey.filters, columns, n_rows)
-    drop, excluded, unfinished = _responses_to_drop(survey, layout, columns, n_rows, filtered.drop)
+    drop, excluded, unfinished = _responses_to_drop(
+        survey, source.layout, columns, n_rows, filtered.drop
+    )
     excluded |= {f.name: 0 for f in survey.filters}
     for f, removed in zip(survey.filters, filtered.removed, strict=True):
         excluded[f.name] += removed
-    not_responses = drop & ~filtered.drop  # previews, tests, spam: outside the design too
+    not_responses = drop & ~filtered.drop
     if side is None and survey.sides.ignore:
         assert survey.sides.column is not None
         ignored = ignored_rows(survey.sides.ignore, columns[survey.sides.column]) & ~drop
         excluded[IGNORED_SIDE] = int(ignored.sum())
         drop |= ignored
     design_columns = set(survey.design.columns()) if survey.design is not None else set()
-    blank = blank_rows({c: columns[c] for c in needed if c not in design_columns}, n_rows)
+    cells = [c for c in needed if c not in design_columns]
+    blank = blank_rows({c: columns[c] for c in cells if c in columns}, n_rows)
+    for name, hashes in read.hashes.items():
+        if name in cells and name not in columns:
+            blank &= hashes == NO_ID
     drop |= blank
-    design = None
-    if survey.design is not None:
-        design = _file_design(survey, source, columns, ~(blank | not_responses), ~drop, out)
-    dropped = np.flatnonzero(drop)
-    if dropped.size:
-        keep = ~drop
-        columns = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
-    kept = _kept_rows(n_rows, dropped)
-    n = n_rows - dropped.size
-    if n == 0:
-        raise _no_responses(source, n_rows, excluded)
-    if side is None:
-        assert survey.sides.column is not None
-        side_codes = _code_sides(survey, source, columns[survey.sides.column], kept, out)
-    else:
-        side_codes = np.full(n, side, dtype=np.int8)
+    return _Drops(drop, blank, not_responses, excluded, unfinished, filtered)
+
+
+def _code_questions(
+    survey: Survey,
+    source: Source,
+    columns: dict[str, Column],
+    side_codes: np.ndarray,
+    sides: tuple[int, ...],
+    kept: Callable[[np.ndarray], np.ndarray],
+    out: ProblemCollector,
+    later: set[str],
+) -> dict[str, np.ndarray]:
+    """Each question's codes; a column coded is let go unless ``later`` needs it (the
+    codes are the one copy of the answers held)."""
+    n = side_codes.size
+    last_use = {q.column(s): i for i, q in enumerate(survey.questions) for s in sides}
     answers: dict[str, np.ndarray] = {}
-    sides = (VENDOR, CUSTOMER) if side is None else (side,)
-    for q in survey.questions:
+    for number, q in enumerate(survey.questions):
         numeric = q.scale.numeric is not None
         # a numeric question's answers stay numbers (NaN: none) until the files are combined
         codes = np.full(n, np.nan) if numeric else np.full(n, MISSING, dtype=code_dtype(q.scale.k))
@@ -326,48 +426,33 @@ def _code_file(
             else:
                 column_codes = _code_answers(source, columns[column], column, q, rows, kept, out)
             codes[rows] = column_codes[rows]
+            if last_use[column] == number and column not in later:
+                del columns[column]
         answers[q.id] = codes
-    seg = {c: spellings(columns[c]) for c in segments}
-    keys = None
-    if paired and survey.pair_by is not None:
-        keys = code_pair_keys(survey.pair_by, columns, side_codes, sides)
-    ids = None
-    if survey.respondent_id:
-        values, indices = columns[survey.respondent_id]
-        ids = file_ids(
-            source.name,
-            values,
-            indices,
-            side_codes,
-            lambda rows: [source.row_number(int(r)) for r in kept(rows)],
-        )
-    summary = InputSummary(
-        path=str(path),
-        format=source.format,
-        rows=n_rows,
-        vendor=int((side_codes == VENDOR).sum()),
-        customer=int((side_codes == CUSTOMER).sum()),
-        blank_rows=int(blank.sum()),
-        side=None if side is None else SIDE_NAMES[side],
-        tool=layout.tool,
-        excluded=excluded,
-        unfinished_kept=unfinished,
-    )
-    where = None
-    if origins:
-        where = row_origins(source, columns.get(survey.respondent_id or ""), kept, n)
-    return _Coded(
-        summary,
-        side_codes,
-        answers,
-        seg,
-        keys,
-        ids,
-        filtered.removed,
-        filtered.matched,
-        origins=where,
-        design=design,
-    )
+    return answers
+
+
+def _file_ids(
+    source: Source,
+    column: str,
+    columns: dict[str, Column],
+    hashes: np.ndarray,
+    side_codes: np.ndarray,
+    kept: Callable[[np.ndarray], np.ndarray],
+) -> FileIds:
+    """The kept rows' id hashes; their text, when the check asks for it, from the id
+    column when it was kept as text, else read again from the file."""
+
+    def texts(rows: np.ndarray) -> list[str]:
+        if column in columns:
+            values, indices = columns[column]
+            return [([*values, ""])[int(i)] for i in indices[rows]]
+        return pick_texts(source.batches([column]), column, kept(rows))
+
+    def lines(rows: np.ndarray) -> list[int]:
+        return [source.row_number(int(r)) for r in kept(rows)]
+
+    return FileIds(source.name, hashes, side_codes, lines, texts)
 
 
 def _file_design(
