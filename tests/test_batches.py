@@ -161,3 +161,46 @@ def test_xlsx_streams_in_chunks_without_its_blank_tail(
     assert len(batches) >= 5
     assert all(b.num_rows <= 7 + 1 for b in batches[:-1])
     assert _columns(batches) == _expected(rows)
+
+
+# ------------------------------------------------- line numbers, on the error path
+
+
+def test_line_index_gives_each_record_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        'id,side,q1\n1,Vendor,a\n2,Vendor,"two\nlines"\n\n3,Customer,b\n'
+        '4,Customer,"three\nlong\nlines"\n5,Vendor,"quoted, one line"\n6,Vendor,c\n',
+        encoding="utf-8",
+    )
+    source = open_source(path)
+    assert [source.row_number(i) for i in range(6)] == [2, 3, 6, 7, 10, 11]
+    assert source.row_number(6) == 8  # past the last record: counted as plain lines
+    assert source._lines is not None
+    # the offset changes at record 2 (after a two-line record and a blank line) and 4
+    assert list(source._lines.starts) == [0, 2, 4]
+
+
+def test_line_index_of_quoted_single_line_records_stays_one_entry(tmp_path: Path) -> None:
+    rows = [[str(i), "Vendor", f"quoted, {i}"] for i in range(5000)]
+    path = tmp_path / "quoted.csv"
+    _write_csv(path, rows)
+    source = open_source(path)
+    assert source.row_number(4321) == 4323
+    assert source._lines is not None and len(source._lines.starts) == 1
+
+
+def test_a_blank_line_across_a_block_boundary_is_not_plain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gapscan.inputs import records
+
+    text = "id,side,q1\n" + "".join(f"{i},Vendor,a\n" for i in range(20))
+    cut = text.index("\n", 50) + 1
+    path = tmp_path / "blank.csv"
+    path.write_text(text[:cut] + "\n" + text[cut:], encoding="utf-8")
+    monkeypatch.setattr(records, "BLOCK", cut)  # the blank line's two breaks: two blocks
+    assert not records.plain_lines(path, "utf-8")
+    source = open_source(path)
+    first_after = text[:cut].count("\n") - 1  # the data record after the blank line
+    assert source.row_number(first_after) == first_after + 3

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from gapscan.exports import Layout, detect_layout
 from gapscan.inputs import csv_batches, parquet
 from gapscan.inputs import encoding as whole_file
 from gapscan.inputs.magic import identify
-from gapscan.inputs.records import Records, check_widths, plain_lines, record_lines
+from gapscan.inputs.records import LineIndex, Records, check_widths, line_index, plain_lines
 from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_batches
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 20_000
 MAX_HEADER_CELL = 5_000  # characters: a column name, not a paragraph
 SAMPLE_RECORDS = 20  # records looked at to recognise a survey tool's header
+PLAIN = LineIndex(0, array("q"), array("q"))  # one line per record: no index needed
 
 
 @dataclass
@@ -48,7 +50,7 @@ class Source:
     header_lines: int = 1  # CSV: the physical lines the header rows take (quoted breaks)
     preamble_lines: int = 0  # CSV: lines before the header (Excel's "sep=;" line)
     _sheet: Sheet | None = field(default=None, repr=False)
-    _record_lines: list[int] | None = field(default=None, repr=False)
+    _lines: LineIndex | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -86,11 +88,12 @@ class Source:
         """Where the 0-based data row ``index`` starts: the line of a CSV file (blank
         lines and quoted line breaks counted), the row of a sheet (header = row 1)."""
         if self.format == "csv":
-            if self._record_lines is None:
+            if self._lines is None:
                 plain = plain_lines(self.path, self.encoding)
-                self._record_lines = [] if plain else record_lines(_records(self))
-            if index < len(self._record_lines):
-                return self._record_lines[index]
+                self._lines = PLAIN if plain else line_index(_records(self))
+            line = self._lines.line(index)
+            if line is not None:
+                return line
         return index + self.header_rows + self.preamble_lines + 1
 
     def read(self, columns: list[str]) -> pa.Table:
