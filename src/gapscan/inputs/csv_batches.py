@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pyarrow as pa
 
-# Bytes parsed per batch. Measured on the benchmark survey (2 cores): 4 MiB blocks
-# read as fast as pyarrow's multi-threaded whole-file read; 1 MiB blocks cost the
-# per-batch overhead of the coding; larger blocks only add memory.
-BLOCK_SIZE = 1 << 22
+# Bytes parsed per batch. Measured on the benchmark survey (1M rows, 2 cores; see
+# benchmarks/RESULTS.md, "Streaming"): 1, 4 and 16 MiB blocks cost the same CPU time
+# (3.8 s user for the whole analysis), and peak memory grows with the block (280, 380,
+# 577 MB): pyarrow parses a few blocks ahead.
+BLOCK_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
