@@ -204,3 +204,53 @@ def test_a_blank_line_across_a_block_boundary_is_not_plain(
     source = open_source(path)
     first_after = text[:cut].count("\n") - 1  # the data record after the blank line
     assert source.row_number(first_after) == first_after + 3
+
+
+# ------------------------------------------- coded batch by batch = coded at once
+
+_SEGMENT = st.sampled_from(["Nord", "nord ", "Île-de-France", "ÎLE-DE-FRANCE", "a\nb", "", "日本"])
+_ANSWER = st.sampled_from(["Agree", " agree", "Disagree", "Neutral", "", "Strongly agree"])
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(st.booleans(), _SEGMENT, _ANSWER, _ANSWER, st.sampled_from(["", "x\ny", "é"])),
+        min_size=1,
+        max_size=80,
+    ),
+    block=st.integers(min_value=256, max_value=1024),
+)
+def test_responses_coded_in_small_batches_equal_one_batch(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[tuple[bool, str, str, str, str]],
+    block: int,
+) -> None:
+    from gapscan.responses import load_responses
+    from gapscan.schema import load_schema
+    from tests.conftest import schema_text
+
+    schema = tmp_path / "s.yaml"
+    text = schema_text(segments=("region",), extra="respondent_id: rid\n")
+    schema.write_text(text, encoding="utf-8")
+    data = tmp_path / "d.csv"
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["rid", "side", "region", "q1", "q2", "note"])
+    for i, (vendor, region, q1, q2, note) in enumerate(rows):
+        writer.writerow([f"r{i}é", "Vendor" if vendor else "Customer", region, q1, q2, note])
+    data.write_text(buffer.getvalue(), encoding="utf-8")
+
+    def load() -> tuple[object, ...]:
+        r = load_responses(load_schema(schema), [data])
+        segment = r.segments[0]
+        answers = tuple(codes.tolist() for codes in r.answers.values())
+        return r.side.tolist(), answers, segment.labels, segment.codes.tolist()
+
+    monkeypatch.setattr(csv_batches, "BLOCK_SIZE", 1 << 24)
+    whole = load()
+    monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
+    assert load() == whole
