@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from gapscan.inputs import encoding as whole_file
 from gapscan.inputs.magic import identify
 from gapscan.inputs.records import LineIndex, Records, check_widths, line_index, plain_lines
 from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_batches
+from gapscan.progress import Meter
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -119,13 +120,22 @@ class Source:
                     line=self.preamble_lines + 1,
                 )
             positions.append(position)
-        if self.format == "csv":
-            return _csv_batches(self, wanted, positions)
-        if self.format == "parquet":
-            return parquet.text_batches(self.path, wanted, positions)
-        assert self._sheet is not None
-        check_formulas(self.path, self._sheet, positions)
-        return sheet_batches(self._sheet, self.header_rows, wanted, positions)
+        if self.format == "xlsx":
+            assert self._sheet is not None
+            check_formulas(self.path, self._sheet, positions)
+            return sheet_batches(self._sheet, self.header_rows, wanted, positions)
+        return _metered(self, wanted, positions)
+
+
+def _metered(source: Source, columns: list[str], positions: list[int]) -> Iterator[pa.RecordBatch]:
+    """A CSV or Parquet file's batches, with a progress bar on a terminal (see
+    :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file."""
+    if source.format == "csv":
+        with Meter(source.path.name, source.path.stat().st_size, "bytes") as meter:
+            yield from _csv_batches(source, columns, positions, meter.update)
+    else:
+        with Meter(source.path.name, parquet.row_count(source.path), "rows") as meter:
+            yield from parquet.text_batches(source.path, columns, positions, progress=meter.update)
 
 
 def _records(source: Source) -> Records:
@@ -316,7 +326,10 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _csv_batches(
-    source: Source, columns: list[str], positions: list[int]
+    source: Source,
+    columns: list[str],
+    positions: list[int],
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Stream with the sniffed encoding; the whole file settles it (see
     :mod:`gapscan.inputs.encoding`) when the sample says cp1252, or says UTF-8 and
@@ -335,7 +348,7 @@ def _csv_batches(
         )
         try:
             for batch in csv_batches.stream(
-                dialect, positions, columns, multiline=multiline, skip=given
+                dialect, positions, columns, multiline=multiline, skip=given, progress=progress
             ):
                 given += batch.num_rows
                 yield batch

@@ -85,3 +85,14 @@ def check_sides(vendor: list[Path] | None, customer: list[Path] | None) -> None:
         raise GapscanError.single(
             "--vendor and --customer go together", hint="give one file (or more) for each side"
         )
+
+
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress bar on stderr (it is shown only on a terminal, outside CI, for "
+        "inputs that take more than a second to read).",
+    ),
+]

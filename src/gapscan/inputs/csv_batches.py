@@ -12,7 +12,7 @@ one, the file is read again allowing them, and the rows already given are skippe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,9 +58,11 @@ def stream(
     multiline: bool,
     skip: int = 0,
     block_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """The columns at ``positions`` under ``names``, batch by batch, without the first
-    ``skip`` data rows. Raises NotUtf8 or ParseFailed (possibly after some batches)."""
+    ``skip`` data rows; ``progress`` is told the bytes read after each batch. Raises
+    NotUtf8 or ParseFailed (possibly after some batches)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -86,6 +88,8 @@ def stream(
                 fh, read_options=read, parse_options=parse, convert_options=convert
             )
             for batch in reader:
+                if progress is not None:
+                    progress(fh.tell())
                 if given + batch.num_rows <= skip:
                     given += batch.num_rows
                     continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,12 +34,29 @@ def column_names(path: Path) -> list[str]:
         ) from None
 
 
+def row_count(path: Path) -> int:
+    """The number of rows the file's metadata gives (0 when it cannot be read)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        with path.open("rb") as fh:
+            return int(pq.ParquetFile(fh).metadata.num_rows)
+    except (pa.ArrowException, OSError, ValueError):
+        return 0
+
+
 def text_batches(
-    path: Path, columns: list[str], positions: list[int], batch_rows: int = BATCH_ROWS
+    path: Path,
+    columns: list[str],
+    positions: list[int],
+    batch_rows: int = BATCH_ROWS,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """The columns at ``positions`` as text, under the names ``columns``, a bounded
     number of rows at a time (at least one batch). Only those columns are read; text
-    columns stored with a dictionary stay dictionary-encoded."""
+    columns stored with a dictionary stay dictionary-encoded. ``progress`` is told the
+    rows read after each batch."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -63,6 +80,8 @@ def text_batches(
                 for array in text:
                     array.validate(full=True)  # text that is not UTF-8
                 given += batch.num_rows
+                if progress is not None:
+                    progress(given)
                 yield pa.RecordBatch.from_arrays(text, names=columns)
             if not given:
                 empty = [_parquet_text(pa.array([], schema.field(i).type)) for i in positions]
