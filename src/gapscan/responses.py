@@ -194,7 +194,7 @@ def _drop_rows(coded: Coded, rows: np.ndarray) -> Coded:
 
 
 def _combine(survey: Survey, coded: list[Coded], segments: Sequence[str]) -> Responses:
-    side = np.concatenate([c.side for c in coded])
+    side = _joined([c.side for c in coded])
     answers: dict[str, np.ndarray] = {}
     numbers: dict[str, tuple[float, ...]] = {}
     for q in survey.questions:
@@ -202,7 +202,7 @@ def _combine(survey: Survey, coded: list[Coded], segments: Sequence[str]) -> Res
         if q.scale.numeric is not None:
             numbers[q.id], answers[q.id] = unify(parts)
         else:
-            answers[q.id] = np.concatenate(parts)
+            answers[q.id] = _joined(parts)
     combined: list[Segment] = []
     for column in segments:
         ordered, codes = combine_spellings([c.segments[column] for c in coded])
@@ -218,3 +218,9 @@ def _combine(survey: Survey, coded: list[Coded], segments: Sequence[str]) -> Res
         numbers=numbers,
         origins=combine_origins([(c.side.size, c.origins) for c in coded]),
     )
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The files' arrays end to end; one file's array as it is (no copy of a column of
+    millions of answers)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
