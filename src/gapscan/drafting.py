@@ -15,12 +15,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
 from gapscan.numeric_answers import parse_number
 from gapscan.readers import Source, open_source
 from gapscan.survey import fold, stated_scores
 from gapscan.text import yaml_comment, yaml_quoted
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MISSING_WORDS = {
     "don't know", "dont know", "don’t know", "do not know", "not sure", "n/a", "na",
@@ -188,19 +192,29 @@ def _read_columns(
         source = open_source(path, export_format=export_format, sheet=sheet)
         metadata = _metadata(source)
         names = [c for c in source.columns if c.strip()]
-        table = source.read(names)
         texts = _texts(source)
         for name in names:
-            if name in metadata:
-                if (name, "survey tool metadata") not in skipped:
-                    skipped.append((name, "survey tool metadata"))
-                continue
-            values = Counter(
-                v.strip() for v in table.column(name).to_pylist() if v is not None and v.strip()
-            )
-            column = columns.setdefault(name, _Column(name, texts.get(name, ""), Counter()))
-            column.values.update(values)
+            if name in metadata and (name, "survey tool metadata") not in skipped:
+                skipped.append((name, "survey tool metadata"))
+        wanted = [name for name in names if name not in metadata]
+        for name in wanted:
+            columns.setdefault(name, _Column(name, texts.get(name, ""), Counter()))
+        for batch in source.batches(names):  # bounded memory: counted batch by batch
+            for name in wanted:
+                columns[name].values.update(_value_counts(batch.column(name)))
     return columns, skipped
+
+
+def _value_counts(chunk: pa.Array) -> Counter[str]:
+    """A batch's trimmed non-blank values and their counts, through its distinct values."""
+    import pyarrow.compute as pc
+
+    counts: Counter[str] = Counter()
+    for entry in pc.value_counts(chunk).to_pylist():
+        value = entry["values"]
+        if value is not None and str(value).strip():
+            counts[str(value).strip()] += int(entry["counts"])
+    return counts
 
 
 def _metadata(source: Source) -> frozenset[str]:

@@ -226,7 +226,5 @@ def _sheet_rows(sheet: Sheet) -> Iterator[list[str]]:
                     yield [_cell_text(v) for v in row]
             finally:
                 workbook.close()
-    except GeneratorExit:
-        raise
-    except Exception as exc:
+    except Exception as exc:  # as read_sheet: a damaged workbook, whatever openpyxl raises
         raise _damaged(sheet.path, exc) from None
