@@ -117,8 +117,9 @@ class _Occurrences:
 def _occurrences(files: Sequence[FileIds]) -> _Occurrences:
     """Sort the hashes to find the rows whose hash repeats; read those rows' ids again
     and compare them exactly (a hash collision of two ids is two respondents)."""
-    hashes = np.concatenate([f.hashes for f in files])
-    ordered = np.sort(hashes[hashes != NO_ID])
+    hashes = files[0].hashes if len(files) == 1 else np.concatenate([f.hashes for f in files])
+    ordered = hashes[hashes != NO_ID]  # a copy, sorted in place: 8 bytes a row at most
+    ordered.sort()
     repeats = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     del ordered
     candidates = np.flatnonzero(np.isin(hashes, repeats)) if repeats.size else np.empty(0, int)
