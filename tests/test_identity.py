@@ -309,3 +309,23 @@ def test_keep_first_drops_only_true_duplicates_under_collisions(
     responses = load_responses(load_schema(schema), [data])
     assert responses.side.size == 4
     assert responses.inputs[0].duplicates_dropped == 1
+
+
+def test_hashing_ids_imports_no_pandas() -> None:
+    """pyarrow imports pandas for some conversions (half a second); hashing avoids them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import io, sys, pyarrow as pa, pyarrow.csv as pv, pyarrow.compute as pc\n"
+        "from gapscan.id_hash import NO_ID, hash_ids\n"
+        "convert = pv.ConvertOptions(strings_can_be_null=True, column_types={'id': pa.string()})\n"
+        "data = io.BytesIO(b'id,x\\n a,1\\n,2\\nb,3\\na ,4\\n')\n"
+        "ids = pv.read_csv(data, convert_options=convert).column(0).chunk(0)\n"
+        "assert 'pandas' not in sys.modules, 'the test itself imported pandas'\n"
+        "plain, coded = hash_ids(ids), hash_ids(pc.dictionary_encode(ids))\n"
+        "assert plain.tolist() == coded.tolist()\n"
+        "assert plain[0] == plain[3] != plain[2] and plain[1] == NO_ID\n"
+        "assert 'pandas' not in sys.modules, 'pandas imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

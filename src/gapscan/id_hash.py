@@ -101,8 +101,12 @@ def _trimmed_hashes(strings: pa.Array) -> np.ndarray:
         strings = pc.cast(strings, pa.string())
     trimmed = pc.utf8_trim(strings, characters=WHITESPACE)
     hashes = hash_strings(trimmed)
-    blank = pc.equal(pc.utf8_length(trimmed), 0).fill_null(True)
-    hashes[_mask(blank)] = NO_ID
+    if pa.types.is_large_string(trimmed.type):
+        trimmed = trimmed.cast(pa.string())
+    offsets = trimmed.buffers()[1]
+    start = trimmed.offset
+    ends = np.frombuffer(offsets, dtype=np.int32)[start : start + len(trimmed) + 1]
+    hashes[np.diff(ends) == 0] = NO_ID  # blank once trimmed (a null has no bytes either)
     return hashes
 
 
