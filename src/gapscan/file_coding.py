@@ -199,12 +199,17 @@ def code_file(
 def _kept(
     read: Read, drop: np.ndarray, id_column: str | None
 ) -> tuple[dict[str, Column], np.ndarray | None]:
-    """The columns and the id hashes without the rows dropped."""
+    """The columns and the id hashes without the rows dropped; each column is let go
+    from ``read`` as its copy is made, so that the rows are never held twice."""
     hashes = read.hashes.get(id_column or "")
     if not drop.any():
         return read.columns, hashes
     keep = ~drop
-    columns = {name: (values, indices[keep]) for name, (values, indices) in read.columns.items()}
+    columns: dict[str, Column] = {}
+    for name in list(read.columns):
+        values, indices = read.columns.pop(name)
+        columns[name] = (values, indices[keep])
+    read.hashes.clear()
     return columns, None if hashes is None else hashes[keep]
 
 
