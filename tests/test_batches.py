@@ -7,6 +7,7 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -254,3 +255,21 @@ def test_responses_coded_in_small_batches_equal_one_batch(
     whole = load()
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
     assert load() == whole
+
+
+def test_a_column_grows_over_blocks_and_widens_as_values_come(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gapscan import columns
+
+    monkeypatch.setattr(columns, "BLOCK_ROWS", 7)
+    builder = columns.ColumnBuilder()
+    rows: list[str | None] = []
+    for start in range(0, 400, 25):  # 300 distinct values: int8 indices, then int16
+        batch: list[str | None] = [f"v{(start + i) % 300}" for i in range(25)]
+        batch[3] = None
+        rows += batch
+        builder.add(pa.array(batch).dictionary_encode())
+    values, indices = builder.finish()
+    assert indices.dtype == np.int16
+    assert [None if i == len(values) else values[i] for i in indices.tolist()] == rows

@@ -16,6 +16,8 @@ import numpy as np
 if TYPE_CHECKING:
     import pyarrow as pa
 
+BLOCK_ROWS = 1 << 18  # values per block of a growing column
+
 # A text column as its distinct values and each row's index into them; a null cell
 # has the index len(values).
 Column = tuple[list[str], np.ndarray]
@@ -29,13 +31,49 @@ def index_dtype(count: int) -> np.dtype[np.signedinteger]:
     return np.dtype(np.int64)
 
 
+class Blocks:
+    """A growing integer array stored in blocks of ``BLOCK_ROWS`` values, filled in
+    place: a batch's few thousand values are copied in, not kept as an array of
+    their own (many small arrays, freed at the end, would leave the process's heap
+    fragmented and its memory held); the blocks, large, are given back when freed."""
+
+    def __init__(self, dtype: np.dtype[np.signedinteger] | np.dtype[np.unsignedinteger]) -> None:
+        self.dtype = dtype
+        self.blocks: list[np.ndarray] = []
+        self.used = BLOCK_ROWS  # values in the last block
+
+    def widen(self, dtype: np.dtype[np.signedinteger]) -> None:
+        """Hold larger values from now on (the blocks so far converted)."""
+        self.blocks = [block.astype(dtype) for block in self.blocks]
+        self.dtype = dtype
+
+    def append(self, values: np.ndarray) -> None:
+        start = 0
+        while start < values.size:
+            if self.used == BLOCK_ROWS:
+                self.blocks.append(np.empty(BLOCK_ROWS, dtype=self.dtype))
+                self.used = 0
+            take = min(values.size - start, BLOCK_ROWS - self.used)
+            self.blocks[-1][self.used : self.used + take] = values[start : start + take]
+            self.used += take
+            start += take
+
+    def finish(self) -> np.ndarray:
+        if not self.blocks:
+            return np.empty(0, dtype=self.dtype)
+        self.blocks[-1] = self.blocks[-1][: self.used]
+        whole = self.blocks[0] if len(self.blocks) == 1 else np.concatenate(self.blocks)
+        self.blocks = []
+        return whole
+
+
 class ColumnBuilder:
     """One column's values and row indices, added to a batch at a time."""
 
     def __init__(self) -> None:
         self.position: dict[str, int] = {}
         self.values: list[str] = []
-        self.parts: list[np.ndarray] = []
+        self.indices = Blocks(index_dtype(0))
 
     def add(self, chunk: pa.Array) -> None:
         import pyarrow as pa
@@ -57,13 +95,13 @@ class ColumnBuilder:
         indices, valid = integers(chunk.indices)
         if valid is not None:
             indices = np.where(valid, indices, len(remap) - 1)
-        self.parts.append(remap.astype(index_dtype(len(values)))[indices])
+        dtype = index_dtype(len(values))
+        if dtype.itemsize > self.indices.dtype.itemsize:
+            self.indices.widen(dtype)
+        self.indices.append(remap.astype(self.indices.dtype)[indices])
 
     def finish(self) -> Column:
-        dtype = index_dtype(len(self.values))
-        merged = np.concatenate(self.parts) if self.parts else np.empty(0, dtype)
-        merged = merged.astype(dtype, copy=False)
-        self.parts = []
+        merged = self.indices.finish()
         merged[merged < 0] = len(self.values)
         return self.values, merged
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gapscan.columns import integers
+from gapscan.columns import Blocks, integers
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -122,10 +122,10 @@ class IdHasher:
     """One column's per-row id hashes, added a batch at a time."""
 
     def __init__(self) -> None:
-        self.parts: list[np.ndarray] = []
+        self.hashes = Blocks(np.dtype(np.uint64))
 
     def add(self, chunk: pa.Array) -> None:
-        self.parts.append(hash_ids(chunk))
+        self.hashes.append(hash_ids(chunk))
 
     def finish(self) -> np.ndarray:
-        return np.concatenate(self.parts) if self.parts else np.empty(0, np.uint64)
+        return self.hashes.finish()
