@@ -63,12 +63,13 @@ def text_batches(
     given = 0
     try:
         with path.open("rb") as fh:
-            schema = pq.ParquetFile(fh).schema_arrow
+            described = pq.ParquetFile(fh)  # the schema and the row groups' metadata
+            schema = described.schema_arrow
             names = [schema.names[i] for i in positions]
             unique = len(set(names)) == len(names) and all(
                 schema.names.count(n) == 1 for n in names
             )
-            dictionary = _dictionary_columns(pq.ParquetFile(fh), names)
+            dictionary = _dictionary_columns(described, names)
             reader = pq.ParquetFile(fh, read_dictionary=dictionary)
             chosen = list(dict.fromkeys(names)) if unique else None
             for batch in reader.iter_batches(batch_size=batch_rows, columns=chosen):
