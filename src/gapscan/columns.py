@@ -16,7 +16,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pyarrow as pa
 
-BLOCK_ROWS = 1 << 18  # values per block of a growing column
+BLOCK_ROWS = 1 << 20  # values per block of a growing column (large: allocated apart)
 
 # A text column as its distinct values and each row's index into them; a null cell
 # has the index len(values).

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-BATCH_ROWS = 65_536
+BATCH_ROWS = 16_384
+BUFFER_BYTES = 1 << 20
 TINY_DICTIONARY = 1 << 12
 SMALL_DICTIONARY = 1 << 18  # bytes of a dictionary page (writers' limit: 1 MiB)
 
@@ -70,7 +71,10 @@ def text_batches(
                 schema.names.count(n) == 1 for n in names
             )
             dictionary = _dictionary_columns(described, names)
-            reader = pq.ParquetFile(fh, read_dictionary=dictionary)
+            # pages read as they are decoded, not a row group's columns at once
+            reader = pq.ParquetFile(
+                fh, read_dictionary=dictionary, pre_buffer=False, buffer_size=BUFFER_BYTES
+            )
             chosen = list(dict.fromkeys(names)) if unique else None
             for batch in reader.iter_batches(batch_size=batch_rows, columns=chosen):
                 arrays = [
