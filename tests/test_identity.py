@@ -8,13 +8,17 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
+from gapscan import id_hash
 from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.id_hash import NO_ID
 from gapscan.identity import FileIds, check_ids, file_ids, same_content
 from gapscan.responses import load_responses
 from gapscan.schema import load_schema
 from tests.cli.test_bad_input import SCHEMA, error_lines, run, run_bad, workdir, write
+from tests.conftest import schema_text
 
 __all__ = ["workdir"]
 
@@ -34,20 +38,18 @@ def digests(directory: Path) -> dict[str, str]:
 
 
 def fake_ids(path: str, ids: list[str], side: int) -> FileIds:
-    values = list(dict.fromkeys(ids))
-    indices = np.asarray([values.index(i) for i in ids])
-    return file_ids(
-        path, values, indices, np.full(len(ids), side), lambda rows: [int(r) + 2 for r in rows]
-    )
+    return file_ids(path, ids, np.full(len(ids), side), lambda rows: [int(r) + 2 for r in rows])
 
 
 # ------------------------------------------------------------------------ unit
 
 
 def test_ids_are_trimmed_and_blank_ids_ignored() -> None:
-    ids = fake_ids("a.csv", [" 7", "7 ", "", "  ", "8"], 0)
-    assert ids.keys == ["7", "8"]
-    assert ids.codes.tolist() == [0, 0, -1, -1, 1]
+    ids = fake_ids("a.csv", [" 7", "7 ", "", "  ", "8", "\u30007\x1c"], 0)
+    hashes = ids.hashes.tolist()
+    assert hashes[0] == hashes[1] == hashes[5] != hashes[4]  # str.strip()'s whitespace
+    assert hashes[2] == hashes[3] == NO_ID
+    assert NO_ID not in (hashes[0], hashes[4])
 
 
 @pytest.mark.parametrize(
@@ -77,9 +79,7 @@ def test_an_id_on_both_sides_in_two_files_is_a_warning_not_a_duplicate() -> None
 
 
 def test_an_id_twice_in_one_file_is_a_duplicate_even_on_two_sides() -> None:
-    both = file_ids(
-        "d.csv", ["5"], np.asarray([0, 0]), np.asarray([0, 1]), lambda r: [int(x) + 2 for x in r]
-    )
+    both = file_ids("d.csv", ["5", "5"], np.asarray([0, 1]), lambda r: [int(x) + 2 for x in r])
     out = ProblemCollector()
     check_ids([both], "rid", "error", "s.yaml", out)
     (problem,) = out.problems
@@ -255,3 +255,77 @@ def test_library_load_raises_with_every_problem(tmp_path: Path) -> None:
     with pytest.raises(GapscanError) as caught:
         load_responses(load_schema(schema), vendor=[v], customer=[c])
     assert sorted(p.code or "" for p in caught.value.problems) == ["duplicate-id", "unknown-answer"]
+
+
+# ------------------------------------------------------------- hash collisions
+
+
+def _weak_hash(array: pa.Array) -> np.ndarray:
+    """Every id of one length collides: only the exact check tells them apart."""
+    return np.asarray([len(v or "") + 1 for v in array.to_pylist()], dtype=np.uint64)
+
+
+def _survey_with_ids(tmp_path: Path, rids: list[str]) -> tuple[Path, Path]:
+    schema = tmp_path / "s.yaml"
+    schema.write_text(schema_text(questions=("q1",), extra="respondent_id: rid\n"), "utf-8")
+    rows = "".join(
+        f"{rid},{'Vendor' if i % 2 else 'Customer'},Agree\n" for i, rid in enumerate(rids)
+    )
+    data = tmp_path / "d.csv"
+    data.write_text("rid,side,q1\n" + rows, encoding="utf-8")
+    return schema, data
+
+
+def test_a_hash_collision_of_two_ids_is_not_a_duplicate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(id_hash, "hash_strings", _weak_hash)
+    schema, data = _survey_with_ids(tmp_path, ["ab", "cd", " ef", "gh ", "ij"])
+    responses = load_responses(load_schema(schema), [data])
+    assert responses.side.size == 5
+
+
+def test_a_true_duplicate_among_colliding_hashes_is_reported_with_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(id_hash, "hash_strings", _weak_hash)
+    schema, data = _survey_with_ids(tmp_path, ["ab", "xy", "cd", " xy", "ef", "zz", "zz"])
+    with pytest.raises(GapscanError) as info:
+        load_responses(load_schema(schema), [data])
+    (problem,) = info.value.problems
+    assert problem.code == "duplicate-id" and problem.line == 3
+    assert "2 id(s) occur more than once" in problem.message
+    assert "'xy' x2 (rows 3, 5)" in problem.message and "'zz' x2 (rows 7, 8)" in problem.message
+    assert "'ab'" not in problem.message and "'cd'" not in problem.message
+
+
+def test_keep_first_drops_only_true_duplicates_under_collisions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(id_hash, "hash_strings", _weak_hash)
+    schema, data = _survey_with_ids(tmp_path, ["ab", "xy", "cd", "xy", "ef"])
+    text = schema.read_text("utf-8") + "duplicate_ids: keep-first\n"
+    schema.write_text(text, "utf-8")
+    responses = load_responses(load_schema(schema), [data])
+    assert responses.side.size == 4
+    assert responses.inputs[0].duplicates_dropped == 1
+
+
+def test_hashing_ids_imports_no_pandas() -> None:
+    """pyarrow imports pandas for some conversions (half a second); hashing avoids them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import io, sys, pyarrow as pa, pyarrow.csv as pv, pyarrow.compute as pc\n"
+        "from gapscan.id_hash import NO_ID, hash_ids\n"
+        "convert = pv.ConvertOptions(strings_can_be_null=True, column_types={'id': pa.string()})\n"
+        "data = io.BytesIO(b'id,x\\n a,1\\n,2\\nb,3\\na ,4\\n')\n"
+        "ids = pv.read_csv(data, convert_options=convert).column(0).chunk(0)\n"
+        "assert 'pandas' not in sys.modules, 'the test itself imported pandas'\n"
+        "plain, coded = hash_ids(ids), hash_ids(pc.dictionary_encode(ids))\n"
+        "assert plain.tolist() == coded.tolist()\n"
+        "assert plain[0] == plain[3] != plain[2] and plain[1] == NO_ID\n"
+        "assert 'pandas' not in sys.modules, 'pandas imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

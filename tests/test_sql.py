@@ -17,7 +17,8 @@ from sqlglot import exp
 
 from gapscan.counts import count_answers
 from gapscan.errors import GapscanError
-from gapscan.responses import BLANK_SEGMENT, load_responses
+from gapscan.labels import BLANK_SEGMENT
+from gapscan.responses import load_responses
 from gapscan.schema import load_schema
 from gapscan.sql import DIALECTS, count_query, count_table_columns
 from gapscan.survey import CUSTOMER, VENDOR, Survey, fold

@@ -43,8 +43,9 @@ from gapscan.count_file import Column, CountFile, read_count_file
 from gapscan.counts import DesignCells, QuestionCounts
 from gapscan.design_data import DesignData
 from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.labels import BLANK_SEGMENT
 from gapscan.numeric_answers import code_numbers
-from gapscan.responses import BLANK_SEGMENT, InputSummary
+from gapscan.responses import InputSummary
 from gapscan.subsets import IGNORED_SIDE
 from gapscan.survey import CUSTOMER, VENDOR, Mode, Question, Survey, fold
 from gapscan.tally import IDENTITY_NOTE, SegmentTally, Tally

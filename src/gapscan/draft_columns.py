@@ -80,44 +80,58 @@ def read_columns(
         source = open_source(path, export_format=export_format, sheet=sheet)
         layout = source.layout
         refs = {reference(source, c): (i, c) for i, c in enumerate(source.columns) if c.strip()}
-        table = source.read(list(refs))
-        drop = _not_responses(source, table, refs) if responses_only else frozenset()
         for name, (index, header) in refs.items():
             text = layout.texts[index] if layout.texts[index] != header else ""
             column = columns.setdefault(name, DraftColumn(name, text, index=index + 1))
             column.import_id = column.import_id or layout.import_ids[index]
             column.metadata = header in layout.metadata
-            for row, value in enumerate(table.column(name).to_pylist()):
-                if row in drop:
-                    continue
-                if value is None or not value.strip():
-                    column.blank += 1
-                else:
-                    column.values[value.strip()] += 1
+        rows, left_out = 0, Counter[str]()
+        for batch in source.batches(list(refs)):  # bounded memory: counted batch by batch
+            drop = _not_responses(source, batch, refs, left_out) if responses_only else set()
+            rows += batch.num_rows
+            for name in refs:
+                _count(columns[name], batch.column(name).to_pylist(), drop)
+        if rows and sum(left_out.values()) == rows:
+            _nothing_to_draft(source, left_out)
     return columns
 
 
+def _count(column: DraftColumn, values: list[str | None], drop: set[int]) -> None:
+    for row, value in enumerate(values):
+        if row in drop:
+            continue
+        if value is None or not value.strip():
+            column.blank += 1
+        else:
+            column.values[value.strip()] += 1
+
+
 def _not_responses(
-    source: Source, table: pa.Table, refs: dict[str, tuple[int, str]]
-) -> frozenset[int]:
-    """The rows a survey tool marks as previews, tests or spam: not answers to draft
-    from. An error when no row is left."""
+    source: Source, batch: pa.RecordBatch, refs: dict[str, tuple[int, str]], left_out: Counter[str]
+) -> set[int]:
+    """The rows of a batch a survey tool marks as previews, tests or spam (not answers
+    to draft from), counted by reason into ``left_out``."""
     status = next((r for r, (_, h) in refs.items() if h == source.layout.status_column), None)
     if status is None:
-        return frozenset()
-    values = [v or "" for v in table.column(status).to_pylist()]
+        return set()
+    values = [v or "" for v in batch.column(status).to_pylist()]
     reasons = excluded_rows(source.layout, values, None)
-    kinds = [why for why in ("preview", "test", "spam") if reasons[why]]
-    drop = frozenset(row for why in kinds for row in reasons[why])
-    if values and len(drop) == len(values):
-        counts = ", ".join(f"{len(reasons[why])} {why}" for why in kinds)
-        raise GapscanError.single(
-            f"every response is a survey preview, test or spam ({counts}), which gapscan "
-            "leaves out: nothing to draft from",
-            file=source.name,
-            hint="export the survey's real responses",
-        )
+    drop: set[int] = set()
+    for why in ("preview", "test", "spam"):
+        left_out[why] += len(reasons[why])
+        drop.update(reasons[why])
     return drop
+
+
+def _nothing_to_draft(source: Source, left_out: Counter[str]) -> None:
+    """Every row was a preview, test or spam: an error naming how many of each."""
+    counts = ", ".join(f"{n} {why}" for why, n in left_out.items() if n)
+    raise GapscanError.single(
+        f"every response is a survey preview, test or spam ({counts}), which gapscan "
+        "leaves out: nothing to draft from",
+        file=source.name,
+        hint="export the survey's real responses",
+    )
 
 
 def column_records(columns: dict[str, DraftColumn]) -> list[dict[str, object]]:

@@ -5,8 +5,9 @@ same respondent when they come from the same file or from the same side; a vendo
 row and a customer row from different files may be two tools numbering alike, and
 are a warning. Without ``respondent_id`` a file given twice is found by its content.
 
-The check works on each file's distinct id values (the column's dictionary), unified
-across files through one small map; the rows follow by array lookups.
+The check holds each row's id as a 64-bit hash (:mod:`gapscan.id_hash`): sorting the
+hashes finds the rows whose hash repeats, and only their ids are read again and
+compared as text, so a collision of two different ids is not a duplicate.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from gapscan.errors import Problem, ProblemCollector
+from gapscan.id_hash import NO_ID, hash_ids
 from gapscan.survey import SIDE_NAMES
 
 MAX_EXAMPLE_IDS = 10
@@ -30,41 +32,28 @@ RESOLUTIONS = ("error", "keep-first", "keep-last")
 
 @dataclass(frozen=True)
 class FileIds:
-    """One file's respondent ids: its distinct trimmed ids, and for each kept row
-    the index of its id (-1: blank), its side, and a way back to the file's lines."""
+    """One file's respondent ids, compactly: for each kept row the 64-bit hash of its
+    trimmed id (``NO_ID``: blank) and its side; a way back to the file's lines, and
+    one to the ids as written (read again, only for rows whose hash repeats)."""
 
     path: str
-    keys: list[str]
-    codes: np.ndarray
+    hashes: np.ndarray
     side: np.ndarray
     lines: Callable[[np.ndarray], list[int]]
+    texts: Callable[[np.ndarray], list[str]]
 
 
 def file_ids(
     path: str,
-    values: list[str],
-    indices: np.ndarray,
+    ids: Sequence[str],
     side: np.ndarray,
     lines: Callable[[np.ndarray], list[int]],
 ) -> FileIds:
-    """``values``/``indices``: the id column as distinct values and each row's index
-    (``len(values)``: a null cell)."""
-    trimmed = [v.strip() for v in values]
-    if trimmed == values:  # already distinct: each value is its own id
-        table = np.arange(len(values), dtype=np.int64)
-        keys = values
-        if "" in values:  # a blank id is no id
-            blank = values.index("")
-            table = np.where(table > blank, table - 1, table)
-            table[blank] = -1
-            keys = values[:blank] + values[blank + 1 :]
-    else:
-        position: dict[str, int] = {}
-        table = np.asarray(
-            [position.setdefault(k, len(position)) if k else -1 for k in trimmed], dtype=np.int64
-        )
-        keys = list(position)
-    return FileIds(path, keys, np.append(table, -1)[indices], side, lines)
+    """The ids of a file held as text (small files, tests): hashed as a stream is."""
+    import pyarrow as pa
+
+    hashes = hash_ids(pa.array(list(ids), pa.string()))
+    return FileIds(path, hashes, side, lines, lambda rows: [ids[int(r)] for r in rows])
 
 
 @dataclass(frozen=True)
@@ -110,7 +99,9 @@ def check_ids(
 
 @dataclass(frozen=True)
 class _Occurrences:
-    """Every row of every file, in the order given: its global id, file, row, side."""
+    """The rows of the run whose id hash repeats, in the order given: each one's id
+    (an index into ``keys``, their trimmed ids as written), file, row and side. Only
+    these rows can be duplicates; every other row's id is its own."""
 
     gid: np.ndarray
     file: np.ndarray
@@ -124,23 +115,29 @@ class _Occurrences:
 
 
 def _occurrences(files: Sequence[FileIds]) -> _Occurrences:
-    """Unify the files' distinct ids through one map of them, never of the rows."""
-    if len(files) == 1:
-        keys, gids = files[0].keys, [files[0].codes]
-    else:
-        position: dict[str, int] = {}
-        gids = []
-        for f in files:
-            remap = [position.setdefault(k, len(position)) for k in f.keys]
-            gids.append(np.asarray([*remap, -1], dtype=np.int64)[f.codes])
-        keys = list(position)
-    return _Occurrences(
-        gid=np.concatenate(gids),
-        file=np.concatenate([np.full(len(f.codes), i) for i, f in enumerate(files)]),
-        row=np.concatenate([np.arange(len(f.codes)) for f in files]),
-        side=np.concatenate([f.side for f in files]),
-        keys=keys,
-    )
+    """Sort the hashes to find the rows whose hash repeats; read those rows' ids again
+    and compare them exactly (a hash collision of two ids is two respondents)."""
+    hashes = files[0].hashes if len(files) == 1 else np.concatenate([f.hashes for f in files])
+    ordered = hashes[hashes != NO_ID]  # a copy, sorted in place: 8 bytes a row at most
+    ordered.sort()
+    repeats = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    del ordered
+    candidates = np.flatnonzero(np.isin(hashes, repeats)) if repeats.size else np.empty(0, int)
+    del hashes
+    sizes = np.cumsum([0] + [len(f.hashes) for f in files])
+    file = np.searchsorted(sizes, candidates, side="right") - 1
+    row = candidates - sizes[file]
+    position: dict[str, int] = {}
+    gid = np.empty(candidates.size, dtype=np.int64)
+    side = np.empty(candidates.size, dtype=np.int8)
+    for i, f in enumerate(files):
+        mine = np.flatnonzero(file == i)
+        if not mine.size:
+            continue
+        texts = f.texts(row[mine])
+        gid[mine] = [position.setdefault(t.strip(), len(position)) for t in texts]
+        side[mine] = f.side[row[mine]]
+    return _Occurrences(gid=gid, file=file, row=row, side=side, keys=list(position))
 
 
 def _kept(occ: _Occurrences, repeated: np.ndarray, *, last: bool) -> np.ndarray:

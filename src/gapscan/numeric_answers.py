@@ -24,7 +24,7 @@ OUT_OF_RANGE = -3
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 # report(values, codes, marker, what, problem, hint, code): add one problem listing the
-# values coded ``marker`` with their counts and rows (responses._report_unknown)
+# values coded ``marker`` with their counts and rows (answer_coding.report_unknown)
 Report = Callable[[list[str], np.ndarray, int, str, str, str, str], None]
 
 
@@ -86,7 +86,7 @@ def code_numbers(
 def unify(parts: Sequence[np.ndarray]) -> tuple[tuple[float, ...], np.ndarray]:
     """The run's sorted distinct values, and every answer coded to its value's index
     (-1: no answer)."""
-    from gapscan.responses import MISSING, code_dtype
+    from gapscan.answer_coding import MISSING, code_dtype
 
     numbers = np.concatenate(parts) if parts else np.empty(0)
     answered = ~np.isnan(numbers)

@@ -1,9 +1,9 @@
-"""Read any supported export (CSV in its dialects and encodings, XLSX, Parquet) into an
-Arrow table of text columns.
+"""Read any supported export (CSV in its dialects and encodings, XLSX, Parquet) as
+batches of Arrow text columns.
 
 Reading is two-step: :func:`open_source` looks at the file (format, encoding,
 delimiter, header) without reading it all, so that missing columns are reported
-before the expensive part; :meth:`Source.read` then reads only the columns needed.
+before the expensive part; :meth:`Source.batches` then streams only the columns needed.
 """
 
 from __future__ import annotations
@@ -12,17 +12,20 @@ import codecs
 import csv
 import io
 import re
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
 from gapscan.exports import Layout, detect_layout
+from gapscan.inputs import csv_batches, parquet
 from gapscan.inputs import encoding as whole_file
-from gapscan.inputs import parquet
 from gapscan.inputs.magic import identify
-from gapscan.inputs.records import Records, check_widths, plain_lines, record_lines
-from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_table
+from gapscan.inputs.records import LineIndex, Records, check_widths, line_index, plain_lines
+from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_batches
+from gapscan.progress import Meter
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -32,6 +35,7 @@ DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 20_000
 MAX_HEADER_CELL = 5_000  # characters: a column name, not a paragraph
 SAMPLE_RECORDS = 20  # records looked at to recognise a survey tool's header
+PLAIN = LineIndex(0, array("q"), array("q"))  # one line per record: no index needed
 
 
 @dataclass
@@ -47,7 +51,7 @@ class Source:
     header_lines: int = 1  # CSV: the physical lines the header rows take (quoted breaks)
     preamble_lines: int = 0  # CSV: lines before the header (Excel's "sep=;" line)
     _sheet: Sheet | None = field(default=None, repr=False)
-    _record_lines: list[int] | None = field(default=None, repr=False)
+    _lines: LineIndex | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -85,17 +89,26 @@ class Source:
         """Where the 0-based data row ``index`` starts: the line of a CSV file (blank
         lines and quoted line breaks counted), the row of a sheet (header = row 1)."""
         if self.format == "csv":
-            if self._record_lines is None:
+            if self._lines is None:
                 plain = plain_lines(self.path, self.encoding)
-                self._record_lines = [] if plain else record_lines(_records(self))
-            if index < len(self._record_lines):
-                return self._record_lines[index]
+                self._lines = PLAIN if plain else line_index(_records(self))
+            line = self._lines.line(index)
+            if line is not None:
+                return line
         return index + self.header_rows + self.preamble_lines + 1
 
     def read(self, columns: list[str]) -> pa.Table:
+        """The named columns whole, as one table (see :meth:`batches`): for small
+        reads; the analysis streams."""
+        import pyarrow as pa
+
+        return pa.Table.from_batches(list(self.batches(columns)))
+
+    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
         """Read the named columns (which must exist: see :meth:`find`) as text, under
-        the names asked for. CSV columns arrive dictionary-encoded: survey answers
-        repeat a few labels."""
+        the names asked for, a bounded number of rows at a time (at least one batch,
+        perhaps empty). CSV columns arrive dictionary-encoded: survey answers repeat a
+        few labels; so do Parquet columns stored with a dictionary."""
         wanted = list(dict.fromkeys(columns))
         positions = []
         for name in wanted:
@@ -107,13 +120,22 @@ class Source:
                     line=self.preamble_lines + 1,
                 )
             positions.append(position)
-        if self.format == "csv":
-            return _read_csv(self, wanted, positions)
-        if self.format == "parquet":
-            return parquet.read_text(self.path, wanted, positions)
-        assert self._sheet is not None
-        check_formulas(self.path, self._sheet, positions)
-        return sheet_table(self._sheet, self.header_rows, wanted, positions)
+        if self.format == "xlsx":
+            assert self._sheet is not None
+            check_formulas(self.path, self._sheet, positions)
+            return sheet_batches(self._sheet, self.header_rows, wanted, positions)
+        return _metered(self, wanted, positions)
+
+
+def _metered(source: Source, columns: list[str], positions: list[int]) -> Iterator[pa.RecordBatch]:
+    """A CSV or Parquet file's batches, with a progress bar on a terminal (see
+    :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file."""
+    if source.format == "csv":
+        with Meter(source.path.name, source.path.stat().st_size, "bytes") as meter:
+            yield from _csv_batches(source, columns, positions, meter.update)
+    else:
+        with Meter(source.path.name, parquet.row_count(source.path), "rows") as meter:
+            yield from parquet.text_batches(source.path, columns, positions, progress=meter.update)
 
 
 def _records(source: Source) -> Records:
@@ -303,60 +325,48 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(source: Source, columns: list[str], positions: list[int]) -> pa.Table:
-    """Read with the sniffed encoding; the whole file settles it (see
+def _csv_batches(
+    source: Source,
+    columns: list[str],
+    positions: list[int],
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[pa.RecordBatch]:
+    """Stream with the sniffed encoding; the whole file settles it (see
     :mod:`gapscan.inputs.encoding`) when the sample says cp1252, or says UTF-8 and
-    pyarrow then meets bytes that are not."""
+    pyarrow then meets bytes that are not. A failed fast parse is retried allowing
+    line breaks in quoted values; a retry skips the rows already given."""
     if source.encoding == "cp1252":
         source.encoding = whole_file.settle(source.path)
-    try:
-        return _parse_csv(source, positions).rename_columns(columns)
-    except _NotUtf8:
-        settled = whole_file.settle(source.path)
-        if settled == "utf-8":  # pyarrow's complaint was not about these bytes
-            raise _unparsable(source, "invalid UTF-8 data") from None
-        source.encoding = settled
-    try:
-        return _parse_csv(source, positions).rename_columns(columns)
-    except _NotUtf8:
-        raise _unparsable(source, "invalid UTF-8 data") from None
-
-
-class _NotUtf8(Exception):
-    """pyarrow met bytes that are not UTF-8 in a file read as UTF-8."""
-
-
-def _parse_csv(source: Source, positions: list[int]) -> pa.Table:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    # Columns are read by position under generated names, so that headers with
-    # repeated, blank or multi-line names (survey-tool exports) read like any other.
-    generated = [f"c{i}" for i in range(len(source.layout.columns))]
-    chosen = [generated[i] for i in positions]
-    convert = pacsv.ConvertOptions(
-        include_columns=chosen,
-        column_types={c: pa.dictionary(pa.int32(), pa.string()) for c in chosen},
-        strings_can_be_null=False,
-    )
-    read = pacsv.ReadOptions(
-        encoding=source.encoding, column_names=generated, skip_rows=source.header_lines
-    )
-    last = ""
-    for multiline in (False, True):  # quoted line breaks: only if the fast parse fails
-        parse = pacsv.ParseOptions(delimiter=source.delimiter, newlines_in_values=multiline)
+    given, multiline, settled = 0, False, False
+    while True:
+        dialect = csv_batches.Dialect(
+            source.path,
+            source.encoding,
+            source.delimiter,
+            source.header_lines,
+            len(source.layout.columns),
+        )
         try:
-            with source.path.open("rb") as fh:  # a file object: any file name works
-                return pacsv.read_csv(
-                    fh, read_options=read, parse_options=parse, convert_options=convert
-                )
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            last = _first_line(exc)
-            if source.encoding == "utf-8" and "invalid UTF8" in last:
-                raise _NotUtf8 from None
-    if "Expected" in last and "columns, got" in last:
-        check_widths(_records(source), len(source.layout.columns))
-    raise _unparsable(source, last)
+            for batch in csv_batches.stream(
+                dialect, positions, columns, multiline=multiline, skip=given, progress=progress
+            ):
+                given += batch.num_rows
+                yield batch
+            break
+        except csv_batches.NotUtf8:
+            encoding = whole_file.settle(source.path)
+            if settled or encoding == "utf-8":  # pyarrow's complaint was not about these bytes
+                raise _unparsable(source, "invalid UTF-8 data") from None
+            source.encoding, settled = encoding, True
+        except csv_batches.ParseFailed as failed:
+            if not multiline:
+                multiline = True
+                continue
+            if "Expected" in failed.why and "columns, got" in failed.why:
+                check_widths(_records(source), len(source.layout.columns))
+            raise _unparsable(source, failed.why) from None
+    if not given:
+        yield csv_batches.empty_batch(columns)
 
 
 def _unparsable(source: Source, why: str) -> GapscanError:

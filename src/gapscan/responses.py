@@ -2,96 +2,39 @@
 
 Coding works on each column's distinct values (an Arrow dictionary), not on every
 cell: the values are matched to scale levels (trimmed, case-folded) once, and the
-codes of all rows follow by one array lookup.
+codes of all rows follow by one array lookup (:mod:`gapscan.answer_coding`), a file
+at a time (:mod:`gapscan.file_coding`); this module puts the files together.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gapscan.coding import MISSING as MISSING
-from gapscan.coding import UNKNOWN as UNKNOWN
-from gapscan.coding import answer_coder, side_coder
-from gapscan.design_data import DesignData, FileDesign, combine_designs, read_file_design
+from gapscan.design_data import DesignData, combine_designs
 from gapscan.errors import GapscanError, Problem, ProblemCollector
-from gapscan.exports import Layout, excluded_rows
-from gapscan.identity import FileIds, check_ids, file_ids, same_content
-from gapscan.numeric_answers import Report, code_numbers, unify
+from gapscan.file_coding import Coded, InputSummary, ReadOptions, code_file
+from gapscan.identity import check_ids, same_content
+from gapscan.labels import (
+    combine_keys,
+    combine_spellings,
+    compact,
+)
+from gapscan.numeric_answers import unify
 from gapscan.origins import (
     Origins,
-    RowOrigins,
     combine_origins,
     drop_origins,
-    row_origins,
 )
-from gapscan.readers import Source, missing_column_message, open_source
-from gapscan.subsets import IGNORED_SIDE, apply_filters, ignored_rows, unmatched_warnings
-from gapscan.survey import (
-    CUSTOMER,
-    SIDE_NAMES,
-    VENDOR,
-    Filter,
-    PairBy,
-    Question,
-    Survey,
-    closest_difference,
-    fold,
-)
+from gapscan.subsets import unmatched_warnings
+from gapscan.survey import CUSTOMER, VENDOR, Survey
 from gapscan.weighting_run import apply_weighting, weighting_columns
 from gapscan.weighting_summary import WeightingSummary
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-# The segment of respondents whose breakdown cell is empty. Its label is the empty
-# string, which no value read from a file can be (values are trimmed, and a value
-# that trims to nothing is this segment), so a cell reading "(blank)" or "(no value)"
-# stays a segment of its own; renderers show the empty label as "(no value)".
-BLANK_SEGMENT = ""
-MAX_EXAMPLE_ROWS = 5
-
-
-def code_dtype(levels: int) -> np.dtype[np.signedinteger]:
-    """The smallest signed integer type that holds codes 0..levels-1 and the negative
-    markers (int8 for the usual scales; wider for long ones, e.g. a 0–1000 slider)."""
-    for dtype in (np.int8, np.int16, np.int32):
-        if levels <= np.iinfo(dtype).max:
-            return np.dtype(dtype)
-    return np.dtype(np.int64)
-
-
-MAX_EXAMPLE_VALUES = 10
-
-
-@dataclass(frozen=True)
-class InputSummary:
-    """What was read from one file."""
-
-    path: str
-    format: str
-    rows: int
-    vendor: int
-    customer: int
-    blank_rows: int = 0
-    side: str | None = None  # "vendor"/"customer" when the whole file is one side
-    tool: str = "plain"  # the survey tool that wrote the export
-    excluded: dict[str, int] = field(default_factory=dict)  # preview/test/spam/unfinished
-    unfinished_kept: int = 0
-    duplicates_dropped: int = 0  # repeated respondent ids resolved by 'duplicate_ids'
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """How to read the inputs: a forced survey-tool format, an XLSX sheet."""
-
-    export_format: str | None = None
-    sheet: str | None = None
+__all__ = ["InputSummary", "ReadOptions", "Responses", "Segment", "load_responses"]
 
 
 @dataclass(frozen=True)
@@ -129,22 +72,6 @@ class Responses:
     @property
     def n_customer(self) -> int:
         return int((self.side == CUSTOMER).sum())
-
-
-@dataclass
-class _Coded:
-    """One file's coded columns, before the files are put together."""
-
-    summary: InputSummary
-    side: np.ndarray
-    answers: dict[str, np.ndarray]
-    segments: dict[str, tuple[list[str], np.ndarray]]
-    pair_keys: tuple[list[str], np.ndarray] | None = None
-    ids: FileIds | None = None
-    filtered: tuple[int, ...] = ()
-    matched: tuple[frozenset[str], ...] = ()
-    origins: RowOrigins | None = None
-    design: FileDesign | None = None
 
 
 def load_responses(
@@ -199,11 +126,11 @@ def load_responses(
     out.raise_if_any()
     if not survey.respondent_id or survey.duplicate_ids == "error":
         same_content([path for path, _ in jobs], out, has_ids=bool(survey.respondent_id))
-    coded: list[_Coded] = []
+    coded: list[Coded] = []
     for path, side in jobs:
         try:
             coded.append(
-                _code_file(
+                code_file(
                     survey, path, side, seg_columns, paired, reading or ReadOptions(), out, origins
                 )
             )
@@ -232,503 +159,22 @@ def load_responses(
     return replace(responses, warnings=tuple(warnings), filtered=removed)
 
 
-def _needed_columns(
-    survey: Survey, side: int | None, segments: Sequence[str], paired: bool
-) -> list[str]:
-    sides = (VENDOR, CUSTOMER) if side is None else (side,)
-    needed: list[str] = []
-    if side is None and survey.sides.column is not None:
-        needed.append(survey.sides.column)
-    if survey.respondent_id:
-        needed.append(survey.respondent_id)
-    if paired and survey.pair_by is not None:
-        needed += [survey.pair_by.column(s) for s in sides]
-    needed += list(segments)
-    needed += [f.column for f in survey.filters]
-    needed += survey.design.columns() if survey.design is not None else []
-    for q in survey.questions:
-        needed += [q.column(s) for s in sides]
-    return list(dict.fromkeys(needed))
-
-
-def _check_columns(source: Source, needed: list[str], filters: Sequence[Filter] = ()) -> None:
-    absent = [c for c in needed if source.find(c) is None]
-    if not absent:
-        return
-    parts = []
-    for name in absent:
-        if source.repeats(name) > 1:
-            parts.append(missing_column_message(source, name))
-            continue
-        close = difflib.get_close_matches(name, source.columns, n=2, cutoff=0.5)
-        key = fold(name)
-        close += [c for c in source.columns if key in fold(c) and c not in close][: 3 - len(close)]
-        shown = ", ".join(_quote(c) for c in close)
-        parts.append(_quote(name) + (f" (closest: {shown})" if close else ""))
-    by_option = {f.column for f in filters if f.origin != "schema"}
-    named = "named by --where or --where-not" if set(absent) <= by_option else "named in the schema"
-    raise GapscanError.single(
-        f"{len(absent)} column(s) {named} are not in the file: " + "; ".join(parts),
-        file=source.name,
-        line=1,
-        hint="fix the column names in the schema, or export the missing questions",
-        code="missing-column",
-    )
-
-
-def _code_file(
-    survey: Survey,
-    path: Path,
-    side: int | None,
-    segments: Sequence[str],
-    paired: bool,
-    reading: ReadOptions,
-    out: ProblemCollector,
-    origins: bool = False,
-) -> _Coded:
-    """Code one file; its data problems are added to ``out`` (a file that cannot be
-    read or lacks columns raises)."""
-    source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
-    needed = _needed_columns(survey, side, segments, paired)
-    _check_columns(source, needed, survey.filters)
-    layout = source.layout
-    extra = [c for c in (layout.status_column, layout.finished_column) if c is not None]
-    table = source.read(needed + [c for c in extra if c not in needed])
-    columns = {name: _dictionary(table.column(name)) for name in table.column_names}
-    filtered = apply_filters(survey.filters, columns, table.num_rows)
-    drop, excluded, unfinished = _responses_to_drop(
-        survey, layout, columns, table.num_rows, filtered.drop
-    )
-    excluded |= {f.name: 0 for f in survey.filters}
-    for f, removed in zip(survey.filters, filtered.removed, strict=True):
-        excluded[f.name] += removed
-    not_responses = drop & ~filtered.drop  # previews, tests, spam: outside the design too
-    if side is None and survey.sides.ignore:
-        assert survey.sides.column is not None
-        ignored = ignored_rows(survey.sides.ignore, columns[survey.sides.column]) & ~drop
-        excluded[IGNORED_SIDE] = int(ignored.sum())
-        drop |= ignored
-    design_columns = set(survey.design.columns()) if survey.design is not None else set()
-    blank = _blank_rows({c: columns[c] for c in needed if c not in design_columns}, table.num_rows)
-    drop |= blank
-    design = None
-    if survey.design is not None:
-        design = _file_design(survey, source, columns, ~(blank | not_responses), ~drop, out)
-    dropped = np.flatnonzero(drop)
-    if dropped.size:
-        keep = ~drop
-        columns = {name: (values, indices[keep]) for name, (values, indices) in columns.items()}
-    kept = _kept_rows(table.num_rows, dropped)
-    n = table.num_rows - dropped.size
-    if n == 0:
-        raise _no_responses(source, table.num_rows, excluded)
-    if side is None:
-        assert survey.sides.column is not None
-        side_codes = _code_sides(survey, source, columns[survey.sides.column], kept, out)
-    else:
-        side_codes = np.full(n, side, dtype=np.int8)
-    answers: dict[str, np.ndarray] = {}
-    sides = (VENDOR, CUSTOMER) if side is None else (side,)
-    for q in survey.questions:
-        numeric = q.scale.numeric is not None
-        # a numeric question's answers stay numbers (NaN: none) until the files are combined
-        codes = np.full(n, np.nan) if numeric else np.full(n, MISSING, dtype=code_dtype(q.scale.k))
-        by_column: dict[str, list[int]] = {}
-        for s in sides:
-            by_column.setdefault(q.column(s), []).append(s)
-        for column, column_sides in by_column.items():
-            rows = side_codes == column_sides[0]
-            if len(column_sides) > 1:
-                rows |= side_codes == column_sides[1]
-            if numeric:
-                report = _reporter(source, columns[column][1], kept, rows, out)
-                column_codes = code_numbers(*columns[column], q, column, report)
-            else:
-                column_codes = _code_answers(source, columns[column], column, q, rows, kept, out)
-            codes[rows] = column_codes[rows]
-        answers[q.id] = codes
-    seg = {c: _code_segment(columns[c]) for c in segments}
-    keys = None
-    if paired and survey.pair_by is not None:
-        keys = _code_pair_keys(survey.pair_by, columns, side_codes, sides)
-    ids = None
-    if survey.respondent_id:
-        values, indices = columns[survey.respondent_id]
-        ids = file_ids(
-            source.name,
-            values,
-            indices,
-            side_codes,
-            lambda rows: [source.row_number(int(r)) for r in kept(rows)],
-        )
-    summary = InputSummary(
-        path=str(path),
-        format=source.format,
-        rows=table.num_rows,
-        vendor=int((side_codes == VENDOR).sum()),
-        customer=int((side_codes == CUSTOMER).sum()),
-        blank_rows=int(blank.sum()),
-        side=None if side is None else SIDE_NAMES[side],
-        tool=layout.tool,
-        excluded=excluded,
-        unfinished_kept=unfinished,
-    )
-    where = None
-    if origins:
-        where = row_origins(source, columns.get(survey.respondent_id or ""), kept, n)
-    return _Coded(
-        summary,
-        side_codes,
-        answers,
-        seg,
-        keys,
-        ids,
-        filtered.removed,
-        filtered.matched,
-        origins=where,
-        design=design,
-    )
-
-
-def _file_design(
-    survey: Survey,
-    source: Source,
-    columns: dict[str, _Column],
-    in_design: np.ndarray,
-    analysed: np.ndarray,
-    out: ProblemCollector,
-) -> FileDesign:
-    assert survey.design is not None
-    answer_columns = {q.column(s) for q in survey.questions for s in (VENDOR, CUSTOMER)}
-    present = {c: columns[c] for c in answer_columns if c in columns}
-    answered = ~_blank_rows(present, in_design.shape[0])
-    return read_file_design(
-        survey.design,
-        columns,
-        in_design,
-        analysed,
-        answered,
-        lambda rows: [source.row_number(int(r)) for r in rows],
-        source.name,
-        out,
-    )
-
-
-def _no_responses(source: Source, rows: int, excluded: dict[str, int]) -> GapscanError:
-    if rows == 0:
-        what = "the file has a header and no rows"
-    elif excluded:
-        reasons = ", ".join(f"{n:,} {reason}" for reason, n in sorted(excluded.items()))
-        what = f"all {rows:,} rows were excluded ({reasons}): no responses left"
-    else:
-        what = f"all {rows:,} rows are blank in every column the schema names"
-    hint = "export the responses again, or leave this file out"
-    chosen = [reason for reason in excluded if reason.startswith("filter ")]
-    if chosen or IGNORED_SIDE in excluded:
-        hint = (
-            "check the values of the filters (filters:, --where, --where-not) and of "
-            "sides.ignore against the file's values"
-        )
-    return GapscanError.single(what, file=source.name, line=1, hint=hint, code="empty-file")
-
-
-def _code_pair_keys(
-    pair_by: PairBy, columns: dict[str, _Column], side_codes: np.ndarray, sides: tuple[int, ...]
-) -> tuple[list[str], np.ndarray]:
-    """Account keys, trimmed and case-folded (the first spelling is kept for display);
-    -1 where a respondent has no key."""
-    labels: list[str] = []
-    position: dict[str, int] = {}
-    keys = np.full(side_codes.shape, -1, dtype=np.int32)
-    for s in sides:  # the vendor side first: its spelling of a key is the one shown
-        values, indices = columns[pair_by.column(s)]
-        rows = side_codes == s
-        used = np.bincount(indices[rows], minlength=len(values) + 1) > 0
-        table = []
-        for value, in_use in zip(values, used, strict=False):
-            key = fold(value)
-            if in_use and key and key not in position:
-                position[key] = len(labels)
-                labels.append(value.strip())
-            table.append(position.get(key, -1) if key else -1)
-        lookup = np.asarray([*table, -1], dtype=np.int32)
-        keys[rows] = lookup[indices[rows]]
-    return labels, keys
-
-
-# A text column as its distinct values and each row's index into them; a null cell
-# has the index len(values).
-_Column = tuple[list[str], np.ndarray]
-
-
-def _dictionary(column: pa.ChunkedArray) -> _Column:
-    """Distinct values of a text column and each row's index into them.
-
-    Each chunk (a block of the file) has its own dictionary; they are unified here
-    through a small map of values, never through the rows' text.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    position: dict[str, int] = {}
-    values: list[str] = []
-    parts: list[np.ndarray] = []
-    for chunk in column.chunks:
-        if not pa.types.is_dictionary(chunk.type):
-            chunk = pc.dictionary_encode(chunk)
-        remap = np.empty(len(chunk.dictionary) + 1, dtype=np.int32)
-        for i, value in enumerate(chunk.dictionary.to_pylist()):
-            text = str(value)
-            if text not in position:
-                position[text] = len(values)
-                values.append(text)
-            remap[i] = position[text]
-        remap[-1] = -1  # null, resolved below once every value is known
-        indices, valid = _integers(chunk.indices)
-        if valid is not None:
-            indices = np.where(valid, indices, len(remap) - 1)
-        parts.append(remap[indices])
-    merged = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
-    merged[merged < 0] = len(values)
-    return values, merged
-
-
-def _integers(array: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
-    """An Arrow integer array's values and validity as numpy arrays, read straight from
-    its buffers (``Array.to_numpy`` would import pandas, half a second)."""
-    buffers = array.buffers()
-    start, stop = array.offset, array.offset + len(array)
-    values = np.frombuffer(buffers[1], dtype=np.dtype(f"int{array.type.bit_width}"))[start:stop]
-    if not array.null_count or buffers[0] is None:
-        return values, None
-    bits = np.unpackbits(np.frombuffer(buffers[0], dtype=np.uint8), bitorder="little")
-    return values, bits[start:stop].astype(bool)
-
-
-def _blank_rows(columns: dict[str, _Column], n: int) -> np.ndarray:
-    """Rows where every needed cell is blank (spreadsheets leave them at the end)."""
-    blank = np.ones(n, dtype=bool)
-    for values, indices in columns.values():
-        is_blank = np.array([not v.strip() for v in values] + [True], dtype=bool)
-        blank &= is_blank[indices]
-    return blank
-
-
-def _responses_to_drop(
-    survey: Survey, layout: Layout, columns: dict[str, _Column], n: int, filtered: np.ndarray
-) -> tuple[np.ndarray, dict[str, int], int]:
-    """Survey-tool rows that are not real responses (Qualtrics previews, tests, spam),
-    and unfinished ones when the schema says so, among the rows the filters kept
-    (``filtered``: the rows they removed); returns (rows to drop, how many of each
-    were dropped, how many unfinished responses were kept)."""
-    drop = filtered.copy()
-
-    def texts(column: str | None) -> list[str] | None:
-        if column is None or column not in columns:
-            return None
-        values, indices = columns[column]
-        return [([*values, ""])[i] for i in indices]
-
-    status, finished = texts(layout.status_column), texts(layout.finished_column)
-    if status is None and finished is None:
-        return drop, {}, 0
-    reasons = excluded_rows(layout, status, finished)
-    counts: dict[str, int] = {}
-    unfinished_kept = 0
-    for reason, rows in reasons.items():
-        count = int(np.count_nonzero(~filtered[rows])) if rows else 0
-        if not count:
-            continue
-        if reason == "unfinished" and survey.unfinished == "keep":
-            unfinished_kept = count
-            continue
-        drop[rows] = True
-        counts[reason] = count
-    return drop, counts, unfinished_kept
-
-
-def _kept_rows(n: int, dropped: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """Map indices of the kept rows back to indices in the file."""
-    if dropped.size == 0:
-        return lambda idx: idx
-    kept = np.setdiff1d(np.arange(n), dropped)
-    return lambda idx: kept[idx]
-
-
-def _lookup(
-    column: _Column, code_of: Callable[[str], int], dtype: np.dtype[np.signedinteger]
-) -> np.ndarray:
-    """Code a column through its distinct values (a null cell is no answer)."""
-    values, indices = column
-    table = np.array([code_of(v) for v in values] + [MISSING], dtype=dtype)
-    return table[indices]
-
-
-def _reporter(
-    source: Source,
-    indices: np.ndarray,
-    kept: Callable[[np.ndarray], np.ndarray],
-    rows: np.ndarray,
-    out: ProblemCollector,
-) -> Report:
-    """How a numeric column reports its bad values, listed like unknown answers."""
-
-    def report(
-        values: list[str],
-        marks: np.ndarray,
-        marker: int,
-        what: str,
-        problem: str,
-        hint: str,
-        code: str,
-    ) -> None:
-        _report_unknown(
-            source, values, indices, marks, kept, what, hint, out, rows, code, marker, problem
-        )
-
-    return report
-
-
-def _report_unknown(
-    source: Source,
-    values: list[str],
-    indices: np.ndarray,
-    codes: np.ndarray,
-    kept: Callable[[np.ndarray], np.ndarray],
-    what: str,
-    hint: str,
-    out: ProblemCollector,
-    rows: np.ndarray | None = None,
-    code: str = "unknown-answer",
-    marker: int = UNKNOWN,
-    problem: str = "fit no level",
-    candidates: Sequence[str] = (),
-) -> None:
-    bad = codes == marker
-    if rows is not None:
-        bad &= rows
-    if not bad.any():
-        return
-    counts = np.bincount(indices[bad], minlength=len(values) + 1)
-    order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], values[i]))
-    parts = []
-    first_line: int | None = None
-    for i in order[:MAX_EXAMPLE_VALUES]:
-        where = kept(np.flatnonzero(bad & (indices == i))[:MAX_EXAMPLE_ROWS])
-        lines = [source.row_number(int(r)) for r in where]
-        first_line = lines[0] if first_line is None else min(first_line, lines[0])
-        label = "row" if counts[i] == 1 else "rows"
-        more = ", ..." if counts[i] > len(lines) else ""
-        shown = ", ".join(map(str, lines))
-        text = _quote(values[i]) if values[i].strip() else "blank"
-        near = closest_difference(values[i], list(candidates)) if text != "blank" else ""
-        parts.append(f"{text} x{counts[i]} ({label} {shown}{more}){near}")
-    if len(order) > MAX_EXAMPLE_VALUES:
-        parts.append(f"and {len(order) - MAX_EXAMPLE_VALUES} more values")
-    total = int(bad.sum())
-    out.add(
-        f"{what}: {total} value(s) {problem}: " + "; ".join(parts),
-        file=source.name,
-        line=first_line,
-        hint=hint,
-        code=code,
-    )
-
-
-def _quote(value: str, limit: int = 60) -> str:
-    """A value as it appears in a message: on one line, and not too long."""
-    text = value if len(value) <= limit else value[: limit - 1] + "…"
-    return repr(text) if any(c in text for c in "\n\r\t'") else f"'{text}'"
-
-
-def _code_sides(
-    survey: Survey,
-    source: Source,
-    column_data: _Column,
-    kept: Callable[[np.ndarray], np.ndarray],
-    out: ProblemCollector,
-) -> np.ndarray:
-    column = survey.sides.column
-    assert column is not None
-    values, indices = column_data
-    codes = _lookup(column_data, side_coder(survey), np.dtype(np.int8))
-    codes = np.where(indices == len(values), UNKNOWN, codes).astype(np.int8)
-    values = [*values, ""]
-    _report_unknown(
-        source,
-        values,
-        indices,
-        codes,
-        kept,
-        f"side column '{column}'",
-        "list each value under sides.vendor or sides.customer in the schema, or under "
-        "sides.ignore to leave those rows out",
-        out,
-        code="unknown-side",
-        candidates=(*survey.sides.vendor, *survey.sides.customer, *survey.sides.ignore),
-    )
-    return codes
-
-
-def _code_answers(
-    source: Source,
-    column_data: _Column,
-    column: str,
-    question: Question,
-    rows: np.ndarray,
-    kept: Callable[[np.ndarray], np.ndarray],
-    out: ProblemCollector,
-) -> np.ndarray:
-    scale = question.scale
-    values, indices = column_data
-    codes = _lookup(column_data, answer_coder(scale), code_dtype(scale.k))
-    _report_unknown(
-        source,
-        values,
-        indices,
-        codes,
-        kept,
-        f"column '{column}' (question '{question.id}', scale '{scale.name}')",
-        f"add them to scale '{scale.name}' as levels or under 'missing', or correct the data",
-        out,
-        rows,
-        candidates=(*scale.levels, *scale.missing),
-    )
-    return codes
-
-
-def _code_segment(column: _Column) -> tuple[list[str], np.ndarray]:
-    """Group a breakdown column by trimmed, case-folded value (first spelling shown)."""
-    values, indices = column
-    present = np.bincount(indices, minlength=len(values) + 1) > 0
-    labels: list[str] = []
-    position: dict[str, int] = {}
-    table = []
-    for value, used in zip([*values, ""], present, strict=True):
-        key = fold(value)
-        if used and key not in position:
-            position[key] = len(labels)
-            labels.append(value.strip() if key else BLANK_SEGMENT)
-        table.append(position.get(key, 0))
-    return labels, np.asarray(table, dtype=np.int32)[indices]
-
-
-def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
+def _drop_rows(coded: Coded, rows: np.ndarray) -> Coded:
     """The file without ``rows`` (duplicates resolved by 'duplicate_ids'), counted."""
     if not rows.size:
         return coded
     keep = np.ones(coded.side.shape, dtype=bool)
     keep[rows] = False
     side = coded.side[keep]
-    segments = {c: _compact(labels, codes[keep]) for c, (labels, codes) in coded.segments.items()}
+    segments = {c: compact(labels, codes[keep]) for c, (labels, codes) in coded.segments.items()}
     keys = None
     if coded.pair_keys is not None:
         labels, key_codes = coded.pair_keys
         kept_keys = key_codes[keep]
         valid = kept_keys >= 0
-        compact_labels, compact = _compact(labels, kept_keys[valid])
+        compact_labels, renumbered = compact(labels, kept_keys[valid])
         kept_keys = kept_keys.copy()
-        kept_keys[valid] = compact
+        kept_keys[valid] = renumbered
         keys = (compact_labels, kept_keys)
     summary = replace(
         coded.summary,
@@ -753,16 +199,8 @@ def _drop_rows(coded: _Coded, rows: np.ndarray) -> _Coded:
     )
 
 
-def _compact(labels: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Only the labels still in use, and the codes renumbered to them."""
-    used = np.unique(codes)
-    remap = np.full(len(labels), -1, dtype=codes.dtype)
-    remap[used] = np.arange(used.size, dtype=codes.dtype)
-    return [labels[i] for i in used], remap[codes]
-
-
-def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Responses:
-    side = np.concatenate([c.side for c in coded])
+def _combine(survey: Survey, coded: list[Coded], segments: Sequence[str]) -> Responses:
+    side = _joined([c.side for c in coded])
     answers: dict[str, np.ndarray] = {}
     numbers: dict[str, tuple[float, ...]] = {}
     for q in survey.questions:
@@ -770,22 +208,12 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
         if q.scale.numeric is not None:
             numbers[q.id], answers[q.id] = unify(parts)
         else:
-            answers[q.id] = np.concatenate(parts)
+            answers[q.id] = _joined(parts)
     combined: list[Segment] = []
     for column in segments:
-        keys: dict[str, str] = {}
-        for c in coded:
-            for label in c.segments[column][0]:
-                keys.setdefault(fold(label), label)
-        ordered = sorted(keys.values(), key=lambda s: (s == BLANK_SEGMENT, s.casefold(), s))
-        index = {fold(label): i for i, label in enumerate(ordered)}
-        parts = []
-        for c in coded:
-            labels, codes = c.segments[column]
-            remap = np.array([index[fold(label)] for label in labels], dtype=np.int32)
-            parts.append(remap[codes])
-        combined.append(Segment(column, tuple(ordered), np.concatenate(parts)))
-    pair_keys, pair_labels = _combine_keys(coded)
+        ordered, codes = combine_spellings([c.segments[column] for c in coded])
+        combined.append(Segment(column, ordered, codes))
+    pair_keys, pair_labels = combine_keys([(c.side, c.pair_keys) for c in coded])
     return Responses(
         inputs=tuple(c.summary for c in coded),
         side=side,
@@ -798,32 +226,7 @@ def _combine(survey: Survey, coded: list[_Coded], segments: Sequence[str]) -> Re
     )
 
 
-def _combine_keys(coded: list[_Coded]) -> tuple[np.ndarray | None, tuple[str, ...]]:
-    """Unify the files' account keys; a key is shown as the vendor side spelled it."""
-    if any(c.pair_keys is None for c in coded):
-        return None, ()
-    labels: list[str] = []
-    position: dict[str, int] = {}
-    for c in coded:
-        assert c.pair_keys is not None
-        file_labels, keys = c.pair_keys
-        vendor_rows = keys[(c.side == VENDOR) & (keys >= 0)]
-        for index in sorted(set(vendor_rows.tolist())):  # vendor spellings first
-            key = fold(file_labels[index])
-            if key not in position:
-                position[key] = len(labels)
-                labels.append(file_labels[index])
-    parts = []
-    for c in coded:
-        assert c.pair_keys is not None
-        file_labels, keys = c.pair_keys
-        remap = []
-        for label in file_labels:
-            key = fold(label)
-            if key not in position:
-                position[key] = len(labels)
-                labels.append(label)
-            remap.append(position[key])
-        lookup = np.asarray([*remap, -1], dtype=np.int32)
-        parts.append(lookup[keys])  # -1 indexes the trailing -1
-    return np.concatenate(parts), tuple(labels)
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The files' arrays end to end; one file's array as it is (no copy of a column of
+    millions of answers)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)

@@ -55,8 +55,9 @@ def wave_label(survey: Survey, path: Path, reading: ReadOptions | None = None) -
 
         values = {
             str(v).strip()
-            for v in pc.unique(source.read([WAVE_COLUMN]).column(0)).to_pylist()
-            if str(v).strip()
+            for batch in source.batches([WAVE_COLUMN])
+            for v in pc.unique(batch.column(0)).to_pylist()
+            if v is not None and str(v).strip()
         }
         if len(values) == 1:
             return values.pop()

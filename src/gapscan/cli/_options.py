@@ -107,3 +107,14 @@ def check_counts(counts: Path | None, *data: list[Path] | None) -> None:
             "--counts replaces the data files: give a count table or data files, not both",
             hint="drop the data files (and --vendor/--customer), or --counts",
         )
+
+
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress bar on stderr (it is shown only on a terminal, outside CI, for "
+        "inputs that take more than a second to read).",
+    ),
+]

@@ -19,6 +19,7 @@ from gapscan.cli._options import (
     NoCharts,
     NoRules,
     Out,
+    Quiet,
     Schema,
     Sheet,
     Stamp,
@@ -40,6 +41,7 @@ from gapscan.cli._publish import (
     report_chart_kinds,
     stamp,
 )
+from gapscan.progress import set_quiet
 
 if TYPE_CHECKING:
     from gapscan.analysis import AnalysisOptions
@@ -102,11 +104,13 @@ def analyze(
     no_rules: NoRules = False,
     with_stamp: Stamp = False,
     width: Width = None,
+    quiet: Quiet = False,
 ) -> None:
     """Compare vendors and customers on every question, overall and per segment.
 
     Exit code 0 when every rule held, 1 when a rule was breached, 2 on bad input.
     """
+    set_quiet(quiet)
     with reporting_errors():
         from gapscan.analysis import AnalysisOptions, refuse_paired_design
         from gapscan.analysis import analyze as run_analysis

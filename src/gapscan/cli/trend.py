@@ -15,6 +15,7 @@ from gapscan.cli._options import (
     NoCharts,
     NoRules,
     Out,
+    Quiet,
     Schema,
     Sheet,
     Stamp,
@@ -32,6 +33,7 @@ from gapscan.cli._publish import (
     publish_trend,
     stamp,
 )
+from gapscan.progress import set_quiet
 
 
 def trend(
@@ -61,12 +63,14 @@ def trend(
     no_rules: NoRules = False,
     with_stamp: Stamp = False,
     width: Width = None,
+    quiet: Quiet = False,
 ) -> None:
     """Show each question's gap in every wave and test its change since the previous one.
 
     The wave of a file is its 'wave' column, else a quarter in its name (2026Q3).
     Rules are checked on the latest wave; gap_change rules on its change.
     """
+    set_quiet(quiet)
     with reporting_errors():
         from gapscan.analysis import AnalysisOptions, refuse_paired_design
         from gapscan.responses import ReadOptions

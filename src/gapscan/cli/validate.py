@@ -15,6 +15,7 @@ from gapscan.cli._options import (
     Customer,
     ExportFormat,
     Out,
+    Quiet,
     Schema,
     Sheet,
     Vendor,
@@ -25,6 +26,7 @@ from gapscan.cli._options import (
     check_sides,
 )
 from gapscan.cli._output import Inputs, reporting_errors, run_inputs, write_text
+from gapscan.progress import set_quiet
 
 
 class ValidateFormat(StrEnum):
@@ -57,11 +59,13 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings as problems (exit 2).")
     ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Check a schema and its data and list every problem found.
 
     Exit code 0 when there is no error (warnings are listed), 2 when there is one.
     """
+    set_quiet(quiet)
     with reporting_errors():
         from gapscan.responses import ReadOptions
         from gapscan.subsets import command_line_filters

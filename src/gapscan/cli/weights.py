@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gapscan.cli._options import Customer, ExportFormat, Schema, Sheet, Vendor, check_sides
+from gapscan.cli._options import Customer, ExportFormat, Quiet, Schema, Sheet, Vendor, check_sides
 from gapscan.cli._output import RunOutputs, echo_error, reporting_errors, run_inputs
+from gapscan.progress import set_quiet
 
 if TYPE_CHECKING:
     from gapscan.survey import Survey
@@ -32,6 +33,7 @@ def weights(
     ] = None,
     export_format: ExportFormat = None,
     sheet: Sheet = None,
+    quiet: Quiet = False,
 ) -> None:
     """Rake or post-stratify each side to the schema's targets and write one weight per
     respondent (respondent_id, side, weight) as CSV; a summary goes to stderr. These
@@ -39,6 +41,7 @@ def weights(
 
     Exit code 0 when the weights are written, 2 on bad input or unreachable targets.
     """
+    set_quiet(quiet)
     with reporting_errors():
         from gapscan.schema import load_schema
         from gapscan.weighting_run import require_weighting

@@ -1,10 +1,12 @@
 """Where a CSV file's records start, counted in physical lines (blank lines and quoted
 line breaks included; a line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``). Read with
-the csv module, and only when a problem must name its line."""
+the csv module, streaming, and only when a problem must name its line."""
 
 from __future__ import annotations
 
 import csv
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 from gapscan.errors import GapscanError
 
 MAX_EXAMPLE_ROWS = 5
+BLOCK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -46,18 +49,48 @@ def data_records(records: Records) -> Iterator[tuple[int, int]]:
 
 
 def plain_lines(path: Path, encoding: str) -> bool:
-    """True when each line of the file is one record (no blank lines, no quotes)."""
-    import mmap
-
+    """True when each line of the file is one record (no blank lines, no quotes); the
+    file is read in blocks."""
     if encoding == "utf-16":
         return False
-    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        return all(mm.find(blank) < 0 for blank in (b'"', b"\n\n", b"\n\r\n", b"\r\r"))
+    patterns = (b'"', b"\n\n", b"\n\r\n", b"\r\r")
+    tail = b""
+    with path.open("rb") as fh:
+        while block := fh.read(BLOCK):
+            data = tail + block
+            if any(data.find(pattern) >= 0 for pattern in patterns):
+                return False
+            tail = data[-2:]  # a pattern cut by the block's end
+    return True
 
 
-def record_lines(records: Records) -> list[int]:
-    """The line on which each data record starts."""
-    return [line for line, _ in data_records(records)]
+@dataclass(frozen=True)
+class LineIndex:
+    """Where each data record starts, compactly: a record's line is its index plus an
+    offset that changes only after a record spanning several lines or a blank line;
+    ``starts`` holds the records where it changes, ``offsets`` the new offsets."""
+
+    count: int
+    starts: array[int]
+    offsets: array[int]
+
+    def line(self, index: int) -> int | None:
+        """The line of data record ``index`` (0-based), None past the last record."""
+        if not 0 <= index < self.count:
+            return None
+        return index + self.offsets[bisect_right(self.starts, index) - 1]
+
+
+def line_index(records: Records) -> LineIndex:
+    """One streaming pass over the records (memory: one entry per change of offset)."""
+    starts, offsets = array("q"), array("q")
+    count = 0
+    for count, (line, _) in enumerate(data_records(records), start=1):
+        offset = line - (count - 1)
+        if not offsets or offsets[-1] != offset:
+            starts.append(count - 1)
+            offsets.append(offset)
+    return LineIndex(count, starts, offsets)
 
 
 def check_widths(records: Records, width: int) -> None:

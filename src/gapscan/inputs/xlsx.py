@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, iterparse
@@ -22,17 +23,20 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 MAX_EXAMPLE_CELLS = 5
+SAMPLE_ROWS = 50  # read when the workbook is opened: header rows and a few answers
+BATCH_ROWS = 16_384
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """A sheet's cells as text (rows as the sheet holds them) and its formula cells
+    """A sheet's first rows as text (rows as the sheet holds them) and its formula cells
     without a saved value, as (row, column) pairs: row 1-based, column 0-based."""
 
+    path: Path
     title: str
-    rows: list[list[str]]
+    rows: list[list[str]]  # the first rows only (SAMPLE_ROWS): the header and a few more
     uncached: tuple[tuple[int, int], ...] = ()
 
 
@@ -53,10 +57,13 @@ def read_sheet(path: Path, sheet: str | None) -> Sheet:
                 hint="its sheets: " + ", ".join(workbook.sheetnames),
             )
         chosen = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in chosen.iter_rows(values_only=True)]
+        rows = [
+            [_cell_text(v) for v in row]
+            for row in islice(chosen.iter_rows(values_only=True), SAMPLE_ROWS)
+        ]
         part = getattr(chosen, "_worksheet_path", None)
         uncached = _uncached_formulas(path, part) if isinstance(part, str) else ()
-        return Sheet(chosen.title, rows, uncached)
+        return Sheet(path, chosen.title, rows, uncached)
     except GapscanError:
         raise
     except Exception as exc:
@@ -175,15 +182,49 @@ def check_formulas(path: Path, sheet: Sheet, positions: Sequence[int]) -> None:
     )
 
 
-def sheet_table(
+def sheet_batches(
     sheet: Sheet, header_rows: int, columns: list[str], positions: list[int]
-) -> pa.Table:
+) -> Iterator[pa.RecordBatch]:
+    """The sheet's data rows as text columns, ``BATCH_ROWS`` rows at a time (at least
+    one batch), read again from the workbook in read-only mode; blank rows at the end
+    (spreadsheets leave them) are left out."""
     import pyarrow as pa
 
-    body = sheet.rows[header_rows:]
-    while body and not any(cell.strip() for cell in body[-1]):
-        body = body[:-1]
-    arrays = [
-        pa.array([row[i] if i < len(row) else "" for row in body], pa.string()) for i in positions
-    ]
-    return pa.table(arrays, names=columns)
+    def batch(rows: list[list[str]]) -> pa.RecordBatch:
+        arrays = [
+            pa.array([row[i] if i < len(row) else "" for row in rows], pa.string())
+            for i in positions
+        ]
+        return pa.RecordBatch.from_arrays(arrays, names=columns)
+
+    pending: list[list[str]] = []  # rows read, not yet given
+    blank_tail = 0  # how many of them, at the end, are blank
+    given = False
+    for number, row in enumerate(_sheet_rows(sheet), start=1):
+        if number <= header_rows:
+            continue
+        pending.append(row)
+        blank_tail = 0 if any(cell.strip() for cell in row) else blank_tail + 1
+        if len(pending) - blank_tail >= BATCH_ROWS:
+            cut = len(pending) - blank_tail
+            yield batch(pending[:cut])
+            pending, given = pending[cut:], True
+    rows = pending[: len(pending) - blank_tail]
+    if rows or not given:
+        yield batch(rows)
+
+
+def _sheet_rows(sheet: Sheet) -> Iterator[list[str]]:
+    """Every row of the sheet as text, the workbook opened again in read-only mode."""
+    from openpyxl import load_workbook
+
+    try:
+        with sheet.path.open("rb") as fh:
+            workbook = load_workbook(fh, read_only=True, data_only=True)
+            try:
+                for row in workbook[sheet.title].iter_rows(values_only=True):
+                    yield [_cell_text(v) for v in row]
+            finally:
+                workbook.close()
+    except Exception as exc:  # as read_sheet: a damaged workbook, whatever openpyxl raises
+        raise _damaged(sheet.path, exc) from None

@@ -1,0 +1,180 @@
+"""A file's text columns read batch by batch into compact form: each column's distinct
+values, and for each row the index of its value, in the smallest integer type that
+holds them (one byte per row for an answer column: survey answers repeat a few
+labels). The text of the rows is never held; each batch's dictionary is mapped onto
+the column's values through a small map that grows across batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+BLOCK_ROWS = 1 << 20  # values per block of a growing column (large: allocated apart)
+
+# A text column as its distinct values and each row's index into them; a null cell
+# has the index len(values).
+Column = tuple[list[str], np.ndarray]
+
+
+def index_dtype(count: int) -> np.dtype[np.signedinteger]:
+    """The smallest signed integer type holding 0..count and -1."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if count < np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
+class Blocks:
+    """A growing integer array stored in blocks of ``BLOCK_ROWS`` values, filled in
+    place: a batch's few thousand values are copied in, not kept as an array of
+    their own (many small arrays, freed at the end, would leave the process's heap
+    fragmented and its memory held); the blocks, large, are given back when freed."""
+
+    def __init__(self, dtype: np.dtype[np.signedinteger] | np.dtype[np.unsignedinteger]) -> None:
+        self.dtype = dtype
+        self.blocks: list[np.ndarray] = []
+        self.used = BLOCK_ROWS  # values in the last block
+
+    def widen(self, dtype: np.dtype[np.signedinteger]) -> None:
+        """Hold larger values from now on (the blocks so far converted)."""
+        self.blocks = [block.astype(dtype) for block in self.blocks]
+        self.dtype = dtype
+
+    def append(self, values: np.ndarray) -> None:
+        start = 0
+        while start < values.size:
+            if self.used == BLOCK_ROWS:
+                self.blocks.append(np.empty(BLOCK_ROWS, dtype=self.dtype))
+                self.used = 0
+            take = min(values.size - start, BLOCK_ROWS - self.used)
+            self.blocks[-1][self.used : self.used + take] = values[start : start + take]
+            self.used += take
+            start += take
+
+    def finish(self) -> np.ndarray:
+        if not self.blocks:
+            return np.empty(0, dtype=self.dtype)
+        self.blocks[-1] = self.blocks[-1][: self.used]
+        whole = self.blocks[0] if len(self.blocks) == 1 else np.concatenate(self.blocks)
+        self.blocks = []
+        return whole
+
+
+class ColumnBuilder:
+    """One column's values and row indices, added to a batch at a time."""
+
+    def __init__(self) -> None:
+        self.position: dict[str, int] = {}
+        self.values: list[str] = []
+        self.indices = Blocks(index_dtype(0))
+
+    def add(self, chunk: pa.Array) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = pc.dictionary_encode(chunk)
+        position, values = self.position, self.values
+        dictionary = chunk.dictionary.to_pylist()
+        remap = np.empty(len(dictionary) + 1, dtype=np.int64)
+        for i, value in enumerate(dictionary):
+            text = str(value)
+            code = position.get(text)
+            if code is None:
+                code = position[text] = len(values)
+                values.append(text)
+            remap[i] = code
+        remap[-1] = -1  # null, resolved in finish() once every value is known
+        indices, valid = integers(chunk.indices)
+        if valid is not None:
+            indices = np.where(valid, indices, len(remap) - 1)
+        dtype = index_dtype(len(values))
+        if dtype.itemsize > self.indices.dtype.itemsize:
+            self.indices.widen(dtype)
+        self.indices.append(remap.astype(self.indices.dtype)[indices])
+
+    def finish(self) -> Column:
+        merged = self.indices.finish()
+        merged[merged < 0] = len(self.values)
+        return self.values, merged
+
+
+@dataclass(frozen=True)
+class Read:
+    """A file's columns as read: the text columns compact, the hashed ones as one
+    64-bit hash per row (see :mod:`gapscan.id_hash`), and the number of rows."""
+
+    columns: dict[str, Column]
+    hashes: dict[str, np.ndarray]
+    rows: int
+
+
+def read_columns(
+    batches: Iterable[pa.RecordBatch], names: Sequence[str], hashed: Sequence[str] = ()
+) -> Read:
+    """The ``names`` columns of every batch, compact, and the ``hashed`` ones hashed."""
+    from gapscan.id_hash import IdHasher
+
+    builders = {name: ColumnBuilder() for name in names}
+    hashers = {name: IdHasher() for name in hashed}
+    rows = 0
+    for batch in batches:
+        rows += batch.num_rows
+        for name, builder in builders.items():
+            builder.add(batch.column(name))
+        for name, hasher in hashers.items():
+            hasher.add(batch.column(name))
+    return Read(
+        {name: builder.finish() for name, builder in builders.items()},
+        {name: hasher.finish() for name, hasher in hashers.items()},
+        rows,
+    )
+
+
+def pick_texts(batches: Iterable[pa.RecordBatch], name: str, rows: np.ndarray) -> list[str]:
+    """The text of column ``name`` at the 0-based ``rows`` (in the order given; a null
+    cell reads as ""), picked batch by batch: nothing else of the file is kept."""
+    wanted = np.unique(rows)
+    found: dict[int, str] = {}
+    start = 0
+    for batch in batches:
+        stop = start + batch.num_rows
+        here = wanted[(wanted >= start) & (wanted < stop)]
+        if here.size:
+            column = batch.column(name)
+            for index in here.tolist():
+                value = column[index - start].as_py()
+                found[index] = "" if value is None else str(value)
+        start = stop
+    return [found.get(int(r), "") for r in rows]
+
+
+def integers(array: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
+    """An Arrow integer array's values and validity as numpy arrays, read straight from
+    its buffers (``Array.to_numpy`` would import pandas, half a second)."""
+    import pyarrow as pa
+
+    buffers = array.buffers()
+    start, stop = array.offset, array.offset + len(array)
+    kind = "int" if pa.types.is_signed_integer(array.type) else "uint"
+    values = np.frombuffer(buffers[1], dtype=np.dtype(f"{kind}{array.type.bit_width}"))[start:stop]
+    if not array.null_count or buffers[0] is None:
+        return values, None
+    bits = np.unpackbits(np.frombuffer(buffers[0], dtype=np.uint8), bitorder="little")
+    return values, bits[start:stop].astype(bool)
+
+
+def blank_rows(columns: dict[str, Column], n: int) -> np.ndarray:
+    """Rows where every given cell is blank (spreadsheets leave them at the end)."""
+    blank = np.ones(n, dtype=bool)
+    for values, indices in columns.values():
+        is_blank = np.array([not v.strip() for v in values] + [True], dtype=bool)
+        blank &= is_blank[indices]
+    return blank

@@ -1,0 +1,133 @@
+"""The labels a run shows for text values grouped by their folded form (trimmed,
+case-folded): breakdown segments and account keys.
+
+A segment is shown with its canonical spelling: of the spellings the analysed
+respondents gave it, the most frequent, ties broken by sort order; a count table
+computed elsewhere (which knows each spelling's count) shows the same one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from gapscan.columns import Column
+from gapscan.survey import VENDOR, PairBy, fold
+
+# The segment of respondents whose breakdown cell is empty. Its label is the empty
+# string, which no value read from a file can be (values are trimmed, and a value
+# that trims to nothing is this segment), so a cell reading "(blank)" or "(no value)"
+# stays a segment of its own; renderers show the empty label as "(no value)".
+BLANK_SEGMENT = ""
+
+# One file's values of a column: its distinct spellings and each row's index into them.
+Spellings = tuple[list[str], np.ndarray]
+
+
+def spellings(column: Column) -> Spellings:
+    """A breakdown column's trimmed spellings in use, and each row's spelling (a
+    value that trims to nothing, or a null cell, is the blank segment)."""
+    values, indices = column
+    present = np.bincount(indices, minlength=len(values) + 1) > 0
+    labels: list[str] = []
+    position: dict[str, int] = {}
+    table = []
+    for value, used in zip([*values, ""], present, strict=True):
+        spelling = value.strip()
+        if used and spelling not in position:
+            position[spelling] = len(labels)
+            labels.append(spelling)
+        table.append(position.get(spelling, 0))
+    return labels, np.asarray(table, dtype=np.int32)[indices]
+
+
+def canonical(counts: dict[str, int]) -> str:
+    """The spelling shown for a group: the most frequent, ties broken by sort order."""
+    return min(counts, key=lambda spelling: (-counts[spelling], spelling))
+
+
+def combine_spellings(parts: Sequence[Spellings]) -> tuple[tuple[str, ...], np.ndarray]:
+    """The files' spellings grouped by folded value, each group shown by its canonical
+    spelling; the groups sorted (blank last) and each row's group."""
+    groups: dict[str, dict[str, int]] = {}
+    for labels, codes in parts:
+        counts = np.bincount(codes, minlength=len(labels))
+        for label, count in zip(labels, counts.tolist(), strict=True):
+            group = groups.setdefault(fold(label), {})
+            group[label] = group.get(label, 0) + count
+    shown = {key: BLANK_SEGMENT if not key else canonical(c) for key, c in groups.items()}
+    ordered = sorted(shown.values(), key=lambda s: (s == BLANK_SEGMENT, s.casefold(), s))
+    index = {fold(label): i for i, label in enumerate(ordered)}
+    rows = []
+    for labels, codes in parts:
+        remap = np.array([index[fold(label)] for label in labels], dtype=np.int32)
+        rows.append(remap[codes] if len(labels) else codes.astype(np.int32))
+    merged = np.concatenate(rows) if rows else np.empty(0, dtype=np.int32)
+    return tuple(ordered), merged
+
+
+def compact(labels: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Only the labels still in use, and the codes renumbered to them."""
+    used = np.unique(codes)
+    remap = np.full(len(labels), -1, dtype=codes.dtype)
+    remap[used] = np.arange(used.size, dtype=codes.dtype)
+    return [labels[i] for i in used], remap[codes]
+
+
+def code_pair_keys(
+    pair_by: PairBy, columns: dict[str, Column], side_codes: np.ndarray, sides: tuple[int, ...]
+) -> tuple[list[str], np.ndarray]:
+    """Account keys, trimmed and case-folded (the first spelling is kept for display);
+    -1 where a respondent has no key."""
+    labels: list[str] = []
+    position: dict[str, int] = {}
+    keys = np.full(side_codes.shape, -1, dtype=np.int32)
+    for s in sides:  # the vendor side first: its spelling of a key is the one shown
+        values, indices = columns[pair_by.column(s)]
+        rows = side_codes == s
+        used = np.bincount(indices[rows], minlength=len(values) + 1) > 0
+        table = []
+        for value, in_use in zip(values, used, strict=False):
+            key = fold(value)
+            if in_use and key and key not in position:
+                position[key] = len(labels)
+                labels.append(value.strip())
+            table.append(position.get(key, -1) if key else -1)
+        lookup = np.asarray([*table, -1], dtype=np.int32)
+        keys[rows] = lookup[indices[rows]]
+    return labels, keys
+
+
+def combine_keys(
+    files: Sequence[tuple[np.ndarray, tuple[list[str], np.ndarray] | None]],
+) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    """Unify the files' account keys (per file: each row's side, and the keys); a key
+    is shown as the vendor side spelled it. None without files or keys."""
+    if not files or any(keys is None for _, keys in files):
+        return None, ()
+    labels: list[str] = []
+    position: dict[str, int] = {}
+    for side, pair_keys in files:
+        assert pair_keys is not None
+        file_labels, keys = pair_keys
+        vendor_rows = keys[(side == VENDOR) & (keys >= 0)]
+        for index in sorted(set(vendor_rows.tolist())):  # vendor spellings first
+            key = fold(file_labels[index])
+            if key not in position:
+                position[key] = len(labels)
+                labels.append(file_labels[index])
+    parts = []
+    for _, pair_keys in files:
+        assert pair_keys is not None
+        file_labels, keys = pair_keys
+        remap = []
+        for label in file_labels:
+            key = fold(label)
+            if key not in position:
+                position[key] = len(labels)
+                labels.append(label)
+            remap.append(position[key])
+        lookup = np.asarray([*remap, -1], dtype=np.int32)
+        parts.append(lookup[keys])  # -1 indexes the trailing -1
+    return np.concatenate(parts), tuple(labels)
