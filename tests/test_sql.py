@@ -141,7 +141,7 @@ def test_weight_sums_agree_with_the_direct_path() -> None:
     names, rows = duckdb_rows(survey, data)
     assert names[-3:] == ["n", "sum_w", "sum_w2"]
     responses = load_responses(survey, [data])
-    counts = count_answers(survey, responses)
+    counts = count_answers(survey, responses, design=True)
     sides = {fold(v): VENDOR for v in survey.sides.vendor}
     sides |= {fold(v): CUSTOMER for v in survey.sides.customer}
     for q in survey.questions:
