@@ -27,6 +27,7 @@ from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.exports import Layout, excluded_rows
 from gapscan.id_hash import NO_ID
 from gapscan.identity import FileIds
+from gapscan.inputs.frame import Frame
 from gapscan.labels import (
     code_pair_keys,
     spellings,
@@ -120,7 +121,7 @@ def _check_columns(source: Source, needed: list[str], filters: Sequence[Filter] 
     raise GapscanError.single(
         f"{len(absent)} column(s) {named} are not in the file: " + "; ".join(parts),
         file=source.name,
-        line=1,
+        line=None if source.format == "frame" else 1,
         hint="fix the column names in the schema, or export the missing questions",
         code="missing-column",
     )
@@ -140,7 +141,7 @@ class _Drops:
 
 def code_file(
     survey: Survey,
-    path: Path,
+    path: Path | Frame,
     side: int | None,
     segments: Sequence[str],
     paired: bool,
@@ -377,7 +378,8 @@ def _no_responses(source: Source, rows: int, excluded: dict[str, int]) -> Gapsca
             "check the values of the filters (filters:, --where, --where-not) and of "
             "sides.ignore against the file's values"
         )
-    return GapscanError.single(what, file=source.name, line=1, hint=hint, code="empty-file")
+    line = None if source.format == "frame" else 1
+    return GapscanError.single(what, file=source.name, line=line, hint=hint, code="empty-file")
 
 
 Column = Column
