@@ -123,8 +123,8 @@ def load_responses(
         )
     out.raise_if_any()
     if not survey.respondent_id or survey.duplicate_ids == "error":
-        files = [path for path, _ in jobs if isinstance(path, Path)]
-        same_content(files, out, has_ids=bool(survey.respondent_id))
+        on_disk = [path for path, _ in jobs if isinstance(path, Path)]
+        same_content(on_disk, out, has_ids=bool(survey.respondent_id))
     coded: list[Coded] = []
     for path, side in jobs:
         try:
