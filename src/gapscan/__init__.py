@@ -1,8 +1,9 @@
 """gapscan: measure the perception gap between vendors and their customers.
 
-The library's front door is :func:`gapscan.analyze` (a loaded schema and coded
-responses in, a :class:`~gapscan.report.GapReport` out) and
-:func:`gapscan.analyze_files` (paths in). Heavy modules load on first use, so that
+The library's front doors are :func:`gapscan.analyze` (a loaded schema and coded
+responses in, a :class:`~gapscan.report.GapReport` out),
+:func:`gapscan.analyze_files` (paths in), and :func:`gapscan.analyze_frame` (data
+frames in, for notebooks). Heavy modules load on first use, so that
 ``import gapscan`` and ``gapscan --help`` stay fast.
 """
 
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from gapscan.analysis import AnalysisOptions, analyze, analyze_files
     from gapscan.errors import GapscanError
+    from gapscan.notebook import analyze_frame
     from gapscan.report import GapReport
     from gapscan.responses import load_responses
     from gapscan.schema import load_schema
@@ -23,6 +25,7 @@ _LAZY = {
     "AnalysisOptions": "gapscan.analysis",
     "analyze": "gapscan.analysis",
     "analyze_files": "gapscan.analysis",
+    "analyze_frame": "gapscan.notebook",
     "GapscanError": "gapscan.errors",
     "GapReport": "gapscan.report",
     "load_responses": "gapscan.responses",
@@ -36,6 +39,7 @@ __all__ = [
     "__version__",
     "analyze",
     "analyze_files",
+    "analyze_frame",
     "load_responses",
     "load_schema",
 ]
