@@ -95,7 +95,7 @@ def test_one_frame_per_side_is_the_cli_report_on_one_file_per_side(tmp_path: Pat
 MIXED_SCHEMA = (
     "survey: Mixed types\n"
     "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
-    "segments: [key_account, tier]\n"
+    "segments: [key_account, tier, wave]\n"
     "scales:\n"
     f"  agree5:\n    levels: [{', '.join(AGREE5)}]\n    top_box: 2\n"
     "  five:\n    levels: ['1', '2', '3', '4', '5']\n    top_box: 2\n"
@@ -121,6 +121,7 @@ def mixed_frame() -> pd.DataFrame:
             "side": side,
             "key_account": [i % 4 == 0 for i in range(n)],
             "tier": pd.Categorical([("Gold", "Silver", None)[i % 3] for i in range(n)]),
+            "wave": pd.to_datetime([("2024-01-01", "2024-04-01")[i % 2] for i in range(n)]),
             "q1": q1,
             "q2": q2,
             "effort": effort,
@@ -139,11 +140,13 @@ def test_a_frame_of_many_types_is_the_cli_report_on_the_same_frame_as_csv(
     same_as_cli(json_render.render(report), cli_json(schema, tmp_path / "data.csv"))
     segments = {r.segment for r in report.results}
     assert (("key_account", "True"),) in segments and (("tier", "Gold"),) in segments
+    assert (("wave", "2024-04-01"),) in segments
     q2 = next(r for r in report.results if r.question == "q2" and not r.segment)
     assert q2.vendor.n + q2.customer.n == sum(1 for i in range(40) if i % 6 != 5)
     # read back by pandas (q2 as floats with NaN, True/False as booleans): the same report
     back = pd.read_csv(tmp_path / "data.csv")
     assert back["q2"].dtype == "float64" and back["key_account"].dtype == "bool"
+    back["wave"] = pd.to_datetime(back["wave"])
     again = analyze_frame(back, schema)
     assert again.to_dict() == report.to_dict()
 
@@ -294,6 +297,30 @@ def test_sides_given_wrongly_are_reported() -> None:
         analyze_frame(df, schema_text(), vendor=df, customer=df)
     with pytest.raises(GapscanError, match="no data given"):
         analyze_frame(None, schema_text())
+
+
+def test_a_named_index_is_a_column() -> None:
+    df = pd.read_csv(SURVEYS / "cmo-affinity.csv")
+    schema = SURVEYS / "cmo-affinity.yaml"
+    indexed = analyze_frame(df.set_index("respondent_id"), schema)
+    assert indexed.to_dict() == analyze_frame(df, schema).to_dict()
+    with pytest.raises(GapscanError, match="'respondent_id'"):  # an unnamed index is not
+        analyze_frame(df.set_index("respondent_id").rename_axis(None), schema)
+
+
+def test_a_column_that_has_no_text_is_named() -> None:
+    df = small_frame()
+    df["q2"] = [[i] for i in range(len(df))]
+    with pytest.raises(GapscanError) as caught:
+        analyze_frame(df, schema_text())
+    (problem,) = caught.value.problems
+    assert problem.file == "<frame>"
+    assert problem.message.startswith("cannot read column 'q2' (list<")
+
+
+def test_a_frame_without_columns_is_reported() -> None:
+    with pytest.raises(GapscanError, match=r"^<frame>: the frame has no columns$"):
+        analyze_frame(pd.DataFrame(), schema_text())
 
 
 def test_repeated_column_names_are_reported() -> None:

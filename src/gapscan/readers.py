@@ -402,6 +402,8 @@ def _open_parquet(path: Path, forced: str | None) -> Source:
 def _open_frame(frame: Frame, forced: str | None) -> Source:
     """A frame's header rows beyond its column names (a Qualtrics export read by
     pandas keeps two) are its first rows: recognised as a CSV file's are."""
+    if not frame.table.num_columns:
+        raise GapscanError.single("the frame has no columns", file=frame.name)
     layout = _layout(sample_records(frame), forced, frame.name)
     return Source(path=Path(frame.name), format="frame", layout=layout, _frame=frame)
 

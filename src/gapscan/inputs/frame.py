@@ -62,6 +62,9 @@ def _from_pandas(df: Any, name: str) -> pa.Table:
             file=name,
             hint="give each column its own name",
         )
+    named = [n for n in df.index.names if n is not None]
+    if named:  # a named index (df.set_index("respondent_id")) is a column of the data
+        df = df.reset_index(level=named)
     try:
         return pa.Table.from_pandas(df, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -103,7 +106,10 @@ def sample_records(frame: Frame) -> list[list[str]]:
     """The column names and the first rows as text (for recognising the layout)."""
     table = frame.table
     head = table.slice(0, SAMPLE_ROWS)
-    texts = [text_column(column, frame.name).to_pylist() for column in head.columns]
+    texts = [
+        text_column(column, name, frame.name).to_pylist()
+        for name, column in zip(head.column_names, head.columns, strict=True)
+    ]
     rows = [[str(cell) for cell in row] for row in zip(*texts, strict=True)]
     return [[str(n) for n in table.column_names], *rows]
 
@@ -122,12 +128,16 @@ def text_batches(
         yield pa.RecordBatch.from_arrays(empty, names=columns)
         return
     for batch in chosen.to_batches(max_chunksize=BATCH_ROWS):
-        text = [text_column(batch.column(i), frame.name) for i in range(batch.num_columns)]
+        text = [
+            text_column(batch.column(i), str(chosen.column_names[i]), frame.name)
+            for i in range(batch.num_columns)
+        ]
         yield pa.RecordBatch.from_arrays(text, names=columns)
 
 
-def text_column(column: pa.Array | pa.ChunkedArray, name: str) -> pa.Array:
-    """A column as the CSV reader gives it: text, a missing value (null, NaN) as ""."""
+def text_column(column: pa.Array | pa.ChunkedArray, label: str, name: str) -> pa.Array:
+    """A column (``label``, of the frame ``name``) as the CSV reader gives it: text,
+    a missing value (null, NaN) as ""."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -144,14 +154,37 @@ def text_column(column: pa.Array | pa.ChunkedArray, name: str) -> pa.Array:
             text = pc.if_else(column, "True", "False")
         elif pa.types.is_null(kind):
             text = pa.array([""] * len(column), pa.string())
+        elif pa.types.is_timestamp(kind):
+            text = _timestamp_text(column)
         else:
             text = _parquet_text(column)
     except (pa.ArrowException, ValueError) as exc:
         raise GapscanError.single(
-            f"cannot read a column of type {kind} as text: {_first_line(exc)}",
+            f"cannot read column '{label}' ({kind}) as text: {_first_line(exc)}",
             file=name,
             hint="survey answers are read as text, numbers, booleans or categories",
         ) from None
     if text.null_count:
         text = pc.fill_null(text, "")
     return text
+
+
+def _timestamp_text(column: pa.Array) -> pa.Array:
+    """Times as pandas writes them to CSV: the date alone when every time is midnight,
+    else to the second when no time has a fraction; a time zone's as its offset."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.type.tz is not None:
+        texts = [None if t is None else t.isoformat(sep=" ") for t in column.to_pylist()]
+        return pa.array(texts, pa.string())
+
+    def whole(unit: str) -> bool:
+        same = pc.equal(pc.floor_temporal(column, unit=unit), column)
+        return bool(pc.all(pc.fill_null(same, True)).as_py())
+
+    if whole("day"):
+        return pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d")
+    if whole("second"):
+        return pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S")
+    return column.cast(pa.string())
