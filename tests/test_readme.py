@@ -73,3 +73,20 @@ def test_every_problem_code_is_documented() -> None:
     expected = [(c, "error", m) for c, m in ERROR_CODES.items()]
     expected += [(c, "warning", m) for c, m in WARNING_CODES.items()]
     assert rows == expected
+
+
+def test_the_notebook_example_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's "In a notebook" block, executed as it is written."""
+    block = re.search(
+        r"<!-- notebook:start -->\n```python\n(.*?)```\n<!-- notebook:end -->", README, re.S
+    )
+    assert block, "README lost its notebook example"
+    monkeypatch.chdir(ROOT)
+    exec(compile(block.group(1), "README.md (In a notebook)", "exec"), {})
+    shown = capsys.readouterr().out
+    assert "centricity" in shown and "segment_region" in shown
+    assert "# Centricity, customers in EMEA vs all vendors" in shown
+    assert "`<vendor frame>`: 200 rows read, vendor side" in shown
+    assert "<frame>: 1 column(s) named in the schema are not in the file: 'improving'" in shown

@@ -1,9 +1,10 @@
 """gapscan: measure the perception gap between vendors and their customers.
 
-The library's front door is :func:`gapscan.analyze` (a loaded schema and coded
-responses in, a :class:`~gapscan.report.GapReport` out) and
-:func:`gapscan.analyze_files` (paths in); :func:`gapscan.analyze_counts` takes a
-count table made elsewhere (:func:`gapscan.read_counts`). Heavy modules load on first use, so that
+The library's front doors are :func:`gapscan.analyze` (a loaded schema and coded
+responses in, a :class:`~gapscan.report.GapReport` out),
+:func:`gapscan.analyze_files` (paths in), :func:`gapscan.analyze_frame` (data frames
+in, for notebooks) and :func:`gapscan.analyze_counts` (a count table made elsewhere,
+read by :func:`gapscan.read_counts`). Heavy modules load on first use, so that
 ``import gapscan`` and ``gapscan --help`` stay fast.
 """
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from gapscan.analysis import AnalysisOptions, analyze, analyze_counts, analyze_files
     from gapscan.count_table import read_counts
     from gapscan.errors import GapscanError
+    from gapscan.notebook import analyze_frame
     from gapscan.report import GapReport
     from gapscan.responses import load_responses
     from gapscan.schema import load_schema
@@ -27,6 +29,7 @@ _LAZY = {
     "analyze_files": "gapscan.analysis",
     "analyze_counts": "gapscan.analysis",
     "read_counts": "gapscan.count_table",
+    "analyze_frame": "gapscan.notebook",
     "GapscanError": "gapscan.errors",
     "GapReport": "gapscan.report",
     "load_responses": "gapscan.responses",
@@ -41,6 +44,7 @@ __all__ = [
     "analyze",
     "analyze_counts",
     "analyze_files",
+    "analyze_frame",
     "load_responses",
     "load_schema",
     "read_counts",

@@ -72,7 +72,13 @@ def no_responses(source: Source, rows: int, excluded: dict[str, int]) -> Gapscan
             "check the values of the filters (filters:, --where, --where-not) and of "
             "sides.ignore against the file's values"
         )
-    return GapscanError.single(what, file=source.name, line=1, hint=hint, code="empty-file")
+    return GapscanError.single(
+        what,
+        file=source.name,
+        line=None if source.format == "frame" else 1,
+        hint=hint,
+        code="empty-file",
+    )
 
 
 Column = Column

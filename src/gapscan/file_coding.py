@@ -26,6 +26,7 @@ from gapscan.design_data import FileDesign, read_file_design
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.exclusions import Drops, find_drops, no_responses
 from gapscan.identity import FileIds
+from gapscan.inputs.frame import Frame
 from gapscan.labels import (
     code_pair_keys,
     spellings,
@@ -118,7 +119,7 @@ def _check_columns(source: Source, needed: list[str], filters: Sequence[Filter] 
     raise GapscanError.single(
         f"{len(absent)} column(s) {named} are not in the file: " + "; ".join(parts),
         file=source.name,
-        line=1,
+        line=None if source.format == "frame" else 1,
         hint="fix the column names in the schema, or export the missing questions",
         code="missing-column",
     )
@@ -126,7 +127,7 @@ def _check_columns(source: Source, needed: list[str], filters: Sequence[Filter] 
 
 def code_file(
     survey: Survey,
-    path: Path,
+    path: Path | Frame,
     side: int | None,
     segments: Sequence[str],
     paired: bool,

@@ -22,6 +22,8 @@ from gapscan.errors import GapscanError
 from gapscan.exports import Layout, detect_layout
 from gapscan.inputs import csv_batches, parquet
 from gapscan.inputs import encoding as whole_file
+from gapscan.inputs.frame import Frame, sample_records
+from gapscan.inputs.frame import text_batches as frame_batches
 from gapscan.inputs.magic import identify
 from gapscan.inputs.records import LineIndex, Records, check_widths, line_index, plain_lines
 from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_batches
@@ -44,7 +46,7 @@ class Source:
     has. A column is addressed by its name, a Qualtrics ImportId or its question text."""
 
     path: Path
-    format: str  # csv | xlsx | parquet
+    format: str  # csv | xlsx | parquet | frame (a data frame in memory)
     layout: Layout
     encoding: str = "utf-8"
     delimiter: str = ","
@@ -52,10 +54,11 @@ class Source:
     preamble_lines: int = 0  # CSV: lines before the header (Excel's "sep=;" line)
     _sheet: Sheet | None = field(default=None, repr=False)
     _lines: LineIndex | None = field(default=None, repr=False)
+    _frame: Frame | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
-        return str(self.path)
+        return self._frame.name if self._frame is not None else str(self.path)
 
     @property
     def columns(self) -> list[str]:
@@ -87,7 +90,10 @@ class Source:
 
     def row_number(self, index: int) -> int:
         """Where the 0-based data row ``index`` starts: the line of a CSV file (blank
-        lines and quoted line breaks counted), the row of a sheet (header = row 1)."""
+        lines and quoted line breaks counted), the row of a sheet (header = row 1), the
+        position of a frame's row (``df.iloc``: the first row is 0)."""
+        if self._frame is not None:
+            return index + self.header_rows - 1
         if self.format == "csv":
             if self._lines is None:
                 plain = plain_lines(self.path, self.encoding)
@@ -120,6 +126,8 @@ class Source:
                     line=self.preamble_lines + 1,
                 )
             positions.append(position)
+        if self._frame is not None:
+            return frame_batches(self._frame, wanted, positions, self.header_rows - 1)
         if self.format == "xlsx":
             assert self._sheet is not None
             check_formulas(self.path, self._sheet, positions)
@@ -152,11 +160,14 @@ def missing_column_message(source: Source, name: str) -> str:
 
 
 def open_source(
-    path: str | Path, *, export_format: str | None = None, sheet: str | None = None
+    path: str | Path | Frame, *, export_format: str | None = None, sheet: str | None = None
 ) -> Source:
     """Identify a data file's format, survey tool and columns; a clear error if it is
     not a table. ``export_format`` forces the survey tool (see ``exports.TOOLS``);
-    ``sheet`` picks an XLSX sheet by name (default: the first)."""
+    ``sheet`` picks an XLSX sheet by name (default: the first). A :class:`Frame` (a
+    data frame in memory) is read as a CSV file of the same cells would be."""
+    if isinstance(path, Frame):
+        return _open_frame(path, export_format)
     path = Path(path)
     name = str(path)
     try:
@@ -383,6 +394,18 @@ def _unparsable(source: Source, why: str) -> GapscanError:
 def _open_parquet(path: Path, forced: str | None) -> Source:
     layout = _layout([parquet.column_names(path)], forced or "plain", str(path))
     return Source(path=path, format="parquet", layout=replace(layout, header_rows=0))
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def _open_frame(frame: Frame, forced: str | None) -> Source:
+    """A frame's header rows beyond its column names (a Qualtrics export read by
+    pandas keeps two) are its first rows: recognised as a CSV file's are."""
+    if not frame.table.num_columns:
+        raise GapscanError.single("the frame has no columns", file=frame.name)
+    layout = _layout(sample_records(frame), forced, frame.name)
+    return Source(path=Path(frame.name), format="frame", layout=layout, _frame=frame)
 
 
 # ---------------------------------------------------------------------------- XLSX

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gapscan.fingerprint import Fingerprint
 from gapscan.headlines import TOP_BOX, Headline, headlines_of, largest_change
@@ -14,6 +14,9 @@ from gapscan.responses import InputSummary
 from gapscan.subsets import AppliedFilter
 from gapscan.survey import DEFAULT_SIDE_LABELS, SIDE_NAMES, Question, Rule
 from gapscan.weighting_summary import WeightingSummary
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 JSON_FORMAT_VERSION = 1
 
@@ -726,6 +729,32 @@ class GapReport:
         )
         return data
 
+    # notebooks (gapscan.report_frames; pandas is imported there, on first use)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per question x segment, the JSON result's fields as columns (nested
+        ones flattened: ``vendor_top_box``, ``segment_region``)."""
+        from gapscan.report_frames import results_frame
+
+        return results_frame(self)
+
+    def distribution_frame(self) -> pd.DataFrame:
+        """One row per question x segment x side x level: ``n`` and ``share``."""
+        from gapscan.report_frames import distribution_frame
+
+        return distribution_frame(self)
+
+    def to_markdown(self, *, distribution: bool = False) -> str:
+        """The markdown report, as ``gapscan analyze --format markdown`` writes it."""
+        from gapscan.render import markdown
+
+        return markdown.render(self, distribution=distribution)
+
+    def _repr_html_(self) -> str:
+        from gapscan.report_frames import report_html
+
+        return report_html(self)
+
 
 def _by_side(pair: tuple[int, int]) -> dict[str, int]:
     return {"vendor": pair[0], "customer": pair[1]}
@@ -869,6 +898,18 @@ class TrendReport:
             }
         )
         return data
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per question x wave, the JSON wave fields as columns (flattened)."""
+        from gapscan.report_frames import trend_frame
+
+        return trend_frame(self)
+
+    def to_markdown(self) -> str:
+        """The markdown report, as ``gapscan trend --format markdown`` writes it."""
+        from gapscan.render import markdown
+
+        return markdown.render_trend(self)
 
 
 def _excluded_rows(inputs: Sequence[InputSummary]) -> dict[str, int]:

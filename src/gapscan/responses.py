@@ -18,6 +18,7 @@ from gapscan.design_data import DesignData, combine_designs
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.file_coding import Coded, InputSummary, ReadOptions, code_file
 from gapscan.identity import check_ids, same_content
+from gapscan.inputs.frame import Frame
 from gapscan.labels import (
     combine_keys,
     combine_spellings,
@@ -76,10 +77,10 @@ class Responses:
 
 def load_responses(
     survey: Survey,
-    data: Sequence[str | Path] = (),
+    data: Sequence[str | Path | Frame] = (),
     *,
-    vendor: Sequence[str | Path] = (),
-    customer: Sequence[str | Path] = (),
+    vendor: Sequence[str | Path | Frame] = (),
+    customer: Sequence[str | Path | Frame] = (),
     segments: Sequence[str] | None = None,
     paired: bool = False,
     reading: ReadOptions | None = None,
@@ -87,14 +88,15 @@ def load_responses(
 ) -> Responses:
     """Read and code every input. ``data`` files hold both sides (``sides.column``);
     ``vendor``/``customer`` files hold one side each. With ``paired``, each
-    respondent's account key (``pair_by``) is read too. Every problem of every file
+    respondent's account key (``pair_by``) is read too. A :class:`Frame` (a data frame
+    in memory) is read as a file of the same cells. Every problem of every file
     is collected and raised together as one ``GapscanError``. With ``origins``, each
     respondent's file, line and id are kept too (``Responses.origins``)."""
     asked = tuple(dict.fromkeys(survey.segments if segments is None else segments))
     seg_columns = tuple(dict.fromkeys(asked + weighting_columns(survey)))
-    jobs: list[tuple[Path, int | None]] = [(Path(p), None) for p in data]
-    jobs += [(Path(p), VENDOR) for p in vendor]
-    jobs += [(Path(p), CUSTOMER) for p in customer]
+    jobs: list[tuple[Path | Frame, int | None]] = [(_input(p), None) for p in data]
+    jobs += [(_input(p), VENDOR) for p in vendor]
+    jobs += [(_input(p), CUSTOMER) for p in customer]
     if not jobs:
         jobs = [(p, None) for p in survey.data]
     out = ProblemCollector()
@@ -125,7 +127,8 @@ def load_responses(
         )
     out.raise_if_any()
     if not survey.respondent_id or survey.duplicate_ids == "error":
-        same_content([path for path, _ in jobs], out, has_ids=bool(survey.respondent_id))
+        on_disk = [path for path, _ in jobs if isinstance(path, Path)]
+        same_content(on_disk, out, has_ids=bool(survey.respondent_id))
     coded: list[Coded] = []
     for path, side in jobs:
         try:
@@ -157,6 +160,10 @@ def load_responses(
     ) + list(resolution.warnings if resolution is not None else ())
     removed = tuple(sum(c.filtered[i] for c in coded) for i in range(len(survey.filters)))
     return replace(responses, warnings=tuple(warnings), filtered=removed)
+
+
+def _input(given: str | Path | Frame) -> Path | Frame:
+    return given if isinstance(given, Frame) else Path(given)
 
 
 def _drop_rows(coded: Coded, rows: np.ndarray) -> Coded:

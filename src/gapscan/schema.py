@@ -297,8 +297,14 @@ def _dotted(loc: Loc) -> str:
 def load_schema(path: str | Path) -> Survey:
     """Load a survey schema, reporting every problem at once (``GapscanError``)."""
     path = Path(path)
-    file = str(path)
     data, lines = read_yaml(path)
+    return build_schema(data, lines, path)
+
+
+def build_schema(data: Any, lines: dict[Loc, int], path: Path) -> Survey:
+    """A survey from parsed YAML (or a dict: ``lines`` then empty), every problem at
+    once; ``path`` names it in messages (``<schema>`` for a schema given as text)."""
+    file = str(path)
     out = ProblemCollector()
     if not isinstance(data, dict):
         raise GapscanError.single(

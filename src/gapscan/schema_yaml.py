@@ -100,6 +100,16 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
             file=name,
             hint="save the schema as UTF-8 YAML",
         ) from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, dict[Loc, int]]:
+    """Parse a schema's YAML text (``name`` says where it is from, in messages)."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_SCHEMA_BYTES:
+        raise GapscanError.single(
+            f"schema is over {MAX_SCHEMA_BYTES:,} bytes, the most a survey schema has",
+            file=name,
+        )
     try:
         loader = _Loader(text)
     except yaml.YAMLError as exc:  # a character YAML does not allow, found on reading

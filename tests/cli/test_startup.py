@@ -133,3 +133,27 @@ def test_console_script_is_installed() -> None:
     proc = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "analyze" in proc.stdout
+
+
+NOTEBOOK = """\
+import sys
+import pyarrow.csv as pacsv
+import gapscan
+table = pacsv.read_csv("surveys/cmo-affinity.csv")
+report = gapscan.analyze_frame(table, "surveys/cmo-affinity.yaml")
+report.to_dict(), report.to_markdown(), report._repr_html_()
+print("before", "pandas" in sys.modules)
+report.to_frame()
+print("after", "pandas" in sys.modules)
+"""
+
+
+def test_pandas_is_imported_only_for_a_report_frame() -> None:
+    """A pyarrow Table analysed, its report as JSON, markdown and HTML: no pandas;
+    ``to_frame()`` imports it."""
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-c", NOTEBOOK], capture_output=True, text=True, timeout=120, cwd=root
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["before", "False", "after", "True"]
