@@ -14,7 +14,7 @@ ERROR_CODES: dict[str, str] = {
     "percent-for-fraction": "a percentage given where a fraction is meant",
     "duplicate-segment": "a segment listed twice, or the sides column as a segment",
     "unreadable-data": "a data file that cannot be read",
-    "compressed-file": "a compressed file or another container, not an export",
+    "compressed-file": "a compressed file or zip that holds no readable export, or is damaged",
     "mixed-encoding": "a file whose bytes are not all in one text encoding",
     "ragged-row": "a row with more or fewer fields than the header",
     "uncached-formula": "XLSX cells holding formulas without a saved value",

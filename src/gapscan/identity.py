@@ -276,10 +276,12 @@ def same_content(
     """A file given twice (by any path, link or copy) is found by its bytes: only files
     of equal size are hashed, in 1 MiB blocks. With respondent ids, the id check would
     find it too, but row by row; this names the file."""
+    from gapscan.inputs.stored import on_disk
+
     by_size: dict[int, list[Path]] = {}
     for path in paths:
         try:
-            st = os.stat(path)
+            st = os.stat(on_disk(path))
         except (OSError, ValueError):
             continue  # the reader names the problem
         if st.st_size and _is_regular(st.st_mode):
@@ -289,7 +291,7 @@ def same_content(
             continue
         seen: dict[bytes, Path] = {}
         for path in group:
-            digest = _digest(path)
+            digest = _digest(on_disk(path))
             if digest is None:
                 continue
             if digest in seen:

@@ -24,8 +24,10 @@ from gapscan.inputs import csv_batches, parquet
 from gapscan.inputs import encoding as whole_file
 from gapscan.inputs.frame import Frame, sample_records
 from gapscan.inputs.frame import text_batches as frame_batches
-from gapscan.inputs.magic import identify
+from gapscan.inputs.magic import identify, unwrap
 from gapscan.inputs.records import LineIndex, Records, check_widths, line_index, plain_lines
+from gapscan.inputs.stored import STDIN, STDIN_NAME, Stored, spooled_stdin
+from gapscan.inputs.stored import damaged as stored_damaged
 from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_batches
 from gapscan.progress import Meter
 
@@ -55,10 +57,18 @@ class Source:
     _sheet: Sheet | None = field(default=None, repr=False)
     _lines: LineIndex | None = field(default=None, repr=False)
     _frame: Frame | None = field(default=None, repr=False)
+    _stored: Stored | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
-        return self._frame.name if self._frame is not None else str(self.path)
+        if self._frame is not None:
+            return self._frame.name
+        return self.stored.name
+
+    @property
+    def stored(self) -> Stored:
+        """Where the bytes are: the file, or what a compressed file or zip holds."""
+        return self._stored or Stored(self.path, str(self.path))
 
     @property
     def columns(self) -> list[str]:
@@ -96,7 +106,7 @@ class Source:
             return index + self.header_rows - 1
         if self.format == "csv":
             if self._lines is None:
-                plain = plain_lines(self.path, self.encoding)
+                plain = plain_lines(self.stored, self.encoding)
                 self._lines = PLAIN if plain else line_index(_records(self))
             line = self._lines.line(index)
             if line is not None:
@@ -139,7 +149,7 @@ def _metered(source: Source, columns: list[str], positions: list[int]) -> Iterat
     """A CSV or Parquet file's batches, with a progress bar on a terminal (see
     :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file."""
     if source.format == "csv":
-        with Meter(source.path.name, source.path.stat().st_size, "bytes") as meter:
+        with Meter(Path(source.name).name, source.stored.size, "bytes") as meter:
             yield from _csv_batches(source, columns, positions, meter.update)
     else:
         with Meter(source.path.name, parquet.row_count(source.path), "rows") as meter:
@@ -148,7 +158,7 @@ def _metered(source: Source, columns: list[str], positions: list[int]) -> Iterat
 
 def _records(source: Source) -> Records:
     skip = source.preamble_lines + source.header_rows
-    return Records(source.path, source.encoding, source.delimiter, skip)
+    return Records(source.stored, source.encoding, source.delimiter, skip)
 
 
 def missing_column_message(source: Source, name: str) -> str:
@@ -169,16 +179,17 @@ def open_source(
     if isinstance(path, Frame):
         return _open_frame(path, export_format)
     path = Path(path)
-    name = str(path)
+    stored = _stored(path)
+    name = stored.name
     try:
-        regular = path.is_file()
-        if not regular and path.exists() and not path.is_dir():
+        regular = stored.path.is_file()
+        if not regular and stored.path.exists() and not stored.path.is_dir():
             raise GapscanError.single(
                 "this is not a regular file (a device or a pipe?)",
                 file=name,
                 hint="give a CSV, XLSX or Parquet file",
             )
-        with path.open("rb") as fh:
+        with stored.path.open("rb") as fh:
             head = fh.read(SAMPLE_BYTES)
     except (ValueError, UnicodeError):
         raise GapscanError.single("the file name is not valid", file=name) from None
@@ -192,14 +203,28 @@ def open_source(
         raise GapscanError.single(
             "the file is empty", file=name, hint="export the survey again, with its header row"
         )
-    kind = identify(path, head)
+    stored, head = unwrap(stored, head, SAMPLE_BYTES)
+    kind = identify(path, head, name=name)
+    if kind != "csv" and str(path) == STDIN:
+        raise GapscanError.single(
+            f"standard input holds {kind.upper()} data; gapscan reads CSV from it",
+            file=name,
+            hint="give the file by its name",
+        )
     if kind == "parquet":
         return _open_parquet(path, export_format)
     if kind == "xlsx":
         return _open_xlsx(path, export_format, sheet)
     if sheet is not None:
         raise GapscanError.single("--sheet applies to XLSX files only", file=name)
-    return _open_csv(path, head, export_format)
+    return _open_csv(path, stored, head, export_format)
+
+
+def _stored(path: Path) -> Stored:
+    """``-`` is standard input, spooled to a temporary file."""
+    if str(path) == STDIN:
+        return Stored(spooled_stdin(), STDIN_NAME)
+    return Stored(path, str(path))
 
 
 def _layout(records: list[list[str]], forced: str | None, name: str) -> Layout:
@@ -229,8 +254,8 @@ def _detect_encoding(head: bytes) -> str:
     return "cp1252"
 
 
-def _open_csv(path: Path, head: bytes, forced: str | None) -> Source:
-    name = str(path)
+def _open_csv(path: Path, stored: Stored, head: bytes, forced: str | None) -> Source:
+    name = stored.name
     encoding = _detect_encoding(head)
     if encoding != "utf-16" and b"\x00" in head:
         raise GapscanError.single(
@@ -255,6 +280,7 @@ def _open_csv(path: Path, head: bytes, forced: str | None) -> Source:
         delimiter=delimiter,
         header_lines=preamble + _lines_of_records(text, delimiter, layout.header_rows),
         preamble_lines=preamble,
+        _stored=stored,
     )
 
 
@@ -347,11 +373,11 @@ def _csv_batches(
     pyarrow then meets bytes that are not. A failed fast parse is retried allowing
     line breaks in quoted values; a retry skips the rows already given."""
     if source.encoding == "cp1252":
-        source.encoding = whole_file.settle(source.path)
+        source.encoding = whole_file.settle(source.stored)
     given, multiline, settled = 0, False, False
     while True:
         dialect = csv_batches.Dialect(
-            source.path,
+            source.stored,
             source.encoding,
             source.delimiter,
             source.header_lines,
@@ -365,10 +391,12 @@ def _csv_batches(
                 yield batch
             break
         except csv_batches.NotUtf8:
-            encoding = whole_file.settle(source.path)
+            encoding = whole_file.settle(source.stored)
             if settled or encoding == "utf-8":  # pyarrow's complaint was not about these bytes
                 raise _unparsable(source, "invalid UTF-8 data") from None
             source.encoding, settled = encoding, True
+        except csv_batches.Damaged as damaged:
+            raise stored_damaged(source.stored, damaged.args[0]) from None
         except csv_batches.ParseFailed as failed:
             if not multiline:
                 multiline = True

@@ -25,6 +25,8 @@ OVERWRITES_INPUT = "output-overwrites-input"
 @contextlib.contextmanager
 def reporting_errors() -> Iterator[None]:
     """Turn bad input into ``error: FILE:LINE: ...`` lines on stderr and exit code 2."""
+    from gapscan.inputs.stored import remove_spooled
+
     try:
         yield
     except GapscanError as exc:
@@ -33,6 +35,8 @@ def reporting_errors() -> Iterator[None]:
         if len(exc.problems) > 1:
             echo_error(f"{len(exc.problems)} problems found.")
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        remove_spooled()  # standard input's copy, if the run made one
 
 
 def echo_error(text: str) -> None:
@@ -112,14 +116,27 @@ class Inputs:
 
     def __init__(self) -> None:
         self.items: list[Input] = []
+        self.stdin: str | None = None  # what standard input is read as
 
     def add(self, paths: Iterable[str | Path], kind: str) -> Inputs:
         for path in paths:
+            if str(path) == "-":  # standard input: nothing a run writes can overwrite it
+                self._stdin(kind)
+                continue
             identity, mode = _identity(path)
             if mode is not None and not stat.S_ISREG(mode):
                 continue  # a device or a pipe: writing to it destroys nothing
             self.items.append(Input(str(path), kind, _real(path), identity))
         return self
+
+    def _stdin(self, kind: str) -> None:
+        if self.stdin is not None:
+            raise GapscanError.single(
+                "standard input ('-') is given twice: it can be read only once",
+                file="-",
+                hint="give the other data by its file name",
+            )
+        self.stdin = kind
 
     def read_at(self, path: str | Path) -> Input | None:
         """The input that writing ``path`` would overwrite, if any."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from gapscan.inputs.stored import Stored
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -31,7 +32,7 @@ BLOCK_SIZE = 1 << 20
 class Dialect:
     """How to parse the file: its encoding, delimiter, and lines before the data."""
 
-    path: Path
+    stored: Stored  # the file, decompressed as it is read
     encoding: str
     delimiter: str
     skip_lines: int
@@ -40,6 +41,10 @@ class Dialect:
 
 class NotUtf8(Exception):
     """pyarrow met bytes that are not UTF-8 in a file read as UTF-8."""
+
+
+class Damaged(Exception):
+    """The file could not be read (a compressed stream cut short or corrupt)."""
 
 
 class ParseFailed(Exception):
@@ -83,13 +88,13 @@ def stream(
     parse = pacsv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=multiline)
     given = 0
     try:
-        with dialect.path.open("rb") as fh:  # a file object: any file name works
+        with dialect.stored.reading() as (fh, done):  # a stream: any file name works
             reader = pacsv.open_csv(
                 fh, read_options=read, parse_options=parse, convert_options=convert
             )
             for batch in reader:
                 if progress is not None:
-                    progress(fh.tell())
+                    progress(done())
                 if given + batch.num_rows <= skip:
                     given += batch.num_rows
                     continue
@@ -97,6 +102,8 @@ def stream(
                     batch = batch.slice(skip - given)
                 given += batch.num_rows
                 yield _renamed(batch, names)
+    except (OSError, EOFError) as exc:
+        raise Damaged(exc) from None  # a compressed stream cut short or corrupt
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         if dialect.encoding == "utf-8" and "invalid UTF8" in why:

@@ -17,8 +17,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from gapscan.errors import GapscanError
+from gapscan.inputs.stored import Stored, plain
 
 BLOCK = 1 << 22
 # A multi-byte UTF-8 character: a lead byte and its continuation bytes.
@@ -64,12 +66,12 @@ class InvalidUtf8:
     utf8_before: bool
 
 
-def first_invalid_utf8(path: Path) -> InvalidUtf8 | None:
+def first_invalid_utf8(path: Path | Stored) -> InvalidUtf8 | None:
     """Where the file stops being UTF-8, or None when all of it is."""
     offset = 0  # of ``carry``'s first byte in the file
     carry = b""
     utf8_before = False
-    with path.open("rb") as fh:
+    with plain(path).open() as fh:
         while block := fh.read(BLOCK):
             data = carry + block
             try:
@@ -88,12 +90,12 @@ def first_invalid_utf8(path: Path) -> InvalidUtf8 | None:
     return None
 
 
-def search(path: Path, find: Callable[[bytes], int | None], start: int) -> int | None:
+def search(path: Path | Stored, find: Callable[[bytes], int | None], start: int) -> int | None:
     """The offset of the first match of ``find`` (a short byte pattern) at or after
     ``start``; ASCII blocks are skipped unlooked."""
     overlap = 8  # longer than any match of the patterns above
-    with path.open("rb") as fh:
-        fh.seek(start)
+    with plain(path).open() as fh:
+        _skip(fh, start)
         position, tail = start, b""
         while block := fh.read(BLOCK):
             data = tail + block
@@ -106,11 +108,17 @@ def search(path: Path, find: Callable[[bytes], int | None], start: int) -> int |
     return None
 
 
-def line_at(path: Path, offset: int) -> int:
+def _skip(fh: BinaryIO, count: int) -> None:
+    """Read past ``count`` bytes (a decompressing stream cannot seek)."""
+    while count > 0 and (block := fh.read(min(BLOCK, count))):
+        count -= len(block)
+
+
+def line_at(path: Path | Stored, offset: int) -> int:
     """The physical line (1-based) holding the byte at ``offset``; a line ends at
     ``\\n``, ``\\r\\n`` or a lone ``\\r``, inside quoted fields as well."""
     breaks, previous = 0, b""
-    with path.open("rb") as fh:
+    with plain(path).open() as fh:
         remaining = offset
         while remaining > 0 and (block := fh.read(min(BLOCK, remaining))):
             breaks += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
@@ -121,13 +129,13 @@ def line_at(path: Path, offset: int) -> int:
     return breaks + 1
 
 
-def settle(path: Path) -> str:
+def settle(path: Path | Stored) -> str:
     """The encoding of a file that is not all UTF-8: ``cp1252`` when that is the only
     reading of its bytes; otherwise a GapscanError naming the line."""
     invalid = first_invalid_utf8(path)
     if invalid is None:
         return "utf-8"
-    name = str(path)
+    name = plain(path).name
     if invalid.utf8_before or search(path, _utf8_sequence, invalid.offset) is not None:
         line = line_at(path, invalid.offset)
         raise GapscanError.single(
@@ -140,8 +148,8 @@ def settle(path: Path) -> str:
     undefined = search(path, _cp1252_undefined, invalid.offset)
     if undefined is not None:
         line = line_at(path, undefined)
-        with path.open("rb") as fh:
-            fh.seek(undefined)
+        with plain(path).open() as fh:
+            _skip(fh, undefined)
             byte = fh.read(1)[0]
         raise GapscanError.single(
             f"byte 0x{byte:02x} at line {line} is neither UTF-8 nor Windows-1252 text",

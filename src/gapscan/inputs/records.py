@@ -5,6 +5,7 @@ the csv module, streaming, and only when a problem must name its line."""
 from __future__ import annotations
 
 import csv
+import io
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gapscan.errors import GapscanError
+from gapscan.inputs.stored import Stored, plain
 
 MAX_EXAMPLE_ROWS = 5
 BLOCK = 1 << 22
@@ -22,17 +24,22 @@ class Records:
     """A CSV file as text: its encoding, its delimiter, and how many records (a sep=
     line, the header rows) come before the data."""
 
-    path: Path
+    path: Path | Stored  # a file, or what a compressed file holds
     encoding: str
     delimiter: str
     skip: int
+
+    @property
+    def stored(self) -> Stored:
+        return plain(self.path)
 
 
 def data_records(records: Records) -> Iterator[tuple[int, int]]:
     """(line where it starts, number of fields) of each data record; empty lines are
     skipped, as pyarrow skips them."""
     encoding = "utf-8-sig" if records.encoding == "utf-8" else records.encoding
-    with records.path.open(encoding=encoding, errors="replace", newline="") as fh:
+    with records.stored.open() as raw:
+        fh = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
         reader = csv.reader(fh, delimiter=records.delimiter)
         skip, previous = records.skip, 0
         try:
@@ -48,14 +55,14 @@ def data_records(records: Records) -> Iterator[tuple[int, int]]:
             return
 
 
-def plain_lines(path: Path, encoding: str) -> bool:
+def plain_lines(path: Path | Stored, encoding: str) -> bool:
     """True when each line of the file is one record (no blank lines, no quotes); the
     file is read in blocks."""
     if encoding == "utf-16":
         return False
     patterns = (b'"', b"\n\n", b"\n\r\n", b"\r\r")
     tail = b""
-    with path.open("rb") as fh:
+    with plain(path).open() as fh:
         while block := fh.read(BLOCK):
             data = tail + block
             if any(data.find(pattern) >= 0 for pattern in patterns):
@@ -109,7 +116,7 @@ def check_widths(records: Records, width: int) -> None:
     rows = "1 row does" if count == 1 else f"{count} rows do"
     raise GapscanError.single(
         f"{rows} not have the header's {width} fields: {examples}{more}",
-        file=str(records.path),
+        file=records.stored.name,
         line=found[0][0],
         hint="a delimiter or a line break inside a value that is not quoted? Quote such "
         "values, or export the file again",
