@@ -1,5 +1,5 @@
-"""Read any supported export (CSV in its dialects and encodings, XLSX, Parquet) as
-batches of Arrow text columns.
+"""Read any supported export (CSV in its dialects and encodings, also compressed, in a
+zip or on standard input; XLSX, Parquet) as batches of Arrow text columns.
 
 Reading is two-step: :func:`open_source` looks at the file (format, encoding,
 delimiter, header) without reading it all, so that missing columns are reported
@@ -8,9 +8,6 @@ before the expensive part; :meth:`Source.batches` then streams only the columns 
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 from array import array
 from collections.abc import Callable, Iterator
@@ -21,7 +18,10 @@ from typing import TYPE_CHECKING
 from gapscan.errors import GapscanError
 from gapscan.exports import Layout, detect_layout
 from gapscan.inputs import csv_batches, parquet
+from gapscan.inputs import csv_sniff as sniff
 from gapscan.inputs import encoding as whole_file
+from gapscan.inputs.csv_sniff import MAX_COLUMNS as MAX_COLUMNS
+from gapscan.inputs.csv_sniff import SAMPLE_BYTES
 from gapscan.inputs.frame import Frame, sample_records
 from gapscan.inputs.frame import text_batches as frame_batches
 from gapscan.inputs.magic import identify, unwrap
@@ -34,10 +34,6 @@ from gapscan.progress import Meter
 if TYPE_CHECKING:
     import pyarrow as pa
 
-SAMPLE_BYTES = 1 << 20  # enough for the header rows of very wide exports
-DELIMITERS = (",", ";", "\t", "|")
-MAX_COLUMNS = 20_000
-MAX_HEADER_CELL = 5_000  # characters: a column name, not a paragraph
 SAMPLE_RECORDS = 20  # records looked at to recognise a survey tool's header
 PLAIN = LineIndex(0, array("q"), array("q"))  # one line per record: no index needed
 
@@ -240,37 +236,23 @@ def _layout(records: list[list[str]], forced: str | None, name: str) -> Layout:
 # ----------------------------------------------------------------------------- CSV
 
 
-def _detect_encoding(head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:  # a character cut by the sample's end
-            return "utf-8"
-    return "cp1252"
-
-
 def _open_csv(path: Path, stored: Stored, head: bytes, forced: str | None) -> Source:
     name = stored.name
-    encoding = _detect_encoding(head)
+    encoding = sniff.detect_encoding(head)
     if encoding != "utf-16" and b"\x00" in head:
         raise GapscanError.single(
             "this is not a text table (it holds binary data)",
             file=name,
             hint="give a CSV, XLSX or Parquet export",
         )
-    text = _sample_text(head, encoding, name)
-    named = _SEP_LINE.match(text)  # Excel's "sep=;" line names the delimiter
+    text = sniff.sample_text(head, encoding, name)
+    named = sniff.SEP_LINE.match(text)  # Excel's "sep=;" line names the delimiter
     preamble = 1 if named else 0
     if named:
         text = text[named.end() :]
-    delimiter = named.group(1) if named else _sniff_delimiter(text)
-    records = _sample_records(text, delimiter, SAMPLE_RECORDS)
-    _check_header(records, name, preamble + 1)
+    delimiter = named.group(1) if named else sniff.sniff_delimiter(text)
+    records = sniff.sample_records(text, delimiter, SAMPLE_RECORDS)
+    sniff.check_header(records, name, preamble + 1)
     layout = _layout(records, forced, name)
     return Source(
         path=path,
@@ -278,88 +260,10 @@ def _open_csv(path: Path, stored: Stored, head: bytes, forced: str | None) -> So
         layout=layout,
         encoding=encoding,
         delimiter=delimiter,
-        header_lines=preamble + _lines_of_records(text, delimiter, layout.header_rows),
+        header_lines=preamble + sniff.lines_of_records(text, delimiter, layout.header_rows),
         preamble_lines=preamble,
         _stored=stored,
     )
-
-
-_SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[^\r\n]*(?:\r\n|\r|\n)')
-
-
-def _sample_text(head: bytes, encoding: str, name: str) -> str:
-    """The sample as text, without a BOM and without a last record it cut in two."""
-    text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
-    if len(head) == SAMPLE_BYTES:
-        cut = max(text.rfind("\n"), text.rfind("\r"))
-        if cut < 0:
-            raise GapscanError.single(
-                f"the first line is longer than {SAMPLE_BYTES // 1024} KB: this is not a "
-                "survey export's header",
-                file=name,
-                line=1,
-                hint="give a CSV export with one header line of column names",
-            )
-        text = text[: cut + 1]
-    return text
-
-
-def _check_header(records: list[list[str]], name: str, line: int) -> None:
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise GapscanError.single("the file has no header row", file=name, line=line)
-    longest = max(len(cell) for cell in records[0])
-    if longest > MAX_HEADER_CELL:
-        raise GapscanError.single(
-            f'a header cell runs for {longest:,} characters: is a quote (") left open?',
-            file=name,
-            line=line,
-            hint="check the first line of the export",
-        )
-    if len(records[0]) > MAX_COLUMNS:
-        raise GapscanError.single(
-            f"the header has {len(records[0]):,} columns; gapscan reads at most {MAX_COLUMNS:,}",
-            file=name,
-            line=line,
-        )
-
-
-def _lines_of_records(text: str, delimiter: str, count: int) -> int:
-    """How many lines the first ``count`` records of the text span."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for _ in range(count):
-            next(reader)
-    except (StopIteration, csv.Error):
-        pass
-    return max(reader.line_num, count)
-
-
-def _sample_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[list[str]] = []
-    try:
-        for record in reader:
-            records.append(record)
-            if len(records) >= limit:
-                break
-    except csv.Error:
-        pass
-    return records
-
-
-def _sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the sample into the most columns, consistently."""
-    best, best_score = ",", (-1, 0)
-    for delimiter in DELIMITERS:
-        records = [r for r in _sample_records(text, delimiter, 50) if r]
-        if not records:
-            continue
-        width = len(records[0])
-        consistent = sum(1 for r in records if len(r) == width)
-        score = (consistent if width > 1 else 0, width)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
 
 
 def _csv_batches(
