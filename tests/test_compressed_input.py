@@ -327,3 +327,28 @@ def test_standard_input_is_read_as_csv_only(workdir: Path, spool: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("error: <stdin>: standard input holds PARQUET data"), done.stderr
     assert os.listdir(spool) == []
+
+
+def test_init_drafts_from_standard_input(workdir: Path, spool: Path) -> None:
+    """The draft names no data file (standard input has no name) and validates with
+    the export given again on standard input."""
+    piped = gzip.compress((SURVEYS / "cmo-affinity.csv").read_bytes())
+    done = run(["init", "-", "--out", "drafted.yaml"], workdir, piped, spool)
+    assert done.returncode == 0, done.stderr
+    draft = (workdir / "drafted.yaml").read_text("utf-8")
+    assert "\ndata:" not in draft
+    assert "# data: the export came on standard input" in draft
+    assert 'survey: "Survey"' in draft
+    checked = run(["validate", "drafted.yaml", "-"], workdir, piped, spool)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "drafted.yaml: valid: 0 error(s)" in checked.stdout
+    assert list(spool.iterdir()) == []
+
+
+def test_each_run_reads_its_own_standard_input(workdir: Path) -> None:
+    """In one process (a notebook, a test runner): the spooled copy is removed as each
+    run ends, so the next run reads its own standard input."""
+    more = CSV + b"3,Customer,Disagree,Lyon\n"
+    first = report(workdir / "survey.yaml", "-", stdin=gzip.compress(CSV))
+    second = report(workdir / "survey.yaml", "-", stdin=more)
+    assert [first["inputs"][0]["rows"], second["inputs"][0]["rows"]] == [2, 3]

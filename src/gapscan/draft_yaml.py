@@ -56,7 +56,9 @@ def schema_yaml(
         "#   gapscan validate THIS_FILE   and   gapscan analyze THIS_FILE",
         f"survey: {_q(title)}",
     ]
-    if not two_files:
+    if any(str(f) == "-" for f in files):  # standard input has no name to write here
+        out.append("# data: the export came on standard input: give it on the command line")
+    elif not two_files:
         rel = [_relative(Path(f), schema_dir) for f in files]
         out.append("data: [" + ", ".join(_q(r) for r in rel) + "]  # relative to this file")
     out += side_block

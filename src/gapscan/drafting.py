@@ -83,7 +83,7 @@ def draft_schema(
             hint="write the scales by hand; see the README's schema reference",
         )
     return schema_yaml(
-        title or Path(files[0]).stem,
+        title or (Path(files[0]).stem if str(files[0]) != "-" else "Survey"),
         files,
         bool(vendor),
         _side_block(side, columns, bool(vendor)),
