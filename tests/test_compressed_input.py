@@ -352,3 +352,20 @@ def test_each_run_reads_its_own_standard_input(workdir: Path) -> None:
     first = report(workdir / "survey.yaml", "-", stdin=gzip.compress(CSV))
     second = report(workdir / "survey.yaml", "-", stdin=more)
     assert [first["inputs"][0]["rows"], second["inputs"][0]["rows"]] == [2, 3]
+
+
+def test_a_compressed_count_table_is_still_refused(tmp_path: Path) -> None:
+    """Count tables are read uncompressed (only data files are decompressed)."""
+    from tests.cli.test_agreement import COUNTS_CSV
+    from tests.cli.test_bad_input import SCHEMA as COUNTS_SCHEMA
+
+    (tmp_path / "survey.yaml").write_text(COUNTS_SCHEMA, "utf-8")
+    table = tmp_path / "counts.csv"
+    table.write_bytes(gzip.compress(COUNTS_CSV.encode()))
+    args = ["analyze", str(tmp_path / "survey.yaml"), "--counts", str(table)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {table}: this is a gzip-compressed file; a count table is read "
+        "uncompressed (decompress it first)\n"
+    )
