@@ -369,3 +369,19 @@ def test_a_compressed_count_table_is_still_refused(tmp_path: Path) -> None:
         f"error: {table}: this is a gzip-compressed file; a count table is read "
         "uncompressed (decompress it first)\n"
     )
+
+
+def test_an_encrypted_zip_is_named_as_such(workdir: Path) -> None:
+    """The encryption flag set on the member (zipfile then asks for a password)."""
+    data = bytearray(zipped(CSV))
+    data[6] |= 0x01  # the local header's flags
+    central = data.index(b"PK\x01\x02")
+    data[central + 8] |= 0x01  # the central directory's flags
+    path = workdir / "data.zip"
+    path.write_bytes(bytes(data))
+    assert reader_code(path) == "compressed-file"
+    first = analyze_bad(workdir, path)
+    assert first == (
+        f"error: {path}: this zip archive's file export.csv is encrypted (unzip it with "
+        "its password and give the export itself)"
+    )

@@ -130,6 +130,13 @@ def damaged(stored: Stored, exc: BaseException) -> GapscanError:
     why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     if stored.compression is None:
         return GapscanError.single(f"cannot read the file: {why}", file=stored.name)
+    if stored.compression == "zip" and "encrypted" in why:
+        return GapscanError.single(
+            f"this zip archive's file {stored.member} is encrypted",
+            file=stored.name,
+            hint="unzip it with its password and give the export itself",
+            code="compressed-file",
+        )
     return GapscanError.single(
         f"the {NAMES.get(stored.compression or '', 'compressed')}-compressed data is "
         f"damaged or cut short: {why}",
