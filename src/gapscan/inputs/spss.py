@@ -50,6 +50,7 @@ class Variable:
     missing: tuple[str, ...]
     numeric: bool
     value_labels: tuple[tuple[Any, str], ...] = ()  # (code, label), in code order
+    measure: str = "unknown"  # SPSS's measurement level: nominal, ordinal, scale
 
     @property
     def labelled(self) -> bool:
@@ -139,6 +140,7 @@ def _variable(meta: Any, name: str) -> Variable:
         missing=missing,
         numeric=numeric,
         value_labels=tuple(labels),
+        measure=str((getattr(meta, "variable_measure", None) or {}).get(name) or "unknown"),
     )
 
 
