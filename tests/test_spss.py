@@ -295,3 +295,14 @@ def test_the_survey_as_csv_xlsx_parquet_and_sav_gives_the_same_report(tmp_path: 
     assert bodies["csv"] == bodies["sav"]
     assert bodies["xlsx"] == bodies["sav"]
     assert bodies["parquet"] == bodies["sav"]
+
+
+@needs_survey
+@pytest.mark.parametrize("size", [3_000, 60_000])  # cut in the dictionary; in the cases
+def test_a_truncated_sav_is_reported_as_damaged(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "cut.sav"
+    path.write_bytes(SURVEY.read_bytes()[:size])
+    result = CliRunner().invoke(app, ["columns", str(path)])
+    assert result.exit_code == 2
+    assert f"error: {path}: cannot read an SPSS data file: " in result.output
+    assert "Traceback" not in result.output
