@@ -26,13 +26,14 @@ def test_an_agreement_scale_coded_high_to_low_tops_by_label() -> None:
     assert scale is not None
     assert scale.levels == words
     assert scale.top_box == ["Strongly agree", "Agree"]
+    assert scale.note == "levels in the file's code order: the favourable end first"
 
 
 def test_an_agreement_scale_coded_low_to_high_tops_by_count() -> None:
     words = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
     scale = labelled_scale(variable(dict(enumerate(words, start=1))))
     assert scale is not None
-    assert (scale.levels, scale.top_box) == (words, 2)
+    assert (scale.levels, scale.top_box, scale.note) == (words, 2, "")
 
 
 def test_user_missing_and_dont_know_labels_are_missing_not_levels() -> None:

@@ -220,6 +220,14 @@ def test_init_drafts_a_zsav_from_its_metadata(tmp_path: Path) -> None:
     assert 'missing: ["Don\'t know"]' in text
     assert 'text: "How satisfied are you?"' in text
     assert 'missing: ["97", "98", "99"]' in text  # q2: a numeric question
+    schema = tmp_path / "survey.yaml"
+    written = CliRunner().invoke(
+        app, ["init", str(path), "--side-column", "side", "-o", str(schema)]
+    )
+    assert written.exit_code == 0, written.output
+    checked = CliRunner().invoke(app, ["validate", str(schema)])
+    assert checked.exit_code == 0, checked.output
+    assert "6 rows, 3 vendor, 3" in checked.output and "valid: 0 error(s)" in checked.output
 
 
 # ------------------------------------------------- one survey in four formats

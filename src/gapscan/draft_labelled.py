@@ -34,7 +34,10 @@ def labelled_scale(variable: Variable) -> DraftScale | None:
     if known is None:
         name = slug(variable.name)
         return DraftScale(name, levels, default_top_box(name, levels), missing)
-    return DraftScale(known.name, levels, _top_box(known, levels), missing)
+    scale = DraftScale(known.name, levels, _top_box(known, levels), missing)
+    if [fold(level) for level in reversed(levels)] == [fold(level) for level in known.levels]:
+        scale.note = "levels in the file's code order: the favourable end first"
+    return scale
 
 
 def _top_box(known: DraftScale, levels: list[str]) -> int | list[str]:
