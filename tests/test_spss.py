@@ -314,3 +314,21 @@ def test_a_truncated_sav_is_reported_as_damaged(tmp_path: Path, size: int) -> No
     assert result.exit_code == 2
     assert f"error: {path}: cannot read an SPSS data file: " in result.output
     assert "Traceback" not in result.output
+
+
+@needs_survey
+def test_rows_in_messages_are_case_numbers(tmp_path: Path) -> None:
+    data, _ = pyreadstat.read_sav(SURVEY, usecols=["child"])
+    cases = [int(i) + 1 for i in data.index[data["child"] == 2][:3]]  # coded 2: "NO"
+    schema = tmp_path / "survey.yaml"
+    schema.write_text(
+        "survey: s\nsides: {column: sex, vendor: [FEMALES], customer: [MALES]}\n"
+        'scales:\n  yn: {levels: ["YES", "MAYBE"], top_box: ["YES"]}\n'
+        "questions:\n  - {id: child, text: child, scale: yn, column: child}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["analyze", str(schema), str(SURVEY)])
+    assert result.exit_code == 2
+    rows = ", ".join(str(c) for c in cases)
+    assert f"error: {SURVEY}:{cases[0]}: column 'child'" in result.output
+    assert f"'NO' x253 (rows {rows}, " in result.output
