@@ -174,6 +174,19 @@ def test_a_dta_is_read_with_its_labels(tmp_path: Path) -> None:
     assert source.variables["side"].levels == ("Vendor", "Customer")
 
 
+def test_stata_extended_missing_values_are_missing(tmp_path: Path) -> None:
+    path = tmp_path / "missing.dta"
+    data = pd.DataFrame({"q": [1.0, 2.0, "a", 3.0]}, dtype=object)
+    labels = {1: "Low", 2: "Mid", 3: "High", "a": "Refused"}
+    pyreadstat.write_dta(
+        data, path, missing_user_values={"q": ["a"]}, variable_value_labels={"q": labels}
+    )
+    source = open_source(path)
+    assert source.read(["q"]).to_pydict() == {"q": ["Low", "Mid", "Refused", "High"]}
+    assert source.variables["q"].levels == ("Low", "Mid", "High")
+    assert source.variables["q"].missing == ("Refused",)
+
+
 def test_files_are_recognised_by_their_bytes_not_their_names(tmp_path: Path) -> None:
     sav = write_zsav(tmp_path / "survey.zsav")
     renamed = tmp_path / "export.dat"

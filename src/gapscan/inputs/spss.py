@@ -166,6 +166,10 @@ def _missing_codes(meta: Any, name: str, labels: list[tuple[Any, str]]) -> list[
         if numbers and high - low <= MAX_RANGE_CODES and float(low).is_integer():
             codes += [float(c) for c in range(int(low), int(high) + 1)]
     codes += list((getattr(meta, "missing_user_values", None) or {}).get(name, []))
+    # Stata's extended missing values .a to .z, read as their letters: always missing
+    # (the metadata lists only those met in the cases read, so their labels say it)
+    numeric = (meta.readstat_variable_types or {}).get(name, "double") != "string"
+    codes += [c for c, _ in labels if numeric and isinstance(c, str)]
     return codes
 
 
