@@ -49,6 +49,7 @@ def test_an_ordinal_variable_of_unknown_words_is_a_scale_in_code_order() -> None
     scale = labelled_scale(variable(labels, measure="ordinal"))
     assert scale is not None
     assert scale.levels == list(labels.values())
+    assert "Check the top box" in scale.note
 
 
 def test_a_nominal_variable_is_no_scale() -> None:

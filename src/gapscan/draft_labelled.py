@@ -33,7 +33,9 @@ def labelled_scale(variable: Variable) -> DraftScale | None:
         return None
     if known is None:
         name = slug(variable.name)
-        return DraftScale(name, levels, default_top_box(name, levels), missing)
+        scale = DraftScale(name, levels, default_top_box(name, levels), missing)
+        scale.note = "ordinal in the file, in code order: is it a rating? Check the top box"
+        return scale
     scale = DraftScale(known.name, levels, _top_box(known, levels), missing)
     if [fold(level) for level in reversed(levels)] == [fold(level) for level in known.levels]:
         scale.note = "levels in the file's code order: the favourable end first"
