@@ -26,7 +26,7 @@ def test_an_agreement_scale_coded_high_to_low_tops_by_label() -> None:
     assert scale is not None
     assert scale.levels == words
     assert scale.top_box == ["Strongly agree", "Agree"]
-    assert scale.note == "levels in the file's code order: the favourable end first"
+    assert scale.note == "levels as the file codes them: the favourable end first"
 
 
 def test_an_agreement_scale_coded_low_to_high_tops_by_count() -> None:

@@ -34,11 +34,11 @@ def labelled_scale(variable: Variable) -> DraftScale | None:
     if known is None:
         name = slug(variable.name)
         scale = DraftScale(name, levels, default_top_box(name, levels), missing)
-        scale.note = "ordinal in the file, in code order: is it a rating? Check the top box"
+        scale.note = "ordinal in the file, levels as coded: is it a rating? Check the top box"
         return scale
     scale = DraftScale(known.name, levels, _top_box(known, levels), missing)
     if [fold(level) for level in reversed(levels)] == [fold(level) for level in known.levels]:
-        scale.note = "levels in the file's code order: the favourable end first"
+        scale.note = "levels as the file codes them: the favourable end first"
     return scale
 
 
