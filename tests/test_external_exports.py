@@ -106,12 +106,12 @@ def test_columns_by_import_id_and_question_text() -> None:
 
 # Files that are not CSV: what each is, and what reading it as an export gives today.
 # The binary formats are refused with a reason, never read as garbage (R's .rda files
-# are gzip-compressed, and named as such).
+# are gzip-compressed, and named as such); SPSS files are read (tests/test_spss.py).
 OTHER_FILES = {
     "likert-pkg/MathAnxietyGender.rda": "gzip-compressed",
     "likert-pkg/gap.rda": "gzip-compressed",
     "likert-pkg/mass.rda": "gzip-compressed",
-    "spss-survival-manual/survey.sav": "binary data",
+    "spss-survival-manual/survey.sav": "SPSS data file",
     "qualtrics-QualtricsTools/Single_Answer_Matrix_Questions.qsf": "survey definition",
     "surveymonkey-ohbm-2022/levels.json": "level lists",
 }
@@ -125,6 +125,11 @@ def test_every_other_file_is_listed() -> None:
         if p.is_file() and p.suffix != ".csv" and p.name != "SOURCES.md"
     }
     assert found == set(OTHER_FILES)
+
+
+def test_the_spss_file_loads_with_every_case() -> None:
+    source = open_source(EXTERNAL / "spss-survival-manual/survey.sav")
+    assert (source.format, source.read(["sex"]).num_rows) == ("sav", 439)
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
 from gapscan.exports import excluded_rows
+from gapscan.inputs.spss import Variable
 from gapscan.readers import Source, missing_column_message, open_source
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class DraftColumn:
     index: int = 0  # 1-based, in the first file holding it
     import_id: str | None = None
     metadata: bool = False  # the survey tool's own column (dates, ids, status)
+    variable: Variable | None = None  # an SPSS or Stata file's metadata for the column
 
     @property
     def examples(self) -> list[str]:
@@ -85,6 +87,7 @@ def read_columns(
             column = columns.setdefault(name, DraftColumn(name, text, index=index + 1))
             column.import_id = column.import_id or layout.import_ids[index]
             column.metadata = header in layout.metadata
+            column.variable = column.variable or source.variables.get(header)
         rows, left_out = 0, Counter[str]()
         for batch in source.batches(list(refs)):  # bounded memory: counted batch by batch
             drop = _not_responses(source, batch, refs, left_out) if responses_only else set()

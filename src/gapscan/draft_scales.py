@@ -87,6 +87,7 @@ class DraftScale:
     )  # position, id, text, column
     family: str = ""  # scales of one family (ordered by words) merge into the widest
     unsure: bool = False  # the order of the levels is a guess: a person must check it
+    note: str = ""  # a comment the draft writes beside the scale's name
 
 
 def merge_families(scales: dict[str, DraftScale]) -> dict[str, DraftScale]:

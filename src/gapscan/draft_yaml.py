@@ -92,7 +92,8 @@ def _scale_block(scales: dict[str, DraftScale]) -> list[str]:
     names: set[str] = set()
     for _, scale in sorted(scales.items()):
         scale.name = unique_id(scale.name, names)
-        out.append(f"  {scale.name}:" + (_UNSURE if scale.unsure else ""))
+        comment = f"  # {scale.note}" if scale.note else ""
+        out.append(f"  {scale.name}:" + (_UNSURE if scale.unsure else comment))
         out.append("    levels: [" + ", ".join(_q(level) for level in scale.levels) + "]")
         top = scale.top_box
         note = "  # the favourable answers: the top N levels" if isinstance(top, int) else ""

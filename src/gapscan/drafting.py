@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gapscan.draft_columns import DraftColumn, read_columns, resolve
+from gapscan.draft_labelled import labelled_scale
 from gapscan.draft_scales import (
     MAX_LEVELS,
     DraftScale,
@@ -110,15 +111,24 @@ class _Drafts:
         if _is_identifier(column):
             self.skipped.append((column.name, "an identifier (a distinct value in every row)"))
             return
-        scale = match_scale(column.values)
-        number_range = None if scale is not None else _numeric_column(column)
+        variable = column.variable
+        if variable is not None and variable.labelled:
+            scale = labelled_scale(variable)
+            number_range = None
+        elif variable is not None and variable.numeric:
+            scale, number_range = None, _numeric_column(column) or ()
+        else:
+            scale = match_scale(column.values)
+            number_range = None if scale is not None else _numeric_column(column)
         qid = unique_id(slug(column.name), self.used_ids)
         text = " ".join((column.text or column.name).split())
         if number_range is not None:
             missing = tuple(sorted(v for v in column.values if is_missing(v)))
+            missing = variable.missing if variable is not None else missing
             self.numeric.append((position, qid, text, column.name, number_range, missing))
             return
-        scale = scale or guess_scale(column.values)
+        if variable is None or not variable.labelled:
+            scale = scale or guess_scale(column.values)
         if scale is not None:
             draft = self.scales.setdefault(scale_key(scale), scale)
             draft.missing += [m for m in scale.missing if m not in draft.missing]

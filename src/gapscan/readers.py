@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
 from gapscan.exports import Layout, detect_layout
-from gapscan.inputs import csv_batches, parquet
+from gapscan.inputs import csv_batches, parquet, spss
 from gapscan.inputs import csv_sniff as sniff
 from gapscan.inputs import encoding as whole_file
 from gapscan.inputs.csv_sniff import MAX_COLUMNS as MAX_COLUMNS
@@ -44,7 +44,7 @@ class Source:
     has. A column is addressed by its name, a Qualtrics ImportId or its question text."""
 
     path: Path
-    format: str  # csv | xlsx | parquet | frame (a data frame in memory)
+    format: str  # csv | xlsx | parquet | sav | por | dta | frame (a data frame in memory)
     layout: Layout
     encoding: str = "utf-8"
     delimiter: str = ","
@@ -54,6 +54,7 @@ class Source:
     _lines: LineIndex | None = field(default=None, repr=False)
     _frame: Frame | None = field(default=None, repr=False)
     _stored: Stored | None = field(default=None, repr=False)
+    _spss: spss.SpssFile | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -69,6 +70,14 @@ class Source:
     @property
     def columns(self) -> list[str]:
         return list(self.layout.columns)
+
+    @property
+    def variables(self) -> dict[str, spss.Variable]:
+        """An SPSS or Stata file's variables (labels, value labels, missing values) by
+        column name; empty for other formats."""
+        if self._spss is None:
+            return {}
+        return dict(zip(self.layout.columns, self._spss.variables, strict=True))
 
     @property
     def header_rows(self) -> int:
@@ -147,6 +156,9 @@ def _metered(source: Source, columns: list[str], positions: list[int]) -> Iterat
     if source.format == "csv":
         with Meter(Path(source.name).name, source.stored.size, "bytes") as meter:
             yield from _csv_batches(source, columns, positions, meter.update)
+    elif source._spss is not None:
+        with Meter(source.path.name, source._spss.rows, "rows") as meter:
+            yield from spss.text_batches(source._spss, columns, positions, meter.update)
     else:
         with Meter(source.path.name, parquet.row_count(source.path), "rows") as meter:
             yield from parquet.text_batches(source.path, columns, positions, progress=meter.update)
@@ -199,6 +211,10 @@ def open_source(
         raise GapscanError.single(
             "the file is empty", file=name, hint="export the survey again, with its header row"
         )
+    if str(path) != STDIN:  # an SPSS or Stata file is read by name (pyreadstat seeks)
+        labelled = spss.recognise(path, head)
+        if labelled is not None:
+            return _open_spss(path, labelled, export_format, sheet)
     stored, head = unwrap(stored, head, SAMPLE_BYTES)
     kind = identify(path, head, name=name)
     if kind != "csv" and str(path) == STDIN:
@@ -326,6 +342,20 @@ def _unparsable(source: Source, why: str) -> GapscanError:
 def _open_parquet(path: Path, forced: str | None) -> Source:
     layout = _layout([parquet.column_names(path)], forced or "plain", str(path))
     return Source(path=path, format="parquet", layout=replace(layout, header_rows=0))
+
+
+# ---------------------------------------------------------------------- SPSS, Stata
+
+
+def _open_spss(path: Path, kind: str, forced: str | None, sheet: str | None) -> Source:
+    """A file's variables are its columns, their variable labels the question texts."""
+    if sheet is not None:
+        raise GapscanError.single("--sheet applies to XLSX files only", file=str(path))
+    opened = spss.open_file(path, kind)
+    layout = _layout([opened.names], forced or "plain", str(path))
+    texts = tuple(v.label or v.name for v in opened.variables)
+    layout = replace(layout, header_rows=0, texts=texts)
+    return Source(path=path, format=kind, layout=layout, _spss=opened)
 
 
 # --------------------------------------------------------------------------- frames

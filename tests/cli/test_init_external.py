@@ -75,7 +75,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "r-survey-api/apistrat.csv": (SIDE, "sch.wide"),
     "rdatasets/Arthritis.csv": (SIDE, "Treatment"),
     "rdatasets/housing.csv": (SIDE, "Cont"),
-    "spss-survival-manual/survey.sav": (),
+    "spss-survival-manual/survey.sav": (SIDE, "sex"),
     "surveymonkey-ohbm-2022/public_survey_data.csv": (
         SIDE, "Are you a member of OHBM?", VENDOR, "Yes", CUSTOMER, "No",
     ),

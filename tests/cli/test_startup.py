@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("pandas", "scipy", "statsmodels")  # never needed to print help
+HEAVY = ("pandas", "scipy", "statsmodels", "pyreadstat")  # never needed to print help
 AVOIDABLE = ("numpy", "pyarrow")  # better not, but not required
 # Loaded only by the commands that need them: never for `gapscan --help` or --version.
 LAZY = ("numpy", "pyarrow", "yaml", "pydantic", "pydantic_core", "matplotlib", "secrets")
