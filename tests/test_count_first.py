@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gapscan import count_first
 from gapscan.count_first import can_stream, stream_tally
 from gapscan.inputs import csv_batches
 from gapscan.responses import load_responses
@@ -89,6 +90,7 @@ def _survey(tmp_path: Path, keep: Sequence[str] = (), drop: Sequence[str] = ()) 
 @given(
     files=st.lists(st.lists(_row(), min_size=1, max_size=60), min_size=1, max_size=3),
     block=st.sampled_from([64, 200, 1024, 1 << 20]),
+    group=st.sampled_from([1, 7, 1 << 16]),
     by_region=st.booleans(),
     where=st.sampled_from(
         [([], []), (["region=North,Ost,Süd"], []), ([], ["region=Ost, Nowhere"])]
@@ -99,10 +101,12 @@ def test_the_streamed_count_table_is_the_held_one(
     monkeypatch: pytest.MonkeyPatch,
     files: list[list[list[str]]],
     block: int,
+    group: int,
     by_region: bool,
     where: tuple[list[str], list[str]],
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
+    monkeypatch.setattr(count_first, "GROUP_ROWS", group)  # rows coded together
     survey = _survey(tmp_path, *where)
     paths = []
     for i, rows in enumerate(files):
@@ -121,6 +125,7 @@ def test_a_file_read_in_many_batches_is_counted_across_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", 256)
+    monkeypatch.setattr(count_first, "GROUP_ROWS", 10)
     survey = _survey(tmp_path)
     rows = [
         [["Vendor", "Customer"][i % 2], REGIONS[i % 6], ANSWERS[i % 4], ANSWERS[i % 5], str(i % 11)]
