@@ -179,3 +179,14 @@ def test_runs_that_need_rows_after_coding_do_not_stream(tmp_path: Path) -> None:
     assert not can_stream(survey, paired=True)
     assert not can_stream(survey, paired=False, origins=True)
     assert not can_stream(replace(survey, duplicate_ids="keep-first"), paired=False)
+
+
+def test_blank_ids_are_not_repeated_ids(tmp_path: Path) -> None:
+    survey = _survey(tmp_path)
+    rows = [["Vendor", "North", "No", "Yes", "3"], ["Customer", "Ost", "Yes", "No", "4"]] * 3
+    path = tmp_path / "d.csv"
+    _write(path, rows, start=0)
+    text = path.read_text(encoding="utf-8").replace("R1,", ",").replace("R2,", " ,")
+    path.write_text(text, encoding="utf-8")
+    held = tally_of(survey, load_responses(survey, [path]))
+    assert_same(stream_tally(survey, [path]), held)

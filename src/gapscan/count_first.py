@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gapscan.answer_coding import code_sides, kept_rows
-from gapscan.columns import read_columns
+from gapscan.columns import BLOCK_ROWS, Blocks, read_columns
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.exclusions import Drops, find_drops
 from gapscan.file_coding import (
@@ -32,7 +32,8 @@ from gapscan.file_coding import (
     _kept,
     needed_columns,
 )
-from gapscan.identity import FileIds, check_ids, same_content
+from gapscan.id_hash import NO_ID
+from gapscan.identity import same_content
 from gapscan.inputs.frame import Frame
 from gapscan.labels import spellings
 from gapscan.readers import Source, open_source
@@ -75,8 +76,6 @@ class _FileTotals:
     unfinished_kept: int = 0
     removed: list[int] = field(default_factory=list)
     matched: list[frozenset[str]] = field(default_factory=list)
-    hashes: list[np.ndarray] = field(default_factory=list)
-    sides: list[np.ndarray] = field(default_factory=list)
 
     def add(self, rows: int, side: np.ndarray, drops: Drops) -> None:
         self.rows += rows
@@ -99,6 +98,7 @@ def _stream_file(
     path: Path | Frame,
     side: int | None,
     counter: Counter,
+    ids: Blocks,
     reading: ReadOptions,
 ) -> tuple[InputSummary, _FileTotals]:
     """Read, code and count one file batch by batch; raises ``_NotClean`` at the first
@@ -134,8 +134,7 @@ def _stream_file(
         counter.add(side_codes, answers, {c: spellings(columns[c]) for c in segments})
         totals.add(read.rows, side_codes, drops)
         if hashes is not None:
-            totals.hashes.append(hashes)
-            totals.sides.append(side_codes)
+            ids.append(hashes)
     if totals.vendor + totals.customer == 0:
         raise _NotClean  # no responses: the held path says why
     return _file_summary(source, side, totals), totals
@@ -171,31 +170,21 @@ def _file_summary(source: Source, side: int | None, totals: _FileTotals) -> Inpu
     )
 
 
-def _no_texts(rows: np.ndarray) -> list[str]:
-    raise _NotClean  # a repeated id hash: the held path checks the ids as written
-
-
-def _no_lines(rows: np.ndarray) -> list[int]:
-    raise _NotClean
-
-
-def _check_hashes(survey: Survey, files: list[tuple[str, _FileTotals]]) -> None:
-    """The duplicate check on the streamed id hashes: clean when no hash repeats."""
-    assert survey.respondent_id is not None
-    ids = [
-        FileIds(
-            name,
-            np.concatenate(t.hashes) if t.hashes else np.empty(0, np.uint64),
-            np.concatenate(t.sides) if t.sides else np.empty(0, np.int8),
-            _no_lines,
-            _no_texts,
-        )
-        for name, t in files
-    ]
-    out = ProblemCollector()
-    resolution = check_ids(ids, survey.respondent_id, "error", survey.path.name, out)
-    if out.problems or resolution.warnings:
-        raise _NotClean
+def _any_repeated(ids: Blocks) -> bool:
+    """Whether an id hash (of a non-blank id) repeats: without one, the duplicate check
+    (:func:`gapscan.identity.check_ids`) finds neither a repeated id nor an id on both
+    sides. The hashes are gathered block by block (each block let go as copied) and
+    sorted in place: 8 bytes a respondent."""
+    hashes = np.empty(sum(block.size for block in ids.blocks) - BLOCK_ROWS + ids.used, np.uint64)
+    start = 0
+    while ids.blocks:
+        block = ids.blocks.pop(0)
+        size = ids.used if not ids.blocks else block.size
+        hashes[start : start + size] = block[:size]
+        start += size
+    hashes.sort()
+    named = hashes[int(np.searchsorted(hashes, NO_ID, side="right")) :]
+    return bool((named[1:] == named[:-1]).any())
 
 
 def stream_tally(
@@ -227,11 +216,12 @@ def stream_tally(
         survey, tuple(dict.fromkeys(survey.segments if segments is None else segments))
     )
     files: list[tuple[InputSummary, _FileTotals]] = []
+    ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
     try:
         for path, side in jobs:
-            files.append(_stream_file(survey, path, side, counter, reading or ReadOptions()))
-        if survey.respondent_id:
-            _check_hashes(survey, [(s.path, t) for s, t in files])
+            files.append(_stream_file(survey, path, side, counter, ids, reading or ReadOptions()))
+        if survey.respondent_id and ids.blocks and _any_repeated(ids):
+            return None  # the held path checks the ids as written
     except (_NotClean, GapscanError):
         return None
     tally = counter.tally(tuple(s for s, _ in files))
