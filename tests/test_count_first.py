@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gapscan import count_first
+from gapscan import columns, count_first
 from gapscan.count_first import can_stream, stream_tally
 from gapscan.inputs import csv_batches
 from gapscan.responses import load_responses
@@ -190,3 +190,23 @@ def test_blank_ids_are_not_repeated_ids(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     held = tally_of(survey, load_responses(survey, [path]))
     assert_same(stream_tally(survey, [path]), held)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    hashes=st.lists(
+        st.one_of(st.just(0), st.integers(1, 40), st.integers(0, 2**64 - 1)), max_size=40
+    ),
+    block=st.sampled_from([1, 3, 8, 1 << 20]),
+)
+def test_a_repeated_id_hash_is_found_in_any_block(
+    monkeypatch: pytest.MonkeyPatch, hashes: list[int], block: int
+) -> None:
+    monkeypatch.setattr(columns, "BLOCK_ROWS", block)
+    ids = columns.Blocks(np.dtype(np.uint64))
+    for start in range(0, len(hashes), 5):  # batches of 5
+        ids.append(np.asarray(hashes[start : start + 5], dtype=np.uint64))
+    named = [h for h in hashes if h != 0]  # 0: a blank id
+    assert count_first._any_repeated(ids) == (len(set(named)) < len(named))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gapscan.answer_coding import code_sides, kept_rows
-from gapscan.columns import BLOCK_ROWS, Blocks, read_columns
+from gapscan.columns import Blocks, read_columns
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.exclusions import Drops, find_drops
 from gapscan.file_coding import (
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 Input = str | Path | Frame
 GROUP_ROWS = 1 << 16  # rows coded at a time (the reader's batches grouped)
+HASH_RANGES = 16  # the id hashes compared in this many ranges of values
 
 
 class _NotClean(Exception):
@@ -173,18 +174,27 @@ def _file_summary(source: Source, side: int | None, totals: _FileTotals) -> Inpu
 def _any_repeated(ids: Blocks) -> bool:
     """Whether an id hash (of a non-blank id) repeats: without one, the duplicate check
     (:func:`gapscan.identity.check_ids`) finds neither a repeated id nor an id on both
-    sides. The hashes are gathered block by block (each block let go as copied) and
-    sorted in place: 8 bytes a respondent."""
-    hashes = np.empty(sum(block.size for block in ids.blocks) - BLOCK_ROWS + ids.used, np.uint64)
-    start = 0
-    while ids.blocks:
-        block = ids.blocks.pop(0)
-        size = ids.used if not ids.blocks else block.size
-        hashes[start : start + size] = block[:size]
-        start += size
-    hashes.sort()
-    named = hashes[int(np.searchsorted(hashes, NO_ID, side="right")) :]
-    return bool((named[1:] == named[:-1]).any())
+    sides. Each block is sorted in place, then the hashes are compared a range of
+    values at a time (``HASH_RANGES`` of them), each range gathered from every block:
+    no copy of all the hashes is made, 8 bytes a respondent in all."""
+    if not ids.blocks:
+        return False
+    blocks = [*ids.blocks[:-1], ids.blocks[-1][: ids.used]]
+    for block in blocks:
+        block.sort()
+    edges = [NO_ID + 1] + [np.uint64(i << 60) for i in range(1, HASH_RANGES)]
+    bounds = [np.searchsorted(b, np.asarray(edges, dtype=np.uint64)) for b in blocks]
+    for r in range(HASH_RANGES):
+        part = np.concatenate(
+            [
+                b[lo[r] : lo[r + 1] if r + 1 < HASH_RANGES else b.size]
+                for b, lo in zip(blocks, bounds, strict=True)
+            ]
+        )
+        part.sort()
+        if bool((part[1:] == part[:-1]).any()):
+            return True
+    return False
 
 
 def stream_tally(
@@ -220,7 +230,7 @@ def stream_tally(
     try:
         for path, side in jobs:
             files.append(_stream_file(survey, path, side, counter, ids, reading or ReadOptions()))
-        if survey.respondent_id and ids.blocks and _any_repeated(ids):
+        if survey.respondent_id and _any_repeated(ids):
             return None  # the held path checks the ids as written
     except (_NotClean, GapscanError):
         return None
