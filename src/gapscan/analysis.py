@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from gapscan.checks import data_findings, refuse_errors
+from gapscan.count_first import can_stream, stream_tally
 from gapscan.counts import QuestionCounts
 from gapscan.distribution import with_distribution
 from gapscan.errors import GapscanError
@@ -17,7 +18,7 @@ from gapscan.fingerprint import fingerprint_of
 from gapscan.headlines import TOP_BOX, largest
 from gapscan.nps_results import adjust_nps, nps_notes, with_nps
 from gapscan.report import GapReport, GapResult, Settings, SideSummary
-from gapscan.responses import Responses, load_responses
+from gapscan.responses import ReadOptions, Responses, load_responses
 from gapscan.rules import evaluate_rules, unchecked_rules
 from gapscan.schema import load_schema
 from gapscan.stats import adjust_pvalues, compare_means, compare_top_box, wilson_interval
@@ -181,15 +182,54 @@ def analyze_files(
     """Load a schema and its data files and analyse them (what ``gapscan analyze`` does)."""
     options = options or AnalysisOptions()
     survey = load_schema(schema)
+    loaded = load_data(survey, data, vendor=vendor, customer=customer, options=options)
+    return analyze_loaded(survey, loaded, options)
+
+
+Loaded = tuple[Tally, Responses | None]  # the count table; the responses when held
+
+
+def load_data(
+    survey: Survey,
+    data: Sequence[str | Path] = (),
+    *,
+    vendor: Sequence[str | Path] = (),
+    customer: Sequence[str | Path] = (),
+    options: AnalysisOptions | None = None,
+    reading: ReadOptions | None = None,
+) -> Loaded:
+    """The inputs' count table, counted batch by batch when the run needs no row once
+    its answers are coded (:mod:`gapscan.count_first`: memory that does not grow with
+    the rows); else with the responses held, as ``load_responses`` gives them."""
+    options = options or AnalysisOptions()
+    paired = options.resolved_mode(survey) is Mode.PAIRED
+    segments = options.segments
+    if can_stream(survey, paired=paired or options.show_accounts > 0):
+        tally = stream_tally(
+            survey, data, vendor=vendor, customer=customer, segments=segments, reading=reading
+        )
+        if tally is not None:
+            return tally, None
     responses = load_responses(
         survey,
         data,
         vendor=vendor,
         customer=customer,
-        segments=options.segments,
-        paired=options.resolved_mode(survey) is Mode.PAIRED,
+        segments=segments,
+        paired=paired,
+        reading=reading,
     )
-    return analyze(survey, responses, options)
+    return tally_of(survey, responses), responses
+
+
+def analyze_loaded(
+    survey: Survey, loaded: Loaded, options: AnalysisOptions | None = None
+) -> GapReport:
+    """``analyze`` of what :func:`load_data` gave."""
+    tally, responses = loaded
+    options = options or AnalysisOptions()
+    refuse_paired_design(survey, options)
+    return _report(survey, tally, options, responses)
 
 
 def _views(tally: Tally) -> list[tuple[SegmentKey, _TableOf]]:

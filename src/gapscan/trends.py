@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from gapscan.analysis import AnalysisOptions, analyze
+from gapscan.analysis import AnalysisOptions, analyze_loaded, load_data
 from gapscan.baseline import Baseline, read_baseline, result_key
 from gapscan.design_trends import design_gaps, with_design_change
 from gapscan.errors import GapscanError, Problem, ProblemCollector
@@ -15,7 +15,7 @@ from gapscan.fingerprint import Fingerprint, differences, fingerprint_of
 from gapscan.nps_trends import baseline_counts, nps_counts, with_nps_change
 from gapscan.readers import open_source
 from gapscan.report import GapChange, GapReport, GapResult, TrendReport, WavePoint
-from gapscan.responses import ReadOptions, load_responses
+from gapscan.responses import ReadOptions
 from gapscan.rules import evaluate_rules, unchecked_rules
 from gapscan.stats import compare_gaps
 from gapscan.survey import Survey
@@ -159,9 +159,8 @@ def _analyze_waves(
     reports = []
     for f in files:
         try:
-            reports.append(
-                analyze(survey, load_responses(survey, [f], segments=(), reading=reading), options)
-            )
+            loaded = load_data(survey, [f], options=replace(options, segments=()), reading=reading)
+            reports.append(analyze_loaded(survey, loaded, options))
         except GapscanError as exc:
             out.extend(exc)
     out.raise_if_any()

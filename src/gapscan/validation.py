@@ -13,10 +13,9 @@ from typing import Any
 
 from gapscan.checks import Finding, Severity, data_findings, from_problems
 from gapscan.errors import GapscanError
-from gapscan.responses import InputSummary, ReadOptions, load_responses
+from gapscan.responses import InputSummary, ReadOptions
 from gapscan.schema import load_schema
-from gapscan.survey import Filter, Mode, Survey
-from gapscan.tally import tally_of
+from gapscan.survey import Filter, Survey
 
 __all__ = ["Finding", "Severity", "ValidationReport", "validate"]
 
@@ -82,24 +81,19 @@ def validate(
     survey = survey.with_design_columns(*design_columns)
     if counts is not None:
         return _validate_counts(survey, Path(counts), segments)
+    from gapscan.analysis import AnalysisOptions, analyze_loaded, load_data
+
+    options = AnalysisOptions(segments=None if segments is None else tuple(segments))
     try:
-        responses = load_responses(
-            survey,
-            data,
-            vendor=vendor,
-            customer=customer,
-            segments=segments,
-            paired=survey.analysis.mode is Mode.PAIRED,
-            reading=reading,
+        loaded = load_data(
+            survey, data, vendor=vendor, customer=customer, options=options, reading=reading
         )
     except GapscanError as exc:
         return ValidationReport(str(schema), (), from_problems(exc.problems, "unreadable-data"))
-    findings = data_findings(survey, tally_of(survey, responses))
+    findings = data_findings(survey, loaded[0])
     if survey.rules and not any(f.severity is Severity.ERROR for f in findings):
-        from gapscan.analysis import analyze
-
-        findings += _rule_findings(lambda: analyze(survey, responses))
-    return ValidationReport(str(schema), responses.inputs, tuple(findings))
+        findings += _rule_findings(lambda: analyze_loaded(survey, loaded))
+    return ValidationReport(str(schema), loaded[0].inputs, tuple(findings))
 
 
 def _validate_counts(

@@ -112,9 +112,13 @@ def analyze(
     """
     set_quiet(quiet)
     with reporting_errors():
-        from gapscan.analysis import AnalysisOptions, refuse_paired_design
-        from gapscan.analysis import analyze as run_analysis
-        from gapscan.responses import ReadOptions, load_responses
+        from gapscan.analysis import (
+            AnalysisOptions,
+            analyze_loaded,
+            load_data,
+            refuse_paired_design,
+        )
+        from gapscan.responses import ReadOptions
         from gapscan.schema import load_schema
         from gapscan.subsets import command_line_filters
         from gapscan.survey import Mode
@@ -147,18 +151,17 @@ def analyze(
         if counts is not None:
             report = _from_counts(survey, counts, options)
         else:
-            responses = load_responses(
+            loaded = load_data(
                 survey,
                 data or [],
                 vendor=vendor or [],
                 customer=customer or [],
-                segments=options.segments,
-                paired=options.resolved_mode(survey) is Mode.PAIRED,
+                options=options,
                 reading=ReadOptions(export_format=export_format, sheet=sheet),
             )
-            for warning in responses.warnings:
+            for warning in loaded[0].warnings:
                 echo_error(f"warning: {warning}")
-            report = run_analysis(survey, responses, options)
+            report = analyze_loaded(survey, loaded, options)
         if baseline is not None:
             from gapscan.trends import apply_baseline
 

@@ -1,0 +1,246 @@
+"""Count-first reading: each batch of each file coded and added straight into the count
+table (``Tally``), no per-row answer codes kept, for the runs that need nothing per row
+after coding (independent samples, no weights or design, duplicate ids an error, no
+per-respondent output). Memory then does not grow with the rows, apart from the
+8-byte respondent id hashes the duplicate check needs.
+
+The batches are coded by the same functions as :func:`gapscan.responses.load_responses`
+codes a whole file. Whenever anything is not clean (a data problem, a repeated id hash,
+a file that cannot be read), :func:`stream_tally` returns None and the caller takes
+the held path, whose messages (with their line numbers) are the ones reported: the
+error path reads the files again, the clean path once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gapscan.answer_coding import code_sides, kept_rows
+from gapscan.columns import Blocks, read_columns
+from gapscan.errors import GapscanError, ProblemCollector
+from gapscan.exclusions import Drops, find_drops
+from gapscan.file_coding import (
+    InputSummary,
+    ReadOptions,
+    _check_columns,
+    _code_questions,
+    _kept,
+    needed_columns,
+)
+from gapscan.id_hash import NO_ID
+from gapscan.identity import same_content
+from gapscan.inputs.frame import Frame
+from gapscan.labels import spellings
+from gapscan.readers import Source, open_source
+from gapscan.stream_counts import Counter
+from gapscan.subsets import unmatched_warnings
+from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
+from gapscan.tally import Tally
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+Input = str | Path | Frame
+GROUP_ROWS = 1 << 16  # rows coded at a time (the reader's batches grouped)
+HASH_RANGES = 16  # the id hashes compared in this many ranges of values
+
+
+class _NotClean(Exception):
+    """The run is not clean: the held path reads it and reports what is wrong."""
+
+
+def can_stream(survey: Survey, *, paired: bool, origins: bool = False) -> bool:
+    """Whether a run needs no per-row data once its answers are coded."""
+    return (
+        not paired
+        and not origins
+        and survey.design is None
+        and survey.weighting is None
+        and survey.duplicate_ids == "error"
+    )
+
+
+@dataclass
+class _FileTotals:
+    """What one file's batches add up to, besides the counts."""
+
+    rows: int = 0
+    vendor: int = 0
+    customer: int = 0
+    blank: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)
+    unfinished_kept: int = 0
+    removed: list[int] = field(default_factory=list)
+    matched: list[frozenset[str]] = field(default_factory=list)
+
+    def add(self, rows: int, side: np.ndarray, drops: Drops) -> None:
+        self.rows += rows
+        self.vendor += int((side == VENDOR).sum())
+        self.customer += int((side == CUSTOMER).sum())
+        self.blank += int(drops.blank.sum())
+        for reason, n in drops.excluded.items():
+            self.excluded[reason] = self.excluded.get(reason, 0) + n
+        self.unfinished_kept += drops.unfinished_kept
+        filtered = drops.filtered
+        if not self.removed:
+            self.removed = [0] * len(filtered.removed)
+            self.matched = [frozenset()] * len(filtered.matched)
+        self.removed = [a + b for a, b in zip(self.removed, filtered.removed, strict=True)]
+        self.matched = [a | b for a, b in zip(self.matched, filtered.matched, strict=True)]
+
+
+def _stream_file(
+    survey: Survey,
+    path: Path | Frame,
+    side: int | None,
+    counter: Counter,
+    ids: Blocks,
+    reading: ReadOptions,
+) -> tuple[InputSummary, _FileTotals]:
+    """Read, code and count one file batch by batch; raises ``_NotClean`` at the first
+    sign of a problem (its report is the held path's)."""
+    segments = counter.segments
+    source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
+    needed = needed_columns(survey, side, segments, False)
+    _check_columns(source, needed, survey.filters)
+    layout = source.layout
+    extra = [c for c in (layout.status_column, layout.finished_column) if c is not None]
+    names = needed + [c for c in extra if c not in needed]
+    hashed = [survey.respondent_id] if survey.respondent_id else []
+    other = needed_columns(survey, side, segments, False, with_id=False) + extra
+    text = [c for c in names if c not in hashed or c in other]
+    sides = (VENDOR, CUSTOMER) if side is None else (side,)
+    later = {*segments, survey.respondent_id or ""}
+    totals = _FileTotals()
+    for group in _groups(source.batches(names)):
+        read = read_columns(group, text, hashed)
+        drops = find_drops(survey, source, read, needed, side)
+        columns, hashes = _kept(read, drops.drop, survey.respondent_id)
+        n = read.rows - int(drops.drop.sum())
+        kept = kept_rows(read.rows, np.flatnonzero(drops.drop))
+        out = ProblemCollector()
+        if side is None:
+            assert survey.sides.column is not None
+            side_codes = code_sides(survey, source, columns[survey.sides.column], kept, out)
+        else:
+            side_codes = np.full(n, side, dtype=np.int8)
+        answers = _code_questions(survey, source, columns, side_codes, sides, kept, out, later)
+        if out.problems:
+            raise _NotClean
+        counter.add(side_codes, answers, {c: spellings(columns[c]) for c in segments})
+        totals.add(read.rows, side_codes, drops)
+        if hashes is not None:
+            ids.append(hashes)
+    if totals.vendor + totals.customer == 0:
+        raise _NotClean  # no responses: the held path says why
+    return _file_summary(source, side, totals), totals
+
+
+def _groups(batches: Iterable[pa.RecordBatch]) -> Iterator[list[pa.RecordBatch]]:
+    """The reader's batches in groups of at least ``GROUP_ROWS`` rows, coded together:
+    a CSV block is a few thousand rows, and each coding has a cost per question."""
+    group: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        group.append(batch)
+        rows += batch.num_rows
+        if rows >= GROUP_ROWS:
+            yield group
+            group, rows = [], 0
+    if group:
+        yield group
+
+
+def _file_summary(source: Source, side: int | None, totals: _FileTotals) -> InputSummary:
+    return InputSummary(
+        path=str(source.path),
+        format=source.format,
+        rows=totals.rows,
+        vendor=totals.vendor,
+        customer=totals.customer,
+        blank_rows=totals.blank,
+        side=None if side is None else SIDE_NAMES[side],
+        tool=source.layout.tool,
+        excluded=totals.excluded,
+        unfinished_kept=totals.unfinished_kept,
+    )
+
+
+def _any_repeated(ids: Blocks) -> bool:
+    """Whether an id hash (of a non-blank id) repeats: without one, the duplicate check
+    (:func:`gapscan.identity.check_ids`) finds neither a repeated id nor an id on both
+    sides. Each block is sorted in place, then the hashes are compared a range of
+    values at a time (``HASH_RANGES`` of them), each range gathered from every block:
+    no copy of all the hashes is made, 8 bytes a respondent in all."""
+    if not ids.blocks:
+        return False
+    blocks = [*ids.blocks[:-1], ids.blocks[-1][: ids.used]]
+    for block in blocks:
+        block.sort()
+    edges = [NO_ID + 1] + [np.uint64(i << 60) for i in range(1, HASH_RANGES)]
+    bounds = [np.searchsorted(b, np.asarray(edges, dtype=np.uint64)) for b in blocks]
+    for r in range(HASH_RANGES):
+        part = np.concatenate(
+            [
+                b[lo[r] : lo[r + 1] if r + 1 < HASH_RANGES else b.size]
+                for b, lo in zip(blocks, bounds, strict=True)
+            ]
+        )
+        part.sort()
+        if bool((part[1:] == part[:-1]).any()):
+            return True
+    return False
+
+
+def stream_tally(
+    survey: Survey,
+    data: Sequence[Input] = (),
+    *,
+    vendor: Sequence[Input] = (),
+    customer: Sequence[Input] = (),
+    segments: Sequence[str] | None = None,
+    reading: ReadOptions | None = None,
+) -> Tally | None:
+    """The count table of the inputs, counted batch by batch (what
+    ``tally_of(survey, load_responses(...))`` gives for a run :func:`can_stream`
+    allows); None when the run is not clean, so that the held path reports why."""
+    assert can_stream(survey, paired=False)
+    jobs: list[tuple[Path | Frame, int | None]] = [(_input(p), None) for p in data]
+    jobs += [(_input(p), VENDOR) for p in vendor]
+    jobs += [(_input(p), CUSTOMER) for p in customer]
+    jobs = jobs or [(p, None) for p in survey.data]
+    if not jobs or (any(s is None for _, s in jobs) and survey.sides.column is None):
+        return None
+    out = ProblemCollector()
+    same_content(
+        [p for p, _ in jobs if isinstance(p, Path)], out, has_ids=bool(survey.respondent_id)
+    )
+    if out.problems:
+        return None
+    counter = Counter(
+        survey, tuple(dict.fromkeys(survey.segments if segments is None else segments))
+    )
+    files: list[tuple[InputSummary, _FileTotals]] = []
+    ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
+    try:
+        for path, side in jobs:
+            files.append(_stream_file(survey, path, side, counter, ids, reading or ReadOptions()))
+        if survey.respondent_id and _any_repeated(ids):
+            return None  # the held path checks the ids as written
+    except (_NotClean, GapscanError):
+        return None
+    tally = counter.tally(tuple(s for s, _ in files))
+    matched = [tuple(t.matched) for _, t in files]
+    warnings = unmatched_warnings(survey.filters, matched, str(survey.path))
+    n_filters = len(survey.filters)
+    removed = tuple(sum(t.removed[i] for _, t in files) for i in range(n_filters))
+    return replace(tally, warnings=tuple(warnings), filtered=removed)
+
+
+def _input(given: Input) -> Path | Frame:
+    return given if isinstance(given, Frame) else Path(given)
