@@ -385,3 +385,21 @@ def test_an_encrypted_zip_is_named_as_such(workdir: Path) -> None:
         f"error: {path}: this zip archive's file export.csv is encrypted (unzip it with "
         "its password and give the export itself)"
     )
+
+
+def test_an_error_paths_second_pass_over_a_corrupt_stream_is_a_clear_error(
+    workdir: Path,
+) -> None:
+    """The records of a damaged gzip read again (for line numbers) meet the damage: the
+    file's error, not an OSError (the first pass may have failed on the garbage first)."""
+    from gapscan.errors import GapscanError
+    from gapscan.inputs.records import Records, check_widths
+    from gapscan.inputs.stored import Stored
+
+    packed = bytearray(gzip.compress(big_csv()))
+    packed[len(packed) // 2] ^= 0xFF
+    path = workdir / "data.csv.gz"
+    path.write_bytes(bytes(packed))
+    records = Records(Stored(path, str(path), compression="gzip"), "utf-8", ",", 1)
+    with pytest.raises(GapscanError, match="gzip-compressed data is damaged"):
+        check_widths(records, 4)

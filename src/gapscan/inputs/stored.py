@@ -77,12 +77,18 @@ def plain(path: Path | Stored) -> Stored:
 
 @contextlib.contextmanager
 def _opened(stored: Stored) -> Iterator[BinaryIO]:
-    if stored.compression == "zip":
-        with zipfile.ZipFile(stored.path) as archive, archive.open(stored.member or "") as fh:
-            yield cast(BinaryIO, fh)
-        return
-    with stored.path.open("rb") as raw, _decompressed(raw, stored.compression) as stream:
-        yield stream
+    """The decompressed stream; a read that fails (a stream damaged past the part already
+    read: an error path's second pass meets what the first pass's threads had not yet)
+    is the file's error, named as damaged."""
+    try:
+        if stored.compression == "zip":
+            with zipfile.ZipFile(stored.path) as archive, archive.open(stored.member or "") as fh:
+                yield cast(BinaryIO, fh)
+            return
+        with stored.path.open("rb") as raw, _decompressed(raw, stored.compression) as stream:
+            yield stream
+    except (OSError, EOFError) as exc:
+        raise damaged(stored, exc) from None
 
 
 @contextlib.contextmanager
