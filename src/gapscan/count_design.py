@@ -20,7 +20,7 @@ import numpy as np
 
 from gapscan.count_checks import folded
 from gapscan.count_file import CountFile
-from gapscan.counts import DesignCells
+from gapscan.counts import DesignCells, summed_cells
 from gapscan.design_data import DesignData, FileDesign, combine_designs
 from gapscan.errors import ProblemCollector
 from gapscan.survey import Survey
@@ -105,19 +105,17 @@ def question_cells(
     level), their segment, side and level codes; ``sums``: n, Σ w, Σ w² per row."""
     n, w, w2 = (s[rows] for s in sums)
     if data.spec.cluster is not None:
-        psus = data.design.psus
-        key = ((segment.astype(np.int64) * 2 + side) * psus + row_psu[rows]) * k + level
-        cells, inverse = np.unique(key, return_inverse=True)
-        cell_psu = (cells // k) % psus
-        return DesignCells(
-            segment=cells // (k * psus * 2),
-            side=(cells // (k * psus)) % 2,
-            stratum=data.psu_stratum[cell_psu],
-            psu=cell_psu,
-            level=cells % k,
-            n=np.bincount(inverse, weights=n, minlength=cells.size).astype(np.int64),
-            weight_sum=np.bincount(inverse, weights=w, minlength=cells.size),
-            weight_sq_sum=np.bincount(inverse, weights=w2, minlength=cells.size),
+        return summed_cells(
+            segment,
+            side,
+            row_psu[rows],
+            level,
+            psus=data.design.psus,
+            k=k,
+            psu_stratum=data.psu_stratum,
+            w=w,
+            w2=w2,
+            n=n,
         )
     return _respondent_psus(data, row_psu[rows], segment, side, level, (n, w, w2), k)
 

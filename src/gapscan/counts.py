@@ -124,17 +124,39 @@ def design_cells(
             weight_sum=w[order],
             weight_sq_sum=(w * w)[order],
         )
+    return summed_cells(
+        segment, side, psu, level, psus=psus, k=k, psu_stratum=design.psu_stratum, w=w
+    )
+
+
+def summed_cells(
+    segment: np.ndarray,
+    side: np.ndarray,
+    psu: np.ndarray,
+    level: np.ndarray,
+    *,
+    psus: int,
+    k: int,
+    psu_stratum: np.ndarray,
+    w: np.ndarray,
+    w2: np.ndarray | None = None,
+    n: np.ndarray | None = None,
+) -> DesignCells:
+    """Rows grouped by segment x side x PSU x level, their counts and sums added: each
+    row one respondent of weight ``w`` unless ``n`` (respondents) and ``w2`` (Σ w²) say
+    otherwise, as a count table's rows do (:func:`_summed`)."""
+    group = segment.astype(np.int64) * 2 + side
     key = (group * psus + psu) * k + level
     space = (int(group.max()) + 1) * psus * k if group.size else 0
-    cells, n, weight_sum, weight_sq_sum = _summed(key, w, space)
+    cells, count, weight_sum, weight_sq_sum = _summed(key, w, space, w2, n)
     cell_psu = (cells // k) % psus
     return DesignCells(
         segment=cells // (k * psus * 2),
         side=(cells // (k * psus)) % 2,
-        stratum=design.psu_stratum[cell_psu],
+        stratum=psu_stratum[cell_psu],
         psu=cell_psu,
         level=cells % k,
-        n=n,
+        n=count,
         weight_sum=weight_sum,
         weight_sq_sum=weight_sq_sum,
     )
@@ -176,23 +198,30 @@ def _calibrated_cells(
 
 
 def _summed(
-    key: np.ndarray, w: np.ndarray, space: int
+    key: np.ndarray,
+    w: np.ndarray,
+    space: int,
+    w2: np.ndarray | None = None,
+    n: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct keys (sorted) with their count, Σw and Σw²: by one bincount over
+    """The distinct keys (sorted) with their count, Σw and Σw² (``w2``: each row's Σw²,
+    w² by default; ``n``: each row's respondents, 1 by default): by one bincount over
     every possible key when they are few, else by one sort of the keys."""
+    w2 = w * w if w2 is None else w2
+    pick: np.ndarray | slice
     if space <= max(DENSE_CELLS, 4 * key.size):
-        count = np.bincount(key, minlength=space)
-        cells = np.flatnonzero(count)
-        weight_sum = np.bincount(key, weights=w, minlength=space)[cells]
-        weight_sq_sum = np.bincount(key, weights=w * w, minlength=space)[cells]
-        return cells, count[cells], weight_sum, weight_sq_sum
-    cells, inverse = np.unique(key, return_inverse=True)
-    return (
-        cells,
-        np.bincount(inverse, minlength=cells.size),
-        np.bincount(inverse, weights=w, minlength=cells.size),
-        np.bincount(inverse, weights=w * w, minlength=cells.size),
-    )
+        cells = np.flatnonzero(np.bincount(key, minlength=space))
+        index, size, pick = key, space, cells
+    else:
+        cells, inverse = np.unique(key, return_inverse=True)
+        index, size, pick = inverse.reshape(-1), cells.size, slice(None)
+
+    def added(weights: np.ndarray | None) -> np.ndarray:
+        total: np.ndarray = np.bincount(index, weights=weights, minlength=size)[pick]
+        return total
+
+    count = added(None) if n is None else added(n).astype(np.int64)
+    return cells, count, added(w), added(w2)
 
 
 def _key_order(
