@@ -1,5 +1,6 @@
-"""Recognition of survey-tool export layouts (gapscan.exports), checked against the real
-exports in shared/external (described in its SOURCES.md) and on small synthetic ones."""
+"""Recognition of survey-tool export layouts (gapscan.inputs.tools and the tools'
+modules), checked against the real exports in shared/external (described in its
+SOURCES.md) and on small synthetic ones."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from gapscan.exports import TOOLS, Layout, detect_layout, excluded_rows
+from gapscan.inputs import tools
+from gapscan.inputs.layout import Layout, Rows, Tool, make_layout
+from gapscan.inputs.qualtrics import excluded_rows
+from gapscan.inputs.tools import TOOLS, detect_layout
 
 EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
 SAMPLE = 20  # records handed to detect_layout, as a reader would sniff them
@@ -669,3 +673,42 @@ def test_excluded_rows_unfinished_only() -> None:
         "spam": [],
         "unfinished": [],
     }
+
+
+# ------------------------------------------------------------------------ registry
+
+
+def test_every_tool_is_tried_once_and_plain_last() -> None:
+    names = [tool.name for tool in tools.DETECTION_ORDER]
+    assert len(set(names)) == len(names)
+    assert names[-1] == "plain"
+    assert set(TOOLS) <= set(names)
+
+
+def test_a_tool_added_to_the_registry_is_detected_and_can_be_forced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new tool is a Tool in the registry: detection tries it in its place, and
+    --export-format takes its name, with no other change."""
+
+    def recognise(rows: Rows) -> Layout | None:
+        return force(rows) if rows[0][0] == "#" else None
+
+    def force(rows: Rows) -> Layout:
+        if rows[0][0] != "#":
+            raise ValueError("this is not a Typeform export")
+        return make_layout("typeform", "Typeform export", 1, rows[0], rows[0], [0])
+
+    typeform = Tool("typeform", recognise, force)
+    records = [["#", "How likely?"], ["abc", "Likely"]]
+    assert detect_layout(records).tool == "plain"
+    with pytest.raises(ValueError, match="unknown survey tool 'typeform'"):
+        detect_layout(records, forced="typeform")
+
+    monkeypatch.setattr(tools, "DETECTION_ORDER", (typeform, *tools.DETECTION_ORDER))
+    layout = detect_layout(records)
+    assert (layout.tool, layout.metadata) == ("typeform", frozenset({"#"}))
+    assert layout.describe() == "Typeform export (1 header row)"
+    assert detect_layout(records, forced="Typeform") == layout
+    with pytest.raises(ValueError, match="not a Typeform export"):
+        detect_layout([["id", "q"], ["1", "2"]], forced="typeform")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
-from gapscan.exports import excluded_rows
+from gapscan.inputs.qualtrics import excluded_rows
 from gapscan.inputs.spss import Variable
 from gapscan.readers import Source, missing_column_message, open_source
 

@@ -10,8 +10,9 @@ import numpy as np
 
 from gapscan.columns import Column, Read, blank_rows
 from gapscan.errors import GapscanError
-from gapscan.exports import Layout, excluded_rows
 from gapscan.id_hash import NO_ID
+from gapscan.inputs.layout import Layout
+from gapscan.inputs.qualtrics import excluded_rows
 from gapscan.readers import Source
 from gapscan.subsets import IGNORED_SIDE, Filtered, apply_filters, ignored_rows
 from gapscan.survey import Survey

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
-from gapscan.exports import Layout, detect_layout
 from gapscan.inputs import csv_batches, parquet, spss
 from gapscan.inputs import csv_sniff as sniff
 from gapscan.inputs import encoding as whole_file
@@ -24,10 +23,12 @@ from gapscan.inputs.csv_sniff import MAX_COLUMNS as MAX_COLUMNS
 from gapscan.inputs.csv_sniff import SAMPLE_BYTES
 from gapscan.inputs.frame import Frame, sample_records
 from gapscan.inputs.frame import text_batches as frame_batches
+from gapscan.inputs.layout import Layout
 from gapscan.inputs.magic import identify, unwrap
 from gapscan.inputs.records import LineIndex, Records, check_widths, line_index, plain_lines
 from gapscan.inputs.stored import STDIN, STDIN_NAME, Stored, spooled_stdin
 from gapscan.inputs.stored import damaged as stored_damaged
+from gapscan.inputs.tools import detect_layout
 from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_batches
 from gapscan.progress import Meter
 
@@ -181,7 +182,7 @@ def open_source(
     path: str | Path | Frame, *, export_format: str | None = None, sheet: str | None = None
 ) -> Source:
     """Identify a data file's format, survey tool and columns; a clear error if it is
-    not a table. ``export_format`` forces the survey tool (see ``exports.TOOLS``);
+    not a table. ``export_format`` forces the survey tool (see ``inputs.tools.TOOLS``);
     ``sheet`` picks an XLSX sheet by name (default: the first). A :class:`Frame` (a
     data frame in memory) is read as a CSV file of the same cells would be."""
     if isinstance(path, Frame):
