@@ -3,12 +3,11 @@ or a question (thresholds), and the rules that gate on NPS gaps."""
 
 from __future__ import annotations
 
-import typing
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gapscan.schema_yaml import Loc
+from gapscan.schema_yaml import AddProblem, Loc
 from gapscan.survey import NpsSpec
 
 NPS_SCORES = tuple(float(i) for i in range(11))
@@ -22,12 +21,6 @@ class NpsModel(BaseModel):
 
     promoters: Annotated[int, Field(ge=1, le=10)] = 9
     detractors: Annotated[int, Field(ge=0, le=9)] = 6
-
-
-class AddProblem(typing.Protocol):
-    def __call__(
-        self, message: str, loc: Loc, hint: str | None = None, code: str | None = None
-    ) -> None: ...
 
 
 def nps_spec(

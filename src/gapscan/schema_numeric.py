@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import math
-import typing
 from typing import Any, Literal
 
-from gapscan.schema_yaml import Loc
+from gapscan.schema_yaml import AddProblem, Loc
 from gapscan.survey import Numeric, Scale
 
 NUMERIC_SCALE = "numeric"  # the scale name a numeric question reports
 
 
-class _Add(typing.Protocol):
-    def __call__(
-        self, message: str, loc: Loc, hint: str | None = None, code: str | None = None
-    ) -> None: ...
-
-
-def numeric_scale(spec: Any, loc: Loc, add: _Add) -> Scale | Literal[False] | None:
+def numeric_scale(spec: Any, loc: Loc, add: AddProblem) -> Scale | Literal[False] | None:
     """The scale of a ``type: numeric`` question; None for a question on a scale; False
     when the question's numeric settings are wrong (the problems are added)."""
     qid = spec.id

@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from gapscan.schema_yaml import Loc
+from gapscan.schema_models import FilterModel, SideLabelsModel, SidesModel
+from gapscan.schema_yaml import AddProblem, Loc
 from gapscan.survey import DEFAULT_SIDE_LABELS, Filter, Sides, fold
-
-if TYPE_CHECKING:
-    from gapscan.schema import AddProblem, FilterModel, SideLabelsModel, SidesModel
 
 
 def build_sides(spec: SidesModel | None, add: AddProblem) -> Sides:

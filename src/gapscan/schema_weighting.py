@@ -4,11 +4,11 @@ and the sides weighted, built into a :class:`~gapscan.weighting.WeightingSpec`."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gapscan.schema_yaml import Loc, line_of
+from gapscan.schema_yaml import AddProblem, Loc, line_of
 from gapscan.survey import CUSTOMER, VENDOR
 from gapscan.weighting import (
     POST_STRATIFY,
@@ -18,9 +18,6 @@ from gapscan.weighting import (
     WeightingSpec,
     check_totals,
 )
-
-if TYPE_CHECKING:
-    from gapscan.schema import AddProblem
 
 Targets = dict[str, dict[str | int, int | float]]
 _SIDES = {"vendor": VENDOR, "customer": CUSTOMER}

@@ -4,6 +4,7 @@ key repeated in one mapping reported, and each key path's line kept for messages
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,15 @@ from gapscan.errors import GapscanError, Problem
 MAX_SCHEMA_BYTES = 2_000_000
 MAX_SCHEMA_NODES = 200_000
 
-Loc = tuple[str | int, ...]
+Loc = tuple[str | int, ...]  # a key path: ("questions", 2, "scale")
+
+
+class AddProblem(typing.Protocol):
+    """Records a problem at a key path of the schema (its line is looked up)."""
+
+    def __call__(
+        self, message: str, loc: Loc, hint: str | None = None, code: str | None = None
+    ) -> None: ...
 
 
 class _Loader(yaml.SafeLoader):

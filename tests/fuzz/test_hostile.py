@@ -32,7 +32,7 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from gapscan import readers, schema
+from gapscan import readers, schema_yaml
 from tests.fuzz.conftest import (
     CSV_BYTES,
     DATA_NAME,
@@ -181,7 +181,7 @@ NESTED = {
 def test_deeply_nested_yaml_is_refused_quickly(workdir: Path, kind: str) -> None:
     deep = workdir / "deep.yaml"
     deep.write_text(NESTED[kind](100_000), encoding="utf-8")
-    assert deep.stat().st_size <= schema.MAX_SCHEMA_BYTES
+    assert deep.stat().st_size <= schema_yaml.MAX_SCHEMA_BYTES
     bad_run([deep, workdir / DATA_NAME], workdir=workdir, names=[deep])
     bad_validate([deep, workdir / DATA_NAME], names=[deep])
 
