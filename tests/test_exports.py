@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
+import typing
 from functools import cache
 from pathlib import Path
 
@@ -712,3 +714,12 @@ def test_a_tool_added_to_the_registry_is_detected_and_can_be_forced(
     assert detect_layout(records, forced="Typeform") == layout
     with pytest.raises(ValueError, match="not a Typeform export"):
         detect_layout([["id", "q"], ["1", "2"]], forced="typeform")
+
+
+def test_export_format_help_names_every_tool() -> None:
+    """The tools --export-format offers are the registry's (a new tool: say so there)."""
+    from gapscan.cli._options import ExportFormat
+
+    option = typing.get_args(ExportFormat)[1]
+    named = re.findall(r"[a-z]+", option.help.split(":", 1)[1])
+    assert [word for word in named if word != "or"] == list(TOOLS)
