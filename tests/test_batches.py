@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gapscan.inputs import csv_batches, parquet, xlsx
-from gapscan.readers import open_source
+from gapscan.inputs.source import open_source
 
 HEADER = ["id", "side", "q1"]
 

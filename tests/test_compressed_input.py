@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from gapscan.cli import app
 from gapscan.errors import GapscanError
-from gapscan.readers import open_source
+from gapscan.inputs.source import open_source
 from tests.cli.outputs_support import subprocess_env
 from tests.test_reading_integrity import SCHEMA, analyze_bad, analyze_good, workdir
 

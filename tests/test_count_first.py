@@ -139,7 +139,7 @@ def test_a_file_read_in_many_batches_is_counted_across_them(
 
 
 def load_schema_source_batches(path: Path) -> list[object]:
-    from gapscan.readers import open_source
+    from gapscan.inputs.source import open_source
 
     return list(open_source(path).batches(HEADER))
 

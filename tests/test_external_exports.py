@@ -8,7 +8,7 @@ import csv
 import pytest
 
 from gapscan.errors import GapscanError
-from gapscan.readers import open_source
+from gapscan.inputs.source import open_source
 from tests.conftest import EXTERNAL
 
 if not EXTERNAL.is_dir():

@@ -95,11 +95,7 @@ def test_survey_tool_layouts_use_the_standard_library_and_each_other_only() -> N
 
 @pytest.mark.parametrize(
     "name",
-    sorted(
-        n
-        for n in _modules()
-        if n.startswith(("inputs/", "schema")) or n in ("readers.py", "survey.py")
-    ),
+    sorted(n for n in _modules() if n.startswith(("inputs/", "schema")) or n == "survey.py"),
 )
 def test_readers_do_not_import_later_stages(name: str) -> None:
     later = {

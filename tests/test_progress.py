@@ -14,7 +14,7 @@ from rich.console import Console
 
 from gapscan import progress
 from gapscan.inputs import csv_batches
-from gapscan.readers import open_source
+from gapscan.inputs.source import open_source
 
 
 @pytest.fixture

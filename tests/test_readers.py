@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from gapscan.errors import GapscanError
-from gapscan.readers import SAMPLE_BYTES, open_source
+from gapscan.inputs.csv_sniff import SAMPLE_BYTES
+from gapscan.inputs.source import open_source
 
 EXTERNAL = Path("/work/shared/external")
 

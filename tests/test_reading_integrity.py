@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 
 from gapscan.cli import app
 from gapscan.errors import GapscanError
-from gapscan.readers import SAMPLE_BYTES, open_source
+from gapscan.inputs.csv_sniff import SAMPLE_BYTES
+from gapscan.inputs.source import open_source
 
 SCHEMA = """\
 survey: Reading test

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from gapscan.cli import app
 from gapscan.errors import GapscanError
 from gapscan.inputs import spss
-from gapscan.readers import open_source
+from gapscan.inputs.source import open_source
 from tests.conftest import EXTERNAL
 
 SURVEY = EXTERNAL / "spss-survival-manual" / "survey.sav"

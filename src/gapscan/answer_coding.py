@@ -14,8 +14,8 @@ from gapscan.coding import UNKNOWN as UNKNOWN
 from gapscan.coding import answer_coder, side_coder
 from gapscan.columns import Column
 from gapscan.errors import ProblemCollector
+from gapscan.inputs.source import Source
 from gapscan.numeric_answers import Report
-from gapscan.readers import Source
 from gapscan.survey import Question, Survey, closest_difference
 
 MAX_EXAMPLE_ROWS = 5

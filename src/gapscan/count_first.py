@@ -35,8 +35,8 @@ from gapscan.file_coding import (
 from gapscan.id_hash import NO_ID
 from gapscan.identity import same_content
 from gapscan.inputs.frame import Frame
+from gapscan.inputs.source import Source, open_source
 from gapscan.labels import spellings
-from gapscan.readers import Source, open_source
 from gapscan.stream_counts import Counter
 from gapscan.subsets import unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey

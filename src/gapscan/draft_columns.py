@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
 from gapscan.inputs.qualtrics import excluded_rows
+from gapscan.inputs.source import Source, missing_column_message, open_source
 from gapscan.inputs.spss import Variable
-from gapscan.readers import Source, missing_column_message, open_source
 
 if TYPE_CHECKING:
     import pyarrow as pa

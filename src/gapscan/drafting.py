@@ -35,8 +35,8 @@ from gapscan.draft_sides import (
 )
 from gapscan.draft_yaml import NumericDraft, no_side_lines, schema_yaml, unique_id
 from gapscan.errors import GapscanError
+from gapscan.inputs.source import open_source
 from gapscan.numeric_answers import parse_number
-from gapscan.readers import open_source
 
 PAIR_KEY_NAMES = re.compile(
     r"^(account|account[ _]?id|acct|company|customer[ _]?id|client[ _]?id|org[ _]?id)$", re.I

@@ -13,7 +13,7 @@ from gapscan.errors import GapscanError
 from gapscan.id_hash import NO_ID
 from gapscan.inputs.layout import Layout
 from gapscan.inputs.qualtrics import excluded_rows
-from gapscan.readers import Source
+from gapscan.inputs.source import Source
 from gapscan.subsets import IGNORED_SIDE, Filtered, apply_filters, ignored_rows
 from gapscan.survey import Survey
 

@@ -27,6 +27,7 @@ from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.exclusions import Drops, find_drops, no_responses
 from gapscan.identity import FileIds
 from gapscan.inputs.frame import Frame
+from gapscan.inputs.source import Source, missing_column_message, open_source
 from gapscan.labels import (
     code_pair_keys,
     spellings,
@@ -36,7 +37,6 @@ from gapscan.origins import (
     RowOrigins,
     row_origins,
 )
-from gapscan.readers import Source, missing_column_message, open_source
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Filter, Survey, fold
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gapscan.readers import Source
+from gapscan.inputs.source import Source
 
 RowOrigins = tuple[np.ndarray, list[str] | None]  # one file's kept rows: lines, ids
 

@@ -12,8 +12,8 @@ from gapscan.baseline import Baseline, read_baseline, result_key
 from gapscan.design_trends import design_gaps, with_design_change
 from gapscan.errors import GapscanError, Problem, ProblemCollector
 from gapscan.fingerprint import Fingerprint, differences, fingerprint_of
+from gapscan.inputs.source import open_source
 from gapscan.nps_trends import baseline_counts, nps_counts, with_nps_change
-from gapscan.readers import open_source
 from gapscan.report import GapChange, GapReport, GapResult, TrendReport, WavePoint
 from gapscan.responses import ReadOptions
 from gapscan.rules import evaluate_rules, unchecked_rules

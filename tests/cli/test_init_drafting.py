@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from gapscan.cli import app
-from gapscan.readers import open_source
+from gapscan.inputs.source import open_source
 from tests.conftest import EXTERNAL
 
 runner = CliRunner()

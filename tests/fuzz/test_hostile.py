@@ -32,7 +32,8 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from gapscan import readers, schema_yaml
+from gapscan import schema_yaml
+from gapscan.inputs import csv_sniff
 from tests.fuzz.conftest import (
     CSV_BYTES,
     DATA_NAME,
@@ -211,12 +212,12 @@ def sparse_file(path: Path, start: bytes, size: int = 2 * 1024**3) -> Path:
 
 
 def test_two_gigabyte_first_line(workdir: Path) -> None:
-    """gapscan reads a data file's first ``readers.SAMPLE_BYTES`` (1 MB) to find its
+    """gapscan reads a data file's first ``csv_sniff.SAMPLE_BYTES`` (1 MB) to find its
     format and header, and refuses a file whose first line does not end within them.
     This file has no newline: text a little longer than the sample, then zeros up to
     2 GB (sparse). Its whole first 'line' is 2 GB long, and the sample holds text
     only, so it is the line-length guard, not the binary-data check, that answers."""
-    start = b"respondent_id,respondent_type," + b"x" * (readers.SAMPLE_BYTES + 6 * 1024)
+    start = b"respondent_id,respondent_type," + b"x" * (csv_sniff.SAMPLE_BYTES + 6 * 1024)
     huge = sparse_file(workdir / "huge.csv", start)
     outcome = bad_run([workdir / "survey.yaml", huge], workdir=workdir, names=[huge])
     assert f"{huge}:1: " in outcome.stderr, outcome.stderr
@@ -228,7 +229,7 @@ def test_two_gigabyte_second_line(workdir: Path) -> None:
     ends inside it and the header is read normally), then zeros (sparse). The reader
     must refuse it quickly, without reading 2 GB."""
     header = CSV_BYTES.split(b"\n", 1)[0] + b"\n"
-    start = header + b"V0001,Vendor," + b"y" * (readers.SAMPLE_BYTES + 6 * 1024)
+    start = header + b"V0001,Vendor," + b"y" * (csv_sniff.SAMPLE_BYTES + 6 * 1024)
     huge = sparse_file(workdir / "huge.csv", start)
     bad_run([workdir / "survey.yaml", huge], workdir=workdir, names=[huge])
     bad_validate([workdir / "survey.yaml", huge], names=[huge])
@@ -238,17 +239,17 @@ def test_header_of_a_million_columns(workdir: Path) -> None:
     """1,000,000 short names (about 7 MB): longer than the header sample."""
     wide = workdir / "wide.csv"
     wide.write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n1\n", encoding="ascii")
-    assert wide.stat().st_size > readers.SAMPLE_BYTES
+    assert wide.stat().st_size > csv_sniff.SAMPLE_BYTES
     bad_run([workdir / "survey.yaml", wide], workdir=workdir, names=[wide])
     bad_validate([workdir / "survey.yaml", wide], names=[wide])
 
 
 def test_header_of_too_many_columns_within_the_sample(workdir: Path) -> None:
-    """More than ``readers.MAX_COLUMNS`` names that fit in the sample."""
-    count = readers.MAX_COLUMNS + 5_000
+    """More than ``csv_sniff.MAX_COLUMNS`` names that fit in the sample."""
+    count = csv_sniff.MAX_COLUMNS + 5_000
     wide = workdir / "wide.csv"
     wide.write_text(",".join("c" for _ in range(count)) + "\n", encoding="ascii")
-    assert wide.stat().st_size < readers.SAMPLE_BYTES
+    assert wide.stat().st_size < csv_sniff.SAMPLE_BYTES
     outcome = bad_run([workdir / "survey.yaml", wide], workdir=workdir, names=[wide])
     assert f"{count:,}" in outcome.stderr, outcome.stderr
 
@@ -384,14 +385,14 @@ def test_mixed_encodings_are_an_error_naming_the_line(workdir: Path, in_answers:
 
 
 def test_mixed_encodings_past_the_sample(workdir: Path) -> None:
-    """cp1252 bytes only after the first ``readers.SAMPLE_BYTES``: the sample says UTF-8,
+    """cp1252 bytes only after the first ``csv_sniff.SAMPLE_BYTES``: the sample says UTF-8,
     the full read finds otherwise. The run must still end in a success or an error
     naming the file."""
     header = CSV_BYTES.split(b"\n", 1)[0]
     rows = CSV_BYTES.split(b"\n")[1:-1]
     body = b""
     i = 0
-    while len(body) < readers.SAMPLE_BYTES + 10_000:
+    while len(body) < csv_sniff.SAMPLE_BYTES + 10_000:
         row = rows[i % len(rows)]
         body += row.replace(row.split(b",")[0], f"R{i}".encode()) + b"\n"
         i += 1

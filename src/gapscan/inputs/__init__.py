@@ -13,4 +13,4 @@ Survey tools: each recognises its own header layout (:mod:`~gapscan.inputs.qualt
 :mod:`~gapscan.inputs.layout` and :mod:`~gapscan.inputs.blocks` share;
 :mod:`~gapscan.inputs.tools` lists them in the order they are tried.
 
-:mod:`gapscan.readers` puts them together behind ``open_source``."""
+:mod:`~gapscan.inputs.source` puts them together behind ``open_source``."""

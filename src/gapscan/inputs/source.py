@@ -1,5 +1,6 @@
 """Read any supported export (CSV in its dialects and encodings, also compressed, in a
-zip or on standard input; XLSX, Parquet) as batches of Arrow text columns.
+zip or on standard input; XLSX, Parquet, SPSS and Stata files; data frames in memory)
+as batches of Arrow text columns, each format read by its module in this package.
 
 Reading is two-step: :func:`open_source` looks at the file (format, encoding,
 delimiter, header) without reading it all, so that missing columns are reported
@@ -19,7 +20,6 @@ from gapscan.errors import GapscanError
 from gapscan.inputs import csv_batches, parquet, spss
 from gapscan.inputs import csv_sniff as sniff
 from gapscan.inputs import encoding as whole_file
-from gapscan.inputs.csv_sniff import MAX_COLUMNS as MAX_COLUMNS
 from gapscan.inputs.csv_sniff import SAMPLE_BYTES
 from gapscan.inputs.frame import Frame, sample_records
 from gapscan.inputs.frame import text_batches as frame_batches
