@@ -118,3 +118,14 @@ Quiet = Annotated[
         "inputs that take more than a second to read).",
     ),
 ]
+
+
+StepSummary = Annotated[
+    bool | None,
+    typer.Option(
+        "--step-summary/--no-step-summary",
+        help="In GitHub Actions, append the markdown report to the job's summary page "
+        "(GITHUB_STEP_SUMMARY). Default: for table, markdown and html runs, not json or csv.",
+        show_default=False,
+    ),
+]
