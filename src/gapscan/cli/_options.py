@@ -37,7 +37,8 @@ Out = Annotated[
 Charts = Annotated[
     Path | None,
     typer.Option(
-        "--charts", help="Write charts (SVG, PNG) here [default: next to a markdown report]."
+        "--charts",
+        help="Write charts (SVG, PNG) here (default: charts/ next to a markdown --out).",
     ),
 ]
 NoCharts = Annotated[bool, typer.Option("--no-charts", help="Write no charts.")]
@@ -124,8 +125,9 @@ StepSummary = Annotated[
     bool | None,
     typer.Option(
         "--step-summary/--no-step-summary",
-        help="In GitHub Actions, append the markdown report to the job's summary page "
-        "(GITHUB_STEP_SUMMARY). Default: for table, markdown and html runs, not json or csv.",
+        help="Add the markdown report to the job's summary page ($GITHUB_STEP_SUMMARY). "
+        "Default: for table, markdown and html runs; not for json or csv.",
         show_default=False,
+        rich_help_panel="GitHub Actions",
     ),
 ]

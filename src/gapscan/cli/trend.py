@@ -56,7 +56,8 @@ def trend(
     charts: Annotated[
         Path | None,
         typer.Option(
-            "--charts", help="Write the trend chart here [default: next to a markdown report]."
+            "--charts",
+            help="Write the trend chart here (default: charts/ next to a markdown --out).",
         ),
     ] = None,
     no_charts: NoCharts = False,
