@@ -5,6 +5,7 @@ completion is on; flags show no ``<bool>`` and no help text loses words to marku
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import re
 import shlex
@@ -157,3 +158,19 @@ def test_completion_completes_commands_options_and_choices() -> None:
     assert set(complete("gapscan ")) >= set(COMMANDS)
     assert "--step-summary" in complete("gapscan analyze s.yaml --st")
     assert {"table", "markdown", "json", "csv"} <= set(complete("gapscan analyze s.yaml --format "))
+
+
+@pytest.mark.parametrize("args", EVERY_HELP, ids=["gapscan", *COMMANDS])
+@pytest.mark.parametrize("columns", [80, 200])
+def test_descriptions_are_wrapped_at_the_terminal_width(args: list[str], columns: int) -> None:
+    """A docstring's lines are wrapped for the source: the help wraps its paragraphs
+    again at the terminal's width, so that a line ends only where the next word would
+    not fit."""
+    text = help_text(args, columns)
+    description = text[text.index("Usage:") : text.index("╭")]
+    paragraphs = [p.splitlines() for p in re.split(r"\n\s*\n", description.strip())]
+    assert len(paragraphs) >= 2, description
+    for lines in paragraphs[1:]:
+        for line, after in itertools.pairwise(lines):
+            room = columns - 2  # a column of padding on each side
+            assert len(line.strip()) + 1 + len(after.split()[0]) > room, (line, after)

@@ -30,7 +30,20 @@ def _plain_flags(params: list[Parameter]) -> list[Parameter]:
     return params
 
 
+def _reflowed(text: str | None) -> str | None:
+    """A docstring's paragraphs as paragraphs: typer's rich help keeps each line break
+    of the source, so that lines wrapped for the code are wrapped again at the width
+    of the terminal."""
+    if text is None:
+        return None
+    return "\n\n".join(" ".join(part.split()) for part in text.split("\n\n"))
+
+
 class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _reflowed(self.help)
+
     def get_params(self, ctx: Context) -> list[Parameter]:
         return _plain_flags(super().get_params(ctx))
 
