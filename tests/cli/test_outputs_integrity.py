@@ -211,13 +211,13 @@ def test_explicit_charts_directory_onto_an_input(work: Path) -> None:
 @pytest.mark.parametrize("name", [SCHEMA, DATA, "hard.csv", "link.csv"])
 def test_step_summary_onto_an_input(work: Path, name: str) -> None:
     target = str(work / name)
-    args = ["analyze", SCHEMA, "--format", "json", "--out", "r.json"]
+    args = ["analyze", SCHEMA, "--format", "json", "--out", "r.json", "--step-summary"]
     err = refused(args, work, target, "GITHUB_STEP_SUMMARY", env={"GITHUB_STEP_SUMMARY": target})
     assert "would append to" in err
 
 
 def test_step_summary_onto_the_report(work: Path) -> None:
-    args = ["analyze", SCHEMA, "--format", "json", "--out", "r.json"]
+    args = ["analyze", SCHEMA, "--format", "json", "--out", "r.json", "--step-summary"]
     before = picture(work)
     result = CliRunner().invoke(app, args, env={"GITHUB_STEP_SUMMARY": "./r.json"})
     assert result.exit_code == 2

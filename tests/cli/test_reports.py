@@ -237,7 +237,7 @@ def test_unwritable_step_summary_is_a_warning(
     is said, and does not turn a finished run into a failed one."""
     target = tmp_path / "missing" / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
-    code, out, err = run("analyze", SCHEMA, "--format", "json")
+    code, out, err = run("analyze", SCHEMA, "--format", "json", "--step-summary")
     assert code == 0 and json.loads(out)["exit_code"] == 0
     assert err.startswith("warning: ") and str(target) in err and "Traceback" not in err
 

@@ -64,8 +64,8 @@ def heavy_imports(modules: set[str], names: tuple[str, ...]) -> list[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [("--help",), ("analyze", "--help"), ("--version",)],
-    ids=["help", "analyze-help", "version"],
+    [("--help",), ("analyze", "--help"), ("--version",), ("--show-completion", "bash")],
+    ids=["help", "analyze-help", "version", "completion"],
 )
 def test_help_does_not_import_the_numerical_stack(args: tuple[str, ...]) -> None:
     code, modules, stdout = modules_after(*args)
@@ -77,7 +77,11 @@ def test_help_does_not_import_the_numerical_stack(args: tuple[str, ...]) -> None
         print(f"gapscan {' '.join(args)} imports {', '.join(avoidable)}")
 
 
-@pytest.mark.parametrize("args", [("--help",), ("--version",)], ids=["help", "version"])
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("--version",), ("-V",)],
+    ids=["help", "version", "V"],
+)
 def test_top_level_help_imports_nothing_a_command_loads_lazily(args: tuple[str, ...]) -> None:
     code, modules, stdout = modules_after(*args)
     assert code == 0 and stdout.strip()

@@ -192,7 +192,7 @@ def test_step_summary_gets_the_trend_markdown(
     assert code == 0
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    code, _, _ = run("trend", SCHEMA, *WAVES[:2], "--format", "json")
+    code, _, _ = run("trend", SCHEMA, *WAVES[:2], "--width", "120")
     assert code == 0
     assert summary.read_text(encoding="utf-8") == markdown + "\n"
 

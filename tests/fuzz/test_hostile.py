@@ -645,7 +645,7 @@ def test_step_summary_that_cannot_be_written(workdir: Path, target: str) -> None
     }[target]
     out = workdir / "report.json"
     outcome = check_analyze(
-        [workdir / "survey.yaml", workdir / DATA_NAME],
+        [workdir / "survey.yaml", workdir / DATA_NAME, "--step-summary"],
         workdir=workdir,
         out=out,
         files=[summary, out],
@@ -671,6 +671,7 @@ def test_odd_terminal_width(workdir: Path, columns: str) -> None:
 INPUTS = ["survey.yaml", DATA_NAME, "nope.yaml", "sub", "empty.csv", "/dev/null", "", "-"]
 OUTPUTS = ["report.out", "sub/report.out", "missing/report.out", "sub", "", "-"]
 FLAGS = ["--paired", "--no-rules", "--no-charts", "--stamp", "--strict", "--force"]
+FLAGS += ["--step-summary", "--no-step-summary"]
 VALUES: dict[str, list[str]] = {
     "--out": OUTPUTS,
     "--junit": OUTPUTS,
@@ -799,7 +800,7 @@ NO_ENV: dict[str, str | None] = {"GITHUB_STEP_SUMMARY": None, "COLUMNS": None}
 REPORT = ["analyze", "survey.yaml", DATA_NAME, "--format", "json", "--out", "report.out"]
 
 
-@example(args=REPORT, env={**NO_ENV, "GITHUB_STEP_SUMMARY": "sub"})
+@example(args=[*REPORT, "--step-summary"], env={**NO_ENV, "GITHUB_STEP_SUMMARY": "sub"})
 @example(args=[*REPORT, "--junit", "sub"], env=NO_ENV)
 @example(
     args=[

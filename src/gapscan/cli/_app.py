@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from gapscan.cli import analyze as _analyze
 from gapscan.cli import columns as _columns
@@ -11,22 +14,67 @@ from gapscan.cli import sql as _sql
 from gapscan.cli import trend as _trend
 from gapscan.cli import validate as _validate
 from gapscan.cli import weights as _weights
+from gapscan.cli._examples import epilog
+
+if TYPE_CHECKING:
+    from typer._click.core import Context, Parameter
+
+EXIT_CODES = "Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input."
+
+
+def _plain_flags(params: list[Parameter]) -> list[Parameter]:
+    """A flag takes no value: no type shown after it (typer's help shows ``<bool>``)."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+def _reflowed(text: str | None) -> str | None:
+    """A docstring's paragraphs as paragraphs: typer's rich help keeps each line break
+    of the source, so that lines wrapped for the code are wrapped again at the width
+    of the terminal."""
+    if text is None:
+        return None
+    return "\n\n".join(" ".join(part.split()) for part in text.split("\n\n"))
+
+
+class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _reflowed(self.help)
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _plain_flags(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _plain_flags(super().get_params(ctx))
+
 
 app = typer.Typer(
     name="gapscan",
+    cls=_Group,
     help="Measure the perception gap between vendors and their customers.",
-    epilog="Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input.",
+    epilog=epilog("", EXIT_CODES),
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command(name="analyze", no_args_is_help=True)(_analyze.analyze)
-app.command(name="trend", no_args_is_help=True)(_trend.trend)
-app.command(name="validate", no_args_is_help=True)(_validate.validate)
-app.command(name="init", no_args_is_help=True)(_init.init)
-app.command(name="weights", no_args_is_help=True)(_weights.weights)
-app.command(name="columns", no_args_is_help=True)(_columns.columns)
-app.command(name="sql", no_args_is_help=True)(_sql.sql)
+
+
+def _command(name: str) -> Any:
+    """``app.command`` for the command ``name``, with its examples."""
+    return app.command(name=name, cls=_Command, epilog=epilog(name), no_args_is_help=True)
+
+
+_command("analyze")(_analyze.analyze)
+_command("trend")(_trend.trend)
+_command("validate")(_validate.validate)
+_command("init")(_init.init)
+_command("weights")(_weights.weights)
+_command("columns")(_columns.columns)
+_command("sql")(_sql.sql)
 
 
 def _show_version(value: bool) -> None:
@@ -40,7 +88,12 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", help="Show the version and exit.", callback=_show_version, is_eager=True
+        False,
+        "--version",
+        "-V",
+        help="Show the version and exit.",
+        callback=_show_version,
+        is_eager=True,
     ),
 ) -> None:
     """Measure the perception gap between vendors and their customers.

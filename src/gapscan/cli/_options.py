@@ -37,7 +37,8 @@ Out = Annotated[
 Charts = Annotated[
     Path | None,
     typer.Option(
-        "--charts", help="Write charts (SVG, PNG) here [default: next to a markdown report]."
+        "--charts",
+        help="Write charts (SVG, PNG) here (default: charts/ next to a markdown --out).",
     ),
 ]
 NoCharts = Annotated[bool, typer.Option("--no-charts", help="Write no charts.")]
@@ -116,5 +117,17 @@ Quiet = Annotated[
         "-q",
         help="No progress bar on stderr (it is shown only on a terminal, outside CI, for "
         "inputs that take more than a second to read).",
+    ),
+]
+
+
+StepSummary = Annotated[
+    bool | None,
+    typer.Option(
+        "--step-summary/--no-step-summary",
+        help="Add the markdown report to the job's summary page ($GITHUB_STEP_SUMMARY). "
+        "Default: for table, markdown and html runs; not for json or csv.",
+        show_default=False,
+        rich_help_panel="GitHub Actions",
     ),
 ]

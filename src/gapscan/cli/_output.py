@@ -20,6 +20,10 @@ from gapscan.outputs import OutputError, OutputSet
 EXIT_BAD_INPUT = 2
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 OVERWRITES_INPUT = "output-overwrites-input"
+# The formats a person reads: their runs write the step summary unless told not to. A
+# JSON or CSV run is a record for a program (a job often writes one beside the report
+# it shows), so the summary holds the report once per job.
+SUMMARY_FORMATS = frozenset({"table", "markdown", "html"})
 
 
 @contextlib.contextmanager
@@ -79,6 +83,14 @@ def stdout_closed() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
+
+
+def wants_summary(output_format: str, step_summary: bool | None) -> bool:
+    """Whether a run in ``output_format`` appends to the step summary:
+    ``--step-summary``/``--no-step-summary`` if given, else by :data:`SUMMARY_FORMATS`."""
+    if step_summary is not None:
+        return step_summary
+    return str(output_format) in SUMMARY_FORMATS
 
 
 # -- what a run reads ---------------------------------------------------------

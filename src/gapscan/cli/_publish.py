@@ -74,6 +74,7 @@ class Destinations:
     charts: Path | None
     junit: Path | None
     inputs: Inputs
+    summary: bool = False  # append the markdown report to the CI step summary
 
 
 def publish_report(
@@ -194,7 +195,8 @@ def _publish(
         if to.junit is not None:
             outputs.write(to.junit, junit_text())
         outputs.commit()
-    outputs.append_summary(summary)
+    if to.summary:
+        outputs.append_summary(summary)
 
 
 def check_destinations(to: Destinations, *kinds: str) -> None:
@@ -218,7 +220,8 @@ def _plan(outputs: RunOutputs, to: Destinations, kinds: list[str]) -> list[Path]
             stem = f"{to.out.stem}-{kind}" if to.out is not None else kind
             chart_files += chart_paths(to.charts, stem)
         outputs.plan_directory(to.charts, chart_files, "--charts", "chart")
-    outputs.plan_summary()
+    if to.summary:
+        outputs.plan_summary()
     outputs.check()
     return chart_files
 

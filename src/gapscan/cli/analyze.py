@@ -23,6 +23,7 @@ from gapscan.cli._options import (
     Schema,
     Sheet,
     Stamp,
+    StepSummary,
     Vendor,
     WeightColumn,
     Where,
@@ -31,7 +32,7 @@ from gapscan.cli._options import (
     check_counts,
     check_sides,
 )
-from gapscan.cli._output import echo_error, reporting_errors, run_inputs
+from gapscan.cli._output import echo_error, reporting_errors, run_inputs, wants_summary
 from gapscan.cli._publish import (
     Destinations,
     OutputFormat,
@@ -105,6 +106,7 @@ def analyze(
     with_stamp: Stamp = False,
     width: Width = None,
     quiet: Quiet = False,
+    step_summary: StepSummary = None,
 ) -> None:
     """Compare vendors and customers on every question, overall and per segment.
 
@@ -144,7 +146,8 @@ def analyze(
         elif not (data or vendor):
             inputs.add(survey.data, "the data file")
         chart_dir = chart_directory(out, output_format, charts, no_charts)
-        to = Destinations(out, chart_dir, junit, inputs)
+        summary = wants_summary(output_format, step_summary)
+        to = Destinations(out, chart_dir, junit, inputs, summary)
         on_scales = [q.id for q in survey.questions if q.scale.numeric is None]
         kinds = report_chart_kinds(on_scales, distribution)
         check_destinations(to, *kinds)

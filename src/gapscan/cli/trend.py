@@ -19,12 +19,13 @@ from gapscan.cli._options import (
     Schema,
     Sheet,
     Stamp,
+    StepSummary,
     WeightColumn,
     Where,
     WhereNot,
     Width,
 )
-from gapscan.cli._output import reporting_errors, run_inputs
+from gapscan.cli._output import reporting_errors, run_inputs, wants_summary
 from gapscan.cli._publish import (
     Destinations,
     OutputFormat,
@@ -55,7 +56,8 @@ def trend(
     charts: Annotated[
         Path | None,
         typer.Option(
-            "--charts", help="Write the trend chart here [default: next to a markdown report]."
+            "--charts",
+            help="Write the trend chart here (default: charts/ next to a markdown --out).",
         ),
     ] = None,
     no_charts: NoCharts = False,
@@ -64,6 +66,7 @@ def trend(
     with_stamp: Stamp = False,
     width: Width = None,
     quiet: Quiet = False,
+    step_summary: StepSummary = None,
 ) -> None:
     """Show each question's gap in every wave and test its change since the previous one.
 
@@ -85,7 +88,8 @@ def trend(
         options = AnalysisOptions(apply_rules=not no_rules)
         refuse_paired_design(survey, options)
         chart_dir = chart_directory(out, output_format, charts, no_charts)
-        to = Destinations(out, chart_dir, junit, run_inputs(schema, data))
+        summary = wants_summary(output_format, step_summary)
+        to = Destinations(out, chart_dir, junit, run_inputs(schema, data), summary)
         check_destinations(to, "trend")
         reading = ReadOptions(export_format=export_format, sheet=sheet)
         report = build_trend(survey, data, options, reading)

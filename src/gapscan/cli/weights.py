@@ -35,9 +35,10 @@ def weights(
     sheet: Sheet = None,
     quiet: Quiet = False,
 ) -> None:
-    """Rake or post-stratify each side to the schema's targets and write one weight per
-    respondent (respondent_id, side, weight) as CSV; a summary goes to stderr. These
-    are the weights analyze applies.
+    """Write each respondent's weight, raked or post-stratified to the schema's targets.
+
+    One row per respondent (respondent_id, side, weight) as CSV; a summary goes to
+    stderr. These are the weights analyze applies.
 
     Exit code 0 when the weights are written, 2 on bad input or unreachable targets.
     """
