@@ -53,7 +53,7 @@ ANSWER, WEIGHT = "gapscan_answer", "gapscan_weight"
 CELLS, FOLDED, SIDE_FOLDED = "gapscan_cells", "gapscan_folded", "gapscan_side_folded"
 N, N_WEIGHTED = "gapscan_n", "gapscan_n_weighted"
 SUM_W, SUM_W2 = "gapscan_sum_w", "gapscan_sum_w2"
-CLUSTER, STRATUM = "gapscan_cluster", "gapscan_stratum"
+CLUSTER, STRATUM, ACCOUNT = "gapscan_cluster", "gapscan_stratum", "gapscan_account"
 FIXED_COLUMNS = ("question", "side", "cluster", "stratum", "answer", "n", "sum_w", "sum_w2")
 
 
@@ -65,20 +65,28 @@ class CountTableColumns:
     cluster: bool
     stratum: bool
     weighted: bool
+    account: bool = False  # paired: the per-account table (a column ``account``)
 
     @property
     def names(self) -> tuple[str, ...]:
+        account = ("account",) * self.account
         design = ("cluster",) * self.cluster + ("stratum",) * self.stratum
         weights = ("sum_w", "sum_w2") if self.weighted else ()
-        return ("question", "side", *self.segments, *design, "answer", "n", *weights)
+        return ("question", "side", *account, *self.segments, *design, "answer", "n", *weights)
 
 
-def count_table_columns(survey: Survey, segments: Sequence[str] | None = None) -> CountTableColumns:
+def count_table_columns(
+    survey: Survey, segments: Sequence[str] | None = None, *, paired: bool = False
+) -> CountTableColumns:
     """The count table's columns for ``survey`` broken down by ``segments`` (default:
-    the schema's); raises ``GapscanError`` when the survey cannot be counted in SQL."""
+    the schema's), per account with ``paired``; raises ``GapscanError`` when the survey
+    cannot be counted in SQL."""
     chosen = tuple(dict.fromkeys(survey.segments if segments is None else segments))
     out = ProblemCollector()
     where = str(survey.path)
+    if paired:
+        _refuse_unpaired(survey, out)
+    fixed = (*FIXED_COLUMNS, "account") if paired else FIXED_COLUMNS
     if survey.sides.column is None:
         out.add(
             "gapscan sql needs 'sides.column': the query reads one table holding both sides",
@@ -88,7 +96,7 @@ def count_table_columns(survey: Survey, segments: Sequence[str] | None = None) -
         )
     for name in chosen:
         key = name.casefold()  # most engines match column names case-insensitively
-        if key in FIXED_COLUMNS or key.startswith("gapscan_"):
+        if key in fixed or key.startswith("gapscan_"):
             out.add(
                 f"segment '{name}' has the name of a column of the count table",
                 file=where,
@@ -108,19 +116,42 @@ def count_table_columns(survey: Survey, segments: Sequence[str] | None = None) -
         cluster=design is not None and design.cluster is not None,
         stratum=design is not None and design.strata is not None,
         weighted=design is not None and design.weight is not None,
+        account=paired,
     )
 
 
+def _refuse_unpaired(survey: Survey, out: ProblemCollector) -> None:
+    """A per-account table needs ``pair_by``, and pairing has no weights or design."""
+    if survey.pair_by is None:
+        out.add(
+            "a per-account count table (--paired) needs 'pair_by' in the schema",
+            file=str(survey.path),
+            hint="add pair_by: ACCOUNT_COLUMN (or {vendor: COL, customer: COL}), or drop --paired",
+        )
+    if survey.design is not None:
+        out.add(
+            "weights and designs apply to independent samples, not to paired analysis",
+            file=str(survey.path),
+            hint="drop --weight/--cluster (and the schema's weight:/design:), or --paired",
+        )
+
+
 def count_query(
-    survey: Survey, table: str, dialect: str, *, segments: Sequence[str] | None = None
+    survey: Survey,
+    table: str,
+    dialect: str,
+    *,
+    segments: Sequence[str] | None = None,
+    paired: bool = False,
 ) -> str:
     """The one statement that produces the count table of ``survey`` from ``table`` (a
-    name, qualified or not: ``proj.dataset.responses``) in ``dialect``."""
+    name, qualified or not: ``proj.dataset.responses``) in ``dialect``; with ``paired``,
+    the per-account table (a column ``account`` more)."""
     if dialect not in DIALECTS:
         raise GapscanError.single(
             f"unknown SQL dialect '{dialect}'", hint="use one of " + ", ".join(DIALECTS)
         )
-    tree = count_tree(survey, _table(table, dialect), segments)
+    tree = count_tree(survey, _table(table, dialect), segments, paired=paired)
     # no terminating semicolon: spark.sql() and DB-API cursors refuse one, shells need none
     return tree.sql(dialect=dialect, pretty=True)
 
@@ -141,12 +172,16 @@ def _table(name: str, dialect: str) -> exp.Table:
 
 
 def count_tree(
-    survey: Survey, table: exp.Table, segments: Sequence[str] | None = None
+    survey: Survey,
+    table: exp.Table,
+    segments: Sequence[str] | None = None,
+    *,
+    paired: bool = False,
 ) -> exp.Select:
     """The count query as one sqlglot expression, before it is written in a dialect."""
     from sqlglot import exp
 
-    columns = count_table_columns(survey, segments)
+    columns = count_table_columns(survey, segments, paired=paired)
     keys = _keys(columns)
     names = columns.names[: len(keys)]  # the output's key columns, by their names
     folded = exp.select(
@@ -170,7 +205,8 @@ def count_tree(
 
 def _keys(columns: CountTableColumns) -> list[str]:
     """The internal names of the count table's key columns, in its order."""
-    keys = [QUESTION, SIDE, *(_segment(i) for i in range(len(columns.segments)))]
+    keys = [QUESTION, SIDE, *[ACCOUNT] * columns.account]
+    keys += [_segment(i) for i in range(len(columns.segments))]
     keys += [CLUSTER] * columns.cluster + [STRATUM] * columns.stratum
     return [*keys, ANSWER]
 
@@ -249,7 +285,7 @@ def _trim(value: exp.Expr) -> exp.Expr:
 def _clean(key: str) -> exp.Expr:
     """A key of the counted cells as the count table holds it: the side and the answer
     trimmed and lower-cased; segment, cluster and stratum values only trimmed, so that
-    gapscan can show each segment value as most respondents spelt it."""
+    gapscan can show each segment value (and account key) as most respondents spelt it."""
     return _fold(_ref(key)) if key in (SIDE, ANSWER) else _trim(_ref(key))
 
 
@@ -273,6 +309,8 @@ def _rows(survey: Survey, table: exp.Table, columns: CountTableColumns) -> exp.S
     picked: list[exp.Expr] = [_text(survey.sides.column).as_(SIDE, quoted=True)]
     if _per_side(survey):
         picked.append(_folded(survey.sides.column).as_(SIDE_FOLDED, quoted=True))
+    if columns.account:
+        picked.append(_account(survey).as_(ACCOUNT, quoted=True))
     picked += [_text(c).as_(_segment(i), quoted=True) for i, c in enumerate(columns.segments)]
     design = survey.design
     if design is not None and design.cluster is not None:
@@ -286,7 +324,7 @@ def _rows(survey: Survey, table: exp.Table, columns: CountTableColumns) -> exp.S
         _text(c).as_(_answer_column(j), quoted=True) for j, c in enumerate(_answer_columns(survey))
     ]
     query = exp.select(*picked).from_(table)
-    for condition in _conditions(survey, columns.segments):
+    for condition in _conditions(survey, columns):
         query = query.where(condition, append=True)
     return query
 
@@ -294,6 +332,30 @@ def _rows(survey: Survey, table: exp.Table, columns: CountTableColumns) -> exp.S
 def _per_side(survey: Survey) -> bool:
     """Some question has a column per side."""
     return any(q.vendor_column != q.customer_column for q in survey.questions)
+
+
+def _by_side(vendor_column: str, customer_column: str, survey: Survey) -> exp.Expr:
+    """The cell of ``vendor_column`` on a vendor row, of ``customer_column`` on a
+    customer row (as written); one column for both sides, that column."""
+    from sqlglot import exp
+
+    if vendor_column == customer_column:
+        return _text(vendor_column)
+    assert survey.sides.column is not None
+    side = _folded(survey.sides.column)
+    vendor = _literal_values(survey.sides.vendor)
+    customer = _literal_values(survey.sides.customer)
+    return (
+        exp.Case()
+        .when(exp.In(this=side, expressions=vendor), _text(vendor_column))
+        .when(exp.In(this=side.copy(), expressions=customer), _text(customer_column))
+    )
+
+
+def _account(survey: Survey) -> exp.Expr:
+    """The row's account key as written, from its side's ``pair_by`` column."""
+    assert survey.pair_by is not None
+    return _by_side(survey.pair_by.vendor_column, survey.pair_by.customer_column, survey)
 
 
 def _literal_values(values: Sequence[str]) -> list[exp.Expr]:
@@ -320,7 +382,7 @@ def _filter(f: Filter) -> exp.Expr:
     return hit if f.keep else exp.Not(this=exp.Paren(this=hit))
 
 
-def _conditions(survey: Survey, segments: Sequence[str]) -> list[exp.Expr]:
+def _conditions(survey: Survey, columns: CountTableColumns) -> list[exp.Expr]:
     """What the direct path leaves out, in its order: rows the filters remove, rows
     whose side is listed under ``sides.ignore``, rows blank in every needed cell."""
     from sqlglot import exp
@@ -333,7 +395,9 @@ def _conditions(survey: Survey, segments: Sequence[str]) -> list[exp.Expr]:
     design = set(survey.design.columns()) if survey.design is not None else set()
     needed = [survey.sides.column]
     needed += [survey.respondent_id] if survey.respondent_id else []
-    needed += [*segments, *(f.column for f in survey.filters), *_answer_columns(survey)]
+    if columns.account and survey.pair_by is not None:
+        needed += [survey.pair_by.vendor_column, survey.pair_by.customer_column]
+    needed += [*columns.segments, *(f.column for f in survey.filters), *_answer_columns(survey)]
     present = [
         exp.Not(this=exp.Is(this=_folded(c), expression=exp.Null()))
         for c in dict.fromkeys(needed)
@@ -364,7 +428,11 @@ def _answers(survey: Survey, columns: CountTableColumns) -> exp.Select:
                 .when(exp.In(this=side.copy(), expressions=customer), _ref(_answer_column(c)))
             )
         choice = choice.when(exp.Literal.string(q.id), answer)
-    kept = [SIDE, *(_segment(i) for i in range(len(columns.segments)))]
+    kept = [
+        SIDE,
+        *[ACCOUNT] * columns.account,
+        *(_segment(i) for i in range(len(columns.segments))),
+    ]
     kept += [CLUSTER] * columns.cluster + [STRATUM] * columns.stratum
     kept += [WEIGHT] * columns.weighted
     questions = exp.Values(
