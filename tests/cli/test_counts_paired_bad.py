@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_bad_input import GOOD_CSV, SCHEMA, run, run_bad, workdir, write
+from tests.cli.test_bad_input import SCHEMA, run, run_bad, workdir, write
 
 __all__ = ["workdir"]
 
