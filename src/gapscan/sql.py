@@ -4,6 +4,9 @@ The count table is the seam between reading and statistics (``gapscan.counts``):
 row per question x side x segment values (x cluster x stratum) x answer, with ``n`` and,
 when weighted, ``sum_w`` and ``sum_w2``. A warehouse or Spark job that runs this query
 does the pass over the respondents; ``gapscan analyze --counts`` reads its result.
+With ``paired``, the per-account table: the same with a column ``account`` (the row's
+``pair_by`` key as written, trimmed; its side's column when there is one per side),
+which ``gapscan analyze --counts FILE --paired`` pairs (``gapscan.count_accounts``).
 
 The query is one sqlglot expression tree, written once and transpiled to each engine's
 dialect; identifiers and literals are quoted by sqlglot. Its shape::
@@ -37,16 +40,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError, ProblemCollector
-from gapscan.survey import CUSTOMER, VENDOR, Filter, Survey, fold
+from gapscan.sql_values import (
+    by_side,
+    filter_condition,
+    fold_text,
+    folded,
+    literal_values,
+    matches,
+    ref,
+    text,
+    trim,
+)
+from gapscan.survey import CUSTOMER, VENDOR, Survey
 
 if TYPE_CHECKING:
     from sqlglot import exp
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres", "trino")
-# What TRIM removes: the spaces, tabs and no-break spaces a spreadsheet or survey tool
-# leaves around a cell (Python's str.strip, applied again on reading, removes more; line
-# breaks are left to it so that the printed query keeps its lines).
-WHITESPACE = " \t\xa0"
 ROWS, ANSWERS, QUESTIONS = "gapscan_rows", "gapscan_answers", "gapscan_questions"
 QUESTION, SIDE = "gapscan_question", "gapscan_side"
 ANSWER, WEIGHT = "gapscan_answer", "gapscan_weight"
@@ -185,16 +195,16 @@ def count_tree(
     keys = _keys(columns)
     names = columns.names[: len(keys)]  # the output's key columns, by their names
     folded = exp.select(
-        _ref(QUESTION), *(_clean(k).as_(k, quoted=True) for k in keys[1:]), *_totals(columns)
+        ref(QUESTION), *(_clean(k).as_(k, quoted=True) for k in keys[1:]), *_totals(columns)
     ).from_(exp.to_table(CELLS))
-    out = [_ref(k).as_(name, quoted=True) for k, name in zip(keys, names, strict=True)]
-    out.append(exp.Sum(this=_ref(N)).as_("n", quoted=True))
+    out = [ref(k).as_(name, quoted=True) for k, name in zip(keys, names, strict=True)]
+    out.append(exp.Sum(this=ref(N)).as_("n", quoted=True))
     if columns.weighted:
-        every = exp.EQ(this=exp.Sum(this=_ref(N_WEIGHTED)), expression=exp.Sum(this=_ref(N)))
+        every = exp.EQ(this=exp.Sum(this=ref(N_WEIGHTED)), expression=exp.Sum(this=ref(N)))
         for total, name in ((SUM_W, "sum_w"), (SUM_W2, "sum_w2")):
-            out.append(exp.Case().when(every, exp.Sum(this=_ref(total))).as_(name, quoted=True))
-    query = exp.select(*out).from_(exp.to_table(FOLDED)).group_by(*(_ref(k) for k in keys))
-    query = query.order_by(*(exp.Ordered(this=_ref(k), nulls_first=False) for k in names))
+            out.append(exp.Case().when(every, exp.Sum(this=ref(total))).as_(name, quoted=True))
+    query = exp.select(*out).from_(exp.to_table(FOLDED)).group_by(*(ref(k) for k in keys))
+    query = query.order_by(*(exp.Ordered(this=ref(k), nulls_first=False) for k in names))
     return (
         query.with_(ROWS, as_=_rows(survey, table, columns))
         .with_(ANSWERS, as_=_answers(survey, columns))
@@ -214,7 +224,7 @@ def _keys(columns: CountTableColumns) -> list[str]:
 def _totals(columns: CountTableColumns) -> list[exp.Expr]:
     """The cells' count and, when weighted, weight sums and count of weights."""
     weights = [N_WEIGHTED, SUM_W, SUM_W2] if columns.weighted else []
-    return [_ref(name) for name in (N, *weights)]
+    return [ref(name) for name in (N, *weights)]
 
 
 def _cells(columns: CountTableColumns) -> exp.Select:
@@ -225,16 +235,16 @@ def _cells(columns: CountTableColumns) -> exp.Select:
     keys = _keys(columns)
     totals: list[exp.Expr] = [exp.Count(this=exp.Star()).as_(N, quoted=True)]
     if columns.weighted:
-        w = _ref(WEIGHT)
+        w = ref(WEIGHT)
         totals += [
             exp.Count(this=w).as_(N_WEIGHTED, quoted=True),
             exp.Sum(this=w).as_(SUM_W, quoted=True),
-            exp.Sum(this=exp.Mul(this=w, expression=_ref(WEIGHT))).as_(SUM_W2, quoted=True),
+            exp.Sum(this=exp.Mul(this=w, expression=ref(WEIGHT))).as_(SUM_W2, quoted=True),
         ]
     return (
-        exp.select(*(_ref(k) for k in keys), *totals)
+        exp.select(*(ref(k) for k in keys), *totals)
         .from_(exp.to_table(ANSWERS))
-        .group_by(*(_ref(k) for k in keys))
+        .group_by(*(ref(k) for k in keys))
     )
 
 
@@ -246,52 +256,11 @@ def _answer_column(j: int) -> str:
     return f"gapscan_column_{j}"
 
 
-def _ref(name: str) -> exp.Column:
-    from sqlglot import exp
-
-    return exp.column(name, quoted=True)
-
-
-def _source(name: str) -> exp.Column:
-    """A column of the user's table, by its exact name."""
-    from sqlglot import exp
-
-    return exp.column(name, quoted=True)
-
-
-def _text(name: str) -> exp.Expr:
-    """A cell of the user's table as text, as written."""
-    from sqlglot import exp
-
-    return exp.cast(_source(name), exp.DataType.build("text"))
-
-
-def _fold(value: exp.Expr) -> exp.Expr:
-    """A text value trimmed and lower-cased; NULL when blank."""
-    from sqlglot import exp
-
-    trimmed = exp.Trim(this=value, expression=exp.Literal.string(WHITESPACE))
-    return exp.Nullif(this=exp.Lower(this=trimmed), expression=exp.Literal.string(""))
-
-
-def _trim(value: exp.Expr) -> exp.Expr:
-    """A text value trimmed; NULL when blank."""
-    from sqlglot import exp
-
-    trimmed = exp.Trim(this=value, expression=exp.Literal.string(WHITESPACE))
-    return exp.Nullif(this=trimmed, expression=exp.Literal.string(""))
-
-
 def _clean(key: str) -> exp.Expr:
     """A key of the counted cells as the count table holds it: the side and the answer
     trimmed and lower-cased; segment, cluster and stratum values only trimmed, so that
     gapscan can show each segment value (and account key) as most respondents spelt it."""
-    return _fold(_ref(key)) if key in (SIDE, ANSWER) else _trim(_ref(key))
-
-
-def _folded(name: str) -> exp.Expr:
-    """A cell of the user's table as text, trimmed and lower-cased; NULL when blank."""
-    return _fold(_text(name))
+    return fold_text(ref(key)) if key in (SIDE, ANSWER) else trim(ref(key))
 
 
 def _answer_columns(survey: Survey) -> list[str]:
@@ -306,22 +275,22 @@ def _rows(survey: Survey, table: exp.Table, columns: CountTableColumns) -> exp.S
     from sqlglot import exp
 
     assert survey.sides.column is not None
-    picked: list[exp.Expr] = [_text(survey.sides.column).as_(SIDE, quoted=True)]
+    picked: list[exp.Expr] = [text(survey.sides.column).as_(SIDE, quoted=True)]
     if _per_side(survey):
-        picked.append(_folded(survey.sides.column).as_(SIDE_FOLDED, quoted=True))
+        picked.append(folded(survey.sides.column).as_(SIDE_FOLDED, quoted=True))
     if columns.account:
         picked.append(_account(survey).as_(ACCOUNT, quoted=True))
-    picked += [_text(c).as_(_segment(i), quoted=True) for i, c in enumerate(columns.segments)]
+    picked += [text(c).as_(_segment(i), quoted=True) for i, c in enumerate(columns.segments)]
     design = survey.design
     if design is not None and design.cluster is not None:
-        picked.append(_text(design.cluster).as_(CLUSTER, quoted=True))
+        picked.append(text(design.cluster).as_(CLUSTER, quoted=True))
     if design is not None and design.strata is not None:
-        picked.append(_text(design.strata).as_(STRATUM, quoted=True))
+        picked.append(text(design.strata).as_(STRATUM, quoted=True))
     if design is not None and design.weight is not None:
-        number = exp.cast(_trim(_text(design.weight)), exp.DataType.build("double"))
+        number = exp.cast(trim(text(design.weight)), exp.DataType.build("double"))
         picked.append(number.as_(WEIGHT, quoted=True))
     picked += [
-        _text(c).as_(_answer_column(j), quoted=True) for j, c in enumerate(_answer_columns(survey))
+        text(c).as_(_answer_column(j), quoted=True) for j, c in enumerate(_answer_columns(survey))
     ]
     query = exp.select(*picked).from_(table)
     for condition in _conditions(survey, columns):
@@ -334,52 +303,10 @@ def _per_side(survey: Survey) -> bool:
     return any(q.vendor_column != q.customer_column for q in survey.questions)
 
 
-def _by_side(vendor_column: str, customer_column: str, survey: Survey) -> exp.Expr:
-    """The cell of ``vendor_column`` on a vendor row, of ``customer_column`` on a
-    customer row (as written); one column for both sides, that column."""
-    from sqlglot import exp
-
-    if vendor_column == customer_column:
-        return _text(vendor_column)
-    assert survey.sides.column is not None
-    side = _folded(survey.sides.column)
-    vendor = _literal_values(survey.sides.vendor)
-    customer = _literal_values(survey.sides.customer)
-    return (
-        exp.Case()
-        .when(exp.In(this=side, expressions=vendor), _text(vendor_column))
-        .when(exp.In(this=side.copy(), expressions=customer), _text(customer_column))
-    )
-
-
 def _account(survey: Survey) -> exp.Expr:
     """The row's account key as written, from its side's ``pair_by`` column."""
     assert survey.pair_by is not None
-    return _by_side(survey.pair_by.vendor_column, survey.pair_by.customer_column, survey)
-
-
-def _literal_values(values: Sequence[str]) -> list[exp.Expr]:
-    """Values as the SQL folds them (LOWER), with Python's case-folding beside when it
-    differs (``Straße``: ``straße`` and ``strasse``)."""
-    from sqlglot import exp
-
-    folded = dict.fromkeys(v for value in values for v in (value.strip().lower(), fold(value)))
-    return [exp.Literal.string(v) for v in folded]
-
-
-def _matches(column: str, values: Sequence[str]) -> exp.Expr:
-    """The cell (a blank one reads as '') is one of ``values``."""
-    from sqlglot import exp
-
-    cell = exp.Coalesce(this=_folded(column), expressions=[exp.Literal.string("")])
-    return exp.In(this=cell, expressions=_literal_values(values))
-
-
-def _filter(f: Filter) -> exp.Expr:
-    from sqlglot import exp
-
-    hit = _matches(f.column, f.values)
-    return hit if f.keep else exp.Not(this=exp.Paren(this=hit))
+    return by_side(survey.pair_by.vendor_column, survey.pair_by.customer_column, survey)
 
 
 def _conditions(survey: Survey, columns: CountTableColumns) -> list[exp.Expr]:
@@ -388,9 +315,9 @@ def _conditions(survey: Survey, columns: CountTableColumns) -> list[exp.Expr]:
     from sqlglot import exp
 
     assert survey.sides.column is not None
-    conditions = [_filter(f) for f in survey.filters]
+    conditions = [filter_condition(f) for f in survey.filters]
     if survey.sides.ignore:
-        ignored = _matches(survey.sides.column, survey.sides.ignore)
+        ignored = matches(survey.sides.column, survey.sides.ignore)
         conditions.append(exp.Not(this=exp.Paren(this=ignored)))
     design = set(survey.design.columns()) if survey.design is not None else set()
     needed = [survey.sides.column]
@@ -399,7 +326,7 @@ def _conditions(survey: Survey, columns: CountTableColumns) -> list[exp.Expr]:
         needed += [survey.pair_by.vendor_column, survey.pair_by.customer_column]
     needed += [*columns.segments, *(f.column for f in survey.filters), *_answer_columns(survey)]
     present = [
-        exp.Not(this=exp.Is(this=_folded(c), expression=exp.Null()))
+        exp.Not(this=exp.Is(this=folded(c), expression=exp.Null()))
         for c in dict.fromkeys(needed)
         if c not in design
     ]
@@ -413,19 +340,19 @@ def _answers(survey: Survey, columns: CountTableColumns) -> exp.Select:
     from sqlglot import exp
 
     position = {c: j for j, c in enumerate(_answer_columns(survey))}
-    vendor = _literal_values(survey.sides.vendor)
-    customer = _literal_values(survey.sides.customer)
-    choice = exp.Case(this=_ref(QUESTION))
+    vendor = literal_values(survey.sides.vendor)
+    customer = literal_values(survey.sides.customer)
+    choice = exp.Case(this=ref(QUESTION))
     for q in survey.questions:
         v, c = position[q.vendor_column], position[q.customer_column]
         if v == c:
-            answer: exp.Expr = _ref(_answer_column(v))
+            answer: exp.Expr = ref(_answer_column(v))
         else:  # a column per side: the row's side says which one holds its answer
-            side = _ref(SIDE_FOLDED)
+            side = ref(SIDE_FOLDED)
             answer = (
                 exp.Case()
-                .when(exp.In(this=side, expressions=vendor), _ref(_answer_column(v)))
-                .when(exp.In(this=side.copy(), expressions=customer), _ref(_answer_column(c)))
+                .when(exp.In(this=side, expressions=vendor), ref(_answer_column(v)))
+                .when(exp.In(this=side.copy(), expressions=customer), ref(_answer_column(c)))
             )
         choice = choice.when(exp.Literal.string(q.id), answer)
     kept = [
@@ -441,7 +368,7 @@ def _answers(survey: Survey, columns: CountTableColumns) -> exp.Select:
             this=exp.to_identifier(QUESTIONS), columns=[exp.to_identifier(QUESTION, quoted=True)]
         ),
     )
-    picked = [_ref(QUESTION), *(_ref(k) for k in kept)]
+    picked = [ref(QUESTION), *(ref(k) for k in kept)]
     return (
         exp.select(*picked, choice.as_(ANSWER, quoted=True))
         .from_(exp.to_table(ROWS))
