@@ -100,8 +100,23 @@ def test_the_bundled_example_by_another_breakdown(tmp_path: Path) -> None:
     compare_paired(schema, data, table, "--show-accounts", "3", "--by", "region")
 
 
-def _schema(per_side_keys: bool, combine: str) -> str:
+# a numeric question, and a question with a column per side
+EXTRA_QUESTIONS = """\
+  - id: q4
+    type: numeric
+    range: [0, 100]
+    top_box: {min: 80}
+    missing: ["-99"]
+    column: q4
+  - id: q5
+    scale: agree5
+    columns: {vendor: v_q5, customer: c_q5}
+"""
+
+
+def _schema(per_side_keys: bool, combine: str, extra: bool = False) -> str:
     keys = "{vendor: acct_v, customer: acct_c}" if per_side_keys else "account"
+    more = EXTRA_QUESTIONS if extra else ""
     return f"""\
 survey: generated paired survey
 sides:
@@ -133,7 +148,7 @@ questions:
   - id: q3
     scale: thirds
     column: q3
-analysis:
+{more}analysis:
   min_n: 3
 """
 
@@ -176,6 +191,9 @@ def generate(path: Path, seed: int, accounts: int, per_side_keys: bool) -> Path:
                     "q1": _answer(rng, LEVELS, 1 if side == "vendor" else 0),
                     "q2": _answer(rng, LEVELS, 0),
                     "q3": _answer(rng, ["Low", "Mid", "High"], 0),
+                    "q4": rng.choice(["", "-99", " 7 ", "12.5", "80", "95", "100", "3"]),
+                    "v_q5": _answer(rng, LEVELS, 1) if side == "vendor" else "",
+                    "c_q5": _answer(rng, LEVELS, 0) if side == "customer" else "",
                 }
                 rows.append(row)
     rows.append({**rows[0], "rid": "test-1", "role": "test"})  # an ignored side
@@ -194,7 +212,7 @@ def test_generated_paired_surveys(
     tmp_path: Path, seed: int, per_side_keys: bool, combine: str
 ) -> None:
     schema = tmp_path / "survey.yaml"
-    schema.write_text(_schema(per_side_keys, combine), encoding="utf-8")
+    schema.write_text(_schema(per_side_keys, combine, extra=True), encoding="utf-8")
     data = generate(tmp_path / "export.csv", seed, 60, per_side_keys)
     table = duckdb_accounts(schema, data, tmp_path / "accounts.csv")
     report = compare_paired(schema, data, table, "--show-accounts", "8")

@@ -79,7 +79,7 @@ def test_spark_per_account_table_gives_the_direct_paired_report(
         )
     else:
         schema = tmp_path / "survey.yaml"
-        schema.write_text(_schema(True, "median"), encoding="utf-8")
+        schema.write_text(_schema(True, "median", extra=True), encoding="utf-8")
         data = generate(tmp_path / "export.csv", 5, 60, True)
     frame = spark.read.csv(
         str(data), header=True, inferSchema=False, multiLine=True, escape='"', encoding="UTF-8"
