@@ -14,6 +14,9 @@ raw answer:
 | `n` | respondents |
 | `sum_w`, `sum_w2` | Σ w and Σ w² over them, when weighted |
 
+A per-account table (``gapscan sql --paired``) has a column ``account`` more: a paired
+run pairs its rows (``gapscan.count_accounts``), any other sums over it.
+
 Sides, segments and answers are folded again here (trimmed, case-folded) and matched
 by the same functions as the direct path (``gapscan.coding``); a segment value is
 shown in its most frequent spelling (ties: the first in sort order).
