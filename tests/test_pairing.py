@@ -156,6 +156,30 @@ def test_vendor_spelling_is_shown_even_when_a_customer_file_comes_first(tmp_path
     assert [a.account for a in result.paired.accounts] == ["Acme Corp"]
 
 
+def test_a_key_is_shown_in_the_vendors_most_frequent_spelling_and_accounts_sort(
+    tmp_path: Path,
+) -> None:
+    """Not the first spelling met (a per-account count table cannot know which came
+    first): the most frequent among the vendor side's respondents, a tie to the one
+    that sorts first; the accounts are in the order of their folded keys."""
+    rows = [
+        row("Vendor", "zeta co", "Agree"),
+        row("Vendor", "Zeta Co", "Agree"),
+        row("Vendor", " Zeta Co", "Agree"),
+        row("Customer", "ZETA CO", "Agree"),
+        row("Customer", "ZETA CO", "Agree"),
+        row("Customer", "ZETA CO", "Agree"),
+        row("Vendor", "beta", "Agree"),
+        row("Vendor", "Beta", "Agree"),
+        row("Customer", "BETA", "Agree"),
+        row("Customer", "alpha", "Agree"),  # no vendor: the customer side's spelling
+    ]
+    _, responses, _ = run_paired(tmp_path, rows, questions=("q1",))
+    assert responses.pair_labels == ("alpha", "Beta", "Zeta Co")
+    assert responses.pair_keys is not None
+    assert responses.pair_keys.tolist() == [2, 2, 2, 2, 2, 2, 1, 1, 1, 0]
+
+
 # --- counting what does not pair -----------------------------------------------------
 
 

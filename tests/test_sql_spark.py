@@ -60,3 +60,32 @@ def test_spark_counts_a_messy_export(spark: Any, tmp_path: Path) -> None:
     survey, data = _messy(tmp_path)
     names, rows = spark_rows(spark, survey, data)
     assert_same_cells(as_cells(names, rows, weighted=True), expected_counts(survey, data))
+
+
+@pytest.mark.parametrize("example", ["account-pulse", "generated"])
+def test_spark_per_account_table_gives_the_direct_paired_report(
+    spark: Any, example: str, tmp_path: Path
+) -> None:
+    """``gapscan sql --paired --dialect spark`` run in Spark, read by ``analyze --counts
+    --paired``: the direct path's paired report (the generated survey has a key column
+    per side, the median of an account's contacts and scores that are not whole)."""
+    from tests.engines import TABLE
+    from tests.test_sql_paired import _schema, compare_paired, generate, printed_query
+
+    if example == "account-pulse":
+        schema, data = (
+            ROOT / "surveys" / "account-pulse.yaml",
+            ROOT / "surveys" / "account-pulse.csv",
+        )
+    else:
+        schema = tmp_path / "survey.yaml"
+        schema.write_text(_schema(True, "median", extra=True), encoding="utf-8")
+        data = generate(tmp_path / "export.csv", 5, 60, True)
+    frame = spark.read.csv(
+        str(data), header=True, inferSchema=False, multiLine=True, escape='"', encoding="UTF-8"
+    )
+    frame.createOrReplaceTempView(TABLE)
+    result = spark.sql(printed_query(schema, dialect="spark"))
+    rows = [tuple(row) for row in result.collect()]
+    table = write_counts(list(result.columns), rows, tmp_path / "accounts.csv")
+    compare_paired(schema, data, table, "--show-accounts", "5")

@@ -86,15 +86,23 @@ def analyze(
 
 
 def analyze_counts(
-    survey: Survey, tally: Tally, options: AnalysisOptions | None = None
+    survey: Survey,
+    tally: Tally,
+    options: AnalysisOptions | None = None,
+    accounts: Responses | None = None,
 ) -> GapReport:
     """``analyze`` from a count table (``gapscan.count_table.read_counts``): the same
-    report, independent samples only (pairing needs each respondent's account)."""
+    report. A paired run needs ``accounts``, what a per-account table's rows stand for
+    (``gapscan.count_accounts.read_paired_counts``)."""
     from gapscan.count_checks import refuse_unsupported
 
     options = options or AnalysisOptions()
-    refuse_unsupported(survey, options.resolved_mode(survey) is Mode.PAIRED)
-    return _report(survey, tally, options, None)
+    paired = options.resolved_mode(survey) is Mode.PAIRED
+    refuse_unsupported(survey, paired)
+    refuse_paired_design(survey, options)
+    if paired and accounts is None:
+        raise ValueError("a paired run from a count table needs its accounts")
+    return _report(survey, tally, options, accounts if paired else None)
 
 
 def _report(

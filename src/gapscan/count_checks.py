@@ -1,6 +1,6 @@
 """What a count table must hold before it is folded: the schema's columns, whole
 non-negative counts, known questions, positive weight sums; and what a count table
-cannot give (an fpc, a filter to apply, pairing)."""
+cannot give (an fpc, a filter to apply)."""
 
 from __future__ import annotations
 
@@ -26,17 +26,15 @@ def design_columns(survey: Survey) -> list[str]:
 
 
 def refuse_unsupported(survey: Survey, paired: bool = False) -> None:
-    """Pairing, an fpc, weighting:, a command-line filter and a filtered design need
-    the respondents' rows."""
+    """An fpc, weighting:, a command-line filter and a filtered design need the
+    respondents' rows; pairing needs the schema's pair_by (and its per-account table)."""
     out = ProblemCollector()
     schema = str(survey.path)
-    if paired:
+    if paired and survey.pair_by is None:
         out.add(
-            "paired analysis needs each respondent's account: a count table has none",
+            "paired analysis needs 'pair_by' in the schema",
             file=schema,
-            hint="analyse the respondent-level data for a paired report; for the count "
-            "table, drop --paired and the schema's analysis.mode: paired",
-            code="counts-unsupported",
+            hint="add pair_by: ACCOUNT_COLUMN (the column gapscan sql --paired counted by)",
         )
     design = survey.design
     if design is not None and design.fpc is not None:
@@ -77,18 +75,32 @@ def refuse_unsupported(survey: Survey, paired: bool = False) -> None:
     out.raise_if_any()
 
 
-def check_columns(survey: Survey, table: CountFile, chosen: Sequence[str]) -> None:
-    """The table's columns: the fixed ones, the chosen segments, the design's; other
-    segments of the schema may be there (they are summed over), nothing else."""
+def check_columns(
+    survey: Survey, table: CountFile, chosen: Sequence[str], *, paired: bool = False
+) -> None:
+    """The table's columns: the fixed ones, the chosen segments, the design's, and
+    ``account`` for a paired run; other segments of the schema may be there (they are
+    summed over), and ``account`` when the schema has pair_by, nothing else."""
     weighted = survey.design is not None and survey.design.weight is not None
-    needed = ["question", "side", *chosen, *design_columns(survey), "answer", "n"]
-    needed += ["sum_w", "sum_w2"] if weighted else []
+    needed = ["question", "side", *["account"] * paired, *chosen, *design_columns(survey)]
+    needed += ["answer", "n", *["sum_w", "sum_w2"] * weighted]
     allowed = set(needed) | set(survey.segments)
+    allowed |= {"account"} if survey.pair_by is not None else set()
     allowed |= {"sum_w", "sum_w2"} if survey.design is not None else set()
     missing = [c for c in needed if c not in table.columns]
     repeated = [c for c, k in Counter(table.header).items() if k > 1]
     extra = [c for c in table.columns if c not in allowed]
     out = ProblemCollector()
+    if "account" in missing:
+        missing.remove("account")
+        out.add(
+            "a paired run reads a per-account count table: the file has no column 'account'",
+            file=table.name,
+            line=1,
+            hint="make the table with gapscan sql SCHEMA --table NAME --paired, or analyse "
+            "this one without --paired (and without the schema's analysis.mode: paired)",
+            code="missing-column",
+        )
     if missing:
         out.add(
             f"{len(missing)} column(s) the count table needs are not in the file: "
@@ -249,7 +261,8 @@ def check_respondents(
             code="inconsistent-counts",
         )
         return
-    group_columns = [c for c in survey.segments if c in table.columns]
+    group_columns = ["account"] if "account" in table.columns else []
+    group_columns += [c for c in survey.segments if c in table.columns]
     group_columns += design_columns(survey)
     group = side.astype(np.int64)
     for column in group_columns:

@@ -14,6 +14,9 @@ raw answer:
 | `n` | respondents |
 | `sum_w`, `sum_w2` | Σ w and Σ w² over them, when weighted |
 
+A per-account table (``gapscan sql --paired``) has a column ``account`` more: a paired
+run pairs its rows (``gapscan.count_accounts``), any other sums over it.
+
 Sides, segments and answers are folded again here (trimmed, case-folded) and matched
 by the same functions as the direct path (``gapscan.coding``); a segment value is
 shown in its most frequent spelling (ties: the first in sort order).
@@ -80,13 +83,35 @@ def read_counts(
 ) -> Tally:
     """The count table in ``path`` as a ``Tally`` for ``survey`` (``segments``: the
     breakdowns to analyse, default the schema's; ``paired``: asked for, default the
-    schema's mode, which a count table refuses); every problem raised at once."""
+    schema's mode: then the table is per account, see ``gapscan.count_accounts``);
+    every problem raised at once."""
+    return read_count_rows(survey, path, segments, paired=paired).tally
+
+
+@dataclass(frozen=True)
+class CountRows:
+    """A count table read: its ``Tally``, its rows coded, each analysed segment's
+    labels and each row's label index."""
+
+    tally: Tally
+    rows: _Rows
+    segment_codes: dict[str, tuple[tuple[str, ...], np.ndarray]]
+
+
+def read_count_rows(
+    survey: Survey,
+    path: str | Path,
+    segments: Sequence[str] | None = None,
+    *,
+    paired: bool | None = None,
+) -> CountRows:
+    """``read_counts``, with the coded rows kept (a paired run pairs them)."""
     chosen = tuple(dict.fromkeys(survey.segments if segments is None else segments))
     if paired is None:
         paired = survey.analysis.mode is Mode.PAIRED
     refuse_unsupported(survey, paired)
     table = read_count_file(Path(path))
-    check_columns(survey, table, chosen)
+    check_columns(survey, table, chosen, paired=paired)
     refuse_empty(table)
     out = ProblemCollector()
     n = integers(table, "n", out)
@@ -112,13 +137,13 @@ def read_counts(
     segment_codes = {c: _segment(table.columns[c], n, keep & first) for c in chosen}
     tally = _tally(survey, rows, segment_codes, numbers)
     if design is None or weights is None:
-        return tally
+        return CountRows(tally, rows, segment_codes)
     data, row_psu = design
     counts = {
         q.id: _with_design(tally.counts[q.id], rows, i, segment_codes, data, row_psu, weights, q)
         for i, q in enumerate(survey.with_numbers(numbers).questions)
     }
-    return replace(tally, counts=counts, design=data)
+    return CountRows(replace(tally, counts=counts, design=data), rows, segment_codes)
 
 
 def _sides(survey: Survey, table: CountFile, n: np.ndarray, out: ProblemCollector) -> np.ndarray:

@@ -39,7 +39,7 @@ ERROR_CODES: dict[str, str] = {
     "invalid-count": "a count table's n that is not a whole number of respondents",
     "unknown-question": "a count table row for a question the schema does not have",
     "inconsistent-counts": "a count table whose questions count different respondents",
-    "counts-unsupported": "what a count table cannot give: pairing, an fpc, a filter to apply",
+    "counts-unsupported": "what a count table cannot give: an fpc, weighting:, a filter to apply",
     "output-overwrites-input": "an output that would be written over a file the run reads",
     "unreachable-target": "weighting targets the data cannot meet (a level absent, a level "
     "without a target, nobody to weight)",

@@ -3,7 +3,10 @@ case-folded): breakdown segments and account keys.
 
 A segment is shown with its canonical spelling: of the spellings the analysed
 respondents gave it, the most frequent, ties broken by sort order; a count table
-computed elsewhere (which knows each spelling's count) shows the same one.
+computed elsewhere (which knows each spelling's count) shows the same one. Accounts
+(``pair_by`` keys) are in the order of their folded keys, each shown by its canonical
+spelling on the vendor side, so that a per-account count table gives the same
+accounts, in the same order, as the respondents do.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from gapscan.columns import Column
-from gapscan.survey import VENDOR, PairBy, fold
+from gapscan.survey import CUSTOMER, VENDOR, PairBy, fold
 
 # The segment of respondents whose breakdown cell is empty. Its label is the empty
 # string, which no value read from a file can be (values are trimmed, and a value
@@ -78,56 +81,73 @@ def compact(labels: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray
 def code_pair_keys(
     pair_by: PairBy, columns: dict[str, Column], side_codes: np.ndarray, sides: tuple[int, ...]
 ) -> tuple[list[str], np.ndarray]:
-    """Account keys, trimmed and case-folded (the first spelling is kept for display);
-    -1 where a respondent has no key."""
+    """Account keys as trimmed spellings (grouped by folded value when the files are
+    combined, :func:`combine_keys`); -1 where a respondent has no key."""
     labels: list[str] = []
     position: dict[str, int] = {}
     keys = np.full(side_codes.shape, -1, dtype=np.int32)
-    for s in sides:  # the vendor side first: its spelling of a key is the one shown
+    for s in sides:
         values, indices = columns[pair_by.column(s)]
         rows = side_codes == s
         used = np.bincount(indices[rows], minlength=len(values) + 1) > 0
         table = []
         for value, in_use in zip(values, used, strict=False):
-            key = fold(value)
-            if in_use and key and key not in position:
-                position[key] = len(labels)
-                labels.append(value.strip())
-            table.append(position.get(key, -1) if key else -1)
+            spelling = value.strip()
+            if in_use and fold(spelling) and spelling not in position:
+                position[spelling] = len(labels)
+                labels.append(spelling)
+            table.append(position.get(spelling, -1) if fold(spelling) else -1)
         lookup = np.asarray([*table, -1], dtype=np.int32)
         keys[rows] = lookup[indices[rows]]
     return labels, keys
 
 
+def account_keys(
+    spelled: Sequence[str], vendor: Sequence[int], customer: Sequence[int]
+) -> tuple[tuple[str, ...], list[int]]:
+    """Accounts from their keys' trimmed spellings (``vendor``/``customer``: each
+    spelling's respondents per side): spellings grouped by folded value, the groups in
+    sorted order, each shown by its canonical spelling among the vendor side's (the
+    customer side's when no vendor respondent has it). Returns the labels and each
+    spelling's account."""
+    groups: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+    for spelling, v, c in zip(spelled, vendor, customer, strict=True):
+        by_side = groups.setdefault(fold(spelling), ({}, {}))
+        for counts, n in zip(by_side, (v, c), strict=True):
+            if n > 0:
+                counts[spelling] = counts.get(spelling, 0) + n
+    keys = sorted(groups)
+    labels = tuple(canonical(groups[k][0] or groups[k][1]) for k in keys)
+    index = {k: i for i, k in enumerate(keys)}
+    return labels, [index[fold(spelling)] for spelling in spelled]
+
+
 def combine_keys(
     files: Sequence[tuple[np.ndarray, tuple[list[str], np.ndarray] | None]],
 ) -> tuple[np.ndarray | None, tuple[str, ...]]:
-    """Unify the files' account keys (per file: each row's side, and the keys); a key
-    is shown as the vendor side spelled it. None without files or keys."""
+    """Unify the files' account keys (per file: each row's side, and the keys) by
+    :func:`account_keys`, counting every spelling's respondents across the files.
+    None without files or keys."""
     if not files or any(keys is None for _, keys in files):
         return None, ()
-    labels: list[str] = []
     position: dict[str, int] = {}
+    counts: list[list[int]] = [[], []]  # per side (VENDOR, CUSTOMER), per spelling
     for side, pair_keys in files:
         assert pair_keys is not None
         file_labels, keys = pair_keys
-        vendor_rows = keys[(side == VENDOR) & (keys >= 0)]
-        for index in sorted(set(vendor_rows.tolist())):  # vendor spellings first
-            key = fold(file_labels[index])
-            if key not in position:
-                position[key] = len(labels)
-                labels.append(file_labels[index])
+        for s, total in ((VENDOR, counts[VENDOR]), (CUSTOMER, counts[CUSTOMER])):
+            per_label = np.bincount(keys[(side == s) & (keys >= 0)], minlength=len(file_labels))
+            for label, n in zip(file_labels, per_label.tolist(), strict=True):
+                if label not in position:
+                    position[label] = len(position)
+                    counts[VENDOR].append(0)
+                    counts[CUSTOMER].append(0)
+                total[position[label]] += n
+    labels, account = account_keys(list(position), counts[VENDOR], counts[CUSTOMER])
     parts = []
     for _, pair_keys in files:
         assert pair_keys is not None
         file_labels, keys = pair_keys
-        remap = []
-        for label in file_labels:
-            key = fold(label)
-            if key not in position:
-                position[key] = len(labels)
-                labels.append(label)
-            remap.append(position[key])
-        lookup = np.asarray([*remap, -1], dtype=np.int32)
+        lookup = np.asarray([*(account[position[k]] for k in file_labels), -1], dtype=np.int32)
         parts.append(lookup[keys])  # -1 indexes the trailing -1
-    return np.concatenate(parts), tuple(labels)
+    return np.concatenate(parts), labels

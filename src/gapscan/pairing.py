@@ -201,8 +201,8 @@ def pair_question(
     scores = np.asarray(question.scale.scores, dtype=np.float64)
     count = np.bincount(cell, minlength=2 * n_accounts)
     top = np.bincount(cell, weights=is_top[level], minlength=2 * n_accounts)
-    score = _combined(cell, scores[level], count, combine)
-    position = _combined(cell, level.astype(np.float64), count, combine)
+    score = _combined(cell, level, scores, count, combine)
+    position = _combined(cell, level, np.arange(scores.size, dtype=np.float64), count, combine)
     share = np.divide(top, count, out=np.zeros(count.size), where=count > 0)
     v_n, c_n = count[VENDOR::2], count[CUSTOMER::2]
     paired = (v_n > 0) & (c_n > 0)
@@ -228,13 +228,18 @@ def pair_question(
 
 
 def _combined(
-    group: np.ndarray, value: np.ndarray, count: np.ndarray, combine: Combine
+    group: np.ndarray, level: np.ndarray, values: np.ndarray, count: np.ndarray, combine: Combine
 ) -> np.ndarray:
-    """Each account's mean (or median) of ``value`` over its respondents (0 if none)."""
+    """Each account's mean (or median) of ``values[level]`` over its respondents (0 if
+    none). The mean adds each level's value times its respondents, level by level: a
+    sum that does not depend on the order of the rows (a per-account count table, which
+    has no row order, gives the same bits)."""
     n_accounts = count.size
     if combine is Combine.MEDIAN:
-        return _median_by(group, value, n_accounts)
-    total = np.bincount(group, weights=value, minlength=n_accounts)
+        return _median_by(group, values[level], n_accounts)
+    k = values.size
+    entry, n = np.unique(group * k + level, return_counts=True)
+    total = np.bincount(entry // k, weights=values[entry % k] * n, minlength=n_accounts)
     mean: np.ndarray = np.divide(total, count, out=np.zeros(n_accounts), where=count > 0)
     return mean
 

@@ -4,6 +4,9 @@ The count table is the seam between reading and statistics (``gapscan.counts``):
 row per question x side x segment values (x cluster x stratum) x answer, with ``n`` and,
 when weighted, ``sum_w`` and ``sum_w2``. A warehouse or Spark job that runs this query
 does the pass over the respondents; ``gapscan analyze --counts`` reads its result.
+With ``paired``, the per-account table: the same with a column ``account`` (the row's
+``pair_by`` key as written, trimmed; its side's column when there is one per side),
+which ``gapscan analyze --counts FILE --paired`` pairs (``gapscan.count_accounts``).
 
 The query is one sqlglot expression tree, written once and transpiled to each engine's
 dialect; identifiers and literals are quoted by sqlglot. Its shape::
@@ -37,23 +40,30 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError, ProblemCollector
-from gapscan.survey import CUSTOMER, VENDOR, Filter, Survey, fold
+from gapscan.sql_values import (
+    by_side,
+    filter_condition,
+    fold_text,
+    folded,
+    literal_values,
+    matches,
+    ref,
+    text,
+    trim,
+)
+from gapscan.survey import CUSTOMER, VENDOR, Survey
 
 if TYPE_CHECKING:
     from sqlglot import exp
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres", "trino")
-# What TRIM removes: the spaces, tabs and no-break spaces a spreadsheet or survey tool
-# leaves around a cell (Python's str.strip, applied again on reading, removes more; line
-# breaks are left to it so that the printed query keeps its lines).
-WHITESPACE = " \t\xa0"
 ROWS, ANSWERS, QUESTIONS = "gapscan_rows", "gapscan_answers", "gapscan_questions"
 QUESTION, SIDE = "gapscan_question", "gapscan_side"
 ANSWER, WEIGHT = "gapscan_answer", "gapscan_weight"
 CELLS, FOLDED, SIDE_FOLDED = "gapscan_cells", "gapscan_folded", "gapscan_side_folded"
 N, N_WEIGHTED = "gapscan_n", "gapscan_n_weighted"
 SUM_W, SUM_W2 = "gapscan_sum_w", "gapscan_sum_w2"
-CLUSTER, STRATUM = "gapscan_cluster", "gapscan_stratum"
+CLUSTER, STRATUM, ACCOUNT = "gapscan_cluster", "gapscan_stratum", "gapscan_account"
 FIXED_COLUMNS = ("question", "side", "cluster", "stratum", "answer", "n", "sum_w", "sum_w2")
 
 
@@ -65,20 +75,28 @@ class CountTableColumns:
     cluster: bool
     stratum: bool
     weighted: bool
+    account: bool = False  # paired: the per-account table (a column ``account``)
 
     @property
     def names(self) -> tuple[str, ...]:
+        account = ("account",) * self.account
         design = ("cluster",) * self.cluster + ("stratum",) * self.stratum
         weights = ("sum_w", "sum_w2") if self.weighted else ()
-        return ("question", "side", *self.segments, *design, "answer", "n", *weights)
+        return ("question", "side", *account, *self.segments, *design, "answer", "n", *weights)
 
 
-def count_table_columns(survey: Survey, segments: Sequence[str] | None = None) -> CountTableColumns:
+def count_table_columns(
+    survey: Survey, segments: Sequence[str] | None = None, *, paired: bool = False
+) -> CountTableColumns:
     """The count table's columns for ``survey`` broken down by ``segments`` (default:
-    the schema's); raises ``GapscanError`` when the survey cannot be counted in SQL."""
+    the schema's), per account with ``paired``; raises ``GapscanError`` when the survey
+    cannot be counted in SQL."""
     chosen = tuple(dict.fromkeys(survey.segments if segments is None else segments))
     out = ProblemCollector()
     where = str(survey.path)
+    if paired:
+        _refuse_unpaired(survey, out)
+    fixed = (*FIXED_COLUMNS, "account") if paired else FIXED_COLUMNS
     if survey.sides.column is None:
         out.add(
             "gapscan sql needs 'sides.column': the query reads one table holding both sides",
@@ -88,7 +106,7 @@ def count_table_columns(survey: Survey, segments: Sequence[str] | None = None) -
         )
     for name in chosen:
         key = name.casefold()  # most engines match column names case-insensitively
-        if key in FIXED_COLUMNS or key.startswith("gapscan_"):
+        if key in fixed or key.startswith("gapscan_"):
             out.add(
                 f"segment '{name}' has the name of a column of the count table",
                 file=where,
@@ -108,19 +126,42 @@ def count_table_columns(survey: Survey, segments: Sequence[str] | None = None) -
         cluster=design is not None and design.cluster is not None,
         stratum=design is not None and design.strata is not None,
         weighted=design is not None and design.weight is not None,
+        account=paired,
     )
 
 
+def _refuse_unpaired(survey: Survey, out: ProblemCollector) -> None:
+    """A per-account table needs ``pair_by``, and pairing has no weights or design."""
+    if survey.pair_by is None:
+        out.add(
+            "a per-account count table (--paired) needs 'pair_by' in the schema",
+            file=str(survey.path),
+            hint="add pair_by: ACCOUNT_COLUMN (or {vendor: COL, customer: COL}), or drop --paired",
+        )
+    if survey.design is not None:
+        out.add(
+            "weights and designs apply to independent samples, not to paired analysis",
+            file=str(survey.path),
+            hint="drop --weight/--cluster (and the schema's weight:/design:), or --paired",
+        )
+
+
 def count_query(
-    survey: Survey, table: str, dialect: str, *, segments: Sequence[str] | None = None
+    survey: Survey,
+    table: str,
+    dialect: str,
+    *,
+    segments: Sequence[str] | None = None,
+    paired: bool = False,
 ) -> str:
     """The one statement that produces the count table of ``survey`` from ``table`` (a
-    name, qualified or not: ``proj.dataset.responses``) in ``dialect``."""
+    name, qualified or not: ``proj.dataset.responses``) in ``dialect``; with ``paired``,
+    the per-account table (a column ``account`` more)."""
     if dialect not in DIALECTS:
         raise GapscanError.single(
             f"unknown SQL dialect '{dialect}'", hint="use one of " + ", ".join(DIALECTS)
         )
-    tree = count_tree(survey, _table(table, dialect), segments)
+    tree = count_tree(survey, _table(table, dialect), segments, paired=paired)
     # no terminating semicolon: spark.sql() and DB-API cursors refuse one, shells need none
     return tree.sql(dialect=dialect, pretty=True)
 
@@ -141,25 +182,29 @@ def _table(name: str, dialect: str) -> exp.Table:
 
 
 def count_tree(
-    survey: Survey, table: exp.Table, segments: Sequence[str] | None = None
+    survey: Survey,
+    table: exp.Table,
+    segments: Sequence[str] | None = None,
+    *,
+    paired: bool = False,
 ) -> exp.Select:
     """The count query as one sqlglot expression, before it is written in a dialect."""
     from sqlglot import exp
 
-    columns = count_table_columns(survey, segments)
+    columns = count_table_columns(survey, segments, paired=paired)
     keys = _keys(columns)
     names = columns.names[: len(keys)]  # the output's key columns, by their names
     folded = exp.select(
-        _ref(QUESTION), *(_clean(k).as_(k, quoted=True) for k in keys[1:]), *_totals(columns)
+        ref(QUESTION), *(_clean(k).as_(k, quoted=True) for k in keys[1:]), *_totals(columns)
     ).from_(exp.to_table(CELLS))
-    out = [_ref(k).as_(name, quoted=True) for k, name in zip(keys, names, strict=True)]
-    out.append(exp.Sum(this=_ref(N)).as_("n", quoted=True))
+    out = [ref(k).as_(name, quoted=True) for k, name in zip(keys, names, strict=True)]
+    out.append(exp.Sum(this=ref(N)).as_("n", quoted=True))
     if columns.weighted:
-        every = exp.EQ(this=exp.Sum(this=_ref(N_WEIGHTED)), expression=exp.Sum(this=_ref(N)))
+        every = exp.EQ(this=exp.Sum(this=ref(N_WEIGHTED)), expression=exp.Sum(this=ref(N)))
         for total, name in ((SUM_W, "sum_w"), (SUM_W2, "sum_w2")):
-            out.append(exp.Case().when(every, exp.Sum(this=_ref(total))).as_(name, quoted=True))
-    query = exp.select(*out).from_(exp.to_table(FOLDED)).group_by(*(_ref(k) for k in keys))
-    query = query.order_by(*(exp.Ordered(this=_ref(k), nulls_first=False) for k in names))
+            out.append(exp.Case().when(every, exp.Sum(this=ref(total))).as_(name, quoted=True))
+    query = exp.select(*out).from_(exp.to_table(FOLDED)).group_by(*(ref(k) for k in keys))
+    query = query.order_by(*(exp.Ordered(this=ref(k), nulls_first=False) for k in names))
     return (
         query.with_(ROWS, as_=_rows(survey, table, columns))
         .with_(ANSWERS, as_=_answers(survey, columns))
@@ -170,7 +215,8 @@ def count_tree(
 
 def _keys(columns: CountTableColumns) -> list[str]:
     """The internal names of the count table's key columns, in its order."""
-    keys = [QUESTION, SIDE, *(_segment(i) for i in range(len(columns.segments)))]
+    keys = [QUESTION, SIDE, *[ACCOUNT] * columns.account]
+    keys += [_segment(i) for i in range(len(columns.segments))]
     keys += [CLUSTER] * columns.cluster + [STRATUM] * columns.stratum
     return [*keys, ANSWER]
 
@@ -178,7 +224,7 @@ def _keys(columns: CountTableColumns) -> list[str]:
 def _totals(columns: CountTableColumns) -> list[exp.Expr]:
     """The cells' count and, when weighted, weight sums and count of weights."""
     weights = [N_WEIGHTED, SUM_W, SUM_W2] if columns.weighted else []
-    return [_ref(name) for name in (N, *weights)]
+    return [ref(name) for name in (N, *weights)]
 
 
 def _cells(columns: CountTableColumns) -> exp.Select:
@@ -189,16 +235,16 @@ def _cells(columns: CountTableColumns) -> exp.Select:
     keys = _keys(columns)
     totals: list[exp.Expr] = [exp.Count(this=exp.Star()).as_(N, quoted=True)]
     if columns.weighted:
-        w = _ref(WEIGHT)
+        w = ref(WEIGHT)
         totals += [
             exp.Count(this=w).as_(N_WEIGHTED, quoted=True),
             exp.Sum(this=w).as_(SUM_W, quoted=True),
-            exp.Sum(this=exp.Mul(this=w, expression=_ref(WEIGHT))).as_(SUM_W2, quoted=True),
+            exp.Sum(this=exp.Mul(this=w, expression=ref(WEIGHT))).as_(SUM_W2, quoted=True),
         ]
     return (
-        exp.select(*(_ref(k) for k in keys), *totals)
+        exp.select(*(ref(k) for k in keys), *totals)
         .from_(exp.to_table(ANSWERS))
-        .group_by(*(_ref(k) for k in keys))
+        .group_by(*(ref(k) for k in keys))
     )
 
 
@@ -210,52 +256,11 @@ def _answer_column(j: int) -> str:
     return f"gapscan_column_{j}"
 
 
-def _ref(name: str) -> exp.Column:
-    from sqlglot import exp
-
-    return exp.column(name, quoted=True)
-
-
-def _source(name: str) -> exp.Column:
-    """A column of the user's table, by its exact name."""
-    from sqlglot import exp
-
-    return exp.column(name, quoted=True)
-
-
-def _text(name: str) -> exp.Expr:
-    """A cell of the user's table as text, as written."""
-    from sqlglot import exp
-
-    return exp.cast(_source(name), exp.DataType.build("text"))
-
-
-def _fold(value: exp.Expr) -> exp.Expr:
-    """A text value trimmed and lower-cased; NULL when blank."""
-    from sqlglot import exp
-
-    trimmed = exp.Trim(this=value, expression=exp.Literal.string(WHITESPACE))
-    return exp.Nullif(this=exp.Lower(this=trimmed), expression=exp.Literal.string(""))
-
-
-def _trim(value: exp.Expr) -> exp.Expr:
-    """A text value trimmed; NULL when blank."""
-    from sqlglot import exp
-
-    trimmed = exp.Trim(this=value, expression=exp.Literal.string(WHITESPACE))
-    return exp.Nullif(this=trimmed, expression=exp.Literal.string(""))
-
-
 def _clean(key: str) -> exp.Expr:
     """A key of the counted cells as the count table holds it: the side and the answer
     trimmed and lower-cased; segment, cluster and stratum values only trimmed, so that
-    gapscan can show each segment value as most respondents spelt it."""
-    return _fold(_ref(key)) if key in (SIDE, ANSWER) else _trim(_ref(key))
-
-
-def _folded(name: str) -> exp.Expr:
-    """A cell of the user's table as text, trimmed and lower-cased; NULL when blank."""
-    return _fold(_text(name))
+    gapscan can show each segment value (and account key) as most respondents spelt it."""
+    return fold_text(ref(key)) if key in (SIDE, ANSWER) else trim(ref(key))
 
 
 def _answer_columns(survey: Survey) -> list[str]:
@@ -270,23 +275,25 @@ def _rows(survey: Survey, table: exp.Table, columns: CountTableColumns) -> exp.S
     from sqlglot import exp
 
     assert survey.sides.column is not None
-    picked: list[exp.Expr] = [_text(survey.sides.column).as_(SIDE, quoted=True)]
+    picked: list[exp.Expr] = [text(survey.sides.column).as_(SIDE, quoted=True)]
     if _per_side(survey):
-        picked.append(_folded(survey.sides.column).as_(SIDE_FOLDED, quoted=True))
-    picked += [_text(c).as_(_segment(i), quoted=True) for i, c in enumerate(columns.segments)]
+        picked.append(folded(survey.sides.column).as_(SIDE_FOLDED, quoted=True))
+    if columns.account:
+        picked.append(_account(survey).as_(ACCOUNT, quoted=True))
+    picked += [text(c).as_(_segment(i), quoted=True) for i, c in enumerate(columns.segments)]
     design = survey.design
     if design is not None and design.cluster is not None:
-        picked.append(_text(design.cluster).as_(CLUSTER, quoted=True))
+        picked.append(text(design.cluster).as_(CLUSTER, quoted=True))
     if design is not None and design.strata is not None:
-        picked.append(_text(design.strata).as_(STRATUM, quoted=True))
+        picked.append(text(design.strata).as_(STRATUM, quoted=True))
     if design is not None and design.weight is not None:
-        number = exp.cast(_trim(_text(design.weight)), exp.DataType.build("double"))
+        number = exp.cast(trim(text(design.weight)), exp.DataType.build("double"))
         picked.append(number.as_(WEIGHT, quoted=True))
     picked += [
-        _text(c).as_(_answer_column(j), quoted=True) for j, c in enumerate(_answer_columns(survey))
+        text(c).as_(_answer_column(j), quoted=True) for j, c in enumerate(_answer_columns(survey))
     ]
     query = exp.select(*picked).from_(table)
-    for condition in _conditions(survey, columns.segments):
+    for condition in _conditions(survey, columns):
         query = query.where(condition, append=True)
     return query
 
@@ -296,46 +303,30 @@ def _per_side(survey: Survey) -> bool:
     return any(q.vendor_column != q.customer_column for q in survey.questions)
 
 
-def _literal_values(values: Sequence[str]) -> list[exp.Expr]:
-    """Values as the SQL folds them (LOWER), with Python's case-folding beside when it
-    differs (``Straße``: ``straße`` and ``strasse``)."""
-    from sqlglot import exp
-
-    folded = dict.fromkeys(v for value in values for v in (value.strip().lower(), fold(value)))
-    return [exp.Literal.string(v) for v in folded]
+def _account(survey: Survey) -> exp.Expr:
+    """The row's account key as written, from its side's ``pair_by`` column."""
+    assert survey.pair_by is not None
+    return by_side(survey.pair_by.vendor_column, survey.pair_by.customer_column, survey)
 
 
-def _matches(column: str, values: Sequence[str]) -> exp.Expr:
-    """The cell (a blank one reads as '') is one of ``values``."""
-    from sqlglot import exp
-
-    cell = exp.Coalesce(this=_folded(column), expressions=[exp.Literal.string("")])
-    return exp.In(this=cell, expressions=_literal_values(values))
-
-
-def _filter(f: Filter) -> exp.Expr:
-    from sqlglot import exp
-
-    hit = _matches(f.column, f.values)
-    return hit if f.keep else exp.Not(this=exp.Paren(this=hit))
-
-
-def _conditions(survey: Survey, segments: Sequence[str]) -> list[exp.Expr]:
+def _conditions(survey: Survey, columns: CountTableColumns) -> list[exp.Expr]:
     """What the direct path leaves out, in its order: rows the filters remove, rows
     whose side is listed under ``sides.ignore``, rows blank in every needed cell."""
     from sqlglot import exp
 
     assert survey.sides.column is not None
-    conditions = [_filter(f) for f in survey.filters]
+    conditions = [filter_condition(f) for f in survey.filters]
     if survey.sides.ignore:
-        ignored = _matches(survey.sides.column, survey.sides.ignore)
+        ignored = matches(survey.sides.column, survey.sides.ignore)
         conditions.append(exp.Not(this=exp.Paren(this=ignored)))
     design = set(survey.design.columns()) if survey.design is not None else set()
     needed = [survey.sides.column]
     needed += [survey.respondent_id] if survey.respondent_id else []
-    needed += [*segments, *(f.column for f in survey.filters), *_answer_columns(survey)]
+    if columns.account and survey.pair_by is not None:
+        needed += [survey.pair_by.vendor_column, survey.pair_by.customer_column]
+    needed += [*columns.segments, *(f.column for f in survey.filters), *_answer_columns(survey)]
     present = [
-        exp.Not(this=exp.Is(this=_folded(c), expression=exp.Null()))
+        exp.Not(this=exp.Is(this=folded(c), expression=exp.Null()))
         for c in dict.fromkeys(needed)
         if c not in design
     ]
@@ -349,22 +340,26 @@ def _answers(survey: Survey, columns: CountTableColumns) -> exp.Select:
     from sqlglot import exp
 
     position = {c: j for j, c in enumerate(_answer_columns(survey))}
-    vendor = _literal_values(survey.sides.vendor)
-    customer = _literal_values(survey.sides.customer)
-    choice = exp.Case(this=_ref(QUESTION))
+    vendor = literal_values(survey.sides.vendor)
+    customer = literal_values(survey.sides.customer)
+    choice = exp.Case(this=ref(QUESTION))
     for q in survey.questions:
         v, c = position[q.vendor_column], position[q.customer_column]
         if v == c:
-            answer: exp.Expr = _ref(_answer_column(v))
+            answer: exp.Expr = ref(_answer_column(v))
         else:  # a column per side: the row's side says which one holds its answer
-            side = _ref(SIDE_FOLDED)
+            side = ref(SIDE_FOLDED)
             answer = (
                 exp.Case()
-                .when(exp.In(this=side, expressions=vendor), _ref(_answer_column(v)))
-                .when(exp.In(this=side.copy(), expressions=customer), _ref(_answer_column(c)))
+                .when(exp.In(this=side, expressions=vendor), ref(_answer_column(v)))
+                .when(exp.In(this=side.copy(), expressions=customer), ref(_answer_column(c)))
             )
         choice = choice.when(exp.Literal.string(q.id), answer)
-    kept = [SIDE, *(_segment(i) for i in range(len(columns.segments)))]
+    kept = [
+        SIDE,
+        *[ACCOUNT] * columns.account,
+        *(_segment(i) for i in range(len(columns.segments))),
+    ]
     kept += [CLUSTER] * columns.cluster + [STRATUM] * columns.stratum
     kept += [WEIGHT] * columns.weighted
     questions = exp.Values(
@@ -373,7 +368,7 @@ def _answers(survey: Survey, columns: CountTableColumns) -> exp.Select:
             this=exp.to_identifier(QUESTIONS), columns=[exp.to_identifier(QUESTION, quoted=True)]
         ),
     )
-    picked = [_ref(QUESTION), *(_ref(k) for k in kept)]
+    picked = [ref(QUESTION), *(ref(k) for k in kept)]
     return (
         exp.select(*picked, choice.as_(ANSWER, quoted=True))
         .from_(exp.to_table(ROWS))

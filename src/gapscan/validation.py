@@ -15,7 +15,7 @@ from gapscan.checks import Finding, Severity, data_findings, from_problems
 from gapscan.errors import GapscanError
 from gapscan.responses import InputSummary, ReadOptions
 from gapscan.schema import load_schema
-from gapscan.survey import Filter, Survey
+from gapscan.survey import Filter, Mode, Survey
 
 __all__ = ["Finding", "Severity", "ValidationReport", "validate"]
 
@@ -99,11 +99,17 @@ def validate(
 def _validate_counts(
     survey: Survey, counts: Path, segments: Sequence[str] | None
 ) -> ValidationReport:
-    """``validate --counts``: the count table's problems, then the same checks."""
+    """``validate --counts``: the count table's problems, then the same checks (a
+    paired schema's table is per account)."""
+    from gapscan.count_accounts import read_paired_counts
     from gapscan.count_table import read_counts
 
+    accounts = None
     try:
-        tally = read_counts(survey, counts, segments)
+        if survey.analysis.mode is Mode.PAIRED:
+            tally, accounts = read_paired_counts(survey, counts, segments)
+        else:
+            tally = read_counts(survey, counts, segments)
     except GapscanError as exc:
         problems = from_problems(exc.problems, "unreadable-data")
         return ValidationReport(str(survey.path), (), problems)
@@ -111,7 +117,7 @@ def _validate_counts(
     if survey.rules and not any(f.severity is Severity.ERROR for f in findings):
         from gapscan.analysis import analyze_counts
 
-        findings += _rule_findings(lambda: analyze_counts(survey, tally))
+        findings += _rule_findings(lambda: analyze_counts(survey, tally, None, accounts))
     return ValidationReport(str(survey.path), tally.inputs, tuple(findings))
 
 

@@ -252,14 +252,15 @@ def _inconsistent_counts(d: Path) -> list[str]:
     return _counts(d, COUNTS_CSV.replace("q2,customer,,1", "q2,customer,,2"))
 
 
-def _counts_unsupported(d: Path) -> list[str]:
-    return _counts(d, COUNTS_CSV, SCHEMA + "pair_by: rid\nanalysis: {mode: paired}\n")
-
-
 RAKED_SCHEMA = SCHEMA + (
     "weighting:\n  rake:\n    region: {north: 0.5, south: 0.5}\n"
     "    account: {A: 0.25, B: 0.25, C: 0.25, D: 0.25}\n  sides: [vendor]\n"
 )
+
+
+def _counts_unsupported(d: Path) -> list[str]:
+    """weighting: needs each respondent's row to rake."""
+    return _counts(d, COUNTS_CSV, RAKED_SCHEMA)
 
 
 def _unreachable_target(d: Path) -> list[str]:

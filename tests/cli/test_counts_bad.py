@@ -143,9 +143,13 @@ def test_counts_and_data_files_together(workdir: Path) -> None:
     assert "--counts replaces the data files" in stderr
 
 
-def test_paired_is_refused(workdir: Path) -> None:
+def test_paired_needs_a_per_account_table(workdir: Path) -> None:
     stderr = _bad(workdir, COUNTS_CSV, "--paired", schema=SCHEMA + "pair_by: rid\n")
-    assert "paired analysis needs each respondent's account: a count table has none" in stderr
+    assert (
+        "error: counts.csv:1: a paired run reads a per-account count table: "
+        "the file has no column 'account'" in stderr
+    )
+    assert "gapscan sql SCHEMA --table NAME --paired" in stderr
 
 
 def test_a_command_line_filter_is_refused(workdir: Path) -> None:

@@ -176,13 +176,17 @@ def analyze(
 
 
 def _from_counts(survey: Survey, counts: Path, options: AnalysisOptions) -> GapReport:
-    """The report of a count table (``--counts``)."""
+    """The report of a count table (``--counts``); a paired run's is per account."""
     from gapscan.analysis import analyze_counts
+    from gapscan.count_accounts import read_paired_counts
     from gapscan.count_table import read_counts
     from gapscan.survey import Mode
 
-    paired = options.resolved_mode(survey) is Mode.PAIRED
-    tally = read_counts(survey, counts, options.segments, paired=paired)
+    accounts = None
+    if options.resolved_mode(survey) is Mode.PAIRED:
+        tally, accounts = read_paired_counts(survey, counts, options.segments)
+    else:
+        tally = read_counts(survey, counts, options.segments, paired=False)
     for warning in tally.warnings:
         echo_error(f"warning: {warning}")
-    return analyze_counts(survey, tally, options)
+    return analyze_counts(survey, tally, options, accounts)

@@ -40,6 +40,14 @@ def sql(
     where_not: WhereNot = None,
     weight: WeightColumn = None,
     cluster: ClusterColumn = None,
+    paired: Annotated[
+        bool,
+        typer.Option(
+            "--paired",
+            help="Count per account (the schema's pair_by key): the table that "
+            "`gapscan analyze --counts FILE --paired` reads.",
+        ),
+    ] = False,
 ) -> None:
     """Print the SQL statement that counts the responses inside the engine.
 
@@ -54,7 +62,8 @@ def sql(
         survey = load_schema(schema)
         survey = replace(survey, filters=survey.filters + filters)
         survey = survey.with_design_columns(weight, cluster)
-        query = count_query(survey, table, dialect.value, segments=tuple(by) if by else None)
+        segments = tuple(by) if by else None
+        query = count_query(survey, table, dialect.value, segments=segments, paired=paired)
         if survey.design is not None and survey.design.fpc is not None:
             echo_error(
                 f"note: the count table does not carry the design's fpc "
