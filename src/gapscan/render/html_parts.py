@@ -58,7 +58,7 @@ th button::after{content:" \\2195";color:var(--muted)}
 th[aria-sort=ascending] button::after{content:" \\2191"}
 th[aria-sort=descending] button::after{content:" \\2193"}
 th button:focus-visible{outline:3px solid #1f6391}
-.dir{display:block;font-size:.8rem;color:var(--muted)}
+.dir{display:block;font-size:.85em;color:var(--muted)}
 .sig{font-weight:700}
 .held{color:var(--held);font-weight:700}
 .breached{color:var(--breached);font-weight:700}
@@ -75,11 +75,15 @@ background:var(--band);padding:0 .2em;border-radius:3px;overflow-wrap:anywhere}
 tbody th{min-width:9rem}}
 @page{margin:16mm 14mm}
 @media print{
-body{max-width:none;padding:0;font-size:10pt;color:#000}
+html{font-size:10pt}
+body{max-width:none;padding:0;font-size:1rem;color:#000}
 h2{break-after:avoid;page-break-after:avoid;border-top:0}
 h3{break-after:avoid;page-break-after:avoid}
 .table-wrap{overflow:visible;border:0}
-table{font-size:8.5pt}
+table{font-size:7.5pt}
+th,td{padding:.15rem .3rem}
+thead th,td.num{white-space:normal}
+tbody th{min-width:0}
 thead{display:table-header-group}
 tr,figure,.multiples>*{break-inside:avoid;page-break-inside:avoid}
 figure svg{width:100%;max-width:100%;height:auto}
