@@ -353,6 +353,8 @@ TEXTS = {
     "q1": 'A & B <b>bold</b> </td></tr></table> "quoted" \u202ereversed\u202c',
     "q2": "</desc></title></svg><img src=x onerror=alert(1)> \x07 &amp; \u2066x\u2069",
 }
+SIDES = {"vendor": '<i>Reps</i> & "co"', "customer": "Buyers </th>\u202e"}
+DATA = "d<b>x<\\b> & 'q'\u202e.csv"
 SEGMENTS = ['<script>alert("seg")</script>', 'EMEA & "APAC" \u202e', "x\x1b]0;t\x07"]
 AGREE5 = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -365,7 +367,7 @@ def hostile_survey(folder: Path) -> Path:
         for side, low in (("Vendor", 2), ("Customer", 0)):
             answers = [AGREE5[rng.randint(low, low + 2)] for _ in TEXTS]
             rows.append([side, SEGMENTS[j % len(SEGMENTS)], *answers])
-    with (folder / "data.csv").open("w", encoding="utf-8", newline="") as fh:
+    with (folder / DATA).open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     questions = "".join(
         f"  - {{id: {qid}, text: {json.dumps(text)}, scale: agree5, column: {qid}}}\n"
@@ -374,8 +376,9 @@ def hostile_survey(folder: Path) -> Path:
     schema = folder / "survey.yaml"
     schema.write_text(
         f"survey: {json.dumps(TITLE)}\n"
-        "data: [data.csv]\n"
-        "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+        f"data: [{json.dumps(DATA)}]\n"
+        "sides: {column: side, vendor: [Vendor], customer: [Customer], "
+        f"labels: {json.dumps(SIDES)}}}\n"
         "segments: [region]\n"
         f"scales:\n  agree5: {{levels: {json.dumps(AGREE5)}, top_box: 2}}\n"
         f"questions:\n{questions}"
@@ -413,13 +416,18 @@ def test_hostile_text_reaches_the_page_as_text_only(tmp_path: Path) -> None:
     }
     assert set(SEGMENTS) <= segments  # attributes keep the text exactly
     check_charts(page, "hostile")
+    header = first["header"]
+    assert f"{visible(SIDES['vendor'])} top box" in header
+    assert f"{visible(SIDES['customer'])} top box" in header
+    code = [text for tag, text in parsed.texts if tag == "code"]
+    assert visible(str(tmp_path / DATA)) in code  # the file name, in What was analysed
     # the chart descriptions carry the question texts, escaped
     assert visible(TEXTS["q2"]) in "".join(text for tag, text in parsed.texts if tag == "desc")
 
 
 def test_hostile_trend_page(tmp_path: Path) -> None:
     schema = hostile_survey(tmp_path)
-    data = tmp_path / "data.csv"
+    data = tmp_path / DATA
     waves = []
     for name in ("w<b>1&amp;.csv", "w2\u202e.csv"):
         path = tmp_path / name
