@@ -174,7 +174,10 @@ def test_every_report_states_each_questions_top_box(tmp_path: Path) -> None:
     markdown = out.read_text(encoding="utf-8")
     for line in expected:
         assert f"\n  {line}\n" in table
-        assert f"\n  - {line}\n" in markdown
+        assert f"\n- {line}\n" in markdown
+        # under the first table, before the second view's
+        assert table.index(line) < table.index("region = APAC")
+        assert markdown.index(line) < markdown.index("## region = APAC")
 
 
 def test_one_top_box_for_every_question_is_said_once(tmp_path: Path) -> None:
@@ -395,5 +398,6 @@ def test_side_labels_name_the_sides_in_nps_and_distribution_outputs(tmp_path: Pa
     assert "Vendor" not in out and "Customer NPS" not in out
     code, out, err = run("analyze", schema, "--distribution", "--format", "markdown")
     assert code == 0, err
-    assert "Account team NPS (CI)" in out and "Clients pro / pas / det" in out
+    assert "Account team NPS (interval)" in out
+    assert "Clients promoters / passives / detractors" in out
     assert "Vendor NPS" not in out and "| Vendor |" not in out

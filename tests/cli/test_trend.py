@@ -78,13 +78,13 @@ def test_three_waves_breach_the_gap_change_rule_in_the_table() -> None:
     assert code == 1, err
     for label, path in zip(LABELS, WAVES, strict=True):
         assert f"{label}: {path}" in out
-    assert "Change pp" in out and "Change CI" in out and "Change p" in out
+    assert "Change (points)" in out and "Change interval" in out and "p (change)" in out
     centricity = out.split("The vendor is customer-centric")[1].split("The vendor is getting")[0]
     rows = {line.split()[0]: line for line in centricity.splitlines() if line.strip()[:4] == "2026"}
     assert list(rows) == LABELS
-    assert "+38.0*" in rows["2026Q1"] and "–" in rows["2026Q1"]
-    assert "+41.0*" in rows["2026Q2"] and "+3.0 " in rows["2026Q2"] and "0.423" in rows["2026Q2"]
-    assert "+49.0*" in rows["2026Q3"] and "+8.0*" in rows["2026Q3"] and "0.030" in rows["2026Q3"]
+    assert "+38.0 " in rows["2026Q1"] and "yes*" in rows["2026Q1"] and "–" in rows["2026Q1"]
+    assert "+41.0 " in rows["2026Q2"] and "+3.0 " in rows["2026Q2"] and "0.423" in rows["2026Q2"]
+    assert "+49.0 " in rows["2026Q3"] and "+8.0*" in rows["2026Q3"] and "0.030" in rows["2026Q3"]
     assert "✗ no gap widens by more than 5 points, significantly: 1 breach" in out
 
 
