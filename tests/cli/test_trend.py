@@ -299,3 +299,15 @@ def test_each_wave_says_what_its_filters_left_out() -> None:
             regions = [row["region"] for row in csv.DictReader(fh)]
         expected.append({"filter region": sum(r not in ("EMEA", "APAC") for r in regions)})
     assert [w["excluded"] for w in json.loads(out)["waves"]] == expected
+
+
+def test_the_trend_states_each_questions_top_box_under_its_first_table() -> None:
+    top_box = "The vendor is customer-centric: Extremely customer-centric"
+    second = "The vendor is getting better at responding to customer needs"
+    for fmt, heading in (("table", ""), ("markdown", "## ")):
+        code, out, err = run("trend", SCHEMA, *WAVES, "--format", fmt, "--no-charts")
+        assert code == 1, err
+        lines = [line.removeprefix("- ").strip() for line in out.splitlines()]
+        first_table = lines.index(f"{heading}The vendor is customer-centric")
+        assert first_table < lines.index(top_box) < lines.index(f"{heading}{second}"), fmt
+        assert f"{second}: Agree, Strongly agree" in lines

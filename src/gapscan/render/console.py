@@ -32,7 +32,7 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
             parts.append(text)
         if k == 0:
             parts.append(Text(fmt.significance_note(report), style="dim"))
-            parts.append(_top_box(report))
+            parts.append(top_box_text(report))
             parts.append(Text(""))
         if _nps.nps_results(results):
             parts.append(_nps_table(report, segment, results))
@@ -52,7 +52,7 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
     return Group(*parts)
 
 
-def _top_box(report: GapReport) -> Text:
+def top_box_text(report: GapReport) -> Text:
     """Which answers form each question's top box."""
     from gapscan.render.distribution_table import top_box_groups
 

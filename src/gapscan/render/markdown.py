@@ -341,7 +341,8 @@ def _methods(report: GapReport) -> list[str]:
     out += [
         f"- Multiple comparisons: {_correction_text(s.correction)}, across every top-box "
         "test in this report (all questions and segments), and separately across the "
-        f"mean tests. A result is significant (*) when its adjusted p is below {s.alpha:g}. "
+        f"mean tests. A result is significant (Significant? yes*, or a * after a mean gap) when "
+        f"its adjusted p is below {s.alpha:g}. "
         "Intervals are not adjusted.",
         f"- Suppression: a group with fewer than {s.min_n} "
         f"{'pairs' if s.mode == 'paired' else 'answers on either side'} shows no share, "
@@ -410,7 +411,9 @@ def render_trend(
         rows = [_trend_row(p) for p in trend.series(qid)]
         header = words.trend(vendor, customer, settings.confidence if settings else 0.95)
         out += [*table(header, rows, ["left"] + ["right"] * (len(header) - 1)), ""]
-        out += [fmt.trend_significance_note(trend), ""] if first else []
+        if first:
+            out += [fmt.trend_significance_note(trend), ""]
+            out += _top_box(trend.reports[-1]) if trend.reports else []
         first = False
         nps_rows = _nps.trend_rows(trend.series(qid), mark=" " + words.MARK)
         if nps_rows:
@@ -430,12 +433,14 @@ def render_trend(
         f"{noun_v} minus {noun_c} top-box share with its Newcombe interval.",
         "- Change: the gap minus the previous wave's gap, tested by a z-test of the "
         "difference of two independent gaps with unpooled variances, with its interval. "
-        "Change p-values are not adjusted for multiplicity. * marks p < α.",
+        "Change p-values are not adjusted for multiplicity. A * after a change marks p < α; "
+        "Significant? yes* marks a gap significant within its wave.",
     ]
     if settings is not None and settings.design:
         out[-1] = (
             "- Change: " + fmt.weighted_change_method("the previous wave's") + ", with its "
-            "interval. Change p-values are not adjusted for multiplicity. * marks p < α."
+            "interval. Change p-values are not adjusted for multiplicity. A * after a change "
+            "marks p < α; Significant? yes* marks a gap significant within its wave."
         )
     if any(p.result.nps is not None for p in trend.points):
         out.append(f"- {_nps.trend_note(settings, _escape)}")

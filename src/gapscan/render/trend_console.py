@@ -8,7 +8,7 @@ from rich.text import Text
 from gapscan.render import _format as fmt
 from gapscan.render import _nps
 from gapscan.render import headings as words
-from gapscan.render.console import rules_text
+from gapscan.render.console import rules_text, top_box_text
 from gapscan.render.fitted import Column, FittedTable
 from gapscan.report import Settings, TrendReport
 from gapscan.text import terminal, visible
@@ -51,7 +51,10 @@ def render(trend: TrendReport) -> RenderableType:
             )
         parts.append(table)
         if k == 0:
-            parts.append(Text(fmt.trend_significance_note(trend) + "\n", style="dim"))
+            parts.append(Text(fmt.trend_significance_note(trend), style="dim"))
+            if trend.reports:
+                parts.append(top_box_text(trend.reports[-1]))
+            parts.append(Text(""))
         nps_rows = _nps.trend_rows(trend.series(qid))
         if nps_rows:
             parts.append(_nps_table(text, nps_rows, settings))
