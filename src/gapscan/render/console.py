@@ -52,18 +52,20 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
     return Group(*parts)
 
 
-def top_box_text(report: GapReport) -> Text:
-    """Which answers form each question's top box."""
+def top_box_text(report: GapReport) -> RenderableType:
+    """Which answers form each question's top box (a wrapped line stays indented)."""
+    from rich.padding import Padding
+
     from gapscan.render.distribution_table import top_box_groups
 
     groups = top_box_groups(report)
     if len(groups) == 1:
         return Text("Top box (every question): ") + terminal(", ".join(groups[0][0]))
-    text = Text("Top box:")
+    items: list[RenderableType] = [Text("Top box:")]
     for labels, texts in groups:
-        text.append("\n  ")
-        text.append_text(terminal("; ".join(texts) + ": " + ", ".join(labels)))
-    return text
+        item = terminal("; ".join(texts) + ": " + ", ".join(labels))
+        items.append(Padding(item, (0, 0, 0, 2)))
+    return Group(*items)
 
 
 def _title(report: GapReport) -> Text:

@@ -10,7 +10,7 @@ from gapscan.render import _nps
 from gapscan.render import headings as words
 from gapscan.render.console import rules_text, top_box_text
 from gapscan.render.fitted import Column, FittedTable
-from gapscan.report import Settings, TrendReport
+from gapscan.report import Settings, TrendReport, WavePoint
 from gapscan.text import terminal, visible
 
 
@@ -29,26 +29,7 @@ def render(trend: TrendReport) -> RenderableType:
         headers = words.trend(vendor, customer, settings.confidence if settings else 0.95)
         table = FittedTable(terminal(text), _columns(headers))
         for p in trend.series(qid):
-            r, c = p.result, p.change
-            if r.suppressed:
-                table.add_row(terminal(p.wave), "–", "–", Text("suppressed", style="dim italic"))
-                continue
-            change = Text("–", style="dim")
-            if c is not None:
-                style = ("bold red" if c.change > 0 else "bold cyan") if c.significant else "dim"
-                mark = words.MARK if c.significant else ""
-                change = Text(fmt.points(c.change) + mark, style=style)
-            table.add_row(
-                terminal(p.wave),
-                fmt.percent(r.vendor.top_box),
-                fmt.percent(r.customer.top_box),
-                fmt.points(r.gap),
-                fmt.interval(r.ci_low, r.ci_high),
-                words.significant(r.significant),
-                change,
-                fmt.interval(c.ci_low, c.ci_high) if c else "",
-                fmt.p_value(c.p_value) if c else "",
-            )
+            table.add_row(*_wave_cells(p))
         parts.append(table)
         if k == 0:
             parts.append(Text(fmt.trend_significance_note(trend), style="dim"))
@@ -78,6 +59,28 @@ def render(trend: TrendReport) -> RenderableType:
     if trend.rules:
         parts.append(rules_text(trend.rules))
     return Group(*parts)
+
+
+def _wave_cells(p: WavePoint) -> list[str | Text]:
+    """A wave's row: its shares, gap, interval, significance and change."""
+    r, c = p.result, p.change
+    if r.suppressed:
+        return [terminal(p.wave), "–", "–", Text("suppressed", style="dim italic")]
+    change = Text("–", style="dim")
+    if c is not None:
+        style = ("bold red" if c.change > 0 else "bold cyan") if c.significant else "dim"
+        change = Text(fmt.points(c.change) + (words.MARK if c.significant else ""), style=style)
+    return [
+        terminal(p.wave),
+        fmt.percent(r.vendor.top_box),
+        fmt.percent(r.customer.top_box),
+        fmt.points(r.gap),
+        fmt.interval(r.ci_low, r.ci_high),
+        words.significant(r.significant),
+        change,
+        fmt.interval(c.ci_low, c.ci_high) if c else "",
+        fmt.p_value(c.p_value) if c else "",
+    ]
 
 
 def _columns(headers: list[str]) -> list[Column]:
