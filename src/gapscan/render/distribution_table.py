@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gapscan.render import _format as fmt
+from gapscan.render import headings as words
 from gapscan.report import GapReport, GapResult, SideSummary
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def markdown_section(report: GapReport) -> list[str]:
         if not levels:
             out += [f"### {escape(r.question_text)}", "", "Every group is suppressed.", ""]
             continue
-        header = ["Group", "Side", *(escape(level) for level in levels), "n"]
+        header = [words.GROUP, words.SIDE, *(escape(level) for level in levels), words.ANSWERS]
         body = [
             [escape(title), side, *cells, n]
             for title, side, cells, n in rows(report, r.question, escape)
@@ -116,7 +117,8 @@ def console_tables(report: GapReport) -> list[RenderableType]:
                 Table(title=terminal(f"Distribution: {r.question_text}: every group suppressed"))
             )
         for title, sides in by_view.items():
-            columns = [Column("Answer"), *(Column(f"{side} (n = {n})") for side, _, n in sides)]
+            columns = [Column(words.ANSWER)]
+            columns += [Column(words.side_answers(side, n)) for side, _, n in sides]
             fitted = FittedTable(terminal(f"Distribution: {r.question_text} ({title})"), columns)
             for i, level in enumerate(levels):
                 fitted.add_row(terminal(level), *(cells[i] for _, cells, _ in sides))

@@ -24,6 +24,10 @@ TEST = "Test"
 MEDIAN = "Median difference (interval)"
 KAPPA = "Agreement (κ)"
 DIFFERENCE = "Difference"
+GROUP = "Group"
+SIDE = "Side"
+ANSWER = "Answer"  # a level of the scale (distribution tables)
+ANSWERS = "Answers"  # how many answers a side gave (distribution tables)
 
 # The answers of the Significant? column, and the mark after a mean, NPS or change
 # figure that is significant. The significance note under a report's first table says
@@ -90,6 +94,11 @@ def effective_sizes(vendors: str, customers: str) -> str:
 def respondents(vendors: str, customers: str) -> str:
     """Each side's respondents of an account."""
     return _capital(f"{vendors} / {customers} respondents")
+
+
+def side_answers(side: str, n: str) -> str:
+    """``Vendor (200 answers)``: a side's column of a distribution table."""
+    return f"{side} ({n} answers)"
 
 
 def score(side: str) -> str:
