@@ -113,7 +113,7 @@ def test_markdown_has_a_distribution_table_per_question(tmp_path: Path) -> None:
         "Somewhat customer-centric",
         "Very customer-centric",
         "Extremely customer-centric",
-        "n",
+        "Answers",
     ]
     assert len(body) == 2 * 5  # vendor and customer in 5 views
     assert body[0] == ["All respondents", "Vendor", "2.0% (4)", "11.0% (22)", "31.0% (62)",
@@ -174,7 +174,10 @@ def test_every_report_states_each_questions_top_box(tmp_path: Path) -> None:
     markdown = out.read_text(encoding="utf-8")
     for line in expected:
         assert f"\n  {line}\n" in table
-        assert f"\n  - {line}\n" in markdown
+        assert f"\n- {line}\n" in markdown
+        # under the first table, before the second view's
+        assert table.index(line) < table.index("region = APAC")
+        assert markdown.index(line) < markdown.index("## region = APAC")
 
 
 def test_one_top_box_for_every_question_is_said_once(tmp_path: Path) -> None:
@@ -197,8 +200,11 @@ def test_console_distribution_tables(report: GapReport) -> None:
     start = lines.index(
         next(x for x in lines if "Distribution: The vendor is customer-centric (All" in x)
     )
-    header, rows = lines[start + 2], lines[start + 4 : start + 8]
-    assert header.split() == ["Answer", "Vendor", "(n", "=", "200)", "Customer", "(n", "=", "700)"]
+    header, rows = lines[start + 1], lines[start + 3 : start + 7]
+    assert header.split() == [
+        *("Answer", "Vendor", "(200", "answers)"),
+        *("Customer", "(700", "answers)"),
+    ]
     assert [row.split()[-4:] for row in rows] == [
         ["2.0%", "(4)", "16.0%", "(112)"],
         ["11.0%", "(22)", "38.0%", "(266)"],
@@ -213,11 +219,13 @@ def test_a_long_scale_fits_a_narrow_terminal(tmp_path: Path) -> None:
     assert code == 0, err
     lines = out.splitlines()
     start = lines.index(next(x for x in lines if x.startswith("Distribution: How likely")))
-    header = next(i for i in range(start, len(lines)) if lines[i].split()[:1] == ["Answer"])
-    assert lines[header].split()[1:] == ["Vendor", "(n", "=", "90)", "Customer", "(n", "=", "300)"]
-    rows = lines[header + 2 : header + 13]
+    rule = next(i for i in range(start, len(lines)) if lines[i].startswith("───"))
+    header = [word for line in lines[start:rule] for word in line.split()]  # headings wrap
+    for heading in ("Answer", "Vendor (90 answers)", "Customer (300 answers)"):
+        assert all(word in header for word in heading.split()), (heading, header)
+    rows = lines[rule + 1 : rule + 12]
     assert [row.split()[0] for row in rows] == [str(i) for i in range(11)]
-    assert all(len(row.rstrip()) <= 60 for row in lines[start : header + 13])
+    assert all(len(row.rstrip()) <= 60 for row in lines[start : rule + 12])
 
 
 # -- the chart ------------------------------------------------------------------
@@ -349,7 +357,7 @@ def test_hostile_level_labels_stay_in_their_cells(tmp_path: Path) -> None:
     inline = [c for t in tokens for c in t.children or []]
     assert not [t for t in tokens + inline if t.type.startswith(("html", "em_", "strong_"))]
     header, *body = next(t for t in _tables(tokens) if t[0][0] == "Group")
-    assert header == ["Group", "Side", *levels, "n"]
+    assert header == ["Group", "Side", *levels, "Answers"]
     assert body == [
         ["All respondents", "Vendor", "33.3% (1)", "33.3% (1)", "33.3% (1)", "3"],
         ["All respondents", "Customer", "33.3% (1)", "33.3% (1)", "33.3% (1)", "3"],
@@ -390,10 +398,11 @@ def test_side_labels_name_the_sides_in_nps_and_distribution_outputs(tmp_path: Pa
     code, out, err = run("analyze", schema, "--distribution", "--width", "200")
     assert code == 0, err
     assert "Account team NPS" in out and "Clients NPS" in out
-    assert "Account team (n = 90)" in out and "Clients (n = 300)" in out
+    assert "Account team (90 answers)" in out and "Clients (300 answers)" in out
     assert "Account team − Clients NPS" in out
     assert "Vendor" not in out and "Customer NPS" not in out
     code, out, err = run("analyze", schema, "--distribution", "--format", "markdown")
     assert code == 0, err
-    assert "Account team NPS (CI)" in out and "Clients pro / pas / det" in out
+    assert "Account team NPS (interval)" in out
+    assert "Clients promoters / passives / detractors" in out
     assert "Vendor NPS" not in out and "| Vendor |" not in out

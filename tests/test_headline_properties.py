@@ -207,15 +207,19 @@ def check_named(report: GapReport, kind: HeadlineKind, claim: str, rows: dict) -
     assert gap is not None
     assert abs(gap) == max(abs(kind.gap(x) or 0.0) for x in scope)  # the largest of its scope
     row = rows[(fmt.segment_title(r.segment), r.question_text)]
-    column = "Gap (pp)" if kind is TOP_BOX else "Mean gap"
-    shown = row[column]
-    assert shown.endswith(" *"), "the table marks it significant"
-    assert shown.removesuffix(" *")[1:] == match["amount"]
+    if kind is TOP_BOX:
+        shown = row["Gap (points)"]
+        assert row["Significant?"] == "yes*", "the table marks it significant"
+    else:
+        shown = row["Mean score gap"]
+        assert shown.endswith(" *"), "the table marks it significant"
+        shown = shown.removesuffix(" *")
+    assert shown[1:] == match["amount"]
     assert (shown[0] == "+") == (match["who"] == "vendors rate themselves")
     if kind is TOP_BOX:
-        assert (match["v"], match["c"]) == (row["Vendor"], row["Customer"])
-        assert f"{match['lo']}, {match['hi']}" == row[f"{match['conf']}% CI"]
-        p_cell = next(v for k, v in row.items() if k.startswith("p ("))
+        assert (match["v"], match["c"]) == (row["Vendor top box"], row["Customer top box"])
+        assert f"{match['lo']}, {match['hi']}" == row[f"{match['conf']}% interval"]
+        p_cell = next(v for k, v in row.items() if k in ("p", "p (adjusted)"))
     else:
         p_cell = fmt.p_value(r.mean_p_adjusted)  # the mean's p is in the JSON only
     assert match["p"].removeprefix("= ").replace("< ", "<") == p_cell
@@ -359,11 +363,12 @@ def test_the_trend_headline_never_contradicts_the_tables(trend: TrendReport) -> 
     assert abs(point.change.change) == max(abs(p.change.change) for p in moved if p.change)
     row = trend_rows(text)[(match["q"], trend.waves[-1])]
     before = trend_rows(text)[(match["q"], trend.waves[-2])]
-    assert row["Change (pp)"] == ("+" if point.change.change >= 0 else "-") + match["amount"] + " *"
-    assert f"{match['lo']}, {match['hi']}" == row["Change CI"]
-    assert match["p"].removeprefix("= ").replace("< ", "<") == row["Change p"]
-    assert match["later"] == row["Gap (pp)"].removesuffix(" *")
-    assert match["earlier"] == before["Gap (pp)"].removesuffix(" *")
+    sign = "+" if point.change.change >= 0 else "-"
+    assert row["Change (points)"] == sign + match["amount"] + " *"
+    assert f"{match['lo']}, {match['hi']}" == row["Change interval"]
+    assert match["p"].removeprefix("= ").replace("< ", "<") == row["p (change)"]
+    assert match["later"] == row["Gap (points)"]
+    assert match["earlier"] == before["Gap (points)"]
     earlier, later = point.change.baseline_gap, point.result.gap or 0.0
     if match["verb"] == "widened":
         assert earlier * later > 0 and abs(later) > abs(earlier)

@@ -131,9 +131,9 @@ def test_breaches_are_failures(tmp_path: Path) -> None:
     assert len(failures) == 3
     messages = sorted(str(f.get("message")) for f in failures)
     assert messages == [
-        "q1: +60.0 pp > max +20.0 pp",
-        "q1: +60.0 pp > max +20.0 pp in region = APAC",
-        "q1: +60.0 pp > max +20.0 pp in region = EMEA",
+        "q1: +60.0 points > max +20.0 points",
+        "q1: +60.0 points > max +20.0 points in region = APAC",
+        "q1: +60.0 points > max +20.0 points in region = EMEA",
     ]
     assert all(
         f.get("type") == "breach" and "gap under 20 points" in (f.text or "") for f in failures
@@ -172,7 +172,7 @@ def test_gap_change_breach_with_baseline(tmp_path: Path) -> None:
     assert failure in list(cases[f"{GAP_CHANGE_RULE} [centricity]"])
     assert cases[f"{GAP_CHANGE_RULE} [centricity]"].get("classname") == "gapscan.gap_change"
     # Human output gives proportions in points (SPEC §2), as for top_box_gap.
-    assert failure.get("message") == "centricity: +8.0 pp > max +5.0 pp"
+    assert failure.get("message") == "centricity: +8.0 points > max +5.0 points"
 
 
 def test_no_rules_writes_an_empty_suite(tmp_path: Path) -> None:

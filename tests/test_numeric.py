@@ -339,7 +339,7 @@ def test_a_numeric_questions_top_box_is_stated_as_its_rule_and_it_draws_no_bars(
     )
     assert code == 0, err
     text = out_md.read_text(encoding="utf-8")
-    assert "  - s: 4 or more\n  - t: none\n  - y: Yes\n" in text
+    assert "\n- s: 4 or more\n- t: none\n- y: Yes\n" in text
     assert "Numeric questions have no distribution table or chart" in text
     charts = sorted(p.name for p in (tmp_path / "charts").iterdir())
     assert charts == ["r-distribution-y.png", "r-distribution-y.svg", "r-gaps.png", "r-gaps.svg"]

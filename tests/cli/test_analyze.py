@@ -46,7 +46,7 @@ def test_example_prints_the_centricity_gap(example_schema: Path) -> None:
     assert code == 0, err
     line = next(x for x in out.splitlines() if "customer-centric" in x)
     # CMO Council: 56% of vendors vs 12% of customers
-    assert "56.0%" in line and "12.0%" in line and "+44.0*" in line
+    assert "56.0%" in line and "12.0%" in line and "+44.0" in line and "yes*" in line
     assert "+36.6, +51.1" in line  # Newcombe 95% interval of 112/200 - 84/700
     assert "<0.001" in line
     assert "All respondents" in out and "region = EMEA" in out
@@ -112,7 +112,7 @@ def test_breached_rule_exits_1_in_every_format(tmp_path: Path) -> None:
     code, out, _ = run("analyze", schema, "--width", "140")
     assert code == 1
     assert "✗ gap under 20 points: 1 breach" in out
-    assert "q1: +60.0 pp > max +20.0 pp" in out
+    assert "q1: +60.0 points > max +20.0 points" in out
     code, out, _ = run("analyze", schema, "--format", "json")
     assert code == 1
     report = json.loads(out)

@@ -40,10 +40,12 @@ def test_a_segment_gap_is_named_when_the_whole_sample_has_none(tmp_path: Path) -
     code, out, err = run("analyze", schema, "--width", "400")
     assert code == 0, err
     lines = [line.rstrip() for line in out.splitlines()]
-    whole = next(line for line in lines if line.startswith(" Statement q1"))
-    assert "45.0%" in whole and "50.0%" in whole and "-5.0 " in whole  # not significant
+    whole = next(line for line in lines if line.startswith("Statement q1"))
+    assert "45.0%" in whole and "50.0%" in whole and "-5.0 " in whole
+    assert whole.split()[-4] == "no"  # not significant (then p, mean gap, n)
     apac = next(line for line in lines[lines.index("region = APAC") :] if "Statement" in line)
-    assert "-100.0*" in apac and "-100.0, -77.2" in apac and "-2.00*" in apac
+    assert "-100.0 " in apac and "-100.0, -77.2" in apac and "-2.00*" in apac
+    assert apac.split()[-4] == "yes*"
     # The larger of the two segment gaps is APAC's -100 points: customers rate higher.
     assert (
         "No whole-sample top-box gap is significant; in APAC (region), customers rate their "
@@ -131,8 +133,9 @@ def test_the_mark_is_explained_under_the_first_table(example_schema: Path) -> No
     first_table_end = out.index("\n\n", out.index("## All respondents\n\n| Question") + 20)
     note = out[first_table_end + 2 :].split("\n\n")[0]
     assert note == (
-        "Gaps marked * are significant: adjusted p below α = 0.05 after holm correction "
-        "across every table of this report, top-box and mean gaps as separate families."
+        "Significant? yes* (and a * after a mean gap) means significant: adjusted p below "
+        "α = 0.05 after holm correction across every table of this report, top-box and mean "
+        "gaps as separate families."
     )
     code, out, _ = run("analyze", example_schema, "--width", "400")
     lines = [line.rstrip() for line in out.splitlines()]
@@ -172,7 +175,8 @@ def test_trend_headline_names_the_latest_waves_largest_change(tmp_path: Path) ->
         "the change +0.8 to +15.2 points, p = 0.030, not corrected for multiplicity)."
     ) in lines
     row = next(line for line in lines if line.lstrip().startswith("2026Q3 "))
-    assert "+49.0*" in row and "+8.0*" in row and "+0.8, +15.2" in row and "0.030" in row
+    assert "+49.0 " in row and "yes*" in row and "+8.0*" in row and "+0.8, +15.2" in row
+    assert "0.030" in row
     code, out, _ = run("trend", SURVEYS / "cmo-affinity.yaml", *files, "--format", "json")
     assert json.loads(out)["headline"] == {
         "question": "centricity",

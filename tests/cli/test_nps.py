@@ -127,7 +127,8 @@ def test_console_markdown_and_csv_show_nps_in_points(tmp_path: Path) -> None:
     assert md.exit_code == 0, md.stderr
     text = out.read_text(encoding="utf-8")
     assert text.count("Net Promoter Score:") == 3
-    assert f"{shown_gap} *" in text
+    nps_row = next(line for line in text.splitlines() if f" {shown_gap} " in line)
+    assert nps_row.startswith("| How likely") and "| yes* |" in " ".join(nps_row.split())
     assert "- Net Promoter Score (promoters 9–10, passives 7–8, detractors 0–6)" in text
     rows = list(
         csv.DictReader(

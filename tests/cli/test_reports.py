@@ -350,12 +350,12 @@ def test_markdown_with_baseline_shows_change_and_breach_in_points(baselines: Pat
     assert code == 1
     assert f"- Compared with the earlier report `{baselines / 'q2.json'}`" in out
     html, _ = html_and_tokens(out)
-    assert "<th>Change (pp)</th>" in html.replace(' style="text-align:right"', "")
+    assert "<th>Change (points)</th>" in html.replace(' style="text-align:right"', "")
     row = next(line for line in out.splitlines() if line.startswith("| The vendor is customer-c"))
     assert "+8.0 *" in row
     # Human output gives proportions in points (SPEC §2), as the rules table's limit does.
-    assert re.search(r"\| max \+5\.0 pp +\|", out)
-    assert f"- {GAP_CHANGE_RULE}: centricity: +8.0 pp > max +5.0 pp, p = 0.030" in out
+    assert re.search(r"\| max \+5\.0 points +\|", out)
+    assert f"- {GAP_CHANGE_RULE}: centricity: +8.0 points > max +5.0 points, p = 0.030" in out
 
 
 def _not_a_report(folder: Path) -> Path:

@@ -271,7 +271,9 @@ def test_labels_name_the_sides_in_console_markdown_and_headline(workdir: Path) -
     assert "Vendor" not in header and "Customer " not in header
     assert "Gap = Account *team* − Customers | Buyers top-box share" in table
     markdown = _run("analyze", schema, "--format", "markdown", "--no-rules").stdout
-    assert "| Account \\*team\\* | Customers \\| Buyers |" in re.sub(" +", " ", markdown)
+    assert "| Account \\*team\\* top box | Customers \\| Buyers top box |" in re.sub(
+        " +", " ", markdown
+    )
     assert "points higher for Account \\*team\\* than for Customers \\| Buyers on" in markdown
     assert "Vendors rate" not in markdown and "| Vendor |" not in markdown
     report = _json("analyze", schema, "--no-rules")
@@ -290,7 +292,7 @@ def test_without_labels_the_report_is_unchanged(workdir: Path) -> None:
     assert "side_labels" not in report["settings"]
     assert "filters" not in report["settings"]
     markdown = _run("analyze", SURVEYS / "cmo-affinity.yaml", "--format", "markdown").stdout
-    assert "| Vendor | Customer |" in re.sub(" +", " ", markdown)
+    assert "| Vendor top box | Customer top box |" in re.sub(" +", " ", markdown)
 
 
 def test_labels_in_paired_tables(workdir: Path) -> None:
@@ -322,7 +324,9 @@ def test_labels_in_chart_legend_and_trend_tables(workdir: Path) -> None:
     header = next(line for line in table.splitlines() if line.lstrip().startswith("Wave"))
     assert "Account *team*" in header and "Vendor" not in header
     markdown = _run(*args, "--format", "markdown").stdout
-    assert "| Wave   | Account \\*team\\* | Customers \\| Buyers |" in markdown
+    assert "| Wave | Account \\*team\\* top box | Customers \\| Buyers top box |" in re.sub(
+        " +", " ", markdown
+    )
 
 
 def test_hostile_labels_stay_inert_in_the_terminal_and_markdown(workdir: Path) -> None:

@@ -78,13 +78,13 @@ def test_three_waves_breach_the_gap_change_rule_in_the_table() -> None:
     assert code == 1, err
     for label, path in zip(LABELS, WAVES, strict=True):
         assert f"{label}: {path}" in out
-    assert "Change pp" in out and "Change CI" in out and "Change p" in out
+    assert "Change (points)" in out and "Change interval" in out and "p (change)" in out
     centricity = out.split("The vendor is customer-centric")[1].split("The vendor is getting")[0]
     rows = {line.split()[0]: line for line in centricity.splitlines() if line.strip()[:4] == "2026"}
     assert list(rows) == LABELS
-    assert "+38.0*" in rows["2026Q1"] and "–" in rows["2026Q1"]
-    assert "+41.0*" in rows["2026Q2"] and "+3.0 " in rows["2026Q2"] and "0.423" in rows["2026Q2"]
-    assert "+49.0*" in rows["2026Q3"] and "+8.0*" in rows["2026Q3"] and "0.030" in rows["2026Q3"]
+    assert "+38.0 " in rows["2026Q1"] and "yes*" in rows["2026Q1"] and "–" in rows["2026Q1"]
+    assert "+41.0 " in rows["2026Q2"] and "+3.0 " in rows["2026Q2"] and "0.423" in rows["2026Q2"]
+    assert "+49.0 " in rows["2026Q3"] and "+8.0*" in rows["2026Q3"] and "0.030" in rows["2026Q3"]
     assert "✗ no gap widens by more than 5 points, significantly: 1 breach" in out
 
 
@@ -299,3 +299,15 @@ def test_each_wave_says_what_its_filters_left_out() -> None:
             regions = [row["region"] for row in csv.DictReader(fh)]
         expected.append({"filter region": sum(r not in ("EMEA", "APAC") for r in regions)})
     assert [w["excluded"] for w in json.loads(out)["waves"]] == expected
+
+
+def test_the_trend_states_each_questions_top_box_under_its_first_table() -> None:
+    top_box = "The vendor is customer-centric: Extremely customer-centric"
+    second = "The vendor is getting better at responding to customer needs"
+    for fmt, heading in (("table", ""), ("markdown", "## ")):
+        code, out, err = run("trend", SCHEMA, *WAVES, "--format", fmt, "--no-charts")
+        assert code == 1, err
+        lines = [line.removeprefix("- ").strip() for line in out.splitlines()]
+        first_table = lines.index(f"{heading}The vendor is customer-centric")
+        assert first_table < lines.index(top_box) < lines.index(f"{heading}{second}"), fmt
+        assert f"{second}: Agree, Strongly agree" in lines

@@ -50,7 +50,19 @@ NoRules = Annotated[
 ]
 Stamp = Annotated[bool, typer.Option("--stamp", help="Add the time of the run to the report.")]
 Width = Annotated[
-    int | None, typer.Option("--width", help="Table width in characters (default: terminal).")
+    int | None,
+    typer.Option(
+        "--width",
+        min=60,
+        help="Table width in characters, 60 or more (default: COLUMNS, else the terminal's).",
+    ),
+]
+NoColor = Annotated[
+    bool,
+    typer.Option(
+        "--no-color",
+        help="Plain text, no colour (also NO_COLOR=1; FORCE_COLOR=1 colours piped output).",
+    ),
 ]
 Where = Annotated[
     list[str] | None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,7 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gapscan.cli._output import Inputs, RunOutputs, is_stdout, stdout_closed
+from gapscan.cli._output import Inputs, RunOutputs, is_stdout
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
 
 # A chart's kind (the end of its file names) and what renders its SVG and PNG bytes.
 Chart = tuple[str, Callable[[], tuple[bytes, bytes]]]
-
-MIN_WIDTH = 100  # the tables need about this much; narrower terminals wrap them
 
 
 class OutputFormat(StrEnum):
@@ -49,22 +46,18 @@ def chart_directory(
 
 
 def print_renderable(renderable: RenderableType, width: int | None) -> None:
-    from rich.console import Console
+    """A table on standard output: the width and colours of the terminal (see
+    gapscan.cli._terminal)."""
+    from gapscan.cli._terminal import print_table
 
-    terminal = Console(highlight=False)
-    terminal.width = width or max(MIN_WIDTH, terminal.width)
-    try:
-        terminal.print(renderable)
-    except BrokenPipeError:
-        stdout_closed()
+    print_table(renderable, width)
 
 
 def plain_text(renderable: RenderableType, width: int | None) -> str:
-    from rich.console import Console
+    """A table written to a file: plain, ``--width`` (else 100) columns wide."""
+    from gapscan.cli._terminal import DEFAULT_WIDTH, render
 
-    buffer = io.StringIO()
-    Console(file=buffer, width=width or MIN_WIDTH, no_color=True, highlight=False).print(renderable)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    return render(renderable, width or DEFAULT_WIDTH, colour=False)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from gapscan.cli._options import (
     ExportFormat,
     Junit,
     NoCharts,
+    NoColor,
     NoRules,
     Out,
     Quiet,
@@ -42,6 +43,7 @@ from gapscan.cli._publish import (
     report_chart_kinds,
     stamp,
 )
+from gapscan.cli._terminal import set_no_color
 from gapscan.progress import set_quiet
 
 if TYPE_CHECKING:
@@ -107,12 +109,14 @@ def analyze(
     width: Width = None,
     quiet: Quiet = False,
     step_summary: StepSummary = None,
+    no_color: NoColor = False,
 ) -> None:
     """Compare vendors and customers on every question, overall and per segment.
 
     Exit code 0 when every rule held, 1 when a rule was breached, 2 on bad input.
     """
     set_quiet(quiet)
+    set_no_color(no_color)
     with reporting_errors():
         from gapscan.analysis import (
             AnalysisOptions,

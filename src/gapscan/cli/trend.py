@@ -13,6 +13,7 @@ from gapscan.cli._options import (
     ExportFormat,
     Junit,
     NoCharts,
+    NoColor,
     NoRules,
     Out,
     Quiet,
@@ -34,6 +35,7 @@ from gapscan.cli._publish import (
     publish_trend,
     stamp,
 )
+from gapscan.cli._terminal import set_no_color
 from gapscan.progress import set_quiet
 
 
@@ -67,6 +69,7 @@ def trend(
     width: Width = None,
     quiet: Quiet = False,
     step_summary: StepSummary = None,
+    no_color: NoColor = False,
 ) -> None:
     """Show each question's gap in every wave and test its change since the previous one.
 
@@ -74,6 +77,7 @@ def trend(
     Rules are checked on the latest wave; gap_change rules on its change.
     """
     set_quiet(quiet)
+    set_no_color(no_color)
     with reporting_errors():
         from gapscan.analysis import AnalysisOptions, refuse_paired_design
         from gapscan.responses import ReadOptions

@@ -14,6 +14,7 @@ from gapscan.cli._options import (
     Counts,
     Customer,
     ExportFormat,
+    NoColor,
     Out,
     Quiet,
     Schema,
@@ -26,6 +27,7 @@ from gapscan.cli._options import (
     check_sides,
 )
 from gapscan.cli._output import Inputs, reporting_errors, run_inputs, write_text
+from gapscan.cli._terminal import set_no_color
 from gapscan.progress import set_quiet
 
 
@@ -60,12 +62,14 @@ def validate(
         bool, typer.Option("--strict", help="Treat warnings as problems (exit 2).")
     ] = False,
     quiet: Quiet = False,
+    no_color: NoColor = False,
 ) -> None:
     """Check a schema and its data and list every problem found.
 
     Exit code 0 when there is no error (warnings are listed), 2 when there is one.
     """
     set_quiet(quiet)
+    set_no_color(no_color)
     with reporting_errors():
         from gapscan.responses import ReadOptions
         from gapscan.subsets import command_line_filters

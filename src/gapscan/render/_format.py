@@ -177,7 +177,8 @@ def _who(settings: Settings, gap: float, amount: str, measure: str, escape: Esca
     return f"customers rate their vendors {amount} than vendors rate themselves"
 
 
-def _side_plurals(settings: Settings, escape: Escape) -> tuple[str, str]:
+def side_plurals(settings: Settings, escape: Escape) -> tuple[str, str]:
+    """The sides in the plural: ``vendors``/``customers``, or the labels as given."""
     if settings.side_labels == DEFAULT_SIDE_LABELS:
         return "vendors", "customers"
     return side_headers(settings, escape)
@@ -196,7 +197,7 @@ def _top_box_clause(report: GapReport, r: GapResult, escape: Escape) -> str:
     assert r.gap is not None
     s = report.settings
     who = _who(s, r.gap, f"{100 * abs(r.gap):.1f} points higher", "top-box share", escape)
-    vendors, customers = _side_plurals(s, escape)
+    vendors, customers = side_plurals(s, escape)
     return (
         f"{who} on “{escape(r.question_text)}”: {percent(r.vendor.top_box)} of {vendors} vs "
         f"{percent(r.customer.top_box)} of {customers} give a top-box answer "
@@ -264,7 +265,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def significance_note(report: GapReport) -> str:
-    """What the tables' ``*`` means, said under the first table."""
+    """What the tables' ``yes*`` and ``*`` mean, said under the first table."""
     s = report.settings
     with_nps = s.nps and s.mode != "paired"  # paired mode computes no NPS
     families = "top-box, mean and NPS gaps" if with_nps else "top-box and mean gaps"
@@ -275,20 +276,21 @@ def significance_note(report: GapReport) -> str:
             f"adjusted p below α = {s.alpha:g} after {s.correction} correction across every "
             f"table of this report, {families} as separate families"
         )
-    return f"Gaps marked * are significant: {when}."
+    return f"Significant? yes* (and a * after a mean gap) means significant: {when}."
 
 
 def trend_significance_note(trend: TrendReport) -> str:
     """What the trend tables' ``*`` means, said under the first table."""
     if not trend.reports:
-        return "Gaps and changes marked * are significant."
+        return "Significant? yes* and a * after a change mean significant."
     s = trend.reports[-1].settings
     corrected = f"after {s.correction} correction"
     if s.correction == "none":
         corrected = "without correction"
     return (
-        f"Gaps marked * are significant at α = {s.alpha:g} {corrected} within their wave; "
-        f"changes marked * have p below α = {s.alpha:g}, not corrected for multiplicity."
+        f"Significant? yes* means the wave's gap is significant at "
+        f"α = {s.alpha:g} {corrected} within its wave; a * after a change means its p is "
+        f"below α = {s.alpha:g}, not corrected for multiplicity."
     )
 
 
@@ -324,7 +326,7 @@ def metric_value(metric: str, value: float) -> str:
     scale points."""
     if metric == "nps_gap":
         return f"{points(value)} NPS points"
-    return signed(value) if metric == "mean_gap" else f"{points(value)} pp"
+    return signed(value) if metric == "mean_gap" else f"{points(value)} points"
 
 
 def breach_text(question: str, value: float, bound: str, limit: float, metric: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gapscan.render import _format as fmt
+from gapscan.render import headings as words
 from gapscan.report import GapReport, GapResult, NpsSide, Settings, WavePoint
 
 
@@ -16,39 +17,42 @@ def nps_results(results: Sequence[GapResult]) -> list[GapResult]:
 def header(report: GapReport, *, detail: bool, escape: fmt.Escape) -> list[str]:
     """Column titles (the sides' labels passed through ``escape``); ``detail`` adds
     each side's interval and promoter/passive/detractor shares (markdown)."""
-    vendor, customer = fmt.side_headers(report.settings, escape)
-    sides = [f"{vendor} NPS", f"{customer} NPS"]
+    s = report.settings
+    vendor, customer = fmt.side_headers(s, escape)
+    sides = [words.nps(vendor), words.nps(customer)]
     if detail:
         sides = [
-            f"{vendor} NPS (CI)",
-            f"{customer} NPS (CI)",
-            f"{vendor} pro / pas / det",
-            f"{customer} pro / pas / det",
+            words.nps_with_interval(vendor),
+            words.nps_with_interval(customer),
+            words.nps_groups(vendor),
+            words.nps_groups(customer),
         ]
     return [
-        "Question",
+        words.QUESTION,
         *sides,
-        "NPS gap",
-        fmt.confidence_label(report),
-        f"p {report.settings.correction}",
-        "n V/C",
+        words.NPS_GAP,
+        words.interval(s.confidence),
+        words.SIGNIFICANT,
+        words.p_adjusted(s.correction),
+        words.answering(*fmt.side_plurals(s, escape)),
     ]
 
 
-def cells(r: GapResult, *, detail: bool, mark: str = "*") -> list[str]:
+def cells(r: GapResult, *, detail: bool) -> list[str]:
     """One NPS result's cells after the question (as many as ``header`` less one)."""
     n = f"{r.vendor.n}/{r.customer.n}"
     gap = r.nps
     v, c = r.vendor.nps, r.customer.nps
     if r.suppressed or gap is None or v is None or c is None:
-        return ["–"] * (4 if detail else 2) + ["suppressed", "", "", n]
+        return ["–"] * (4 if detail else 2) + ["suppressed", "", "", "", n]
     sides = [fmt.points(v.nps), fmt.points(c.nps)]
     if detail:
         sides = [_with_interval(v), _with_interval(c), _groups(v), _groups(c)]
     return [
         *sides,
-        fmt.points(gap.gap) + (mark if gap.significant else ""),
+        fmt.points(gap.gap),
         fmt.interval(gap.ci_low, gap.ci_high),
+        words.significant(gap.significant),
         fmt.p_value(gap.p_adjusted),
         n,
     ]
@@ -93,7 +97,7 @@ def legend(report: GapReport, escape: fmt.Escape) -> str | None:
     )
     return (
         f"NPS = % promoters − % detractors ({thresholds(rows)}), in points; NPS gap = "
-        f"{vendor} − {customer} NPS; interval: {interval}; * significant after "
+        f"{vendor} − {customer} NPS; interval: {interval}; Significant? yes*: significant after "
         f"{report.settings.correction} correction across the NPS tests, a family of their own."
     )
 
@@ -130,19 +134,21 @@ def trend_header(settings: Settings | None, escape: fmt.Escape) -> list[str]:
     """The NPS trend table's column titles (the sides' labels through ``escape``)."""
     vendor, customer = fmt.side_headers(settings, escape) if settings else ("Vendor", "Customer")
     return [
-        "Wave",
-        f"{vendor} NPS",
-        f"{customer} NPS",
-        "NPS gap",
-        "Gap CI",
-        "Change",
-        "Change CI",
-        "Change p",
+        words.WAVE,
+        words.nps(vendor),
+        words.nps(customer),
+        words.NPS_GAP,
+        words.interval(settings.confidence if settings else 0.95),
+        words.SIGNIFICANT,
+        words.CHANGE,
+        words.CHANGE_INTERVAL,
+        words.CHANGE_P,
     ]
 
 
-def trend_rows(points: Sequence[WavePoint], mark: str = "*") -> list[list[str]]:
-    """A question's NPS across waves (empty when it is not an NPS question)."""
+def trend_rows(points: Sequence[WavePoint], mark: str = words.MARK) -> list[list[str]]:
+    """A question's NPS across waves (empty when it is not an NPS question); ``mark``
+    follows a significant change."""
     rows: list[list[str]] = []
     for p in points:
         r, g = p.result, p.result.nps
@@ -150,7 +156,7 @@ def trend_rows(points: Sequence[WavePoint], mark: str = "*") -> list[list[str]]:
             return []
         v, c = r.vendor.nps, r.customer.nps
         if r.suppressed or g.gap is None or v is None or c is None:
-            rows.append([p.wave, "–", "–", "suppressed", "", "–", "", ""])
+            rows.append([p.wave, "–", "–", "suppressed", "", "", "–", "", ""])
             continue
         ch = g.change
         rows.append(
@@ -158,8 +164,9 @@ def trend_rows(points: Sequence[WavePoint], mark: str = "*") -> list[list[str]]:
                 p.wave,
                 fmt.points(v.nps),
                 fmt.points(c.nps),
-                fmt.points(g.gap) + (mark if g.significant else ""),
+                fmt.points(g.gap),
                 fmt.interval(g.ci_low, g.ci_high),
+                words.significant(g.significant),
                 (fmt.points(ch.change) + (mark if ch.significant else "")) if ch else "–",
                 fmt.interval(ch.ci_low, ch.ci_high) if ch else "",
                 fmt.p_value(ch.p_value) if ch else "",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from gapscan.render import _format as fmt
 from gapscan.render import _nps
+from gapscan.render import headings as words
+from gapscan.render.fitted import Column, FittedTable
 from gapscan.report import GapReport, GapResult, RuleOutcome
 from gapscan.survey import DEFAULT_SIDE_LABELS
 from gapscan.text import terminal, visible
@@ -25,12 +25,15 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
         parts.append(table(report, segment, results))
         sizes = [(r, fmt.effective_sizes(r)) for r in results if fmt.effective_sizes(r)]
         if sizes:  # a line, not a column: the weighted table already fills 100 columns
-            text = Text("n_eff (Kish, vendor/customer): ", style="dim")
+            vendors, customers = fmt.side_plurals(report.settings, visible)
+            text = Text(f"{words.effective_sizes(vendors, customers)}, Kish: ", style="dim")
             for i, (r, eff) in enumerate(sizes):
                 text.append_text(terminal(("; " if i else "") + f"{r.question}: {eff}", "dim"))
             parts.append(text)
         if k == 0:
-            parts.append(Text(fmt.significance_note(report) + "\n", style="dim"))
+            parts.append(Text(fmt.significance_note(report), style="dim"))
+            parts.append(top_box_text(report))
+            parts.append(Text(""))
         if _nps.nps_results(results):
             parts.append(_nps_table(report, segment, results))
     if report.settings.mode == "paired":
@@ -39,7 +42,6 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
         from gapscan.render.distribution_table import console_tables
 
         parts.extend(console_tables(report))
-    parts.append(_top_box(report))
     parts.append(_legend(report))
     nps_legend = _nps.legend(report, visible)
     if nps_legend is not None:
@@ -50,18 +52,20 @@ def render(report: GapReport, *, distribution: bool = False) -> RenderableType:
     return Group(*parts)
 
 
-def _top_box(report: GapReport) -> Text:
-    """Which answers form each question's top box."""
+def top_box_text(report: GapReport) -> RenderableType:
+    """Which answers form each question's top box (a wrapped line stays indented)."""
+    from rich.padding import Padding
+
     from gapscan.render.distribution_table import top_box_groups
 
     groups = top_box_groups(report)
     if len(groups) == 1:
         return Text("Top box (every question): ") + terminal(", ".join(groups[0][0]))
-    text = Text("Top box:")
+    items: list[RenderableType] = [Text("Top box:")]
     for labels, texts in groups:
-        text.append("\n  ")
-        text.append_text(terminal("; ".join(texts) + ": " + ", ".join(labels)))
-    return text
+        item = terminal("; ".join(texts) + ": " + ", ".join(labels))
+        items.append(Padding(item, (0, 0, 0, 2)))
+    return Group(*items)
 
 
 def _title(report: GapReport) -> Text:
@@ -89,33 +93,33 @@ def _title(report: GapReport) -> Text:
     return text
 
 
-def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[GapResult]) -> Table:
-    correction = report.settings.correction
-    table = Table(
-        title=terminal(fmt.segment_title(segment)),
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    table.add_column("Question", min_width=14, overflow="fold")
-    for header in (*fmt.side_headers(report.settings, visible), "Gap pp"):
-        table.add_column(header, justify="right", min_width=6)  # long side labels wrap
-    table.add_column(fmt.confidence_label(report), justify="right", min_width=6)
-    table.add_column(f"p {correction}", justify="right", no_wrap=True)
-    table.add_column("Mean gap", justify="right", min_width=6)
-    table.add_column("n V/C", justify="right", min_width=5, overflow="fold")
+def _table(
+    report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[GapResult]
+) -> FittedTable:
+    s = report.settings
+    vendor, customer = fmt.side_headers(s, visible)
+    columns = [
+        Column(words.QUESTION),
+        Column(words.top_box(vendor)),
+        Column(words.top_box(customer)),
+        Column(words.GAP),
+        Column(words.interval(s.confidence), moves=1),
+        Column(words.SIGNIFICANT),
+        Column(words.p_adjusted(s.correction), moves=3),
+        Column(words.MEAN_GAP, moves=2),
+        Column(words.answering(*fmt.side_plurals(s, visible)), moves=2),
+    ]
     changes = any(r.change is not None for r in rows)
     if changes:
-        table.add_column("Change pp", justify="right", no_wrap=True)
-        table.add_column("p", justify="right", no_wrap=True)
+        columns += [Column(words.CHANGE, moves=4), Column(words.CHANGE_P, moves=3)]
+    table = FittedTable(terminal(fmt.segment_title(segment)), columns)
     for r in rows:
         n = f"{r.vendor.n}/{r.customer.n}"
         cells: list[str | Text]
         if r.suppressed:
             dash = Text("–", style="dim")
             cells = [terminal(r.question_text), dash, dash, Text("suppressed", style="dim italic")]
-            cells += ["", "", "", n]
+            cells += ["", "", "", "", n]
         else:
             cells = [
                 terminal(r.question_text),
@@ -123,38 +127,39 @@ def _table(report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[G
                 fmt.percent(r.customer.top_box),
                 _gap(r),
                 fmt.interval(r.ci_low, r.ci_high),
+                _significant(r.significant),
                 fmt.p_value(r.p_adjusted),
                 _mean_gap(r),
                 n,
             ]
         if changes:
-            c = r.change
-            if c is None:
-                cells += [Text("–", style="dim"), ""]
-            else:
-                style = ("bold red" if c.change > 0 else "bold cyan") if c.significant else "dim"
-                mark = "*" if c.significant else " "
-                cells += [Text(fmt.points(c.change) + mark, style=style), fmt.p_value(c.p_value)]
+            cells += _change(r)
         table.add_row(*cells)
     return table
 
 
+def _change(r: GapResult) -> list[str | Text]:
+    c = r.change
+    if c is None:
+        return [Text("–", style="dim"), ""]
+    style = ("bold red" if c.change > 0 else "bold cyan") if c.significant else "dim"
+    mark = words.MARK if c.significant else ""
+    return [Text(fmt.points(c.change) + mark, style=style), fmt.p_value(c.p_value)]
+
+
+def _significant(flag: bool | None) -> Text:
+    return Text(words.significant(flag), style="bold" if flag else "dim")
+
+
 def _nps_table(
     report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[GapResult]
-) -> Table:
+) -> FittedTable:
     """A view's Net Promoter Scores: each side's NPS and the NPS gap, in points."""
-    table = Table(
-        title=terminal(f"{fmt.segment_title(segment)}: Net Promoter Score"),
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    for i, title in enumerate(_nps.header(report, detail=False, escape=str)):
-        if i == 0:
-            table.add_column(terminal(title), min_width=14, overflow="fold")
-        else:
-            table.add_column(terminal(title), justify="right", no_wrap=True)
+    headers = _nps.header(report, detail=False, escape=visible)
+    moves = [0, 0, 0, 0, 1, 0, 3, 2]  # the interval, then the answers counted, then p
+    columns = [Column(h, moves=m) for h, m in zip(headers, moves, strict=True)]
+    title = terminal(f"{fmt.segment_title(segment)}: Net Promoter Score")
+    table = FittedTable(title, columns)
     for r in _nps.nps_results(rows):
         table.add_row(terminal(r.question_text), *_nps.cells(r, detail=False))
     return table
@@ -162,36 +167,36 @@ def _nps_table(
 
 def _paired_table(
     report: GapReport, segment: tuple[tuple[str, str], ...], rows: list[GapResult]
-) -> Table:
-    correction = report.settings.correction
-    table = Table(
-        title=terminal(fmt.segment_title(segment) + " (paired by account)"),
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    table.add_column("Question", min_width=14, overflow="fold")
-    table.add_column("Pairs", justify="right", no_wrap=True)
-    table.add_column("V>=<C %", no_wrap=True)
-    table.add_column("Gap pp", justify="right", no_wrap=True)
-    table.add_column("Top-box test", no_wrap=True)
-    table.add_column(f"p {correction}", justify="right", no_wrap=True)
-    table.add_column("Mean gap", justify="right", min_width=6)
-    table.add_column(f"p {correction}", justify="right", no_wrap=True)
+) -> FittedTable:
+    s = report.settings
+    vendor, _ = fmt.side_headers(s, visible)
+    columns = [
+        Column(words.QUESTION),
+        Column(words.PAIRS, moves=2),
+        Column(words.higher_same_lower(vendor), left=True),
+        Column(words.GAP),
+        Column(words.SIGNIFICANT),
+        Column(words.TEST, moves=2),
+        Column(words.p_adjusted(s.correction), moves=3),
+        Column(words.MEAN_GAP, moves=1),
+        Column(words.mean_p_adjusted(s.correction), moves=1),
+    ]
     kappa = any(r.paired is not None and r.paired.kappa is not None for r in rows)
     if kappa:
-        table.add_column("κ", justify="right", no_wrap=True)
+        columns.append(Column(words.KAPPA, moves=1))
+    title = terminal(fmt.segment_title(segment) + " (paired by account)")
+    table = FittedTable(title, columns)
     for r in rows:
         detail = r.paired
         assert detail is not None
         cells: list[str | Text] = [terminal(r.question_text), str(detail.n_pairs)]
         if r.suppressed:
-            cells += [Text("suppressed", style="dim italic"), "", "", "", "", ""]
+            cells += [Text("suppressed", style="dim italic"), "", "", "", "", "", ""]
         else:
             cells += [
                 _split_bar(detail.vendor_higher, detail.same, detail.customer_higher),
                 _gap(r),
+                _significant(r.significant),
                 r.test or "",
                 fmt.p_value(r.p_adjusted),
                 _mean_gap(r),
@@ -220,16 +225,15 @@ def _accounts(report: GapReport) -> list[RenderableType]:
     for r in report.results:
         if r.paired is None or not r.paired.accounts:
             continue
-        table = Table(
-            title=terminal(f"Most misjudged accounts: {r.question_text}"),
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-        )
         vendor, customer = fmt.side_headers(report.settings, visible)
-        headers = ("Account", f"{vendor} score", f"{customer} score", "Difference", "n V/C")
-        for header in headers:
-            table.add_column(header, justify="left" if header == "Account" else "right")
+        columns = [
+            Column(words.ACCOUNT, left=True),
+            Column(words.score(vendor)),
+            Column(words.score(customer)),
+            Column(words.DIFFERENCE),
+            Column(words.respondents(*fmt.side_plurals(report.settings, visible)), moves=1),
+        ]
+        table = FittedTable(terminal(f"Most misjudged accounts: {r.question_text}"), columns)
         for a in r.paired.accounts:
             table.add_row(
                 terminal(a.account),
@@ -243,14 +247,13 @@ def _accounts(report: GapReport) -> list[RenderableType]:
 
 
 def _gap(r: GapResult) -> Text:
-    mark = "*" if r.significant else " "
     colour = "red" if (r.gap or 0) > 0 else "cyan"
     style = f"bold {colour}" if r.significant else f"dim {colour}"
-    return Text(fmt.points(r.gap) + mark, style=style)
+    return Text(fmt.points(r.gap), style=style)
 
 
 def _mean_gap(r: GapResult) -> Text:
-    mark = "*" if r.mean_significant else " "
+    mark = words.MARK if r.mean_significant else " "
     text = Text(fmt.signed(r.mean_gap) + mark, style="" if r.mean_significant else "dim")
     interval = fmt.mean_gap_interval(r)
     if interval:  # a numeric question: its Welch interval below the gap
@@ -261,35 +264,36 @@ def _mean_gap(r: GapResult) -> Text:
 def _legend(report: GapReport) -> Text:
     s = report.settings
     vendor, customer = fmt.side_nouns(s, visible)
+    marks = (
+        f"Significant? yes* (and a * after a mean gap): significant at α = {s.alpha:g} after "
+        f"{s.correction} correction"
+    )
     if s.mode == "paired":
         return Text(
-            f"Paired by account: Gap = the mean paired difference of the accounts' top-box "
-            f"shares, {vendor} side minus {customer} side, in points; Mean gap = the mean paired "
-            f"score difference; * significant at α = {s.alpha:g} after {s.correction} "
-            f"correction (intervals in --format json or markdown). Top-box test: "
-            f"McNemar for one-to-one pairs (exact below 25 discordant pairs), else Wilcoxon "
-            f"signed-rank on account-level differences; mean gap: Wilcoxon signed-rank. "
-            f"V > = < C: share of accounts where the vendor side scores higher, the same, "
-            f"lower. κ: quadratic-weighted Cohen's kappa (one-to-one pairs). Views with fewer "
-            f"than {s.min_n} pairs are suppressed.",
+            "Paired by account: Gap = the mean paired difference of the accounts' top-box "
+            f"shares, {vendor} side minus {customer} side, in points; Mean score gap = the mean "
+            f"paired score difference; {marks} (intervals in --format json or markdown). "
+            "Test: McNemar for one-to-one pairs (exact below 25 discordant pairs), else "
+            "Wilcoxon signed-rank on account-level differences; mean gap: Wilcoxon "
+            f"signed-rank. {words.higher_same_lower(vendor[:1].upper() + vendor[1:])}: share "
+            f"of accounts where the {vendor} side scores higher, the same, lower. κ: "
+            "quadratic-weighted Cohen's kappa (one-to-one pairs). Views with fewer than "
+            f"{s.min_n} pairs are suppressed.",
             style="dim",
         )
     if s.design:
         return Text(
-            f"Gap = {vendor} − {customer} weighted top-box share, in percentage points; * "
-            f"significant at α = {s.alpha:g} after {s.correction} correction (top-box and mean "
-            f"tests corrected as separate families). {fmt.design_legend(report)} Groups with "
-            f"fewer than {s.min_n} answers on a side are suppressed.",
+            f"Gap = {vendor} − {customer} weighted top-box share, in points; {marks} (top-box "
+            f"and mean tests corrected as separate families). {fmt.design_legend(report)} "
+            f"Groups with fewer than {s.min_n} answers on a side are suppressed.",
             style="dim",
         )
     return Text(
-        f"Gap = {vendor} − {customer} top-box share, in percentage points; * significant at "
-        f"α = {s.alpha:g} after {s.correction} correction (top-box and mean tests corrected "
-        f"as separate families). Top-box test: z-test, or Fisher's exact test where an "
-        f"expected count is below 5; interval: Newcombe hybrid score; mean gap on the "
+        f"Gap = {vendor} − {customer} top-box share, in points; {marks} (top-box and mean "
+        "tests corrected as separate families). Top-box test: z-test, or Fisher's exact test "
+        "where an expected count is below 5; interval: Newcombe hybrid score; mean gap on the "
         f"levels' scores, tested by Mann–Whitney U{_numeric_note(report)}. Groups with fewer "
-        f"than {s.min_n} "
-        f"answers on a side are suppressed.",
+        f"than {s.min_n} answers on a side are suppressed.",
         style="dim",
     )
 

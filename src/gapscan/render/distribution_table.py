@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gapscan.render import _format as fmt
+from gapscan.render import headings as words
 from gapscan.report import GapReport, GapResult, SideSummary
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def markdown_section(report: GapReport) -> list[str]:
         if not levels:
             out += [f"### {escape(r.question_text)}", "", "Every group is suppressed.", ""]
             continue
-        header = ["Group", "Side", *(escape(level) for level in levels), "n"]
+        header = [words.GROUP, words.SIDE, *(escape(level) for level in levels), words.ANSWERS]
         body = [
             [escape(title), side, *cells, n]
             for title, side, cells, n in rows(report, r.question, escape)
@@ -97,10 +98,10 @@ def console_tables(report: GapReport) -> list[RenderableType]:
     """The same counts for the terminal, turned on their side so that a scale of any
     length fits any width: per question and view, a row per level and a column per
     side."""
-    from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    from gapscan.render.fitted import Column, FittedTable
     from gapscan.text import terminal, visible
 
     tables: list[RenderableType] = []
@@ -116,19 +117,12 @@ def console_tables(report: GapReport) -> list[RenderableType]:
                 Table(title=terminal(f"Distribution: {r.question_text}: every group suppressed"))
             )
         for title, sides in by_view.items():
-            table = Table(
-                title=terminal(f"Distribution: {r.question_text} ({title})"),
-                title_justify="left",
-                title_style="bold",
-                box=box.SIMPLE_HEAD,
-                pad_edge=False,
-            )
-            table.add_column("Answer", overflow="fold", min_width=12)
-            for side, _, n in sides:
-                table.add_column(terminal(f"{side} (n = {n})"), justify="right", no_wrap=True)
+            columns = [Column(words.ANSWER)]
+            columns += [Column(words.side_answers(side, n)) for side, _, n in sides]
+            fitted = FittedTable(terminal(f"Distribution: {r.question_text} ({title})"), columns)
             for i, level in enumerate(levels):
-                table.add_row(terminal(level), *(cells[i] for _, cells, _ in sides))
-            tables.append(table)
+                fitted.add_row(terminal(level), *(cells[i] for _, cells, _ in sides))
+            tables.append(fitted)
     if numeric_note(report):
         tables.append(Text(numeric_note(report).replace("`", "") + "\n", style="dim"))
     return tables

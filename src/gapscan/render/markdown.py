@@ -9,7 +9,8 @@ from pathlib import Path
 
 from gapscan.render import _format as fmt
 from gapscan.render import _nps
-from gapscan.report import GapReport, GapResult, RuleOutcome, TrendReport
+from gapscan.render import headings as words
+from gapscan.report import GapReport, GapResult, RuleOutcome, TrendReport, WavePoint
 from gapscan.survey import Rule
 from gapscan.text import markdown as _escape
 from gapscan.text import markdown_code, markdown_link
@@ -31,7 +32,7 @@ def render(
     for k, (segment, results) in enumerate(report.views()):
         out += [f"## {_escape(fmt.segment_title(segment))}", ""]
         out += [*_table(report, results), ""]
-        out += [fmt.significance_note(report), ""] if k == 0 else []
+        out += [fmt.significance_note(report), "", *_top_box(report)] if k == 0 else []
         out += _nps_table(report, results)
     if report.settings.mode == "paired":
         out += _accounts(report)
@@ -70,7 +71,6 @@ def _analysed(report: GapReport) -> list[str]:
             f"{p.vendor_without_key:,} {vendor} and {p.customer_without_key:,} {customer} "
             f"respondents without an account key"
         )
-    lines += _top_box(report)
     segments = ", ".join(markdown_code(c) for c in s.segments) or "none"
     lines.append(f"- Segments: {segments}")
     lines.append(
@@ -86,16 +86,16 @@ def _analysed(report: GapReport) -> list[str]:
 
 
 def _top_box(report: GapReport) -> list[str]:
-    """Which answers form each question's top box."""
+    """Which answers form each question's top box (under the first table)."""
     from gapscan.render.distribution_table import top_box_groups
 
     groups = top_box_groups(report)
     if len(groups) == 1:
-        return [f"- Top box (every question): {_escape(', '.join(groups[0][0]))}"]
-    lines = ["- Top box:"]
+        return [f"Top box (every question): {_escape(', '.join(groups[0][0]))}", ""]
+    lines = ["Top box per question:", ""]
     for labels, texts in groups:
-        lines.append(f"  - {'; '.join(_escape(t) for t in texts)}: {_escape(', '.join(labels))}")
-    return lines
+        lines.append(f"- {'; '.join(_escape(t) for t in texts)}: {_escape(', '.join(labels))}")
+    return [*lines, ""]
 
 
 def _headlines(report: GapReport) -> list[str]:
@@ -105,83 +105,94 @@ def _headlines(report: GapReport) -> list[str]:
 def _table(report: GapReport, results: list[GapResult]) -> list[str]:
     paired = report.settings.mode == "paired"
     changes = any(r.change is not None for r in results)
-    vendor, customer = fmt.side_headers(report.settings, _escape)
-    header = ["Question"]
-    header += ["Pairs", f"{vendor} higher / same / lower"] if paired else []
-    header += [
-        vendor,
-        customer,
-        "Gap (pp)",
-        fmt.confidence_label(report),
-        f"p ({report.settings.correction})",
-        "Mean gap",
-    ]
     kappa = paired and any(r.paired is not None and r.paired.kappa is not None for r in results)
-    if paired:
-        header += ["Median diff (HL)"] + (["κ"] if kappa else [])
-    else:
-        header += ["n (V/C)"]
     weighted = any(r.vendor.design is not None for r in results)
-    header += ["n_eff (V/C)"] if weighted else []
-    header += ["Change (pp)", "Change CI", "Change p"] if changes else []
+    header = _table_header(report, paired=paired, kappa=kappa, weighted=weighted)
+    header += [words.CHANGE, words.CHANGE_INTERVAL, words.CHANGE_P] if changes else []
     rows = []
     for r in results:
-        row = [_escape(r.question_text)]
-        if paired and r.paired is not None:
-            p = r.paired
-            split = "–"
-            if p.vendor_higher is not None:
-                split = " / ".join(
-                    fmt.percent(x, 0) for x in (p.vendor_higher, p.same, p.customer_higher)
-                )
-            row += [str(p.n_pairs), split]
-        if r.suppressed:
-            row += ["–", "–", "suppressed", "", "", ""]
-        else:
-            mark = " *" if r.significant else ""
-            mean_mark = " *" if r.mean_significant else ""
-            row += [
-                fmt.percent(r.vendor.top_box),
-                fmt.percent(r.customer.top_box),
-                fmt.points(r.gap) + mark,
-                fmt.interval(r.ci_low, r.ci_high),
-                fmt.p_value(r.p_adjusted),
-                " ".join(
-                    filter(None, [fmt.signed(r.mean_gap) + mean_mark, fmt.mean_gap_interval(r)])
-                ),
-            ]
-        if paired:
-            detail = r.paired
-            median = "–"
-            if detail is not None and detail.median_difference is not None:
-                median = f"{fmt.signed(detail.median_difference)} "
-                median += (
-                    f"({fmt.signed(detail.median_ci_low)}, {fmt.signed(detail.median_ci_high)})"
-                )
-            row.append(median)
-            if kappa:
-                value = detail.kappa if detail is not None else None
-                row.append(fmt.signed(value) if value is not None else "–")
-        else:
-            row.append(f"{r.vendor.n}/{r.customer.n}")
-        if weighted:
-            row.append(fmt.effective_sizes(r) or "–")
-        if changes:
-            c = r.change
-            row += (
-                [
-                    fmt.points(c.change) + (" *" if c.significant else ""),
-                    fmt.interval(c.ci_low, c.ci_high),
-                    fmt.p_value(c.p_value),
-                ]
-                if c is not None
-                else ["–", "", ""]
-            )
+        row = [_escape(r.question_text), *_paired_split(r)]
+        row += _gap_cells(report, r)
+        row += _paired_cells(r, kappa) if paired else [f"{r.vendor.n}/{r.customer.n}"]
+        row += [fmt.effective_sizes(r) or "–"] if weighted else []
+        row += _change_cells(r) if changes else []
         rows.append(row)
     align = ["left"] + ["right"] * (len(header) - 1)
     if paired:
         align[2] = "left"
     return table(header, rows, align)
+
+
+def _table_header(report: GapReport, *, paired: bool, kappa: bool, weighted: bool) -> list[str]:
+    s = report.settings
+    vendor, customer = fmt.side_headers(s, _escape)
+    vendors, customers = fmt.side_plurals(s, _escape)
+    header = [words.QUESTION]
+    header += [words.PAIRS, words.higher_same_lower(vendor)] if paired else []
+    header += [
+        words.top_box(vendor),
+        words.top_box(customer),
+        words.GAP,
+        words.interval(s.confidence),
+        words.SIGNIFICANT,
+        words.p_adjusted(s.correction),
+        words.MEAN_GAP,
+    ]
+    if paired:
+        header += [words.MEDIAN] + ([words.KAPPA] if kappa else [])
+    else:
+        header += [words.answering(vendors, customers)]
+    return header + ([words.effective_sizes(vendors, customers)] if weighted else [])
+
+
+def _paired_split(r: GapResult) -> list[str]:
+    """A paired result's accounts and its higher / same / lower split."""
+    if r.paired is None:
+        return []
+    p = r.paired
+    split = "–"
+    if p.vendor_higher is not None:
+        split = " / ".join(fmt.percent(x, 0) for x in (p.vendor_higher, p.same, p.customer_higher))
+    return [str(p.n_pairs), split]
+
+
+def _gap_cells(report: GapReport, r: GapResult) -> list[str]:
+    if r.suppressed:
+        return ["–", "–", "suppressed", "", "", "", ""]
+    mean_mark = " " + words.MARK if r.mean_significant else ""
+    mean = [fmt.signed(r.mean_gap) + mean_mark, fmt.mean_gap_interval(r)]
+    return [
+        fmt.percent(r.vendor.top_box),
+        fmt.percent(r.customer.top_box),
+        fmt.points(r.gap),
+        fmt.interval(r.ci_low, r.ci_high),
+        words.significant(r.significant),
+        fmt.p_value(r.p_adjusted),
+        " ".join(filter(None, mean)),
+    ]
+
+
+def _paired_cells(r: GapResult, kappa: bool) -> list[str]:
+    detail = r.paired
+    median = "–"
+    if detail is not None and detail.median_difference is not None:
+        median = f"{fmt.signed(detail.median_difference)} "
+        median += f"({fmt.signed(detail.median_ci_low)}, {fmt.signed(detail.median_ci_high)})"
+    if not kappa:
+        return [median]
+    value = detail.kappa if detail is not None else None
+    return [median, fmt.signed(value) if value is not None else "–"]
+
+
+def _change_cells(r: GapResult) -> list[str]:
+    c = r.change
+    if c is None:
+        return ["–", "", ""]
+    return [
+        fmt.points(c.change) + (" " + words.MARK if c.significant else ""),
+        fmt.interval(c.ci_low, c.ci_high),
+        fmt.p_value(c.p_value),
+    ]
 
 
 def _nps_table(report: GapReport, results: list[GapResult]) -> list[str]:
@@ -190,10 +201,10 @@ def _nps_table(report: GapReport, results: list[GapResult]) -> list[str]:
     rows = _nps.nps_results(results)
     if not rows:
         return []
-    body = [[_escape(r.question_text), *_nps.cells(r, detail=True, mark=" *")] for r in rows]
+    body = [[_escape(r.question_text), *_nps.cells(r, detail=True)] for r in rows]
     header = _nps.header(report, detail=True, escape=_escape)
-    header[-2] = f"p ({report.settings.correction})"
-    return ["Net Promoter Score:", "", *table(header, body, ["left"] + ["right"] * 8), ""]
+    align = ["left"] + ["right"] * (len(header) - 1)
+    return ["Net Promoter Score:", "", *table(header, body, align), ""]
 
 
 def _accounts(report: GapReport) -> list[str]:
@@ -213,7 +224,13 @@ def _accounts(report: GapReport) -> list[str]:
             for a in r.paired.accounts
         ]
         vendor, customer = fmt.side_headers(report.settings, _escape)
-        header = ["Account", f"{vendor} score", f"{customer} score", "Difference", "n (V/C)"]
+        header = [
+            words.ACCOUNT,
+            words.score(vendor),
+            words.score(customer),
+            words.DIFFERENCE,
+            words.respondents(*fmt.side_plurals(report.settings, _escape)),
+        ]
         out += [*table(header, rows, ["left"] + ["right"] * 4), ""]
     return out
 
@@ -324,7 +341,8 @@ def _methods(report: GapReport) -> list[str]:
     out += [
         f"- Multiple comparisons: {_correction_text(s.correction)}, across every top-box "
         "test in this report (all questions and segments), and separately across the "
-        f"mean tests. A result is significant (*) when its adjusted p is below {s.alpha:g}. "
+        f"mean tests. A result is significant (Significant? yes*, or a * after a mean gap) when "
+        f"its adjusted p is below {s.alpha:g}. "
         "Intervals are not adjusted.",
         f"- Suppression: a group with fewer than {s.min_n} "
         f"{'pairs' if s.mode == 'paired' else 'answers on either side'} shows no share, "
@@ -390,45 +408,19 @@ def render_trend(
     first = True
     for qid, text in trend.questions:
         out += [f"## {_escape(text)}", ""]
-        rows = []
-        for p in trend.series(qid):
-            r = p.result
-            c = p.change
-            gap = (
-                "suppressed"
-                if r.suppressed
-                else fmt.points(r.gap) + (" *" if r.significant else "")
-            )
-            rows.append(
-                [
-                    _escape(p.wave),
-                    fmt.percent(r.vendor.top_box) if not r.suppressed else "–",
-                    fmt.percent(r.customer.top_box) if not r.suppressed else "–",
-                    gap,
-                    fmt.interval(r.ci_low, r.ci_high),
-                    (fmt.points(c.change) + (" *" if c.significant else "")) if c else "–",
-                    fmt.interval(c.ci_low, c.ci_high) if c else "",
-                    fmt.p_value(c.p_value) if c else "",
-                ]
-            )
-        header = [
-            "Wave",
-            vendor,
-            customer,
-            "Gap (pp)",
-            "Gap CI",
-            "Change (pp)",
-            "Change CI",
-            "Change p",
-        ]
-        out += [*table(header, rows, ["left"] + ["right"] * 7), ""]
-        out += [fmt.trend_significance_note(trend), ""] if first else []
+        rows = [_trend_row(p) for p in trend.series(qid)]
+        header = words.trend(vendor, customer, settings.confidence if settings else 0.95)
+        out += [*table(header, rows, ["left"] + ["right"] * (len(header) - 1)), ""]
+        if first:
+            out += [fmt.trend_significance_note(trend), ""]
+            out += _top_box(trend.reports[-1]) if trend.reports else []
         first = False
-        nps_rows = _nps.trend_rows(trend.series(qid), mark=" *")
+        nps_rows = _nps.trend_rows(trend.series(qid), mark=" " + words.MARK)
         if nps_rows:
             body = [[_escape(r[0]), *r[1:]] for r in nps_rows]
+            nps_header = _nps.trend_header(settings, _escape)
             out += ["Net Promoter Score:", ""]
-            out += [*table(_nps.trend_header(settings, _escape), body, ["left"] + ["right"] * 7)]
+            out += [*table(nps_header, body, ["left"] + ["right"] * (len(nps_header) - 1))]
             out += [""]
     out += _rules(trend.rules, True) if trend.rules else []
     if charts:
@@ -441,12 +433,14 @@ def render_trend(
         f"{noun_v} minus {noun_c} top-box share with its Newcombe interval.",
         "- Change: the gap minus the previous wave's gap, tested by a z-test of the "
         "difference of two independent gaps with unpooled variances, with its interval. "
-        "Change p-values are not adjusted for multiplicity. * marks p < α.",
+        "Change p-values are not adjusted for multiplicity. A * after a change marks p < α; "
+        "Significant? yes* marks a gap significant within its wave.",
     ]
     if settings is not None and settings.design:
         out[-1] = (
             "- Change: " + fmt.weighted_change_method("the previous wave's") + ", with its "
-            "interval. Change p-values are not adjusted for multiplicity. * marks p < α."
+            "interval. Change p-values are not adjusted for multiplicity. A * after a change "
+            "marks p < α; Significant? yes* marks a gap significant within its wave."
         )
     if any(p.result.nps is not None for p in trend.points):
         out.append(f"- {_nps.trend_note(settings, _escape)}")
@@ -454,6 +448,23 @@ def render_trend(
         "",
     ]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _trend_row(p: WavePoint) -> list[str]:
+    r, c = p.result, p.change
+    if r.suppressed:
+        return [_escape(p.wave), "–", "–", "suppressed", "", "", "–", "", ""]
+    return [
+        _escape(p.wave),
+        fmt.percent(r.vendor.top_box),
+        fmt.percent(r.customer.top_box),
+        fmt.points(r.gap),
+        fmt.interval(r.ci_low, r.ci_high),
+        words.significant(r.significant),
+        (fmt.points(c.change) + (" " + words.MARK if c.significant else "")) if c else "–",
+        fmt.interval(c.ci_low, c.ci_high) if c else "",
+        fmt.p_value(c.p_value) if c else "",
+    ]
 
 
 # ---------------------------------------------------------------------- tables

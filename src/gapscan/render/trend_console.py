@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from gapscan.render import _format as fmt
 from gapscan.render import _nps
-from gapscan.render.console import rules_text
-from gapscan.report import Settings, TrendReport
+from gapscan.render import headings as words
+from gapscan.render.console import rules_text, top_box_text
+from gapscan.render.fitted import Column, FittedTable
+from gapscan.report import Settings, TrendReport, WavePoint
 from gapscan.text import terminal, visible
 
 
@@ -26,49 +26,24 @@ def render(trend: TrendReport) -> RenderableType:
     vendor, customer = fmt.side_headers(settings, visible) if settings else ("Vendor", "Customer")
     noun_v, noun_c = fmt.side_nouns(settings, visible) if settings else ("vendor", "customer")
     for k, (qid, text) in enumerate(trend.questions):
-        table = Table(
-            title=terminal(text), title_justify="left", title_style="bold", box=box.SIMPLE_HEAD
-        )
-        for header in (
-            "Wave",
-            vendor,
-            customer,
-            "Gap pp",
-            "Gap CI",
-            "Change pp",
-            "Change CI",
-            "Change p",
-        ):
-            table.add_column(header, justify="left" if header == "Wave" else "right")
+        headers = words.trend(vendor, customer, settings.confidence if settings else 0.95)
+        table = FittedTable(terminal(text), _columns(headers))
         for p in trend.series(qid):
-            r, c = p.result, p.change
-            if r.suppressed:
-                table.add_row(terminal(p.wave), "–", "–", Text("suppressed", style="dim italic"))
-                continue
-            change = Text("–", style="dim")
-            if c is not None:
-                style = ("bold red" if c.change > 0 else "bold cyan") if c.significant else "dim"
-                change = Text(fmt.points(c.change) + ("*" if c.significant else " "), style=style)
-            table.add_row(
-                terminal(p.wave),
-                fmt.percent(r.vendor.top_box),
-                fmt.percent(r.customer.top_box),
-                fmt.points(r.gap) + ("*" if r.significant else " "),
-                fmt.interval(r.ci_low, r.ci_high),
-                change,
-                fmt.interval(c.ci_low, c.ci_high) if c else "",
-                fmt.p_value(c.p_value) if c else "",
-            )
+            table.add_row(*_wave_cells(p))
         parts.append(table)
         if k == 0:
-            parts.append(Text(fmt.trend_significance_note(trend) + "\n", style="dim"))
+            parts.append(Text(fmt.trend_significance_note(trend), style="dim"))
+            if trend.reports:
+                parts.append(top_box_text(trend.reports[-1]))
+            parts.append(Text(""))
         nps_rows = _nps.trend_rows(trend.series(qid))
         if nps_rows:
             parts.append(_nps_table(text, nps_rows, settings))
     parts.append(
         Text(
-            f"Gap = {noun_v} − {noun_c} top-box share (points), * significant after correction "
-            "within its wave. Change = gap − previous wave's gap: z-test of two independent "
+            f"Gap = {noun_v} − {noun_c} top-box share (points); Significant? yes*: significant "
+            "after correction within its wave. Change = gap − previous wave's gap: z-test of "
+            "two independent "
             + (
                 "gaps from their design-based SEs"
                 if settings is not None and settings.design
@@ -86,15 +61,38 @@ def render(trend: TrendReport) -> RenderableType:
     return Group(*parts)
 
 
-def _nps_table(text: str, rows: list[list[str]], settings: Settings | None) -> Table:
-    table = Table(
-        title=terminal(f"{text}: Net Promoter Score"),
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-    )
-    for i, header in enumerate(_nps.trend_header(settings, str)):
-        table.add_column(terminal(header), justify="left" if i == 0 else "right")
+def _wave_cells(p: WavePoint) -> list[str | Text]:
+    """A wave's row: its shares, gap, interval, significance and change."""
+    r, c = p.result, p.change
+    if r.suppressed:
+        return [terminal(p.wave), "–", "–", Text("suppressed", style="dim italic")]
+    change = Text("–", style="dim")
+    if c is not None:
+        style = ("bold red" if c.change > 0 else "bold cyan") if c.significant else "dim"
+        change = Text(fmt.points(c.change) + (words.MARK if c.significant else ""), style=style)
+    return [
+        terminal(p.wave),
+        fmt.percent(r.vendor.top_box),
+        fmt.percent(r.customer.top_box),
+        fmt.points(r.gap),
+        fmt.interval(r.ci_low, r.ci_high),
+        words.significant(r.significant),
+        change,
+        fmt.interval(c.ci_low, c.ci_high) if c else "",
+        fmt.p_value(c.p_value) if c else "",
+    ]
+
+
+def _columns(headers: list[str]) -> list[Column]:
+    """The trend tables' columns (a row per wave): the intervals move to the second
+    line first, then the change's p, then the change itself."""
+    moves = [0, 0, 0, 0, 1, 0, 3, 1, 2]
+    return [Column(h, moves=m) for h, m in zip(headers, moves, strict=True)]
+
+
+def _nps_table(text: str, rows: list[list[str]], settings: Settings | None) -> FittedTable:
+    headers = _nps.trend_header(settings, visible)
+    table = FittedTable(terminal(f"{text}: Net Promoter Score"), _columns(headers))
     for row in rows:
         table.add_row(terminal(row[0]), *row[1:])
     return table

@@ -1,0 +1,129 @@
+"""The words of the human tables' column headings, in one place (markdown, terminal
+and HTML use the same ones). They are written for the people who read the reports,
+not for statisticians: ``Vendor top box``, ``Gap (points)``, ``Significant?``. The
+JSON and CSV keep the technical names (``gap``, ``p_adjusted``, ``n_vendor``).
+
+Headings that name a side take the sides' labels as the caller passes them (already
+made inert for the medium, see :func:`gapscan.render._format.side_headers`).
+"""
+
+from __future__ import annotations
+
+QUESTION = "Question"
+WAVE = "Wave"
+ACCOUNT = "Account"
+GAP = "Gap (points)"
+SIGNIFICANT = "Significant?"
+MEAN_GAP = "Mean score gap"
+NPS_GAP = "NPS gap (points)"
+CHANGE = "Change (points)"
+CHANGE_INTERVAL = "Change interval"
+CHANGE_P = "p (change)"
+PAIRS = "Accounts paired"
+TEST = "Test"
+MEDIAN = "Median difference (interval)"
+KAPPA = "Agreement (κ)"
+DIFFERENCE = "Difference"
+GROUP = "Group"
+SIDE = "Side"
+ANSWER = "Answer"  # a level of the scale (distribution tables)
+ANSWERS = "Answers"  # how many answers a side gave (distribution tables)
+
+# The answers of the Significant? column, and the mark after a mean, NPS or change
+# figure that is significant. The significance note under a report's first table says
+# what they mean.
+YES = "yes*"
+NO = "no"
+UNTESTED = "–"
+MARK = "*"
+
+
+def significant(flag: bool | None) -> str:
+    """A Significant? cell: ``yes*``, ``no``, or ``–`` for a gap not tested."""
+    if flag is None:
+        return UNTESTED
+    return YES if flag else NO
+
+
+def top_box(side: str) -> str:
+    """``Vendor top box``: a side's share of top-box answers."""
+    return f"{side} top box"
+
+
+def nps(side: str) -> str:
+    """``Vendor NPS``: a side's Net Promoter Score."""
+    return f"{side} NPS"
+
+
+def nps_with_interval(side: str) -> str:
+    return f"{side} NPS (interval)"
+
+
+def nps_groups(side: str) -> str:
+    """A side's shares of promoters, passives and detractors."""
+    return f"{side} promoters / passives / detractors"
+
+
+def interval(confidence: float) -> str:
+    """``95% interval`` (of the gap)."""
+    return f"{100 * confidence:g}% interval"
+
+
+def p_adjusted(correction: str) -> str:
+    """The p-value after the report's multiplicity correction: ``p (adjusted)``;
+    ``p`` when the report corrects nothing."""
+    return "p" if correction == "none" else "p (adjusted)"
+
+
+def mean_p_adjusted(correction: str) -> str:
+    """The mean gap's p-value (paired tables, where both p-values are columns)."""
+    return "Mean gap p" if correction == "none" else "Mean gap p (adjusted)"
+
+
+def answering(vendors: str, customers: str) -> str:
+    """``Vendors / customers answering``: each side's answers counted (``vendors``
+    and ``customers``: the sides in the plural, or their labels)."""
+    return _capital(f"{vendors} / {customers} answering")
+
+
+def effective_sizes(vendors: str, customers: str) -> str:
+    """Each side's Kish effective sample size (weighted reports)."""
+    return f"Effective sizes ({vendors} / {customers})"
+
+
+def respondents(vendors: str, customers: str) -> str:
+    """Each side's respondents of an account."""
+    return _capital(f"{vendors} / {customers} respondents")
+
+
+def side_answers(side: str, n: str) -> str:
+    """``Vendor (200 answers)``: a side's column of a distribution table."""
+    return f"{side} ({n} answers)"
+
+
+def score(side: str) -> str:
+    return f"{side} score"
+
+
+def higher_same_lower(side: str) -> str:
+    """The paired split: accounts where the ``side`` scores higher, the same, lower."""
+    return f"{side} higher / same / lower"
+
+
+def trend(vendor: str, customer: str, confidence: float) -> list[str]:
+    """The trend table's headings: a row per wave."""
+    return [
+        WAVE,
+        top_box(vendor),
+        top_box(customer),
+        GAP,
+        interval(confidence),
+        SIGNIFICANT,
+        CHANGE,
+        CHANGE_INTERVAL,
+        CHANGE_P,
+    ]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
