@@ -394,7 +394,12 @@ def test_trend_page_of_an_nps_question(tmp_path: Path) -> None:
     [table] = [t for t in parsed.tables if "Net Promoter Score per wave" in t["caption"]]
     question = next(q for q in data["questions"] if q["waves"][0].get("nps_gap") is not None)
     assert question["question_text"] in table["caption"]
-    assert table["header"][3:6] == ["NPS gap (points)", "Gap interval (points)", "Change (points)"]
+    assert table["header"][3:7] == [
+        "NPS gap (points)",
+        "95% interval",
+        "Significant?",
+        "Change (points)",
+    ]
     rows = parsed.body_rows(table)
     assert [shown(r["cells"][0]) for r in rows] == ["w1", "w2"]
     for row, point in zip(rows, question["waves"], strict=True):

@@ -33,9 +33,7 @@ def render_trend(trend: TrendReport) -> str:
             body.append(h.paragraph(fmt.trend_significance_note(trend), "note"))
         nps_body = _nps_rows(trend.series(qid))
         if nps_body:
-            vendor, customer = _nps.trend_header(settings, str)[1:3]
-            header = ["Wave", vendor, customer, *_header(settings)[3:8]]
-            header[3] = "NPS gap (points)"
+            header = _nps.trend_header(settings, str)
             body.append(h.table(f"“{text}”: Net Promoter Score per wave", header, nps_body))
     body += rules(trend.rules, True) if trend.rules else []
     body += _waves(trend)
@@ -102,6 +100,7 @@ def _nps_rows(points: list[WavePoint]) -> list[Row]:
             c.nps if c else None,
             g.gap if g else None,
             g.ci_low if g else None,
+            float(g.significant) if g and g.significant is not None else None,
             change.change if change else None,
             change.ci_low if change else None,
             change.p_value if change else None,
