@@ -1,0 +1,57 @@
+"""The browser checks catch what they look for: a hand-written page that passes them all,
+and one that breaks each (console messages, an uncaught error, a network request, an
+unnamed chart, an image without alt text, a serious axe violation, a page wider than
+a phone)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tests.browser import harness
+from tests.golden import ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+PAGES = ROOT / "tests" / "data" / "browser"
+
+
+def test_a_clean_page_passes_every_check(browser: Browser) -> None:
+    with harness.visit(browser, PAGES / "good.html", width=harness.PHONE) as seen:
+        assert (seen.console, seen.errors, seen.requests) == ([], [], [])
+        charts = harness.charts(seen.page)
+        assert [(c["hidden"], c["name"]) for c in charts] == [
+            (False, "Top-box share per question, vendors against customers"),
+            (True, ""),
+        ]
+        assert charts[0]["width"] <= harness.PHONE  # scaled down to the phone's width
+        assert harness.images_without_alt(seen.page) == []
+        assert harness.axe_violations(seen.page) == []
+        assert harness.horizontal_overflow(seen.page) == []  # the table scrolls inside
+        [table] = harness.tables(seen.page)
+        assert table["caption"] == "All respondents"
+        assert table["head"][0][:4] == ["Question", "Vendor", "Customer", "Gap (points)"]
+        assert [r["header"] for r in table["rows"]] == [
+            ["The vendor is customer-centric"],
+            ["The vendor is well aligned"],
+        ]
+        assert table["rows"][0]["cells"][3] == "+44.0 *"
+
+
+def test_a_flawed_page_fails_each_check(browser: Browser) -> None:
+    with harness.visit(browser, PAGES / "flawed.html", width=harness.PHONE) as seen:
+        assert {"error: broken", "warning: careful"} <= set(seen.console)
+        assert "error: Failed to load resource: net::ERR_FAILED" in seen.console
+        assert any("undefinedFunction" in e for e in seen.errors)
+        assert seen.requests == [
+            "https://fonts.example.com/font.css",
+            (PAGES / "chart.png").resolve().as_uri(),
+        ]
+        [chart] = harness.charts(seen.page)
+        assert (chart["hidden"], chart["name"]) == (False, "")
+        assert harness.images_without_alt(seen.page) == ['<img src="chart.png">']
+        rules = {line.split()[1] for line in harness.axe_violations(seen.page)}
+        assert {"image-alt", "svg-img-alt", "color-contrast", "html-has-lang"} <= rules
+        overflow = harness.horizontal_overflow(seen.page)
+        assert overflow[0] == "page is 908 px wide in a 375 px viewport"
+        assert any(line.startswith("div right=") for line in overflow[1:])
