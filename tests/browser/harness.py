@@ -207,14 +207,14 @@ TABLES_JS = """() => [...document.querySelectorAll('table')].map(table => {
   const head = table.tHead ? [...table.tHead.rows].map(r => [...r.cells].map(text)) : [];
   const body = [...table.tBodies].flatMap(b => [...b.rows]).map(r => ({
     header: [...r.cells].filter(c => c.tagName === 'TH' && c.scope === 'row').map(text),
-    cells: [...r.cells].map(text)}));
-  return {caption: caption ? text(caption) : '', id: table.id, classes: table.className,
-          head, rows: body};
+    cells: [...r.cells].map(text), data: {...r.dataset}}));
+  return {caption: caption ? text(caption) : '', data: {...table.dataset}, head, rows: body};
 })"""
 
 
 def tables(page: Page) -> list[dict[str, Any]]:
-    """Every ``<table>`` as the browser parsed it: caption, header rows, and each body
-    row's cells (whitespace collapsed) with its row-header cells apart."""
+    """Every ``<table>`` as the browser parsed it: caption, ``data-`` attributes, header
+    rows, and each body row's cells (whitespace collapsed), its row-header cells apart
+    and its ``data-`` attributes."""
     found: list[dict[str, Any]] = page.evaluate(TABLES_JS)
     return found
