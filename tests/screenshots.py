@@ -11,14 +11,18 @@ to look at, not compared byte for byte: the HTML is (tests/test_readme.py).
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
+
+from PIL import Image
 
 from tests.browser import harness
 from tests.golden import ROOT
 
 REPORTS = ROOT / "reports"
 SCREENSHOTS = REPORTS / "screenshots"
+COLOURS = 128  # a palette this size keeps text crisp at a third of the file size
 # CSS width and device scale: a phone's 375 px at scale 1 (2 would quadruple the files)
 WIDTHS = {"desktop": (harness.DESKTOP, 1), "phone": (harness.PHONE, 1)}
 
@@ -32,6 +36,15 @@ def expected() -> dict[str, tuple[Path, int, int]]:
     }
 
 
+def save(png: bytes, path: Path) -> None:
+    """The screenshot with its colours reduced to a palette (no dithering)."""
+    with Image.open(io.BytesIO(png)) as image:
+        quantized = image.convert("RGB").quantize(
+            COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+        quantized.save(path, optimize=True)
+
+
 def main() -> int:
     lacking = harness.missing()
     if lacking:
@@ -43,7 +56,7 @@ def main() -> int:
         for name, (page, width, scale) in wanted.items():
             with harness.visit(browser, page, width=width, scale=scale) as seen:
                 seen.page.evaluate("document.fonts.ready")
-                seen.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+                save(seen.page.screenshot(full_page=True), SCREENSHOTS / name)
             print(f"wrote {(SCREENSHOTS / name).relative_to(ROOT)}")
     for stale in sorted(set(p.name for p in SCREENSHOTS.glob("*.png")) - set(wanted)):
         (SCREENSHOTS / stale).unlink()
