@@ -80,15 +80,16 @@ class Visit:
 
 @contextmanager
 def visit(
-    browser: Browser, path: Path, *, width: int = DESKTOP, scale: float = 1
+    browser: Browser, path: Path, *, width: int = DESKTOP, scale: float = 1, scripts: bool = True
 ) -> Iterator[Visit]:
-    """Open ``path`` as a ``file://`` URL in a fresh context ``width`` CSS pixels wide."""
+    """Open ``path`` as a ``file://`` URL in a fresh context ``width`` CSS pixels wide
+    (``scripts=False``: with the page's own scripts switched off; the checks still run)."""
     url = path.resolve().as_uri()
     context = browser.new_context(
         viewport={"width": width, "height": HEIGHT},
         device_scale_factor=scale,
         bypass_csp=True,  # axe is injected even if the page forbids inline scripts
-        java_script_enabled=True,
+        java_script_enabled=scripts,
     )
     try:
         page = context.new_page()

@@ -55,3 +55,10 @@ def test_a_flawed_page_fails_each_check(browser: Browser) -> None:
         overflow = harness.horizontal_overflow(seen.page)
         assert overflow[0] == "page is 908 px wide in a 375 px viewport"
         assert any(line.startswith("div right=") for line in overflow[1:])
+
+
+def test_scripts_off_runs_none_of_the_pages_scripts(browser: Browser) -> None:
+    with harness.visit(browser, PAGES / "flawed.html", scripts=False) as seen:
+        assert not any(m.endswith(("broken", "careful")) for m in seen.console)
+        assert seen.errors == []
+        assert harness.charts(seen.page)[0]["name"] == ""  # the checks themselves still run
