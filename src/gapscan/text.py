@@ -17,6 +17,9 @@ function here that makes such text inert in it, and every renderer uses it:
   that ``gapscan init`` drafts): the same characters written as ``\\uXXXX`` escapes,
   so the text round-trips exactly and no raw control character reaches a terminal.
 - :func:`chart_label` (charts): one line of visible text, shortened to a length.
+- :func:`html` (the HTML report): text content or a quoted attribute value, with
+  ``<``, ``>``, ``&`` and both quotes written as character references and control
+  characters shown as escapes, so no user text can open an element or end one.
 
 Ordinary text (accents, emoji, quotes, ``&``, ``-``) passes through unchanged.
 """
@@ -182,3 +185,16 @@ def chart_label(text: str, limit: int) -> str:
     if space >= limit // 2:
         cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+# -------------------------------------------------------------------------- HTML
+
+
+def html(text: str) -> str:
+    """Text for an HTML text node or a double- or single-quoted attribute value: it
+    shows as exactly these characters (control characters and bidirectional
+    overrides shown as escapes, as on a terminal), and can neither open a tag nor
+    end the element or attribute it is in (``</title>``, ``</script>``, ``"``)."""
+    import html as _html
+
+    return _html.escape(visible(text), quote=True)

@@ -28,6 +28,7 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
     json = "json"
     csv = "csv"
+    html = "html"
 
 
 def stamp() -> str:
@@ -151,6 +152,10 @@ def publish_trend(
             from gapscan.render import csv as csv_render
 
             return csv_render.render_trend(trend)
+        if output_format is OutputFormat.html:
+            from gapscan.render import html
+
+            return html.render_trend(trend)
         return plain_text(trend_console.render(trend), width)
 
     def junit_text() -> str:
@@ -243,6 +248,10 @@ def _render(
         from gapscan.render import markdown
 
         return markdown.render(report, charts, relative_to=relative_to, distribution=distribution)
+    if output_format is OutputFormat.html:
+        from gapscan.render import html
+
+        return html.render(report, distribution=distribution)
     from gapscan.render import console
 
     return plain_text(console.render(report, distribution=distribution), width)

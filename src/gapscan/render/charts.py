@@ -494,3 +494,26 @@ def _close(fig: Figure) -> None:
 
 
 __all__ = ["chart_paths", "render_dumbbell", "render_trend", "write_dumbbell", "write_trend"]
+
+
+# -- SVG alone, for a page that inlines its charts (the HTML report) ---------
+
+
+def dumbbell_svg(report: GapReport) -> bytes:
+    """The dumbbell chart's SVG bytes alone (no PNG rendered), written nowhere."""
+    with _style():
+        return svg_only(_dumbbell_figure(report))
+
+
+def trend_svg(trend: TrendReport) -> bytes:
+    """The trend chart's SVG bytes alone (no PNG rendered), written nowhere."""
+    with _style():
+        return svg_only(_trend_figure(trend))
+
+
+def svg_only(fig: Figure) -> bytes:
+    """A figure's SVG, rendered in memory with the fixed metadata, then freed."""
+    try:
+        return _render(fig, "svg", _SVG_METADATA)
+    finally:
+        _close(fig)

@@ -234,3 +234,12 @@ def _caption(report: GapReport, r: GapResult) -> str:
 
 
 __all__ = ["chart_kinds", "colours", "render_distribution", "segments", "write_distributions"]
+
+
+def distribution_svg(report: GapReport, question: str) -> bytes:
+    """One question's chart (whole sample) as SVG bytes alone, for the HTML report."""
+    from gapscan.render.charts import svg_only
+
+    result = next(r for r in report.results if r.question == question and not r.segment)
+    with _style():
+        return svg_only(_figure(report, result))
