@@ -50,8 +50,10 @@ def test_a_flawed_page_fails_each_check(browser: Browser) -> None:
         [chart] = harness.charts(seen.page)
         assert (chart["hidden"], chart["name"]) == (False, "")
         assert harness.images_without_alt(seen.page) == ['<img src="chart.png">']
-        rules = {line.split()[1] for line in harness.axe_violations(seen.page)}
+        violations = harness.axe_violations(seen.page)
+        rules = {line.split()[1] for line in violations}
         assert {"image-alt", "svg-img-alt", "color-contrast", "html-has-lang"} <= rules
+        assert seen.page.locator("[data-axe-unrolled]").count() == 0  # the page as it was
         overflow = harness.horizontal_overflow(seen.page)
         assert overflow[0] == "page is 908 px wide in a 375 px viewport"
         assert any(line.startswith("div right=") for line in overflow[1:])
@@ -62,3 +64,20 @@ def test_scripts_off_runs_none_of_the_pages_scripts(browser: Browser) -> None:
         assert not any(m.endswith(("broken", "careful")) for m in seen.console)
         assert seen.errors == []
         assert harness.charts(seen.page)[0]["name"] == ""  # the checks themselves still run
+
+
+def test_text_scrolled_out_of_view_is_held_to_the_contrast_rule(browser: Browser) -> None:
+    """A faint cell past the right edge of a scrolling table wrapper is caught: axe
+    judges contrast with the wrappers unrolled, and they scroll again afterwards."""
+    with harness.visit(browser, PAGES / "scrolled.html") as seen:
+        wrapper = seen.page.locator(".table-wrap")
+        scrolls = "e => [getComputedStyle(e).overflowX, e.scrollWidth > e.clientWidth]"
+        assert wrapper.evaluate(scrolls) == ["auto", True]
+        seen.page.evaluate(harness.UNROLL_JS, True)
+        assert wrapper.evaluate(scrolls)[0] == "visible"  # its text in view, past its edge
+        seen.page.evaluate(harness.UNROLL_JS, False)
+        assert wrapper.evaluate(scrolls) == ["auto", True]
+        [violation] = harness.axe_violations(seen.page)
+        assert violation.startswith("serious color-contrast") and "#faint" in violation
+        assert wrapper.evaluate(scrolls) == ["auto", True]
+        assert harness.horizontal_overflow(seen.page) == []
