@@ -207,7 +207,12 @@ def check_result(
     if r["suppressed"]:
         assert shown(gap) == "suppressed" and number(gap) is None
         return
+    mean = cells["Mean gap (scale points)"]
+    assert number(mean) == r["mean_gap"]
     v, c = r["vendor"]["top_box"], r["customer"]["top_box"]
+    if v is None:  # a numeric question without a top box
+        assert r["gap"] is None and shown(gap) == "-" and number(gap) is None
+        return
     assert number(cells[f"{vendor} top box"]) == v
     assert shown(cells[f"{vendor} top box"]) == f"{100 * v:.1f}%"
     assert number(cells[f"{customer} top box"]) == c
@@ -228,8 +233,6 @@ def check_result(
     assert shown(interval) == f"{100 * r['ci_low']:+.1f}, {100 * r['ci_high']:+.1f}"
     p = next(v for k, v in cells.items() if k.startswith("Adjusted p"))
     assert number(p) == r["p_adjusted"]
-    mean = cells["Mean gap (scale points)"]
-    assert number(mean) == r["mean_gap"]
     if r["mode"] == "paired":
         assert number(cells["Pairs"]) == r["n_pairs"]
         split = next(v for k, v in cells.items() if k.endswith("higher / same / lower"))
@@ -280,6 +283,42 @@ def test_the_same_run_gives_the_same_bytes(tmp_path: Path) -> None:
     assert not (tmp_path / "charts").exists()  # charts are in the page
 
 
+def test_numeric_questions(tmp_path: Path) -> None:
+    """Numeric questions, with and without a top box: their mean gap and Welch interval
+    in the table, no distribution chart (as in the other formats)."""
+    rows = [["side", "s", "y"]]
+    rows += [["Vendor", str(v), "Yes" if v > 3 else "No"] for v in (1, 2, 5, 7, 8, 9)]
+    rows += [["Customer", str(v), "Yes" if v > 5 else "No"] for v in (3, 4, 1, 2, 6, 2)]
+    with (tmp_path / "data.csv").open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    schema = tmp_path / "survey.yaml"
+    schema.write_text(
+        "survey: Numbers\ndata: [data.csv]\n"
+        "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+        "scales:\n  yes_no: {levels: [No, Yes], top_box: [Yes]}\n"
+        "questions:\n"
+        "  - {id: s, type: numeric, column: s, range: [0, 10], top_box: {min: 4}}\n"
+        "  - {id: t, type: numeric, column: s}\n"
+        "  - {id: y, scale: yes_no, column: y}\n"
+        "analysis: {min_n: 2}\n",
+        encoding="utf-8",
+    )
+    page = run("analyze", schema, "--format", "html", "--distribution")
+    data = json.loads(run("analyze", schema, "--format", "json"))
+    parsed = Page(page)
+    [table] = [t for t in parsed.tables if t["attrs"].get("data-segment") == "{}"][:1]
+    rows_shown = parsed.body_rows(table)
+    assert len(rows_shown) == len(data["results"]) == 3
+    for row, result in zip(rows_shown, data["results"], strict=True):
+        check_result(cells_by_header(table, row), result, "Vendor", "Customer")
+    welch = shown(cells_by_header(table, rows_shown[1])["Mean gap (scale points)"])
+    low, high = data["results"][1]["mean_gap_ci_low"], data["results"][1]["mean_gap_ci_high"]
+    assert f"[{low:+.2f}, {high:+.2f}]" in welch
+    check_charts(page, "numeric")
+    assert page.count("<svg") == 2  # the dumbbell and the one question on a scale
+    assert "Numeric questions have no distribution table or chart" in page
+
+
 # ---------------------------------------------------------------------- trend
 
 
@@ -314,6 +353,8 @@ TEXTS = {
     "q1": 'A & B <b>bold</b> </td></tr></table> "quoted" \u202ereversed\u202c',
     "q2": "</desc></title></svg><img src=x onerror=alert(1)> \x07 &amp; \u2066x\u2069",
 }
+SIDES = {"vendor": '<i>Reps</i> & "co"', "customer": "Buyers </th>\u202e"}
+DATA = "d<b>x<\\b> & 'q'\u202e.csv"
 SEGMENTS = ['<script>alert("seg")</script>', 'EMEA & "APAC" \u202e', "x\x1b]0;t\x07"]
 AGREE5 = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -326,7 +367,7 @@ def hostile_survey(folder: Path) -> Path:
         for side, low in (("Vendor", 2), ("Customer", 0)):
             answers = [AGREE5[rng.randint(low, low + 2)] for _ in TEXTS]
             rows.append([side, SEGMENTS[j % len(SEGMENTS)], *answers])
-    with (folder / "data.csv").open("w", encoding="utf-8", newline="") as fh:
+    with (folder / DATA).open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     questions = "".join(
         f"  - {{id: {qid}, text: {json.dumps(text)}, scale: agree5, column: {qid}}}\n"
@@ -335,8 +376,9 @@ def hostile_survey(folder: Path) -> Path:
     schema = folder / "survey.yaml"
     schema.write_text(
         f"survey: {json.dumps(TITLE)}\n"
-        "data: [data.csv]\n"
-        "sides: {column: side, vendor: [Vendor], customer: [Customer]}\n"
+        f"data: [{json.dumps(DATA)}]\n"
+        "sides: {column: side, vendor: [Vendor], customer: [Customer], "
+        f"labels: {json.dumps(SIDES)}}}\n"
         "segments: [region]\n"
         f"scales:\n  agree5: {{levels: {json.dumps(AGREE5)}, top_box: 2}}\n"
         f"questions:\n{questions}"
@@ -374,13 +416,18 @@ def test_hostile_text_reaches_the_page_as_text_only(tmp_path: Path) -> None:
     }
     assert set(SEGMENTS) <= segments  # attributes keep the text exactly
     check_charts(page, "hostile")
+    header = first["header"]
+    assert f"{visible(SIDES['vendor'])} top box" in header
+    assert f"{visible(SIDES['customer'])} top box" in header
+    code = [text for tag, text in parsed.texts if tag == "code"]
+    assert visible(str(tmp_path / DATA)) in code  # the file name, in What was analysed
     # the chart descriptions carry the question texts, escaped
     assert visible(TEXTS["q2"]) in "".join(text for tag, text in parsed.texts if tag == "desc")
 
 
 def test_hostile_trend_page(tmp_path: Path) -> None:
     schema = hostile_survey(tmp_path)
-    data = tmp_path / "data.csv"
+    data = tmp_path / DATA
     waves = []
     for name in ("w<b>1&amp;.csv", "w2\u202e.csv"):
         path = tmp_path / name

@@ -37,7 +37,7 @@ STYLE = """
 --customer:#1f6391;--held:#1e6b34;--breached:#a61b1b}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0 auto;max-width:72rem;padding:1rem;color:var(--ink);background:#fff;
+body{margin:0 auto;max-width:80rem;padding:1rem;color:var(--ink);background:#fff;
 font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 h1{font-size:1.75rem;line-height:1.25;margin:.5rem 0 1rem}
 h2{font-size:1.35rem;margin:2rem 0 .75rem;padding-top:.5rem;border-top:1px solid var(--rule)}
@@ -47,18 +47,18 @@ p,li{max-width:60rem}
 .headline li{margin:.35rem 0}
 .table-wrap{overflow-x:auto;margin:.5rem 0 1rem;border:1px solid var(--rule);border-radius:4px}
 .table-wrap:focus{outline:3px solid #1f6391;outline-offset:2px}
-table{border-collapse:collapse;width:100%;font-size:.92rem;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;width:100%;font-size:.9rem;font-variant-numeric:tabular-nums}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.5rem .6rem}
-th,td{padding:.35rem .6rem;border-top:1px solid var(--rule);vertical-align:top}
-thead th{background:var(--band);text-align:left;white-space:nowrap;border-top:0}
-tbody th{text-align:left;font-weight:600;min-width:12rem}
+th,td{padding:.35rem .5rem;border-top:1px solid var(--rule);vertical-align:top}
+thead th{background:var(--band);text-align:left;vertical-align:bottom;border-top:0}
+tbody th{text-align:left;font-weight:600;min-width:9rem}
 td.num{text-align:right;white-space:nowrap}
 th button{all:inherit;cursor:pointer;padding:0}
 th button::after{content:" \\2195";color:var(--muted)}
 th[aria-sort=ascending] button::after{content:" \\2191"}
 th[aria-sort=descending] button::after{content:" \\2193"}
 th button:focus-visible{outline:3px solid #1f6391}
-.dir{display:block;font-size:.8rem;color:var(--muted)}
+.dir{display:block;font-size:.85em;color:var(--muted)}
 .sig{font-weight:700}
 .held{color:var(--held);font-weight:700}
 .breached{color:var(--breached);font-weight:700}
@@ -72,14 +72,18 @@ summary{cursor:pointer;font-weight:600}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;
 background:var(--band);padding:0 .2em;border-radius:3px;overflow-wrap:anywhere}
 @media (max-width:40rem){body{padding:.75rem;font-size:15px}h1{font-size:1.45rem}
-tbody th{min-width:9rem}}
+tbody th{min-width:8rem}}
 @page{margin:16mm 14mm}
 @media print{
-body{max-width:none;padding:0;font-size:10pt;color:#000}
+html{font-size:10pt}
+body{max-width:none;padding:0;font-size:1rem;color:#000}
 h2{break-after:avoid;page-break-after:avoid;border-top:0}
 h3{break-after:avoid;page-break-after:avoid}
 .table-wrap{overflow:visible;border:0}
-table{font-size:8.5pt}
+table{font-size:7.5pt}
+th,td{padding:.15rem .3rem}
+thead th,td.num{white-space:normal}
+tbody th{min-width:0}
 thead{display:table-header-group}
 tr,figure,.multiples>*{break-inside:avoid;page-break-inside:avoid}
 figure svg{width:100%;max-width:100%;height:auto}

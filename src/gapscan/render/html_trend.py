@@ -27,7 +27,7 @@ def render_trend(trend: TrendReport) -> str:
     body += [h.heading(2, "Per wave", "waves-table")]
     for k, (qid, text) in enumerate(trend.questions, start=1):
         body.append(h.heading(3, text, f"question-{k}"))
-        caption = f"“{text}”: the top-box gap in each wave and its change since the previous"
+        caption = f"“{text}”: the top-box gap in each wave and its change since the previous wave"
         body.append(h.table(caption, _header(settings), _rows(trend.series(qid), settings)))
         if k == 1:
             body.append(h.paragraph(fmt.trend_significance_note(trend), "note"))
