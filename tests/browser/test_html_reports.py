@@ -156,6 +156,22 @@ def test_each_segment_has_its_chart(seen: dict[str, Seen], name: str) -> None:
         assert any(all(v in n for v in values) for n in names), (values, names)
 
 
+@pytest.mark.parametrize("name", [e.name for e in EXAMPLES if "--distribution" in e.args])
+def test_each_distribution_has_its_chart(seen: dict[str, Seen], name: str) -> None:
+    """``--distribution``: every question's answers in the whole sample are charted,
+    the chart's name quoting the question."""
+    s = seen[name]
+    asked = [
+        r["question_text"]
+        for r in s.report["results"]
+        if not r["segment"] and not r["suppressed"] and r["vendor"].get("distribution")
+    ]
+    names = [c["name"] for c in s.charts if not c["hidden"]]
+    assert asked
+    for text in asked:
+        assert any(f"“{text}”" in n for n in names), (text, names)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_page_reads_without_javascript(seen: dict[str, Seen], name: str) -> None:
     """With scripts off the page shows the same charts and the same table cells (the
