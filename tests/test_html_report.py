@@ -319,6 +319,25 @@ def test_numeric_questions(tmp_path: Path) -> None:
     assert "Numeric questions have no distribution table or chart" in page
 
 
+def test_out_is_written_like_every_report(tmp_path: Path) -> None:
+    """--out never writes over an input (exit 2, the input unchanged), and with
+    --charts the chart files are written beside the page, all together."""
+    schema = tmp_path / "survey.yaml"
+    text = (ROOT / "surveys/cmo-affinity.yaml").read_text(encoding="utf-8")
+    schema.write_text(text.replace("cmo-affinity.csv", str(ROOT / "surveys/cmo-affinity.csv")))
+    before = schema.read_bytes()
+    result = runner.invoke(app, ["analyze", str(schema), "--format", "html", "--out", str(schema)])
+    assert result.exit_code == 2 and "would overwrite the schema" in result.stderr
+    assert schema.read_bytes() == before
+    out = tmp_path / "report.html"
+    run("analyze", schema, "--format", "html", "--out", out, "--charts", tmp_path / "c")
+    assert out.read_text(encoding="utf-8") == run("analyze", schema, "--format", "html")
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [
+        "report-gaps.png",
+        "report-gaps.svg",
+    ]
+
+
 # ---------------------------------------------------------------------- trend
 
 
@@ -344,6 +363,30 @@ def test_trend_page_has_the_chart_and_a_table_per_question() -> None:
                 assert shown(cells["Significant change?"]) == (
                     "Yes" if point["change_significant"] else "No"
                 )
+
+
+def test_trend_page_of_an_nps_question(tmp_path: Path) -> None:
+    """Two waves of the partner NPS example (its rows split in two): each NPS question
+    gets a table of its scores per wave, sorted by the JSON's values."""
+    lines = (ROOT / "surveys/partner-nps.csv").read_text(encoding="utf-8").splitlines()
+    waves = [tmp_path / "w1.csv", tmp_path / "w2.csv"]
+    for k, path in enumerate(waves):
+        path.write_text("\n".join([lines[0], *lines[1 + k :: 2]]) + "\n", encoding="utf-8")
+    args = ["trend", "surveys/partner-nps.yaml", *map(str, waves)]
+    page = run(*args, "--format", "html")
+    data = json.loads(run(*args, "--format", "json"))
+    parsed = Page(page)
+    [table] = [t for t in parsed.tables if "Net Promoter Score per wave" in t["caption"]]
+    question = next(q for q in data["questions"] if q["waves"][0].get("nps_gap") is not None)
+    assert question["question_text"] in table["caption"]
+    assert table["header"][3:6] == ["NPS gap (points)", "Gap interval (points)", "Change (points)"]
+    rows = parsed.body_rows(table)
+    assert [shown(r["cells"][0]) for r in rows] == ["w1", "w2"]
+    for row, point in zip(rows, question["waves"], strict=True):
+        cells = cells_by_header(table, row)
+        assert number(cells["NPS gap (points)"]) == point["nps_gap"]
+        assert number(cells["Change (points)"]) == point.get("nps_change")
+    check_charts(page, "nps trend")
 
 
 # ------------------------------------------------------------- hostile text

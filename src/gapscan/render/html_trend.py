@@ -31,13 +31,11 @@ def render_trend(trend: TrendReport) -> str:
         body.append(h.table(caption, _header(settings), _rows(trend.series(qid), settings)))
         if k == 1:
             body.append(h.paragraph(fmt.trend_significance_note(trend), "note"))
-        nps_rows = _nps.trend_rows(trend.series(qid), mark=" *")
-        if nps_rows:
-            nps_body: list[Row] = [
-                ({"wave": r[0]}, [h.row_header(r[0]), *(h.number(None, c) for c in r[1:])])
-                for r in nps_rows
-            ]
-            header = _nps.trend_header(settings, str)
+        nps_body = _nps_rows(trend.series(qid))
+        if nps_body:
+            vendor, customer = _nps.trend_header(settings, str)[1:3]
+            header = ["Wave", vendor, customer, *_header(settings)[3:8]]
+            header[3] = "NPS gap (points)"
             body.append(h.table(f"“{text}”: Net Promoter Score per wave", header, nps_body))
     body += rules(trend.rules, True) if trend.rules else []
     body += _waves(trend)
@@ -86,6 +84,30 @@ def _rows(points: list[WavePoint], settings: Settings | None) -> list[Row]:
                 h.number(float(c.significant), "Yes" if c.significant else "No"),
             ]
         rows.append(({"wave": p.wave, "question": r.question}, [wave, *gaps, *change]))
+    return rows
+
+
+def _nps_rows(points: list[WavePoint]) -> list[Row]:
+    """An NPS question's scores per wave (the cells as the other formats show them),
+    each cell sorted by its value."""
+    rows: list[Row] = []
+    for p, cells in zip(points, _nps.trend_rows(points, mark=" *"), strict=False):
+        r, g = p.result, p.result.nps
+        v, c = r.vendor.nps, r.customer.nps
+        change = g.change if g is not None else None
+        if r.suppressed:
+            g = v = c = change = None
+        values = [
+            v.nps if v else None,
+            c.nps if c else None,
+            g.gap if g else None,
+            g.ci_low if g else None,
+            change.change if change else None,
+            change.ci_low if change else None,
+            change.p_value if change else None,
+        ]
+        shown = [h.number(value, cell) for value, cell in zip(values, cells[1:], strict=True)]
+        rows.append(({"wave": p.wave}, [h.row_header(cells[0]), *shown]))
     return rows
 
 
