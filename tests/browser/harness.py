@@ -34,6 +34,7 @@ LAUNCH_ARGS = (
 )
 DESKTOP = 1280
 PHONE = 375
+A4_WIDTH = 688  # CSS pixels between A4's edges less the reports' 14 mm @page margins
 HEIGHT = 900
 BLOCKING = ("serious", "critical")  # axe impacts that fail a page
 
@@ -247,4 +248,30 @@ def tables(page: Page) -> list[dict[str, Any]]:
     rows, and each body row's cells (whitespace collapsed), its row-header cells apart
     and its ``data-`` attributes."""
     found: list[dict[str, Any]] = page.evaluate(TABLES_JS)
+    return found
+
+
+def hidden_in_details(page: Page) -> list[str]:
+    """The children (but the summary) of ``<details>`` elements that are not shown,
+    e.g. in a closed element: the first 80 characters of each one's text."""
+    found: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll('details')]
+            .flatMap(d => [...d.children].filter(c => c.tagName !== 'SUMMARY'))
+            .filter(c => !c.checkVisibility({contentVisibilityAuto: true,
+                                             visibilityProperty: true}))
+            .map(c => c.textContent.trim().slice(0, 80))"""
+    )
+    return found
+
+
+def clipped(page: Page) -> list[str]:
+    """The elements that hide part of their content behind a horizontal scroll or a
+    clip (fine on a screen, lost on paper): tag, class and the widths."""
+    found: list[str] = page.evaluate(
+        """() => [...document.body.querySelectorAll('*')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1
+                && ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(e).overflowX))
+            .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.scrollWidth} px `
+                      + `of content in ${e.clientWidth} px`)"""
+    )
     return found

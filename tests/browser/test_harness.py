@@ -28,6 +28,11 @@ def test_a_clean_page_passes_every_check(browser: Browser) -> None:
         assert harness.images_without_alt(seen.page) == []
         assert harness.axe_violations(seen.page) == []
         assert harness.horizontal_overflow(seen.page) == []  # the table scrolls inside
+        [clipped] = harness.clipped(seen.page)  # on paper it would be cut off
+        assert clipped.startswith("div.table-wrap: ") and clipped.endswith(" px")
+        assert harness.hidden_in_details(seen.page) == ["Folded away until opened."]
+        seen.page.locator("summary").click()
+        assert harness.hidden_in_details(seen.page) == []
         [table] = harness.tables(seen.page)
         assert table["caption"] == "All respondents"
         assert table["head"][0][:4] == ["Question", "Vendor", "Customer", "Gap (points)"]

@@ -47,6 +47,7 @@ class Seen:
     violations: list[str]
     sorted: list[tuple[str | None, list[float | None]]]  # two clicks on the first gap heading
     phone_overflow: list[str]
+    printed: tuple[list[str], list[str]]  # overflow or clipping at A4 width, closed details
     plain: tuple[list[dict[str, Any]], list[dict[str, Any]]]  # charts, tables without scripts
 
 
@@ -67,6 +68,10 @@ def _look(browser: Browser, example: Example, out: Path) -> Seen:
         sorted_by_gap = _sort_by_gap(p, tables)
         p.set_viewport_size({"width": harness.PHONE, "height": harness.HEIGHT})
         overflow = harness.horizontal_overflow(p)
+        p.emulate_media(media="print")
+        p.set_viewport_size({"width": harness.A4_WIDTH, "height": harness.HEIGHT})
+        wide = harness.horizontal_overflow(p) + harness.clipped(p)
+        printed = (wide, harness.hidden_in_details(p))
     with harness.visit(browser, page, scripts=False) as plain:
         plain_view = (harness.charts(plain.page), harness.tables(plain.page))
     messages = visit.console + plain.console
@@ -82,6 +87,7 @@ def _look(browser: Browser, example: Example, out: Path) -> Seen:
         violations,
         sorted_by_gap,
         overflow,
+        printed,
         plain_view,
     )
 
@@ -193,6 +199,15 @@ def test_no_serious_accessibility_violation(seen: dict[str, Seen], name: str) ->
 def test_a_phone_does_not_scroll_sideways(seen: dict[str, Seen], name: str) -> None:
     found = seen[name].phone_overflow
     assert found == [], f"{name}.html at {harness.PHONE} px:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_printed_page_fits_a4_with_nothing_folded(seen: dict[str, Seen], name: str) -> None:
+    """Printed (print media, A4's width less the page margins), nothing sticks out of
+    the page or hides in a scrolled wrapper, and folded details are printed open."""
+    overflow, folded = seen[name].printed
+    assert overflow == [], f"{name}.html printed:\n" + "\n".join(overflow)
+    assert folded == [], f"{name}.html prints these folded away: {folded}"
 
 
 @pytest.mark.parametrize("name", [e.name for e in EXAMPLES if e.command == "analyze"])
