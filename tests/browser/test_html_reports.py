@@ -1,12 +1,14 @@
 """The HTML report of every bundled example, as headless Chromium shows it.
 
 Each report is written in this test from the README's command line (with the JSON report
-of the same run beside it), opened as a ``file://`` URL at desktop and phone widths, and
-held to: no console error or warning, no uncaught error, no request but the file itself;
-every chart present and named for a screen reader (or hidden from it), every image with
-alt text; the results tables, read from the DOM, equal to the JSON report's results;
-no serious or critical axe-core violation; no sideways scrolling of the page on a phone.
-(That the committed reports/*.html equal these runs is tests/test_readme.py's check.)
+of the same run beside it), opened as a ``file://`` URL, and held to: no console error
+or warning, no uncaught error, no request but the file itself; every chart present and
+named for a screen reader (or hidden from it), one per segment and per distribution,
+every image with alt text; the results tables, read from the DOM, equal to the JSON
+report's results, the same with scripts off, sorted by a click on a heading; no serious
+or critical axe-core violation; no sideways scrolling of the page on a phone; printed on
+A4, nothing cut off and nothing folded away. (That the committed reports/*.html equal
+these runs is tests/test_readme.py's check.)
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ NAMES = [e.name for e in EXAMPLES]
 @dataclass
 class Seen:
     """What the browser found in one report: at desktop width, then (the same page
-    narrowed) at a phone's, and again with its scripts switched off."""
+    narrowed) at a phone's and printed at A4's, and again with its scripts switched off."""
 
     example: Example
     report: dict[str, Any]  # the JSON report of the same run
@@ -74,11 +76,10 @@ def _look(browser: Browser, example: Example, out: Path) -> Seen:
         printed = (wide, harness.hidden_in_details(p))
     with harness.visit(browser, page, scripts=False) as plain:
         plain_view = (harness.charts(plain.page), harness.tables(plain.page))
-    messages = visit.console + plain.console
     return Seen(
         example,
         report,
-        messages,
+        visit.console + plain.console,
         visit.errors + plain.errors,
         visit.requests + plain.requests,
         charts,
