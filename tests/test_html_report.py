@@ -200,6 +200,21 @@ def test_tables_hold_the_reports_results(pages: dict[str, tuple[str, dict[str, A
                 check_result(cells, result, vendor, customer)
 
 
+def test_each_questions_top_box_is_stated(pages: dict[str, tuple[str, dict[str, Any]]]) -> None:
+    for name, (page, data) in pages.items():
+        texts = [text for tag, text in Page(page).texts if tag in ("p", "li")]
+        whole = [r for r in data["results"] if not r["segment"]]
+        tops = [r.get("top_box_rule") or ", ".join(r["top_box_labels"]) for r in whole]
+        if len(set(tops)) == 1:
+            assert f"Top box (every question): {tops[0]}." in texts, name
+            continue
+        for r, top in zip(whole, tops, strict=True):
+            assert any(r["question_text"] in t and t.endswith(f": {top}") for t in texts), (
+                name,
+                r["question_text"],
+            )
+
+
 def check_result(
     cells: dict[str, dict[str, Any]], r: dict[str, Any], vendor: str, customer: str
 ) -> None:

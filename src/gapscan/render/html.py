@@ -63,6 +63,7 @@ def _views(report: GapReport) -> list[str]:
         out.append(h.table(caption, header, rows, attributes=attributes))
         if k == 0:
             out.append(h.paragraph(_significance_note(report), "note"))
+            out += _top_box_note(report)
     return out
 
 
@@ -73,6 +74,18 @@ def _significance_note(report: GapReport) -> str:
         f"The interval is the {100 * s.confidence:g}% confidence interval of the gap, in "
         "points; a gap's direction is written under it."
     )
+
+
+def _top_box_note(report: GapReport) -> list[str]:
+    """Which answers form each question's top box, said under the first table."""
+    from gapscan.render.distribution_table import top_box_groups
+
+    groups = top_box_groups(report)
+    if len(groups) == 1:
+        return [h.paragraph(f"Top box (every question): {', '.join(groups[0][0])}.", "note")]
+    items = [f"{'; '.join(texts)}: {', '.join(labels)}" for labels, texts in groups]
+    lead = h.paragraph("Top box, the answers counted as favourable:", "note")
+    return [lead, h.bullets(items, "note")]
 
 
 def _table(report: GapReport, results: list[GapResult]) -> tuple[list[str], list[Row]]:
