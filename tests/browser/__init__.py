@@ -1,0 +1,1 @@
+"""The HTML reports as a browser shows them (headless Chromium, axe-core)."""
