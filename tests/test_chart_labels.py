@@ -11,6 +11,7 @@ tested on its own below.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from pathlib import Path
 
@@ -187,7 +188,7 @@ def test_spread_keeps_order_and_distance(desired: list[float], size: float, room
     placed = spread(desired, sizes, -room / 2, room / 2, gap=2.0)
     order = sorted(range(len(desired)), key=lambda i: (desired[i], i))
     ranked = [placed[i] for i in order]
-    for a, b in zip(ranked, ranked[1:], strict=False):
+    for a, b in itertools.pairwise(ranked):
         assert b - a >= size + 2.0 - 1e-6  # apart, in the order of their points
     fits = len(desired) * size + (len(desired) - 1) * 2.0 <= room
     if fits:

@@ -146,7 +146,8 @@ def analyze(
         chart_dir = chart_directory(out, output_format, charts, no_charts)
         to = Destinations(out, chart_dir, junit, inputs)
         on_scales = [q.id for q in survey.questions if q.scale.numeric is None]
-        kinds = report_chart_kinds(on_scales, distribution)
+        segments = options.segments if options.segments is not None else survey.segments
+        kinds = report_chart_kinds(on_scales, distribution, segments)
         check_destinations(to, *kinds)
         if counts is not None:
             report = _from_counts(survey, counts, options)
