@@ -64,7 +64,8 @@ def trends(draw: st.DrawFn) -> TrendReport:
     n_questions = draw(st.integers(1, 12))
     base = draw(st.floats(-0.9, 0.9))
     spread_of = draw(st.sampled_from([0.0, 0.001, 0.01, 0.05, 0.3]))  # how far apart
-    waves = tuple(f"{draw(st.sampled_from(['Wave ', '', '2026Q']))}{k + 1}" for k in range(n_waves))
+    prefix = draw(st.sampled_from(["Wave ", "", "2026Q", "Customer survey, wave "]))
+    waves = tuple(f"{prefix}{k + 1}" for k in range(n_waves))
     questions = tuple((f"q{i}", draw(TEXTS)) for i in range(n_questions))
     points: list[WavePoint] = []
     for qid, text in questions:
@@ -92,8 +93,10 @@ def trends(draw: st.DrawFn) -> TrendReport:
 
 
 def _trend_labels(trend: TrendReport) -> int:
-    """Change labels (every point but the first wave's) and one end label a line."""
-    return len(trend.questions) * (len(trend.waves) - 1) + len(trend.questions)
+    """Change labels (every point but the first wave's), one end label a line, and
+    the waves' names on the x axis."""
+    n = len(trend.questions)
+    return n * (len(trend.waves) - 1) + n + len(trend.waves)
 
 
 @pytest.mark.filterwarnings("ignore:constrained_layout not applied")

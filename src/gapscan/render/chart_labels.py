@@ -203,6 +203,15 @@ def renderer_of(fig: Figure | SubFigure) -> RendererBase:
     return renderer
 
 
+def root_figure(ax: _AxesBase) -> Figure:
+    """The figure an axes is drawn in."""
+    from matplotlib.figure import Figure
+
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    return fig
+
+
 def label_boxes(fig: Figure, renderer: RendererBase) -> dict[str, tuple[float, ...]]:
     """Every placed label's box in display units, by gid (for tests and checks)."""
     out: dict[str, tuple[float, ...]] = {}

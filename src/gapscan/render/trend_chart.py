@@ -8,11 +8,12 @@ gaps give labels one above the other, each with a leader line to its point.
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from typing import TYPE_CHECKING
 
 from gapscan.render import _format as fmt
-from gapscan.render.chart_labels import Group, Layout, renderer_of, settle
+from gapscan.render.chart_labels import Group, Layout, renderer_of, root_figure, settle
 from gapscan.render.charts import (
     _DPI,
     _LEGEND_TEXT,
@@ -87,7 +88,11 @@ def trend_figure(trend: TrendReport) -> Figure:
         fig.supxlabel(_caption(trend, missing), x=0.01, ha="left", fontsize=8, color=_MUTED)
         fig.draw_without_rendering()
         _make_room(ax, columns[-1] if columns else None)
+        _fit_waves(ax, waves)
+        _legend_below(ax)
         settle(fig, layout)
+        for k, tick in enumerate(ax.get_xticklabels()):
+            layout.tag(tick, f"wave{k}")
         return fig
 
 
@@ -180,6 +185,56 @@ def _make_room(ax: Axes, last: Group | None) -> None:
     if fraction >= 1.0:
         return
     ax.set_xlim(low, (anchor - fraction * low) / (1.0 - fraction))
+
+
+def _fit_waves(ax: Axes, waves: list[str]) -> None:
+    """Wave labels that would touch are wrapped onto more, shorter lines (in a
+    smaller font at the second step); if they still touch, they are turned upright
+    and the figure grows by their height."""
+    fig = root_figure(ax)
+    labels = [chart_label(w, _WAVE_TEXT) for w in waves]
+    ticks = list(range(len(waves)))
+    for width, size in ((12, 9.0), (8, 8.0)):
+        if not _crowded(ax):
+            return
+        ax.set_xticks(ticks, [textwrap.fill(label, width) for label in labels], fontsize=size)
+        fig.draw_without_rendering()
+    if not _crowded(ax):
+        return
+    ax.set_xticks(ticks, labels, fontsize=8.0, rotation=90)
+    renderer = renderer_of(fig)
+    tall = max(t.get_window_extent(renderer).height for t in ax.get_xticklabels())
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height + tall / fig.dpi)
+    fig.draw_without_rendering()
+
+
+def _legend_below(ax: Axes) -> None:
+    """The legend under the axis title, however tall the wave labels are: anchored
+    to the axes' bottom by a distance in points, measured."""
+    from matplotlib.transforms import ScaledTranslation
+
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    fig = root_figure(ax)
+    fig.draw_without_rendering()
+    renderer = renderer_of(fig)
+    label = ax.xaxis.label.get_window_extent(renderer)
+    drop = (ax.get_window_extent(renderer).y0 - label.y0) * 72 / fig.dpi + 6.0
+    below = ax.transAxes + ScaledTranslation(0.0, -drop / 72, fig.dpi_scale_trans)
+    legend.set_bbox_to_anchor((0.0, 0.0), transform=below)
+
+
+def _crowded(ax: Axes) -> bool:
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = renderer_of(fig)
+    boxes = sorted(
+        (t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()),
+        key=lambda b: b.x0,
+    )
+    return any(a.x1 + 4.0 > b.x0 for a, b in itertools.pairwise(boxes))
 
 
 def _anchor_x(text: Text) -> float:
