@@ -211,3 +211,50 @@ def test_spread_moves_two_coinciding_labels_apart_evenly() -> None:
 def test_spread_keeps_labels_inside_the_bounds() -> None:
     placed = spread([99.0, 99.5], [10.0, 10.0], 0, 100, gap=0.0)
     assert placed == pytest.approx([85.0, 95.0])
+
+
+# -- distributions ------------------------------------------------------------
+
+
+def _shares(draw: st.DrawFn, k: int) -> list[float]:
+    weights = draw(
+        st.lists(st.one_of(st.floats(0.0, 0.02), st.floats(0.0, 1.0)), min_size=k, max_size=k)
+    )
+    total = sum(weights)
+    return [w / total for w in weights] if total > 0 else [1.0 / k] * k
+
+
+@st.composite
+def distributions(draw: st.DrawFn) -> GapResult:
+    from gapscan.report import LevelCount
+
+    k = draw(st.integers(2, 11))
+    levels = [f"Level {i} {draw(WORDS)}" for i in range(k)]
+    sides = []
+    for side in (_BASE.vendor, _BASE.customer):
+        shares = _shares(draw, k)
+        counts = tuple(
+            LevelCount(level, float(i), round(1000 * s), s)
+            for i, (level, s) in enumerate(zip(levels, shares, strict=True))
+        )
+        sides.append(replace(side, distribution=counts))
+    return replace(_BASE, vendor=sides[0], customer=sides[1], top_box_labels=(levels[-1],))
+
+
+def _segment_labels(r: GapResult) -> int:
+    """The segments wide enough to show a share other than 0%."""
+    return sum(
+        1
+        for side in (r.vendor, r.customer)
+        for d in side.distribution
+        if d.share > 0 and f"{100 * d.share:.0f}%" != "0%"
+    )
+
+
+@fuzz_settings(DUMBBELL_EXAMPLES)
+@given(result=distributions())
+def test_no_two_distribution_labels_overlap(result: GapResult) -> None:
+    from gapscan.render.distribution_chart import _figure
+
+    report = replace(_REPORT, results=(result,))
+    _assert_apart(_svg(_figure(report, result)), _segment_labels(result))
