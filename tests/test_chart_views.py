@@ -143,3 +143,12 @@ def test_the_svg_text_of_a_chart(report: GapReport) -> None:
     text = charts.chart_svg_text(charts.render_dumbbell(report))
     assert text.startswith("<svg") and text.rstrip().endswith("</svg>")
     assert "<?xml" not in text and "<!DOCTYPE" not in text
+
+
+def test_a_gap_that_rounds_to_zero_has_no_sign(report: GapReport) -> None:
+    from gapscan.render.dumbbell_chart import gap_label
+
+    r = next(r for r in report.results if not r.segment)
+    assert gap_label(replace(r, gap=-0.003, significant=False)) == "0 pp"
+    assert gap_label(replace(r, gap=0.004, significant=True)) == "0 pp*"
+    assert gap_label(replace(r, gap=-0.006, significant=False)) == "-1 pp"

@@ -69,7 +69,9 @@ def whole_sample(report: GapReport) -> list[GapResult]:
 
 
 def gap_label(r: GapResult) -> str:
-    return f"{fmt.points(r.gap, 0)} pp" + ("*" if r.significant else "")
+    """``+44 pp*``; a gap that rounds to zero is ``0 pp`` (no sign)."""
+    gap = fmt.points(r.gap, 0)
+    return ("0" if gap in ("+0", "-0") else gap) + " pp" + ("*" if r.significant else "")
 
 
 def dumbbell_figure(report: GapReport) -> Figure:
