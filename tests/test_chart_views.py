@@ -152,3 +152,17 @@ def test_a_gap_that_rounds_to_zero_has_no_sign(report: GapReport) -> None:
     assert gap_label(replace(r, gap=-0.003, significant=False)) == "0 pp"
     assert gap_label(replace(r, gap=0.004, significant=True)) == "0 pp*"
     assert gap_label(replace(r, gap=-0.006, significant=False)) == "-1 pp"
+
+
+def test_small_multiples_show_at_most_so_many_panels(report: GapReport) -> None:
+    from gapscan.render.dumbbell_chart import MAX_PANELS
+
+    whole = [r for r in report.results if not r.segment]
+    many = MAX_PANELS + 6
+    segments = [replace(r, segment=(("account", f"A{i:02d}"),)) for i in range(many) for r in whole]
+    big = replace(report, results=(*whole, *segments))
+    fig = segment_figure(big, "account")
+    assert len(fig.axes) == MAX_PANELS
+    assert fig.axes[-1].get_title(loc="left").startswith(f"account = A{MAX_PANELS - 1:02d}")
+    assert f"The first {MAX_PANELS} of {many} values" in fig.get_supxlabel()
+    assert f"the first {MAX_PANELS} of {many} values" in chart_alt.segment_alt(big, "account")

@@ -68,15 +68,18 @@ def dumbbell_alt(report: GapReport) -> str:
 
 def segment_alt(report: GapReport, column: str) -> str:
     """The small-multiple dumbbells of one segment column."""
-    from gapscan.render.dumbbell_chart import segment_views
+    from gapscan.render.dumbbell_chart import MAX_PANELS, segment_views
 
-    views = segment_views(report, column)
+    every = segment_views(report, column)
+    views = every[:MAX_PANELS]
     vendor, customer = _sides(report.settings)
     values = [title.split(" = ", 1)[-1] for title, _ in views]
     n = len({r.question for _, results in views for r in results})
+    which = f"the first {len(views)} of {len(every)} values" if len(every) > len(views) else ""
     words = [
         f"Small-multiple dumbbell charts by {column}: a panel for each of "
-        f"{_plural(len(views), 'value')} ({', '.join(chart_label(v, 30) for v in values)}), "
+        f"{which or _plural(len(views), 'value')} "
+        f"({', '.join(chart_label(v, 30) for v in values)}), "
         f"each with {vendor} and {customer} top-box share for {_plural(n, 'question')}"
     ]
     best = _largest([r for _, results in views for r in results])

@@ -1,9 +1,15 @@
-"""Charts: a vendor-vs-customer dumbbell of top-box shares, and the gap across waves.
+"""Charts: a vendor-vs-customer dumbbell of top-box shares (whole sample, and small
+multiples per segment), and the gap across waves.
 
-Both read the report and compute nothing statistical: shares, gaps and intervals
-come from the result fields. The same input gives byte-identical SVG and PNG files
-(fixed style, fixed SVG id salt, text drawn as paths, no dates or tool versions in
-the metadata), and both files are replaced together or not at all.
+This module holds the public functions, the fixed style and the output; the figures
+are drawn in :mod:`~gapscan.render.dumbbell_chart` and
+:mod:`~gapscan.render.trend_chart`, their labels placed apart by
+:mod:`~gapscan.render.chart_labels`, and described in words (alt text) by
+:mod:`~gapscan.render.chart_alt`. Charts read the report and compute nothing
+statistical: shares, gaps and intervals come from the result fields. The same input
+gives byte-identical SVG and PNG files (fixed style, fixed SVG id salt, text drawn as
+paths, no dates or tool versions in the metadata), and both files are replaced
+together or not at all.
 """
 
 from __future__ import annotations

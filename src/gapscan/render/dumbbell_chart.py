@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 _VALUE_RISE = 6.0  # points between a dot's centre and the bottom of its value label
 _PANEL_HEAD = 0.42  # inches above each small-multiple panel for its title
 _PANEL_TEXT = 50  # characters of a panel's title
+MAX_PANELS = 24  # small multiples show at most this many segment values
 _LEGEND_RISE = 24.0  # points between the first panel and the legend above its title
 
 
@@ -101,7 +102,8 @@ def segment_figure(report: GapReport, column: str) -> Figure:
 
     with _style():
         order = [r.question for r in whole_sample(report)]
-        views = segment_views(report, column)
+        every = segment_views(report, column)
+        views = every[:MAX_PANELS]
         rows = Rows.of(whole_sample(report))
         height = _CHROME + len(views) * (rows.total + _PANEL_HEAD)
         fig = Figure(figsize=(_WIDTH, height), dpi=_DPI, layout="constrained")
@@ -119,7 +121,10 @@ def segment_figure(report: GapReport, column: str) -> Figure:
             _note(axes[0], f"No results by {column}")
         _legend(axes[0], report, above_title=True)
         _title(fig, f"{report.survey}: by {column}")
-        fig.supxlabel(caption(report), x=0.01, ha="left", fontsize=8, color=_MUTED)
+        shown = caption(report)
+        if len(every) > len(views):
+            shown += f"\nThe first {len(views)} of {len(every)} values; every value: the tables."
+        fig.supxlabel(shown, x=0.01, ha="left", fontsize=8, color=_MUTED)
         settle(fig, layout)
         return fig
 
