@@ -166,3 +166,20 @@ def test_small_multiples_show_at_most_so_many_panels(report: GapReport) -> None:
     assert fig.axes[-1].get_title(loc="left").startswith(f"account = A{MAX_PANELS - 1:02d}")
     assert f"The first {MAX_PANELS} of {many} values" in fig.get_supxlabel()
     assert f"the first {MAX_PANELS} of {many} values" in chart_alt.segment_alt(big, "account")
+
+
+def test_the_svg_text_with_an_id_prefix_defines_each_id_once_per_chart(
+    report: GapReport,
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    chart = charts.render_dumbbell(report)
+    plain = charts.chart_svg_text(chart)
+    text = charts.chart_svg_text(chart, id_prefix="c1-")
+    root = ET.fromstring(text)
+    ids = [e.get("id") for e in root.iter() if e.get("id") is not None]
+    assert ids and all(str(i).startswith("c1-") for i in ids)
+    assert len(ids) == len(set(ids))
+    refs = re.findall(r'href="#([^"]+)"|url\(#([^)]+)\)', text)
+    assert refs and all((a or b) in ids for a, b in refs)  # every reference still resolves
+    assert text.replace("c1-", "") == plain  # nothing else changed

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,10 @@ _RC: dict[RcKeyType, Any] = {
     "path.simplify": True,
     "agg.path.chunksize": 0,
 }
+# what chart_svg_text rewrites: ids, and references to them
+_ID = re.compile(r'(\bid)="([^"]*)"')
+_HREF = re.compile(r'((?:xlink:)?href)="#([^"]*)"')
+_URL = re.compile(r"url\(#([^)]*)\)")
 _SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None}
 _PNG_METADATA: dict[str, Any] = {"Software": None}
 
@@ -140,12 +145,19 @@ def render_trend(trend: TrendReport) -> tuple[bytes, bytes]:
         return _render_both(_trend_figure(trend))
 
 
-def chart_svg_text(chart: tuple[bytes, bytes]) -> str:
+def chart_svg_text(chart: tuple[bytes, bytes], id_prefix: str = "") -> str:
     """The SVG text of a rendered chart (``render_*``'s first item), for a report that
-    inlines its charts: the XML declaration and doctype left out."""
+    inlines its charts: the XML declaration and doctype left out, and with
+    ``id_prefix`` every ``id`` and reference to one prefixed (several charts in one
+    page then define no id twice)."""
     text = chart[0].decode("utf-8")
     start = text.find("<svg")
-    return text[start:] if start >= 0 else text
+    text = text[start:] if start >= 0 else text
+    if not id_prefix:
+        return text
+    text = _ID.sub(lambda m: f'{m.group(1)}="{id_prefix}{m.group(2)}"', text)
+    text = _HREF.sub(lambda m: f'{m.group(1)}="#{id_prefix}{m.group(2)}"', text)
+    return _URL.sub(lambda m: f"url(#{id_prefix}{m.group(1)})", text)
 
 
 def segment_kinds(columns: Sequence[str]) -> list[str]:
