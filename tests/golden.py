@@ -58,7 +58,8 @@ CASES: tuple[Case, ...] = (
         "cmo-affinity-markdown",
         ("analyze", "surveys/cmo-affinity.yaml", "--format", "markdown",
          "--out", f"{OUT}/cmo-affinity.md"),
-        ("cmo-affinity.md", "charts/cmo-affinity-gaps.svg"),
+        ("cmo-affinity.md", "charts/cmo-affinity-gaps.svg",
+         "charts/cmo-affinity-gaps-by-region.svg"),
         0,
     ),
     Case(
@@ -72,7 +73,8 @@ CASES: tuple[Case, ...] = (
         "account-pulse-markdown",
         ("analyze", "surveys/account-pulse.yaml", "--format", "markdown",
          "--out", f"{OUT}/account-pulse.md"),
-        ("account-pulse.md", "charts/account-pulse-gaps.svg"),
+        ("account-pulse.md", "charts/account-pulse-gaps.svg",
+         "charts/account-pulse-gaps-by-region.svg"),
         0,
     ),
     Case(

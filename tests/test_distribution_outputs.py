@@ -123,12 +123,15 @@ def test_markdown_has_a_distribution_table_per_question(tmp_path: Path) -> None:
     charts = sorted(p.name for p in (tmp_path / "charts").iterdir())
     assert charts == sorted(
         f"report-{part}.{ext}"
-        for part in ("gaps", "distribution-centricity", "distribution-improving",
-                     "distribution-alignment")
+        for part in ("gaps", "gaps-by-region", "distribution-centricity",
+                     "distribution-improving", "distribution-alignment")
         for ext in ("svg", "png")
     )  # fmt: skip
     text = out.read_text(encoding="utf-8")
-    assert "![report-distribution-improving](charts/report-distribution-improving.svg)" in text
+    image = next(line for line in text.splitlines() if "report-distribution-improving" in line)
+    assert image.startswith("![Diverging stacked bar chart of the answers to “The vendor is ")
+    assert image.endswith("](charts/report-distribution-improving.svg)")
+    assert "top box (Agree, Strongly agree): 85% vs 35%." in image
 
 
 def _plain(inline: Token) -> str:
@@ -157,6 +160,8 @@ def test_without_the_option_no_table_and_no_distribution_chart(tmp_path: Path) -
     assert code == 0, err
     assert "## Distribution" not in out.read_text(encoding="utf-8")
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == [
+        "report-gaps-by-region.png",  # the schema's segment: small multiples
+        "report-gaps-by-region.svg",
         "report-gaps.png",
         "report-gaps.svg",
     ]

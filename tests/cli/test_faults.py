@@ -99,13 +99,14 @@ def test_full_file_system(work: Path, mount_point: Path) -> None:
 
 
 def test_full_disk_simulated(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """ENOSPC on the third file written (the report, after both charts)."""
+    """ENOSPC on the fifth file written (the report, after the charts: the dumbbell
+    and the segment's small multiples, SVG and PNG each)."""
     (work / "r.md").write_text(PREVIOUS, encoding="utf-8")
     real, calls = os.write, []
 
     def write(fd: int, data: Any) -> int:
         calls.append(fd)
-        if len(set(calls)) == 3:
+        if len(set(calls)) == 5:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(fd, data)
 
@@ -194,7 +195,7 @@ def test_fallback_without_anonymous_files_leaves_nothing(
 
     def fsync(fd: int) -> None:
         calls.append(fd)
-        if len(calls) == 3:
+        if len(calls) == 5:  # the report, after the four chart files
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         real(fd)
 

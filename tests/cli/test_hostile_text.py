@@ -109,8 +109,10 @@ def test_markdown_and_its_chart(survey: Path, tmp_path: Path) -> None:
     report = tmp_path / "r`$x$.md"
     clean(invoke(["analyze", survey, "--format", "markdown", "--out", report]))
     text = report.read_text(encoding="utf-8")
-    [svg] = (tmp_path / "charts").glob("*.svg")
-    all_tokens = check_markdown_safe(text, [markdown_link(f"charts/{svg.name}")])
+    # the dumbbell and the segment's small multiples
+    svgs = sorted((tmp_path / "charts").glob("*.svg"))
+    assert [svg.name.endswith(("-gaps.svg", "-gaps-by-region.svg")) for svg in svgs] == [True] * 2
+    all_tokens = check_markdown_safe(text, [markdown_link(f"charts/{svg.name}") for svg in svgs])
     tables = table_rows(text)
     assert len(tables) == 1 + len(SEGMENTS) + 1  # the whole sample, each segment, the rules
     assert all(len(rows) == len(TEXTS) for rows in tables[:-1])
@@ -119,7 +121,8 @@ def test_markdown_and_its_chart(survey: Path, tmp_path: Path) -> None:
     # title, analysed, headline, rules, charts, methods and one per view: no heading
     # made of a line of user text
     assert len(headings) == 6 + 1 + len(SEGMENTS)
-    ET.parse(svg)  # "$" in a question text is a dollar sign, not math
+    for svg in svgs:
+        ET.parse(svg)  # "$" in a question text is a dollar sign, not math
 
 
 def test_csv_cells_are_inert(survey: Path) -> None:

@@ -242,7 +242,12 @@ def test_writing_next_to_the_inputs_still_works(work: Path) -> None:
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
     assert {"r.md", "j.xml", "charts"} <= set(os.listdir(work))
-    assert sorted(os.listdir(work / "charts")) == ["r-gaps.png", "r-gaps.svg"]
+    assert sorted(os.listdir(work / "charts")) == [
+        "r-gaps-by-region.png",  # small multiples of the schema's segment
+        "r-gaps-by-region.svg",
+        "r-gaps.png",
+        "r-gaps.svg",
+    ]
     assert leftovers(work) == []
 
 
@@ -269,7 +274,7 @@ def test_every_output_gets_the_umasks_permissions(work: Path, umask: int) -> Non
     assert result.exit_code == 0, result.output
     expected = 0o666 & ~umask
     files = [work / "r.md", work / "j.xml", *(work / "charts").iterdir()]
-    assert len(files) == 4
+    assert len(files) == 6  # the report, JUnit, the dumbbell and the segment's charts
     assert {f.name: mode(f) for f in files} == {f.name: expected for f in files}
     assert mode(work / "charts") == 0o777 & ~umask  # a directory the run created
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -96,7 +96,7 @@ def publish_report(
 
         return render_dumbbell(report)
 
-    charts: list[Chart] = [("gaps", dumbbell)]
+    charts: list[Chart] = [("gaps", dumbbell), *_segment_charts(report)]
     if distribution:
         charts += _distribution_charts(report)
     terminal = None
@@ -107,15 +107,37 @@ def publish_report(
     _publish(to, charts, body, terminal, junit_text, lambda: markdown.render(report))
 
 
-def report_chart_kinds(question_ids: list[str], distribution: bool) -> list[str]:
-    """The charts an analysis writes: the dumbbell, and with ``--distribution`` one per
-    question on a scale (``question_ids``: those questions; a numeric question's many
-    values make no readable stacked bar)."""
+def report_chart_kinds(
+    question_ids: list[str], distribution: bool, segments: Sequence[str] = ()
+) -> list[str]:
+    """The charts an analysis writes: the dumbbell, the small multiples of each
+    segment column (``segments``), and with ``--distribution`` one per question on a
+    scale (``question_ids``: those questions; a numeric question's many values make
+    no readable stacked bar)."""
+    from gapscan.render.charts import segment_kinds
+
+    kinds = ["gaps", *segment_kinds(segments)]
     if not distribution:
-        return ["gaps"]
+        return kinds
     from gapscan.render.distribution_chart import chart_kinds
 
-    return ["gaps", *chart_kinds(question_ids)]
+    return [*kinds, *chart_kinds(question_ids)]
+
+
+def _segment_charts(report: GapReport) -> list[Chart]:
+    """Small-multiple dumbbells, one chart per segment column of the report."""
+    from gapscan.render.charts import segment_kinds
+
+    def chart(column: str) -> Callable[[], tuple[bytes, bytes]]:
+        def render() -> tuple[bytes, bytes]:
+            from gapscan.render.charts import render_segment_dumbbell
+
+            return render_segment_dumbbell(report, column)
+
+        return render
+
+    columns = report.settings.segments
+    return [(kind, chart(c)) for c, kind in zip(columns, segment_kinds(columns), strict=True)]
 
 
 def _distribution_charts(report: GapReport) -> list[Chart]:

@@ -153,7 +153,8 @@ def analyze(
         summary = wants_summary(output_format, step_summary)
         to = Destinations(out, chart_dir, junit, inputs, summary)
         on_scales = [q.id for q in survey.questions if q.scale.numeric is None]
-        kinds = report_chart_kinds(on_scales, distribution)
+        segments = options.segments if options.segments is not None else survey.segments
+        kinds = report_chart_kinds(on_scales, distribution, segments)
         check_destinations(to, *kinds)
         if counts is not None:
             report = _from_counts(survey, counts, options)

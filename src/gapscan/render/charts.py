@@ -1,23 +1,29 @@
-"""Charts: a vendor-vs-customer dumbbell of top-box shares, and the gap across waves.
+"""Charts: a vendor-vs-customer dumbbell of top-box shares (whole sample, and small
+multiples per segment), and the gap across waves.
 
-Both read the report and compute nothing statistical: shares, gaps and intervals
-come from the result fields. The same input gives byte-identical SVG and PNG files
-(fixed style, fixed SVG id salt, text drawn as paths, no dates or tool versions in
-the metadata), and both files are replaced together or not at all.
+This module holds the public functions, the fixed style and the output; the figures
+are drawn in :mod:`~gapscan.render.dumbbell_chart` and
+:mod:`~gapscan.render.trend_chart`, their labels placed apart by
+:mod:`~gapscan.render.chart_labels`, and described in words (alt text) by
+:mod:`~gapscan.render.chart_alt`. Charts read the report and compute nothing
+statistical: shares, gaps and intervals come from the result fields. The same input
+gives byte-identical SVG and PNG files (fixed style, fixed SVG id salt, text drawn as
+paths, no dates or tool versions in the metadata), and both files are replaced
+together or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import textwrap
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gapscan.outputs import write_files
 from gapscan.render import _format as fmt
-from gapscan.report import GapReport, GapResult, Settings, TrendReport, WavePoint
+from gapscan.report import GapReport, Settings, TrendReport
 from gapscan.text import chart_label
 
 if TYPE_CHECKING:
@@ -85,6 +91,10 @@ _RC: dict[RcKeyType, Any] = {
     "path.simplify": True,
     "agg.path.chunksize": 0,
 }
+# what chart_svg_text rewrites: ids, and references to them
+_ID = re.compile(r'(\bid)="([^"]*)"')
+_HREF = re.compile(r'((?:xlink:)?href)="#([^"]*)"')
+_URL = re.compile(r"url\(#([^)]*)\)")
 _SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None}
 _PNG_METADATA: dict[str, Any] = {"Software": None}
 
@@ -104,10 +114,29 @@ def write_trend(trend: TrendReport, directory: Path, stem: str = "trend") -> lis
     return _write(render_trend(trend), Path(directory), stem)
 
 
+def write_segment_dumbbells(report: GapReport, directory: Path, stem: str = "gaps") -> list[Path]:
+    """Write ``{stem}-by-<segment>.svg`` and ``.png`` for each segment column of the
+    report (small multiples: a panel per value). Returns the paths, SVG then PNG."""
+    paths: list[Path] = []
+    columns = report.settings.segments
+    for column, kind in zip(columns, segment_kinds(columns), strict=True):
+        name = stem + kind.removeprefix("gaps")
+        paths += _write(render_segment_dumbbell(report, column), Path(directory), name)
+    return paths
+
+
 def render_dumbbell(report: GapReport) -> tuple[bytes, bytes]:
     """The dumbbell chart's SVG and PNG bytes, written nowhere."""
     with _style():
         return _render_both(_dumbbell_figure(report))
+
+
+def render_segment_dumbbell(report: GapReport, column: str) -> tuple[bytes, bytes]:
+    """The small-multiple dumbbells of segment ``column``: SVG and PNG bytes."""
+    from gapscan.render.dumbbell_chart import segment_figure
+
+    with _style():
+        return _render_both(segment_figure(report, column))
 
 
 def render_trend(trend: TrendReport) -> tuple[bytes, bytes]:
@@ -116,340 +145,49 @@ def render_trend(trend: TrendReport) -> tuple[bytes, bytes]:
         return _render_both(_trend_figure(trend))
 
 
+def chart_svg_text(chart: tuple[bytes, bytes], id_prefix: str = "") -> str:
+    """The SVG text of a rendered chart (``render_*``'s first item), for a report that
+    inlines its charts: the XML declaration and doctype left out, and with
+    ``id_prefix`` every ``id`` and reference to one prefixed (several charts in one
+    page then define no id twice)."""
+    text = chart[0].decode("utf-8")
+    start = text.find("<svg")
+    text = text[start:] if start >= 0 else text
+    if not id_prefix:
+        return text
+    text = _ID.sub(lambda m: f'{m.group(1)}="{id_prefix}{m.group(2)}"', text)
+    text = _HREF.sub(lambda m: f'{m.group(1)}="#{id_prefix}{m.group(2)}"', text)
+    return _URL.sub(lambda m: f"url(#{id_prefix}{m.group(1)})", text)
+
+
+def segment_kinds(columns: Sequence[str]) -> list[str]:
+    """The chart kind of each segment column's small multiples: ``gaps-by-<column>``
+    (characters other than letters, digits, ``-`` and ``_`` replaced)."""
+    from gapscan.render.distribution_chart import chart_kinds
+
+    return chart_kinds(columns, "gaps-by")
+
+
 def chart_paths(directory: Path, stem: str) -> list[Path]:
     """The files a chart is written to: ``[svg, png]``."""
     return [Path(directory) / f"{stem}.svg", Path(directory) / f"{stem}.png"]
 
 
-# -- the dumbbell -------------------------------------------------------------
-
-
-def _whole_sample(report: GapReport) -> list[GapResult]:
-    return [r for r in report.results if r.segment == ()]
-
-
-def _gap_label(r: GapResult) -> str:
-    return f"{fmt.points(r.gap, 0)} pp" + ("*" if r.significant else "")
-
-
-def _dumbbell_figure(report: GapReport) -> Figure:
-    """The dumbbell chart as a Figure (not yet saved)."""
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import PercentFormatter
-    from matplotlib.transforms import blended_transform_factory
-
-    with _style():
-        rows = _whole_sample(report)
-        labels = [textwrap.fill(chart_label(r.question_text, _LABEL_TEXT), _WRAP) for r in rows]
-        # Rows are as tall as their labels: y is measured in inches from the top.
-        heights = [_ROW_BASE + _ROW_LINE * (label.count("\n") + 1) for label in labels]
-        centres = [sum(heights[:i]) + h / 2 for i, h in enumerate(heights)]
-        total = sum(heights) if rows else 1.0
-        fig = Figure(figsize=(_WIDTH, _CHROME + total), dpi=_DPI, layout="constrained")
-        ax = fig.add_subplot()
-        to_row = blended_transform_factory(ax.transAxes, ax.transData)
-
-        for y, r in zip(centres, rows, strict=True):
-            if r.suppressed or r.vendor.top_box is None or r.customer.top_box is None:
-                ax.text(
-                    0.5,
-                    y,
-                    "suppressed (too few answers)",
-                    transform=to_row,
-                    ha="center",
-                    va="center",
-                    color=_MUTED,
-                    style="italic",
-                )
-                ax.text(_GAP_X, y, "–", transform=to_row, ha="left", va="center", color=_MUTED)
-                continue
-            v, c = r.vendor, r.customer
-            assert v.top_box is not None and c.top_box is not None
-            ax.plot(
-                [v.top_box, c.top_box],
-                [y, y],
-                color=_CONNECTOR,
-                linewidth=3.5,
-                solid_capstyle="round",
-                zorder=1,
-                clip_on=False,
-            )
-            for side, colour in ((v, VENDOR_COLOUR), (c, CUSTOMER_COLOUR)):
-                share = side.top_box
-                assert share is not None
-                low, high = side.top_box_ci_low, side.top_box_ci_high
-                if low is not None and high is not None:
-                    ax.plot(
-                        [low, high],
-                        [y, y],
-                        color=colour,
-                        linewidth=1.4,
-                        zorder=2,
-                        clip_on=False,
-                    )
-                    ax.plot(
-                        [low, high],
-                        [y, y],
-                        linestyle="none",
-                        marker="|",
-                        markersize=8,
-                        markeredgewidth=1.4,
-                        color=colour,
-                        zorder=2,
-                        clip_on=False,
-                    )
-                ax.plot(
-                    [share],
-                    [y],
-                    linestyle="none",
-                    marker="o",
-                    markersize=9,
-                    color=colour,
-                    markeredgecolor="white",
-                    markeredgewidth=1.0,
-                    zorder=3,
-                    clip_on=False,
-                )
-            gap = r.gap or 0.0
-            ax.text(
-                _GAP_X,
-                y,
-                _gap_label(r),
-                transform=to_row,
-                ha="left",
-                va="center",
-                color=VENDOR_COLOUR if gap > 0 else CUSTOMER_COLOUR,
-                fontweight="bold" if r.significant else "normal",
-            )
-
-        if not rows:
-            ax.text(
-                0.5,
-                0.5,
-                "No whole-sample results",
-                transform=ax.transAxes,
-                ha="center",
-                va="center",
-                color=_MUTED,
-                style="italic",
-            )
-        ax.text(
-            _GAP_X,
-            1.0,
-            "Gap",
-            transform=ax.transAxes,
-            ha="left",
-            va="bottom",
-            color=_MUTED,
-            fontweight="bold",
-        )
-
-        ax.set_yticks(centres, labels)
-        ax.set_ylim(total, 0.0)
-        ax.tick_params(axis="y", length=0, pad=8)
-        ax.set_xlim(0.0, 1.0)
-        ax.set_xticks([i / 5 for i in range(6)])
-        ax.set_xticks([i / 10 for i in range(1, 10, 2)], minor=True)
-        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        ax.grid(axis="x", which="major", color="#dddddd", linewidth=0.8)
-        ax.grid(axis="x", which="minor", color="#eeeeee", linewidth=0.6)
-        ax.set_axisbelow(True)
-        for name in ("top", "right", "left"):
-            ax.spines[name].set_visible(False)
-        ax.set_xlabel("Top-box share")
-        fig.suptitle(
-            textwrap.fill(chart_label(report.survey, _TITLE_TEXT), _TITLE_WRAP),
-            x=0.01,
-            ha="left",
-            fontsize=13,
-            fontweight="bold",
-        )
-
-        handles = [
-            Line2D([], [], linestyle="none", marker="o", markersize=9, color=VENDOR_COLOUR),
-            Line2D([], [], linestyle="none", marker="o", markersize=9, color=CUSTOMER_COLOUR),
-        ]
-        ax.legend(
-            handles,
-            [chart_label(label, _SIDE_TEXT) for label in report.settings.side_labels],
-            loc="lower left",
-            bbox_to_anchor=(0.0, 1.0),
-            ncols=2,
-            frameon=False,
-            borderaxespad=0.2,
-            handletextpad=0.3,
-            columnspacing=1.5,
-        )
-        fig.supxlabel(_dumbbell_caption(report), x=0.01, ha="left", fontsize=8, color=_MUTED)
-        return fig
-
-
-def _dumbbell_caption(report: GapReport) -> str:
-    s = report.settings
-    vendor, customer = _side_nouns(s)
-    bars = (
-        f"Bars: {fmt.confidence_label(report)} of each share."
-        if s.mode != "paired"
-        else "Paired by account: mean account-level shares."
-    )
-    return (
-        f"{bars} Gap = {vendor} − {customer} top-box share, in percentage points;\n"
-        f"* significant at α = {s.alpha:g} after {s.correction} correction."
-    )
-
-
-def _side_nouns(settings: Settings) -> tuple[str, str]:
+def side_nouns(settings: Settings) -> tuple[str, str]:
+    """The sides inside a chart's sentence (``sides.labels`` where given)."""
     return fmt.side_nouns(settings, lambda text: chart_label(text, _SIDE_TEXT))
 
 
-# -- the trend ----------------------------------------------------------------
+def _dumbbell_figure(report: GapReport) -> Figure:
+    from gapscan.render.dumbbell_chart import dumbbell_figure
 
-
-def _plotted(point: WavePoint | None) -> bool:
-    return point is not None and not point.result.suppressed and point.result.gap is not None
-
-
-def _pp(value: float | None) -> float:
-    return float("nan") if value is None else 100.0 * value
+    return dumbbell_figure(report)
 
 
 def _trend_figure(trend: TrendReport) -> Figure:
-    """The trend chart as a Figure (not yet saved)."""
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from gapscan.render.trend_chart import trend_figure
 
-    with _style():
-        waves = list(trend.waves)
-        questions = list(trend.questions)
-        legend_rows = len(questions)
-        fig = Figure(figsize=(_WIDTH, 4.8 + 0.22 * legend_rows), dpi=_DPI, layout="constrained")
-        ax = fig.add_subplot()
-        xs = range(len(waves))
-        dodge = 0.05 if len(questions) > 1 else 0.0
-        label_x = (len(questions) - 1) / 2 * dodge  # right edge of each wave's cluster
-        missing = False
-
-        for i, (qid, text) in enumerate(questions):
-            colour = _TREND_COLOURS[i % len(_TREND_COLOURS)]
-            by_wave = {p.wave: p for p in trend.series(qid)}
-            points = [by_wave.get(w) for w in waves]
-            shift = (i - (len(questions) - 1) / 2) * dodge
-            x = [k + shift for k in xs]
-            gaps = [
-                _pp(p.result.gap) if p is not None and _plotted(p) else _pp(None) for p in points
-            ]
-            missing = missing or any(not _plotted(p) for p in points)
-            ax.plot(
-                x,
-                gaps,
-                color=colour,
-                linewidth=2,
-                marker="o",
-                markersize=6,
-                label=_legend_label(text),
-                zorder=3,
-            )
-            for k, xi, p, g in zip(xs, x, points, gaps, strict=True):
-                if p is None or not _plotted(p):
-                    continue
-                r = p.result
-                if r.ci_low is not None and r.ci_high is not None:
-                    ax.errorbar(
-                        [xi],
-                        [g],
-                        yerr=[[g - _pp(r.ci_low)], [_pp(r.ci_high) - g]],
-                        fmt="none",
-                        ecolor=colour,
-                        elinewidth=1.2,
-                        capsize=4,
-                        alpha=0.8,
-                        zorder=2,
-                        clip_on=False,
-                    )
-                if p.change is not None:
-                    mark = "*" if p.change.significant else ""
-                    ax.annotate(
-                        f"Δ {fmt.points(p.change.change)}{mark}",
-                        (k + label_x, g),
-                        xytext=(8, 0),
-                        textcoords="offset points",
-                        ha="left",
-                        va="center",
-                        fontsize=8,
-                        color=colour,
-                        fontweight="bold" if p.change.significant else "normal",
-                    )
-
-        ax.axhline(0.0, color="#444444", linewidth=1.0, zorder=1)
-        ax.set_xticks(list(xs), [chart_label(w, _WAVE_TEXT) for w in waves])
-        ax.set_xlim(-0.5, max(len(waves), 1) - 0.5)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
-        ax.yaxis.set_major_formatter(FuncFormatter(_signed_tick))
-        ax.margins(y=0.12)
-        ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
-        ax.set_axisbelow(True)
-        for name in ("top", "right"):
-            ax.spines[name].set_visible(False)
-        vendor, customer = (
-            _side_nouns(trend.reports[-1].settings) if trend.reports else ("vendor", "customer")
-        )
-        ax.set_ylabel(f"Top-box gap, {vendor} − {customer} (pp)")
-        ax.set_xlabel("Wave")
-        fig.suptitle(
-            textwrap.fill(chart_label(trend.survey, _TITLE_TEXT), _TITLE_WRAP),
-            x=0.01,
-            ha="left",
-            fontsize=13,
-            fontweight="bold",
-        )
-        if not questions or not waves:
-            ax.text(
-                0.5,
-                0.5,
-                "No waves to show",
-                transform=ax.transAxes,
-                ha="center",
-                va="center",
-                color=_MUTED,
-                style="italic",
-            )
-        if questions:
-            ax.legend(
-                loc="upper left",
-                bbox_to_anchor=(0.0, -0.14),
-                ncols=1,
-                frameon=False,
-                borderaxespad=0.0,
-            )
-        fig.supxlabel(_trend_caption(trend, missing), x=0.01, ha="left", fontsize=8, color=_MUTED)
-        return fig
-
-
-def _legend_label(text: str) -> str:
-    """matplotlib leaves out of the legend a label that is empty or starts with "_":
-    such a question text gets a leading space."""
-    label = chart_label(text, _LEGEND_TEXT)
-    return " " + label if label[:1] in ("", "_") else label
-
-
-def _signed_tick(value: float, _pos: int | None) -> str:
-    return "0" if abs(value) < 1e-9 else f"{value:+g}"
-
-
-def _trend_caption(trend: TrendReport, missing: bool) -> str:
-    parts = []
-    if trend.reports:
-        s = trend.reports[-1].settings
-        parts.append(f"Bars: {fmt.confidence_label(trend.reports[-1])} of each gap.")
-        parts.append(
-            f"Δ: change since the previous wave; * significant at α = {s.alpha:g}."
-            if any(p.change is not None for p in trend.points)
-            else ""
-        )
-    if missing:
-        parts.append("Missing points: suppressed (too few answers).")
-    return " ".join(p for p in parts if p)
+    return trend_figure(trend)
 
 
 # -- style and output ---------------------------------------------------------
@@ -493,7 +231,18 @@ def _close(fig: Figure) -> None:
     fig.clear()
 
 
-__all__ = ["chart_paths", "render_dumbbell", "render_trend", "write_dumbbell", "write_trend"]
+__all__ = [
+    "chart_paths",
+    "chart_svg_text",
+    "render_dumbbell",
+    "render_segment_dumbbell",
+    "render_trend",
+    "segment_kinds",
+    "side_nouns",
+    "write_dumbbell",
+    "write_segment_dumbbells",
+    "write_trend",
+]
 
 
 # -- SVG alone, for a page that inlines its charts (the HTML report) ---------

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapscan.render import _format as fmt
+from gapscan.render.chart_labels import Label, Layout, renderer_of, settle
 from gapscan.render.charts import _MUTED, _render_both, _style, _write
 from gapscan.report import GapReport, GapResult, LevelCount
 from gapscan.text import chart_label
@@ -24,6 +26,7 @@ from gapscan.text import chart_label
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 _PALETTE = "RdBu"  # a diverging palette: low levels red, high levels blue
 _NEUTRAL = "#bdbdbd"  # the middle level of an odd scale
@@ -34,7 +37,9 @@ _TITLE_WRAP = 80
 _TITLE_TEXT = 2 * _TITLE_WRAP
 _LEVEL_TEXT = 28  # characters of a level label in the legend
 _LEGEND_ROW = 125  # characters (labels and their keys) that fit in one legend row
-_INSIDE = 0.06  # shares at least this wide are labelled inside their segment
+_BAR = 0.6  # a bar's height, in y units (the bars stand at 0 and 1)
+_INSIDE_PAD = 4.0  # pixels a label leaves free in its segment, else it moves out
+_OUTSIDE = 3.0  # points between a bar and the labels moved out of it
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -115,10 +120,12 @@ def _figure(report: GapReport, r: GapResult) -> Figure:
     with _style():
         fig = Figure(figsize=(_WIDTH, _HEIGHT), dpi=_DPI, layout="constrained")
         ax = fig.add_subplot()
+        layout = Layout()
         if r.suppressed or not r.vendor.distribution or not r.customer.distribution:
             _suppressed(ax, r)
+            labels: list[_Segment] = []
         else:
-            _bars(ax, report, r)
+            labels = _bars(ax, report, r, layout)
         fig.suptitle(
             textwrap.fill(chart_label(r.question_text, _TITLE_TEXT), _TITLE_WRAP),
             x=0.01,
@@ -127,32 +134,41 @@ def _figure(report: GapReport, r: GapResult) -> Figure:
             fontweight="bold",
         )
         fig.supxlabel(_caption(report, r), x=0.01, ha="left", fontsize=8, color=_MUTED)
+        fig.draw_without_rendering()
+        _move_out(ax, labels, layout)
+        settle(fig, layout)
         return fig
 
 
-def _bars(ax: Axes, report: GapReport, r: GapResult) -> None:
+@dataclass(frozen=True)
+class _Segment:
+    """A segment's share label, drawn inside it, and the segment's extent."""
+
+    text: Text
+    left: float
+    width: float
+    bar: int  # 0: the vendor bar (above), 1: the customer bar (below)
+
+
+def _bars(ax: Axes, report: GapReport, r: GapResult, layout: Layout) -> list[_Segment]:
     from matplotlib.ticker import FuncFormatter
 
     names = fmt.side_headers(report.settings, lambda text: chart_label(text, 24))
     sides = ((names[0], r.vendor), (names[1], r.customer))
     palette = colours(len(r.vendor.distribution))
     extent = 0.0
+    labels: list[_Segment] = []
     for y, (_, side) in enumerate(sides):
         placed = segments(side.distribution)
         for (left, width), colour in zip(placed, palette, strict=True):
             if width <= 0:
                 continue
-            ax.barh(y, width, left=left, height=0.6, color=colour, edgecolor="white")
-            if width >= _INSIDE:
-                ax.text(
-                    left + width / 2,
-                    y,
-                    f"{100 * width:.0f}%",
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color=_text_colour(colour),
-                )
+            ax.barh(y, width, left=left, height=_BAR, color=colour, edgecolor="white")
+            share = f"{100 * width:.0f}%"
+            if share != "0%":
+                text = ax.text(left + width / 2, y, share, ha="center", va="center")
+                text.set(fontsize=8, color=_text_colour(colour), clip_on=False)
+                labels.append(_Segment(layout.tag(text, "segment"), left, width, y))
         extent = max(extent, *(abs(left) for left, _ in placed))
         extent = max(extent, *(left + width for left, width in placed))
     limit = min(1.0, max(0.5, (int(extent * 10) + 1) / 10))
@@ -168,6 +184,34 @@ def _bars(ax: Axes, report: GapReport, r: GapResult) -> None:
         ax.spines[name].set_visible(False)
     ax.set_xlabel("Share of answers (left of 0: below the scale's midpoint)")
     _legend(ax, r.vendor.distribution, palette)
+    return labels
+
+
+def _move_out(ax: Axes, labels: list[_Segment], layout: Layout) -> None:
+    """A label wider than its segment moves out of the bar (above the vendor bar,
+    below the customer bar) into a row spread along x, with a leader line."""
+    from matplotlib.transforms import ScaledTranslation
+
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = renderer_of(fig)
+    rows = [layout.group("x"), layout.group("x")]
+    for label in labels:
+        box = label.text.get_window_extent(renderer)
+        x0 = ax.transData.transform((label.left, 0.0))[0]
+        x1 = ax.transData.transform((label.left + label.width, 0.0))[0]
+        if box.width + _INSIDE_PAD <= x1 - x0:
+            continue
+        edge = label.bar + (_BAR / 2 if label.bar else -_BAR / 2)
+        away = (-1 if label.bar else 1) * _OUTSIDE / 72  # display y runs up
+        centre = label.left + label.width / 2
+        label.text.set(
+            y=edge,
+            va="top" if label.bar else "bottom",
+            color=_MUTED,
+            transform=ax.transData + ScaledTranslation(0.0, away, fig.dpi_scale_trans),
+        )
+        rows[label.bar].labels.append(Label(label.text, (centre, edge)))
 
 
 def _text_colour(background: str) -> str:

@@ -4,7 +4,7 @@ as plain text (tables are padded so their columns line up)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gapscan.render import _format as fmt
@@ -42,8 +42,10 @@ def render(
         out += markdown_section(report)
     out += _rules(report.rules, report.settings.rules_applied)
     if charts:
+        from gapscan.render.chart_alt import describer, report_alts
+
         out += ["## Charts", ""]
-        out += _chart_links(charts, relative_to)
+        out += _chart_links(charts, relative_to, describer(report_alts(report)))
     out += _methods(report)
     out += _suppressed(report)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -424,8 +426,10 @@ def render_trend(
             out += [""]
     out += _rules(trend.rules, True) if trend.rules else []
     if charts:
+        from gapscan.render.chart_alt import describer, trend_alt
+
         out += ["## Chart", ""]
-        out += _chart_links(charts, relative_to)
+        out += _chart_links(charts, relative_to, describer({"trend": trend_alt(trend)}))
     out += [
         "## Methods",
         "",
@@ -490,13 +494,17 @@ def table(
     return [line(header), "| " + " | ".join(rule) + " |", *(line(r) for r in rows)]
 
 
-def _chart_links(charts: Sequence[Path], relative_to: Path | None) -> list[str]:
-    """An image per SVG chart; its alt text and link are escaped (the file name
-    comes from the report's name)."""
+def _chart_links(
+    charts: Sequence[Path], relative_to: Path | None, describe: Callable[[Path], str]
+) -> list[str]:
+    """An image per SVG chart with its alt text (``describe``: what the chart shows,
+    gapscan.render.chart_alt); alt text and link are escaped (the file name comes from
+    the report's name)."""
     out: list[str] = []
     for path in charts:
         if path.suffix == ".svg":
-            out += [f"![{_escape(path.stem)}]({markdown_link(_link(path, relative_to))})", ""]
+            alt = _escape(describe(path))
+            out += [f"![{alt}]({markdown_link(_link(path, relative_to))})", ""]
     return out
 
 
