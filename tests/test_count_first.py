@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from gapscan import columns, count_first
 from gapscan.count_first import can_stream, stream_tally
-from gapscan.inputs import csv_batches
+from gapscan.inputs import csv_batches, csv_parts
 from gapscan.responses import load_responses
 from gapscan.schema import load_schema
 from gapscan.subsets import command_line_filters
@@ -36,6 +36,7 @@ questions:
   - {id: q2, scale: agree, column: q2}
   - {id: score, type: numeric, range: [0, 10], column: score}
 """
+NUMERIC_QUESTION = "  - {id: score, type: numeric, range: [0, 10], column: score}\n"
 HEADER = ["rid", "side", "region", "q1", "q2", "score"]
 ANSWERS = ["No", "maybe", " Yes", "Don't know", "", "YES"]
 REGIONS = ["North", "north ", "Süd", "East\nWest", "", "Ost"]
@@ -77,9 +78,13 @@ def assert_same(streamed: Tally | None, held: Tally) -> None:
             np.testing.assert_array_equal(streamed.counts[qid].by_segment[column], table)
 
 
-def _survey(tmp_path: Path, keep: Sequence[str] = (), drop: Sequence[str] = ()) -> Survey:
+def _survey(
+    tmp_path: Path, keep: Sequence[str] = (), drop: Sequence[str] = (), numeric: bool = True
+) -> Survey:
     schema = tmp_path / "s.yaml"
-    schema.write_text(SCHEMA, encoding="utf-8")
+    text = SCHEMA if numeric else SCHEMA.replace(NUMERIC_QUESTION, "")
+    assert text != SCHEMA or numeric
+    schema.write_text(text, encoding="utf-8")
     survey = load_schema(schema)
     return replace(survey, filters=survey.filters + command_line_filters(list(keep), list(drop)))
 
@@ -95,6 +100,8 @@ def _survey(tmp_path: Path, keep: Sequence[str] = (), drop: Sequence[str] = ()) 
     where=st.sampled_from(
         [([], []), (["region=North,Ost,Süd"], []), ([], ["region=Ost, Nowhere"])]
     ),
+    numeric=st.booleans(),  # without one, the answers are counted by their distinct values
+    split=st.booleans(),  # a file read as two ranges at once
 )
 def test_the_streamed_count_table_is_the_held_one(
     tmp_path: Path,
@@ -104,10 +111,13 @@ def test_the_streamed_count_table_is_the_held_one(
     group: int,
     by_region: bool,
     where: tuple[list[str], list[str]],
+    numeric: bool,
+    split: bool,
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
     monkeypatch.setattr(count_first, "GROUP_ROWS", group)  # rows coded together
-    survey = _survey(tmp_path, *where)
+    monkeypatch.setattr(csv_parts, "MIN_SIZE", 0 if split else 1 << 40)
+    survey = _survey(tmp_path, *where, numeric=numeric)
     paths = []
     for i, rows in enumerate(files):
         paths.append(tmp_path / f"d{i}.csv")

@@ -36,7 +36,7 @@ from gapscan.id_hash import NO_ID
 from gapscan.identity import same_content
 from gapscan.inputs.frame import Frame
 from gapscan.labels import spellings
-from gapscan.readers import Source, open_source
+from gapscan.readers import Source, Unordered, open_source
 from gapscan.stream_counts import Counter
 from gapscan.subsets import unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
@@ -117,7 +117,7 @@ def _stream_file(
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     later = {*segments, survey.respondent_id or ""}
     totals = _FileTotals()
-    for group in _groups(source.batches(names)):
+    for group in _groups(source.batches(names, ordered=False)):
         read = read_columns(group, text, hashed)
         drops = find_drops(survey, source, read, needed, side)
         columns, hashes = _kept(read, drops.drop, survey.respondent_id)
@@ -129,10 +129,14 @@ def _stream_file(
             side_codes = code_sides(survey, source, columns[survey.sides.column], kept, out)
         else:
             side_codes = np.full(n, side, dtype=np.int8)
-        answers = _code_questions(survey, source, columns, side_codes, sides, kept, out, later)
-        if out.problems:
+        found = {c: spellings(columns[c]) for c in segments}
+        if counter.values or out.problems:  # numeric questions: coded row by row
+            answers = _code_questions(survey, source, columns, side_codes, sides, kept, out, later)
+            if out.problems:
+                raise _NotClean
+            counter.add(side_codes, answers, found)
+        elif not counter.add_columns(side_codes, columns, found, sides):
             raise _NotClean
-        counter.add(side_codes, answers, {c: spellings(columns[c]) for c in segments})
         totals.add(read.rows, side_codes, drops)
         if hashes is not None:
             ids.append(hashes)
@@ -232,7 +236,7 @@ def stream_tally(
             files.append(_stream_file(survey, path, side, counter, ids, reading or ReadOptions()))
         if survey.respondent_id and _any_repeated(ids):
             return None  # the held path checks the ids as written
-    except (_NotClean, GapscanError):
+    except (_NotClean, GapscanError, Unordered):
         return None
     tally = counter.tally(tuple(s for s, _ in files))
     matched = [tuple(t.matched) for _, t in files]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
 from gapscan.exports import Layout, detect_layout
-from gapscan.inputs import csv_batches, parquet, spss
+from gapscan.inputs import csv_batches, csv_parts, parquet, spss
 from gapscan.inputs import csv_sniff as sniff
 from gapscan.inputs import encoding as whole_file
 from gapscan.inputs.csv_sniff import MAX_COLUMNS as MAX_COLUMNS
@@ -125,11 +125,16 @@ class Source:
 
         return pa.Table.from_batches(list(self.batches(columns)))
 
-    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], *, ordered: bool = True) -> Iterator[pa.RecordBatch]:
         """Read the named columns (which must exist: see :meth:`find`) as text, under
         the names asked for, a bounded number of rows at a time (at least one batch,
         perhaps empty). CSV columns arrive dictionary-encoded: survey answers repeat a
-        few labels; so do Parquet columns stored with a dictionary."""
+        few labels; so do Parquet columns stored with a dictionary.
+
+        Not ``ordered``: the batches may come in any order (a large plain CSV file is
+        then read as two ranges at once, see :mod:`gapscan.inputs.csv_parts`), and a
+        read that fails part-way raises :class:`Unordered` (read in order to learn
+        what is wrong)."""
         wanted = list(dict.fromkeys(columns))
         positions = []
         for name in wanted:
@@ -147,15 +152,28 @@ class Source:
             assert self._sheet is not None
             check_formulas(self.path, self._sheet, positions)
             return sheet_batches(self._sheet, self.header_rows, wanted, positions)
-        return _metered(self, wanted, positions)
+        return _metered(self, wanted, positions, ordered)
 
 
-def _metered(source: Source, columns: list[str], positions: list[int]) -> Iterator[pa.RecordBatch]:
+class Unordered(Exception):
+    """A read in any order failed part-way (see :meth:`Source.batches`)."""
+
+
+def _metered(
+    source: Source, columns: list[str], positions: list[int], ordered: bool = True
+) -> Iterator[pa.RecordBatch]:
     """A CSV or Parquet file's batches, with a progress bar on a terminal (see
     :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file."""
     if source.format == "csv":
         with Meter(Path(source.name).name, source.stored.size, "bytes") as meter:
-            yield from _csv_batches(source, columns, positions, meter.update)
+            parts = None if ordered else _csv_parts(source, columns, positions, meter.update)
+            if parts is None:
+                yield from _csv_batches(source, columns, positions, meter.update)
+                return
+            try:
+                yield from parts
+            except (csv_batches.NotUtf8, csv_batches.ParseFailed, csv_batches.Damaged) as exc:
+                raise Unordered(exc) from None
     elif source._spss is not None:
         with Meter(source.path.name, source._spss.rows, "rows") as meter:
             yield from spss.text_batches(source._spss, columns, positions, meter.update)
@@ -282,6 +300,26 @@ def _open_csv(path: Path, stored: Stored, head: bytes, forced: str | None) -> So
     )
 
 
+def _csv_parts(
+    source: Source, columns: list[str], positions: list[int], progress: Callable[[int], None]
+) -> Iterator[pa.RecordBatch] | None:
+    """A large plain UTF-8 file's batches read as two ranges at once, or None."""
+    dialect = _dialect(source)
+    if not csv_parts.splittable(dialect):
+        return None
+    return csv_parts.stream_parts(dialect, positions, columns, progress)
+
+
+def _dialect(source: Source) -> csv_batches.Dialect:
+    return csv_batches.Dialect(
+        source.stored,
+        source.encoding,
+        source.delimiter,
+        source.header_lines,
+        len(source.layout.columns),
+    )
+
+
 def _csv_batches(
     source: Source,
     columns: list[str],
@@ -296,13 +334,7 @@ def _csv_batches(
         source.encoding = whole_file.settle(source.stored)
     given, multiline, settled = 0, False, False
     while True:
-        dialect = csv_batches.Dialect(
-            source.stored,
-            source.encoding,
-            source.delimiter,
-            source.header_lines,
-            len(source.layout.columns),
-        )
+        dialect = _dialect(source)
         try:
             for batch in csv_batches.stream(
                 dialect, positions, columns, multiline=multiline, skip=given, progress=progress
