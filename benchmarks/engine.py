@@ -2,7 +2,8 @@
 
     python benchmarks/engine.py --rows 1000000 --repeat 3 --workdir /tmp/gs-engine
 
-On the id survey of ``streaming.py`` (CSV and Parquet), each in a fresh process,
+On the id survey of ``streaming.py`` (CSV and Parquet), each in a fresh process (GNU
+time: wall, user + system CPU, peak RSS),
 alternated: ``gapscan`` (the whole analysis, its count table read by pyarrow);
 ``duckdb-count`` (``gapscan sql``'s query run by DuckDB in-process over
 ``read_csv``/``read_parquet``, the count table written to Parquet: what DuckDB as the
@@ -21,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import bench
+import matrix
 import streaming
 
 COUNT = """
@@ -75,7 +77,8 @@ def main() -> None:
         for fmt, schema in schemas.items():
             cmds = commands(args.rows, fmt, schema, data[fmt].resolve(), args.workdir)
             for name, cmd in cmds.items():
-                runs.setdefault((fmt, name), []).append(bench.run_counted(cmd, env))
+                stats = args.workdir / "engine-time.txt"
+                runs.setdefault((fmt, name), []).append(matrix.timed(cmd, env, stats))
                 wall, cpu, rss = runs[fmt, name][-1]
                 print(f"  {rep + 1} {fmt} {name}: {wall:.2f} s, {cpu:.2f} s CPU, {rss:.0f} MB")
     print("| rows | format | run | median wall s | median CPU s | peak RSS MB |")
