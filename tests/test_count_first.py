@@ -220,3 +220,19 @@ def test_a_repeated_id_hash_is_found_in_any_block(
         ids.append(np.asarray(hashes[start : start + 5], dtype=np.uint64))
     named = [h for h in hashes if h != 0]  # 0: a blank id
     assert count_first._any_repeated(ids) == (len(set(named)) < len(named))
+
+
+def test_a_file_split_inside_a_quoted_value_is_streamed_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_parts, "MIN_SIZE", 0)  # every file read as two ranges first
+    survey = _survey(tmp_path, numeric=False)
+    note = "East\n" * 30 + "West"  # a quoted region across the middle of the file
+    rows = [["Vendor", "North", "No", "Yes", ""], ["Customer", note, "Yes", "No", ""]]
+    rows += [["Customer", "Ost", "No", "No", ""]]
+    path = tmp_path / "d.csv"
+    _write(path, rows, start=0)
+    text = path.read_bytes()
+    assert text.index(b"East") < len(text) // 2 < text.index(b"West")
+    held = tally_of(survey, load_responses(survey, [path], segments=("region",)))
+    assert_same(stream_tally(survey, [path], segments=("region",)), held)
