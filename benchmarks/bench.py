@@ -2,6 +2,8 @@
 
     python benchmarks/bench.py [--rows N] [--repeat 3] [--workdir DIR] [--write-results]
     python benchmarks/bench.py --paired-accounts N [--contacts C] [--repeat 3]
+    python benchmarks/bench.py --matrix [--sizes 10000,100000,1000000,5000000]
+        [--skip handwritten:5000000] [--repeat 3] [--write-results]
 
 Data (N respondents x 40 five-point questions, text labels, ~3% blank) are
 generated once per size and seed into the work directory (default: a folder in
@@ -380,8 +382,36 @@ def main() -> None:
     parser.add_argument(
         "--contacts", type=int, default=1, help="with --paired-accounts: 1..C customers each"
     )
+    parser.add_argument(
+        "--matrix",
+        action="store_true",
+        help="gapscan, DuckDB, the floor and the hand-written analysis at each size x "
+        "format x view x id (see matrix.py)",
+    )
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000,1000000,5000000",
+        help="with --matrix: respondents, comma-separated",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="TOOL[:ROWS]",
+        help="with --matrix: leave TOOL out (from ROWS respondents on), e.g. handwritten:5000000",
+    )
+    parser.add_argument(
+        "--formats", default="csv,parquet", help="with --matrix: csv, parquet or both"
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.matrix:
+        import matrix
+
+        args.formats = [f for f in args.formats.split(",") if f]
+        skip = {t.split(":")[0]: int(t.split(":")[1]) if ":" in t else 0 for t in args.skip}
+        matrix.run(args, [int(s) for s in args.sizes.split(",")], skip)
+        return
     if args.paired_accounts:
         env = gapscan_env()
         if env is None:

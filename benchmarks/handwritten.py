@@ -4,7 +4,7 @@ Per region (and overall) and per question: two-proportion z-test on top-2-box
 counts and Mann-Whitney U on the scores, vendor vs customer; Holm adjustment
 across each family, as gapscan does.
 
-    python benchmarks/handwritten.py SURVEY.csv --out RESULT.json
+    python benchmarks/handwritten.py SURVEY.csv|SURVEY.parquet [--id COLUMN] --out RESULT.json
 """
 
 from __future__ import annotations
@@ -47,9 +47,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("data", type=Path)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--id", help="the respondent id column: stop if an id repeats")
     args = parser.parse_args()
 
-    df = pd.read_csv(args.data)
+    df = pd.read_parquet(args.data) if args.data.suffix == ".parquet" else pd.read_csv(args.data)
+    if args.id and df[args.id].astype(str).str.strip().duplicated().any():
+        raise SystemExit(f"{args.data}: a respondent id repeats")
     questions = [c for c in df.columns if c.startswith("q")]
     for q in questions:
         df[q] = df[q].map(SCORES)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from gapscan import columns, count_first
 from gapscan.count_first import can_stream, stream_tally
-from gapscan.inputs import csv_batches
+from gapscan.inputs import csv_batches, csv_parts
 from gapscan.responses import load_responses
 from gapscan.schema import load_schema
 from gapscan.subsets import command_line_filters
@@ -36,6 +36,7 @@ questions:
   - {id: q2, scale: agree, column: q2}
   - {id: score, type: numeric, range: [0, 10], column: score}
 """
+NUMERIC_QUESTION = "  - {id: score, type: numeric, range: [0, 10], column: score}\n"
 HEADER = ["rid", "side", "region", "q1", "q2", "score"]
 ANSWERS = ["No", "maybe", " Yes", "Don't know", "", "YES"]
 REGIONS = ["North", "north ", "Süd", "East\nWest", "", "Ost"]
@@ -77,9 +78,13 @@ def assert_same(streamed: Tally | None, held: Tally) -> None:
             np.testing.assert_array_equal(streamed.counts[qid].by_segment[column], table)
 
 
-def _survey(tmp_path: Path, keep: Sequence[str] = (), drop: Sequence[str] = ()) -> Survey:
+def _survey(
+    tmp_path: Path, keep: Sequence[str] = (), drop: Sequence[str] = (), numeric: bool = True
+) -> Survey:
     schema = tmp_path / "s.yaml"
-    schema.write_text(SCHEMA, encoding="utf-8")
+    text = SCHEMA if numeric else SCHEMA.replace(NUMERIC_QUESTION, "")
+    assert text != SCHEMA or numeric
+    schema.write_text(text, encoding="utf-8")
     survey = load_schema(schema)
     return replace(survey, filters=survey.filters + command_line_filters(list(keep), list(drop)))
 
@@ -95,6 +100,8 @@ def _survey(tmp_path: Path, keep: Sequence[str] = (), drop: Sequence[str] = ()) 
     where=st.sampled_from(
         [([], []), (["region=North,Ost,Süd"], []), ([], ["region=Ost, Nowhere"])]
     ),
+    numeric=st.booleans(),  # without one, the answers are counted by their distinct values
+    split=st.booleans(),  # a file read as two ranges at once
 )
 def test_the_streamed_count_table_is_the_held_one(
     tmp_path: Path,
@@ -104,10 +111,13 @@ def test_the_streamed_count_table_is_the_held_one(
     group: int,
     by_region: bool,
     where: tuple[list[str], list[str]],
+    numeric: bool,
+    split: bool,
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
     monkeypatch.setattr(count_first, "GROUP_ROWS", group)  # rows coded together
-    survey = _survey(tmp_path, *where)
+    monkeypatch.setattr(csv_parts, "MIN_SIZE", 0 if split else 1 << 40)
+    survey = _survey(tmp_path, *where, numeric=numeric)
     paths = []
     for i, rows in enumerate(files):
         paths.append(tmp_path / f"d{i}.csv")
@@ -210,3 +220,19 @@ def test_a_repeated_id_hash_is_found_in_any_block(
         ids.append(np.asarray(hashes[start : start + 5], dtype=np.uint64))
     named = [h for h in hashes if h != 0]  # 0: a blank id
     assert count_first._any_repeated(ids) == (len(set(named)) < len(named))
+
+
+def test_a_file_split_inside_a_quoted_value_is_streamed_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_parts, "MIN_SIZE", 0)  # every file read as two ranges first
+    survey = _survey(tmp_path, numeric=False)
+    note = "East\n" * 30 + "West"  # a quoted region across the middle of the file
+    rows = [["Vendor", "North", "No", "Yes", ""], ["Customer", note, "Yes", "No", ""]]
+    rows += [["Customer", "Ost", "No", "No", ""]]
+    path = tmp_path / "d.csv"
+    _write(path, rows, start=0)
+    text = path.read_bytes()
+    assert text.index(b"East") < len(text) // 2 < text.index(b"West")
+    held = tally_of(survey, load_responses(survey, [path], segments=("region",)))
+    assert_same(stream_tally(survey, [path], segments=("region",)), held)

@@ -36,6 +36,7 @@ from gapscan.id_hash import NO_ID
 from gapscan.identity import same_content
 from gapscan.inputs.frame import Frame
 from gapscan.inputs.source import Source, open_source
+from gapscan.inputs.source_batches import Unordered
 from gapscan.labels import spellings
 from gapscan.stream_counts import Counter
 from gapscan.subsets import unmatched_warnings
@@ -101,6 +102,7 @@ def _stream_file(
     counter: Counter,
     ids: Blocks,
     reading: ReadOptions,
+    ordered: bool = False,
 ) -> tuple[InputSummary, _FileTotals]:
     """Read, code and count one file batch by batch; raises ``_NotClean`` at the first
     sign of a problem (its report is the held path's)."""
@@ -117,7 +119,7 @@ def _stream_file(
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     later = {*segments, survey.respondent_id or ""}
     totals = _FileTotals()
-    for group in _groups(source.batches(names)):
+    for group in _groups(source.batches(names, ordered=ordered)):
         read = read_columns(group, text, hashed)
         drops = find_drops(survey, source, read, needed, side)
         columns, hashes = _kept(read, drops.drop, survey.respondent_id)
@@ -129,10 +131,14 @@ def _stream_file(
             side_codes = code_sides(survey, source, columns[survey.sides.column], kept, out)
         else:
             side_codes = np.full(n, side, dtype=np.int8)
-        answers = _code_questions(survey, source, columns, side_codes, sides, kept, out, later)
-        if out.problems:
+        found = {c: spellings(columns[c]) for c in segments}
+        if counter.values or out.problems:  # numeric questions: coded row by row
+            answers = _code_questions(survey, source, columns, side_codes, sides, kept, out, later)
+            if out.problems:
+                raise _NotClean
+            counter.add(side_codes, answers, found)
+        elif not counter.add_columns(side_codes, columns, found, sides):
             raise _NotClean
-        counter.add(side_codes, answers, {c: spellings(columns[c]) for c in segments})
         totals.add(read.rows, side_codes, drops)
         if hashes is not None:
             ids.append(hashes)
@@ -222,17 +228,13 @@ def stream_tally(
     )
     if out.problems:
         return None
-    counter = Counter(
-        survey, tuple(dict.fromkeys(survey.segments if segments is None else segments))
-    )
-    files: list[tuple[InputSummary, _FileTotals]] = []
-    ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
+    chosen = tuple(dict.fromkeys(survey.segments if segments is None else segments))
     try:
-        for path, side in jobs:
-            files.append(_stream_file(survey, path, side, counter, ids, reading or ReadOptions()))
-        if survey.respondent_id and _any_repeated(ids):
-            return None  # the held path checks the ids as written
-    except (_NotClean, GapscanError):
+        try:
+            counter, files = _stream_all(survey, jobs, chosen, reading or ReadOptions(), False)
+        except Unordered:  # a file could not be read in two ranges: read them in order
+            counter, files = _stream_all(survey, jobs, chosen, reading or ReadOptions(), True)
+    except (_NotClean, GapscanError, Unordered):
         return None
     tally = counter.tally(tuple(s for s, _ in files))
     matched = [tuple(t.matched) for _, t in files]
@@ -240,6 +242,25 @@ def stream_tally(
     n_filters = len(survey.filters)
     removed = tuple(sum(t.removed[i] for _, t in files) for i in range(n_filters))
     return replace(tally, warnings=tuple(warnings), filtered=removed)
+
+
+def _stream_all(
+    survey: Survey,
+    jobs: list[tuple[Path | Frame, int | None]],
+    segments: tuple[str, ...],
+    reading: ReadOptions,
+    ordered: bool,
+) -> tuple[Counter, list[tuple[InputSummary, _FileTotals]]]:
+    """Every file counted into one count table; raises ``_NotClean`` when the run is
+    not clean (a repeated id hash included)."""
+    counter = Counter(survey, segments)
+    files: list[tuple[InputSummary, _FileTotals]] = []
+    ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
+    for path, side in jobs:
+        files.append(_stream_file(survey, path, side, counter, ids, reading, ordered))
+    if survey.respondent_id and _any_repeated(ids):
+        raise _NotClean  # the held path checks the ids as written
+    return counter, files
 
 
 def _input(given: Input) -> Path | Frame:

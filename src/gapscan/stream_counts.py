@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gapscan.coding import MISSING, UNKNOWN, answer_coder
+from gapscan.columns import Column
 from gapscan.counts import QuestionCounts
 from gapscan.file_coding import InputSummary
 from gapscan.labels import BLANK_SEGMENT, canonical
-from gapscan.survey import CUSTOMER, VENDOR, Survey, fold
+from gapscan.survey import CUSTOMER, VENDOR, Question, Survey, fold
 from gapscan.tally import SegmentTally, Tally
 
 
@@ -28,13 +30,18 @@ class Grid:
     def add(
         self, key: np.ndarray, side: np.ndarray, level: np.ndarray, keys: int, levels: int
     ) -> None:
-        keys, levels = max(keys, self.counts.shape[0]), max(levels, self.counts.shape[2])
-        if (keys, levels) != (self.counts.shape[0], self.counts.shape[2]):
+        cell = (key.astype(np.int64) * 2 + side) * levels + level
+        self.add_counts(np.bincount(cell, minlength=keys * 2 * levels).reshape(keys, 2, levels))
+
+    def add_counts(self, counts: np.ndarray) -> None:
+        """Add counts ``[key, side, level]`` (perhaps more keys or levels than so far)."""
+        keys, _, levels = counts.shape
+        if keys > self.counts.shape[0] or levels > self.counts.shape[2]:
+            keys, levels = max(keys, self.counts.shape[0]), max(levels, self.counts.shape[2])
             grown = np.zeros((keys, 2, levels), dtype=np.int64)
             grown[: self.counts.shape[0], :, : self.counts.shape[2]] = self.counts
             self.counts = grown
-        cell = (key.astype(np.int64) * 2 + side) * levels + level
-        self.counts += np.bincount(cell, minlength=keys * 2 * levels).reshape(keys, 2, levels)
+        self.counts[: counts.shape[0], :, : counts.shape[2]] += counts
 
 
 @dataclass
@@ -123,6 +130,42 @@ class Counter:
                 m = len(self.labels[column].index)
                 self.by_segment[q.id, column].add(keys[column][valid], on, level, m, k)
 
+    def add_columns(
+        self,
+        side: np.ndarray,
+        columns: dict[str, Column],
+        segments: dict[str, tuple[list[str], np.ndarray]],
+        sides: tuple[int, ...],
+    ) -> bool:
+        """Add a batch of a survey without numeric questions, counted straight from
+        each answer column's value indices: one count per segment value x side x
+        distinct value, then the distinct values coded (as
+        :func:`gapscan.answer_coding.code_answers` codes them) and their counts moved
+        to their levels. False, and nothing of the questions added, when an answer of
+        the side a column is read for fits no level (the held path reports it)."""
+        assert not self.values, "numeric questions are added by add()"
+        side = side.astype(np.int64)
+        bases = {}
+        for column in self.segments:
+            key = self.labels[column].code(*segments[column])
+            m = len(self.labels[column].index)
+            self.people[column].add(key, side, np.zeros_like(side), m, 1)
+            bases[column] = (key * 2 + side, m)
+        counted = []
+        for q in self.survey.questions:
+            for column, column_sides in _columns_of(q, sides).items():
+                found = _level_counts(q, columns[column], column_sides, bases or {"": (side, 1)})
+                if found is None:
+                    return False
+                counted.append((q.id, found))
+        self.n_side[VENDOR] += int((side == VENDOR).sum())
+        self.n_side[CUSTOMER] += int((side == CUSTOMER).sum())
+        for qid, found in counted:
+            for column, counts in found.items():
+                grid = self.by_segment[qid, column] if column else self.overall[qid]
+                grid.add_counts(counts)
+        return True
+
     def _numbers(self, qid: str, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         valid = ~np.isnan(numbers)
         distinct, inverse = np.unique(numbers[valid], return_inverse=True)
@@ -164,6 +207,43 @@ class Counter:
             inputs=inputs,
             numbers=numbers,
         )
+
+
+def _columns_of(q: Question, sides: tuple[int, ...]) -> dict[str, list[int]]:
+    """The question's columns, each with the sides it is read for."""
+    by_column: dict[str, list[int]] = {}
+    for s in sides:
+        by_column.setdefault(q.column(s), []).append(s)
+    return by_column
+
+
+def _level_counts(
+    q: Question,
+    column: Column,
+    column_sides: list[int],
+    bases: dict[str, tuple[np.ndarray, int]],
+) -> dict[str, np.ndarray] | None:
+    """Counts ``[key, side, level]`` of one answer column per breakdown (``bases``:
+    each row's key x 2 + side, and the number of keys), for the rows of
+    ``column_sides``; None when one of those rows' answers fits no level."""
+    values, indices = column
+    code_of = answer_coder(q.scale)
+    codes = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int64)
+    width, k = len(values) + 1, q.scale.k
+    to_level = np.zeros((width, k), dtype=np.int64)
+    given = np.flatnonzero(codes >= 0)
+    to_level[given, codes[given]] = 1
+    unknown = codes == UNKNOWN
+    other = [s for s in (VENDOR, CUSTOMER) if s not in column_sides]
+    found = {}
+    for name, (base, keys) in bases.items():
+        cell = base * width + indices
+        counts = np.bincount(cell, minlength=keys * 2 * width).reshape(keys, 2, width)
+        counts[:, other, :] = 0
+        if unknown.any() and counts[:, :, unknown].any():
+            return None
+        found[name] = counts @ to_level
+    return found
 
 
 def _padded(counts: np.ndarray, keys: int) -> np.ndarray:

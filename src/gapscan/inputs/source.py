@@ -11,26 +11,24 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
-from gapscan.inputs import csv_batches, parquet, spss
 from gapscan.inputs import csv_sniff as sniff
-from gapscan.inputs import encoding as whole_file
+from gapscan.inputs import parquet, spss
 from gapscan.inputs.csv_sniff import SAMPLE_BYTES
 from gapscan.inputs.frame import Frame, sample_records
 from gapscan.inputs.frame import text_batches as frame_batches
 from gapscan.inputs.layout import Layout
 from gapscan.inputs.magic import identify, unwrap
-from gapscan.inputs.records import LineIndex, Records, check_widths, line_index, plain_lines
+from gapscan.inputs.records import LineIndex, line_index, plain_lines
+from gapscan.inputs.source_batches import metered, records_of
 from gapscan.inputs.stored import STDIN, STDIN_NAME, Stored, spooled_stdin
-from gapscan.inputs.stored import damaged as stored_damaged
 from gapscan.inputs.tools import detect_layout
 from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_batches
-from gapscan.progress import Meter
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -113,7 +111,7 @@ class Source:
         if self.format == "csv":
             if self._lines is None:
                 plain = plain_lines(self.stored, self.encoding)
-                self._lines = PLAIN if plain else line_index(_records(self))
+                self._lines = PLAIN if plain else line_index(records_of(self))
             line = self._lines.line(index)
             if line is not None:
                 return line
@@ -126,11 +124,17 @@ class Source:
 
         return pa.Table.from_batches(list(self.batches(columns)))
 
-    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], *, ordered: bool = True) -> Iterator[pa.RecordBatch]:
         """Read the named columns (which must exist: see :meth:`find`) as text, under
         the names asked for, a bounded number of rows at a time (at least one batch,
         perhaps empty). CSV columns arrive dictionary-encoded: survey answers repeat a
-        few labels; so do Parquet columns stored with a dictionary."""
+        few labels; so do Parquet columns stored with a dictionary.
+
+        Not ``ordered``: the batches may come in any order (a large plain CSV file is
+        then read as two ranges at once, see :mod:`gapscan.inputs.csv_parts`), and a
+        read that fails part-way raises
+        :class:`~gapscan.inputs.source_batches.Unordered` (read in order to learn what
+        is wrong)."""
         wanted = list(dict.fromkeys(columns))
         positions = []
         for name in wanted:
@@ -148,26 +152,7 @@ class Source:
             assert self._sheet is not None
             check_formulas(self.path, self._sheet, positions)
             return sheet_batches(self._sheet, self.header_rows, wanted, positions)
-        return _metered(self, wanted, positions)
-
-
-def _metered(source: Source, columns: list[str], positions: list[int]) -> Iterator[pa.RecordBatch]:
-    """A CSV or Parquet file's batches, with a progress bar on a terminal (see
-    :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file."""
-    if source.format == "csv":
-        with Meter(Path(source.name).name, source.stored.size, "bytes") as meter:
-            yield from _csv_batches(source, columns, positions, meter.update)
-    elif source._spss is not None:
-        with Meter(source.path.name, source._spss.rows, "rows") as meter:
-            yield from spss.text_batches(source._spss, columns, positions, meter.update)
-    else:
-        with Meter(source.path.name, parquet.row_count(source.path), "rows") as meter:
-            yield from parquet.text_batches(source.path, columns, positions, progress=meter.update)
-
-
-def _records(source: Source) -> Records:
-    skip = source.preamble_lines + source.header_rows
-    return Records(source.stored, source.encoding, source.delimiter, skip)
+        return metered(self, wanted, positions, ordered)
 
 
 def missing_column_message(source: Source, name: str) -> str:
@@ -281,63 +266,6 @@ def _open_csv(path: Path, stored: Stored, head: bytes, forced: str | None) -> So
         preamble_lines=preamble,
         _stored=stored,
     )
-
-
-def _csv_batches(
-    source: Source,
-    columns: list[str],
-    positions: list[int],
-    progress: Callable[[int], None] | None = None,
-) -> Iterator[pa.RecordBatch]:
-    """Stream with the sniffed encoding; the whole file settles it (see
-    :mod:`gapscan.inputs.encoding`) when the sample says cp1252, or says UTF-8 and
-    pyarrow then meets bytes that are not. A failed fast parse is retried allowing
-    line breaks in quoted values; a retry skips the rows already given."""
-    if source.encoding == "cp1252":
-        source.encoding = whole_file.settle(source.stored)
-    given, multiline, settled = 0, False, False
-    while True:
-        dialect = csv_batches.Dialect(
-            source.stored,
-            source.encoding,
-            source.delimiter,
-            source.header_lines,
-            len(source.layout.columns),
-        )
-        try:
-            for batch in csv_batches.stream(
-                dialect, positions, columns, multiline=multiline, skip=given, progress=progress
-            ):
-                given += batch.num_rows
-                yield batch
-            break
-        except csv_batches.NotUtf8:
-            encoding = whole_file.settle(source.stored)
-            if settled or encoding == "utf-8":  # pyarrow's complaint was not about these bytes
-                raise _unparsable(source, "invalid UTF-8 data") from None
-            source.encoding, settled = encoding, True
-        except csv_batches.Damaged as damaged:
-            raise stored_damaged(source.stored, damaged.args[0]) from None
-        except csv_batches.ParseFailed as failed:
-            if not multiline:
-                multiline = True
-                continue
-            if "Expected" in failed.why and "columns, got" in failed.why:
-                check_widths(_records(source), len(source.layout.columns))
-            raise _unparsable(source, failed.why) from None
-    if not given:
-        yield csv_batches.empty_batch(columns)
-
-
-def _unparsable(source: Source, why: str) -> GapscanError:
-    return GapscanError.single(
-        f"cannot parse the file as CSV: {why}",
-        file=source.name,
-        hint="check that it is a CSV export in one encoding (UTF-8, UTF-16 or cp1252)",
-    )
-
-
-# ------------------------------------------------------------------------- Parquet
 
 
 def _open_parquet(path: Path, forced: str | None) -> Source:
