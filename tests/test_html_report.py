@@ -200,6 +200,48 @@ def test_tables_hold_the_reports_results(pages: dict[str, tuple[str, dict[str, A
                 check_result(cells, result, vendor, customer)
 
 
+# The HTML's own tables: the change since a baseline gets a table of its own (the
+# markdown adds its columns to the results tables), which names the group and both gaps.
+HTML_ONLY = {"Group", "Earlier gap (points)", "Gap now (points)"}
+
+
+def markdown_headings(text: str) -> set[str]:
+    """Every column heading of a markdown report's tables."""
+    lines = text.splitlines()
+    out: set[str] = set()
+    for line, below in itertools.pairwise(lines):
+        if line.startswith("|") and re.fullmatch(r"\|[-:| ]+\|", below):
+            out |= {cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip("|"))}
+    return out
+
+
+def html_headings(page: str) -> set[str]:
+    return {h for t in Page(page).tables for h in t["header"]}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze", *EXAMPLES[0]],
+        ["analyze", *EXAMPLES[3]],
+        ["analyze", *EXAMPLES[4]],
+        ["analyze", *EXAMPLES[5]],
+        ["analyze", *EXAMPLES[7]],
+        ["trend", "surveys/cmo-affinity.yaml", *WAVES],
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_tables_use_the_markdown_reports_headings(args: list[str]) -> None:
+    """The same run in HTML and in markdown: the same column headings, from the one
+    place that words them, the HTML's change table aside."""
+    page = html_headings(run(*args, "--format", "html"))
+    markdown = markdown_headings(run(*args, "--format", "markdown"))
+    baseline = "--baseline" in args
+    assert page - (HTML_ONLY if baseline else set()) == markdown - {""}
+    if baseline:
+        assert page >= HTML_ONLY
+
+
 def test_each_questions_top_box_is_stated(pages: dict[str, tuple[str, dict[str, Any]]]) -> None:
     for name, (page, data) in pages.items():
         texts = [text for tag, text in Page(page).texts if tag in ("p", "li")]
@@ -222,7 +264,7 @@ def check_result(
     if r["suppressed"]:
         assert shown(gap) == "suppressed" and number(gap) is None
         return
-    mean = cells["Mean gap (scale points)"]
+    mean = cells["Mean score gap"]
     assert number(mean) == r["mean_gap"]
     v, c = r["vendor"]["top_box"], r["customer"]["top_box"]
     if v is None:  # a numeric question without a top box
@@ -240,20 +282,25 @@ def check_result(
     )
     if vendor != "Vendor":
         words = words.replace("vendors", vendor).replace("customers", customer)
-    mark = " *" if r["significant"] else ""
-    assert shown(gap) == f"{100 * r['gap']:+.1f}{mark} {words}"
-    assert shown(cells["Significant?"]) == ("Yes" if r["significant"] else "No")
-    interval = next(v for k, v in cells.items() if k.endswith("% interval (points)"))
+    # as in the markdown: the gap without a mark, the verdict in the Significant? column
+    assert shown(gap) == f"{100 * r['gap']:+.1f} {words}"
+    assert shown(cells["Significant?"]) == ("yes*" if r["significant"] else "no")
+    mean_mark = " *" if r["mean_significant"] else ""
+    assert shown(mean).startswith(f"{r['mean_gap']:+.2f}{mean_mark}")
+    assert ("*" in shown(mean)) == bool(r["mean_significant"])
+    interval = next(v for k, v in cells.items() if k.endswith("% interval"))
     assert number(interval) == r["ci_low"]
     assert shown(interval) == f"{100 * r['ci_low']:+.1f}, {100 * r['ci_high']:+.1f}"
-    p = next(v for k, v in cells.items() if k.startswith("Adjusted p"))
+    p = next(v for k, v in cells.items() if k in ("p", "p (adjusted)"))
     assert number(p) == r["p_adjusted"]
     if r["mode"] == "paired":
-        assert number(cells["Pairs"]) == r["n_pairs"]
+        assert number(cells["Accounts paired"]) == r["n_pairs"]
         split = next(v for k, v in cells.items() if k.endswith("higher / same / lower"))
         assert number(split) == r["vendor_higher"]
     else:
-        answers = cells[f"Answers ({vendor} / {customer})"]
+        default = (vendor, customer) == ("Vendor", "Customer")
+        vendors, customers = ("Vendors", "customers") if default else (vendor, customer)
+        answers = cells[f"{vendors} / {customers} answering"]
         assert shown(answers) == f"{r['vendor']['n']:,} / {r['customer']['n']:,}"
 
 
@@ -326,7 +373,7 @@ def test_numeric_questions(tmp_path: Path) -> None:
     assert len(rows_shown) == len(data["results"]) == 3
     for row, result in zip(rows_shown, data["results"], strict=True):
         check_result(cells_by_header(table, row), result, "Vendor", "Customer")
-    welch = shown(cells_by_header(table, rows_shown[1])["Mean gap (scale points)"])
+    welch = shown(cells_by_header(table, rows_shown[1])["Mean score gap"])
     low, high = data["results"][1]["mean_gap_ci_low"], data["results"][1]["mean_gap_ci_high"]
     assert f"[{low:+.2f}, {high:+.2f}]" in welch
     check_charts(page, "numeric")
@@ -374,10 +421,10 @@ def test_trend_page_has_the_chart_and_a_table_per_question() -> None:
             assert number(cells["Vendor top box"]) == point["vendor"]["top_box"]
             change = cells["Change (points)"]
             assert number(change) == point.get("change")
+            assert shown(cells["Significant?"]) == ("yes*" if point["significant"] else "no")
             if point.get("change") is not None:
-                assert shown(cells["Significant change?"]) == (
-                    "Yes" if point["change_significant"] else "No"
-                )
+                mark = " *" if point["change_significant"] else ""
+                assert shown(change) == f"{100 * point['change']:+.1f}{mark}"
 
 
 def test_trend_page_of_an_nps_question(tmp_path: Path) -> None:

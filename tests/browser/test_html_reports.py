@@ -279,7 +279,7 @@ def _rows(table: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 def _printed(r: dict[str, Any]) -> tuple[str, str, str, str]:
     if r["suppressed"]:
         return r["question_text"], "", "", "suppressed"
-    gap = f"{100 * r['gap']:+.1f}" + (" *" if r["significant"] else "")
+    gap = f"{100 * r['gap']:+.1f}"  # no mark: the Significant? column says it
     vendor, customer = (f"{100 * r[side]['top_box']:.1f}%" for side in ("vendor", "customer"))
     return r["question_text"], vendor, customer, gap
 

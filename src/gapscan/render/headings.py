@@ -28,6 +28,18 @@ GROUP = "Group"
 SIDE = "Side"
 ANSWER = "Answer"  # a level of the scale (distribution tables)
 ANSWERS = "Answers"  # how many answers a side gave (distribution tables)
+EARLIER_GAP = "Earlier gap (points)"  # a baseline's gap (HTML's change table)
+GAP_NOW = "Gap now (points)"
+
+# The rules table: each rule, what it measures, its limit, which gaps it applies to
+# (``ALL_GAPS`` or ``SIGNIFICANT_ONLY``), how many gaps it checked and its result.
+RULES = ["Rule", "Metric", "Limit", "Gaps", "Checked", "Result"]
+ALL_GAPS = "any"
+SIGNIFICANT_ONLY = "significant only"
+HELD = "held"
+BREACHED = "breached"  # followed by the number of breaches
+NOT_CHECKED = "not checked"
+NEEDS_BASELINE = " (needs a baseline)"  # after NOT_CHECKED, for a rule on the change
 
 # The answers of the Significant? column, and the mark after a mean, NPS or change
 # figure that is significant. The significance note under a report's first table says

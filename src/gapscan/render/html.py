@@ -10,6 +10,7 @@ same report gives the same bytes.
 from __future__ import annotations
 
 from gapscan.render import _format as fmt
+from gapscan.render import headings as words
 from gapscan.render import html_about as about
 from gapscan.render import html_charts as charts
 from gapscan.render import html_parts as h
@@ -70,9 +71,8 @@ def _views(report: GapReport) -> list[str]:
 def _significance_note(report: GapReport) -> str:
     s = report.settings
     return (
-        f"{fmt.significance_note(report)} “Significant?” says the same for the top-box gap. "
-        f"The interval is the {100 * s.confidence:g}% confidence interval of the gap, in "
-        "points; a gap's direction is written under it."
+        f"{fmt.significance_note(report)} The interval is the {100 * s.confidence:g}% "
+        "confidence interval of the gap, in points; a gap's direction is written under it."
     )
 
 
@@ -92,24 +92,25 @@ def _table(report: GapReport, results: list[GapResult]) -> tuple[list[str], list
     s = report.settings
     paired = s.mode == "paired"
     vendor, customer = fmt.side_headers(s, str)
-    header = ["Question"]
-    header += ["Pairs", f"{vendor} higher / same / lower"] if paired else []
+    vendors, customers = fmt.side_plurals(s, str)
+    header = [words.QUESTION]
+    header += [words.PAIRS, words.higher_same_lower(vendor)] if paired else []
     header += [
-        f"{vendor} top box",
-        f"{customer} top box",
-        "Gap (points)",
-        f"{100 * s.confidence:g}% interval (points)",
-        f"Adjusted p ({s.correction})",
-        "Significant?",
-        "Mean gap (scale points)",
+        words.top_box(vendor),
+        words.top_box(customer),
+        words.GAP,
+        words.interval(s.confidence),
+        words.SIGNIFICANT,
+        words.p_adjusted(s.correction),
+        words.MEAN_GAP,
     ]
     kappa = paired and any(r.paired is not None and r.paired.kappa is not None for r in results)
     if paired:
-        header += ["Median difference (Hodges–Lehmann)"] + (["Agreement (κ)"] if kappa else [])
+        header += [words.MEDIAN] + ([words.KAPPA] if kappa else [])
     else:
-        header += [f"Answers ({vendor} / {customer})"]
+        header += [words.answering(vendors, customers)]
     weighted = any(r.vendor.design is not None for r in results)
-    header += [f"Effective sizes ({vendor} / {customer})"] if weighted else []
+    header += [words.effective_sizes(vendors, customers)] if weighted else []
     rows: list[Row] = []
     for r in results:
         cells = [h.row_header(r.question_text)]
@@ -148,25 +149,24 @@ def _gap_cells(report: GapReport, r: GapResult) -> list[Cell]:
         filter(
             None,
             [
-                fmt.signed(r.mean_gap) + (" *" if r.mean_significant else ""),
+                fmt.signed(r.mean_gap) + (" " + words.MARK if r.mean_significant else ""),
                 fmt.mean_gap_interval(r),
             ],
         )
     )
-    verdict = "–" if r.significant is None else ("Yes" if r.significant else "No")
     sig_value = None if r.significant is None else float(r.significant)
     return [
         h.number(r.vendor.top_box, fmt.percent(r.vendor.top_box)),
         h.number(r.customer.top_box, fmt.percent(r.customer.top_box)),
         h.number(
             r.gap,
-            fmt.points(r.gap) + (" *" if r.significant else ""),
+            fmt.points(r.gap),
             charts.direction(report.settings, r.gap),
             "sig" if r.significant else "",
         ),
         h.number(r.ci_low, fmt.interval(r.ci_low, r.ci_high)),
+        h.number(sig_value, words.significant(r.significant), cls="sig" if r.significant else ""),
         h.number(r.p_adjusted, fmt.p_value(r.p_adjusted)),
-        h.number(sig_value, verdict, cls="sig" if r.significant else ""),
         h.number(
             r.mean_gap,
             mean,

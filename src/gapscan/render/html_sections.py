@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from gapscan.render import _format as fmt
 from gapscan.render import _nps
+from gapscan.render import headings as words
 from gapscan.render import html_charts as charts
 from gapscan.render import html_parts as h
 from gapscan.render.html_parts import Cell
@@ -63,7 +64,7 @@ def distributions(report: GapReport) -> list[str]:
             for title, side, cells, n in rows(report, r.question, str)
         ]
         caption = f"Answers to “{r.question_text}” at each level, per group and side"
-        out.append(h.table(caption, ["Group", "Side", *levels, "Answers"], body))
+        out.append(h.table(caption, [words.GROUP, words.SIDE, *levels, words.ANSWERS], body))
     return out
 
 
@@ -85,19 +86,7 @@ def nps(report: GapReport) -> list[str]:
     views = [(seg, results) for seg, results in views if results]
     if not views:
         return [h.heading(2, "Net Promoter Score", "nps"), h.paragraph(legend)] if legend else []
-    s = report.settings
-    vendor, customer = fmt.side_headers(s, str)
-    header = [
-        "Question",
-        f"{vendor} NPS (interval)",
-        f"{customer} NPS (interval)",
-        f"{vendor} promoters / passives / detractors",
-        f"{customer} promoters / passives / detractors",
-        "NPS gap (points)",
-        f"{100 * s.confidence:g}% interval (points)",
-        f"Adjusted p ({s.correction})",
-        f"Answers ({vendor} / {customer})",
-    ]
+    header = _nps.header(report, detail=True, escape=str)
     out = [h.heading(2, "Net Promoter Score", "nps")]
     for segment, results in views:
         title = fmt.segment_title(segment)
@@ -116,7 +105,7 @@ def _nps_cells(report: GapReport, r: GapResult) -> list[Cell]:
             h.row_header(r.question_text),
             *blank,
             h.number(None, "suppressed"),
-            *blank[:2],
+            *blank[:3],
             answers,
         ]
     return [
@@ -127,14 +116,21 @@ def _nps_cells(report: GapReport, r: GapResult) -> list[Cell]:
         h.number(c.promoters, _groups(c)),
         h.number(
             gap.gap,
-            fmt.points(gap.gap) + (" *" if gap.significant else ""),
+            fmt.points(gap.gap),
             charts.direction(report.settings, gap.gap),
             "sig" if gap.significant else "",
         ),
         h.number(gap.ci_low, fmt.interval(gap.ci_low, gap.ci_high)),
+        verdict(gap.significant),
         h.number(gap.p_adjusted, fmt.p_value(gap.p_adjusted)),
         answers,
     ]
+
+
+def verdict(significant: bool | None) -> Cell:
+    """A Significant? cell in the other formats' words, sorted significant last."""
+    value = None if significant is None else float(significant)
+    return h.number(value, words.significant(significant), cls="sig" if significant else "")
 
 
 def _nps_side(s: NpsSide) -> Cell:
@@ -155,11 +151,11 @@ def accounts(report: GapReport) -> list[str]:
         return []
     vendor, customer = fmt.side_headers(report.settings, str)
     header = [
-        "Account",
-        f"{vendor} score",
-        f"{customer} score",
-        "Difference",
-        f"Respondents ({vendor} / {customer})",
+        words.ACCOUNT,
+        words.score(vendor),
+        words.score(customer),
+        words.DIFFERENCE,
+        words.respondents(*fmt.side_plurals(report.settings, str)),
     ]
     out = [h.heading(2, "Most misjudged accounts", "accounts")]
     for r in listed:
@@ -197,14 +193,13 @@ def changes(report: GapReport) -> list[str]:
     if not changed:
         return []
     header = [
-        "Question",
-        "Group",
-        "Earlier gap (points)",
-        "Gap now (points)",
-        "Change (points)",
-        f"{100 * report.settings.confidence:g}% interval (points)",
-        "p",
-        "Significant?",
+        words.QUESTION,
+        words.GROUP,
+        words.EARLIER_GAP,
+        words.GAP_NOW,
+        words.CHANGE,
+        words.CHANGE_INTERVAL,
+        words.CHANGE_P,
     ]
     rows: list[Row] = []
     for r in changed:
@@ -218,10 +213,9 @@ def changes(report: GapReport) -> list[str]:
                     h.text_cell(fmt.segment_title(r.segment)),
                     h.number(c.baseline_gap, fmt.points(c.baseline_gap)),
                     h.number(r.gap, fmt.points(r.gap)),
-                    h.number(c.change, fmt.points(c.change) + (" *" if c.significant else "")),
+                    h.number(c.change, marked(c.change, c.significant)),
                     h.number(c.ci_low, fmt.interval(c.ci_low, c.ci_high)),
                     h.number(c.p_value, fmt.p_value(c.p_value)),
-                    h.number(float(c.significant), "Yes" if c.significant else "No"),
                 ],
             )
         )
@@ -230,8 +224,13 @@ def changes(report: GapReport) -> list[str]:
         out.append(f"<p>Compared with the earlier report {h.code(report.baseline)}.</p>")
     caption = "Each top-box gap's change since the earlier report"
     out.append(h.table(caption, header, rows))
-    note = "Changes marked * have p below α, not corrected for multiplicity."
+    note = f"Changes marked {words.MARK} have p below α, not corrected for multiplicity."
     return [*out, h.paragraph(note, "note")]
+
+
+def marked(change: float | None, significant: bool) -> str:
+    """A change in points, the significance mark after it when its p is below α."""
+    return fmt.points(change) + (" " + words.MARK if significant else "")
 
 
 # ---------------------------------------------------------------------- rules
@@ -252,13 +251,13 @@ def rules(outcomes: Sequence[RuleOutcome], applied: bool) -> list[str]:
             if value is not None
         )
         if o.checked == 0:
-            needs = " (needs a baseline)" if o.rule.metric.value == "gap_change" else ""
-            status, cls = f"Not checked{needs}", ""
+            needs = words.NEEDS_BASELINE if o.rule.metric.value == "gap_change" else ""
+            status, cls = f"{words.NOT_CHECKED}{needs}", ""
         elif o.held:
-            status, cls = "Held", "held"
+            status, cls = words.HELD, "held"
         else:
-            status, cls = f"Breached ({len(o.breaches)})", "breached"
-        scope = "significant gaps only" if o.rule.significant_only else "every gap"
+            status, cls = f"{words.BREACHED} ({len(o.breaches)})", "breached"
+        scope = words.SIGNIFICANT_ONLY if o.rule.significant_only else words.ALL_GAPS
         cells = [
             h.row_header(o.rule.name),
             h.text_cell(_metric_name(o.rule)),
@@ -268,8 +267,7 @@ def rules(outcomes: Sequence[RuleOutcome], applied: bool) -> list[str]:
             Cell(status, numeric=False, cls=cls),
         ]
         rows.append(({}, cells))
-    header = ["Rule", "Measure", "Limit", "Applies to", "Checked", "Result"]
-    out.append(h.table("The schema's rules and whether each held", header, rows))
+    out.append(h.table("The schema's rules and whether each held", words.RULES, rows))
     breaches = [
         f"{o.rule.name}: "
         + fmt.breach_text(b.question, b.value, b.bound, b.limit, b.metric)

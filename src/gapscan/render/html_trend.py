@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from gapscan.render import _format as fmt
 from gapscan.render import _nps
+from gapscan.render import headings as words
 from gapscan.render import html_charts as charts
 from gapscan.render import html_parts as h
 from gapscan.render.html_parts import Cell
-from gapscan.render.html_sections import rules
+from gapscan.render.html_sections import marked, rules, verdict
 from gapscan.report import Settings, TrendReport, WavePoint
 
 Row = tuple[dict[str, str], list[Cell]]
@@ -43,17 +44,7 @@ def render_trend(trend: TrendReport) -> str:
 
 def _header(settings: Settings | None) -> list[str]:
     vendor, customer = fmt.side_headers(settings, str) if settings else ("Vendor", "Customer")
-    return [
-        "Wave",
-        f"{vendor} top box",
-        f"{customer} top box",
-        "Gap (points)",
-        "Gap interval (points)",
-        "Change (points)",
-        "Change interval (points)",
-        "Change p",
-        "Significant change?",
-    ]
+    return words.trend(vendor, customer, settings.confidence if settings else 0.95)
 
 
 def _rows(points: list[WavePoint], settings: Settings | None) -> list[Row]:
@@ -63,23 +54,24 @@ def _rows(points: list[WavePoint], settings: Settings | None) -> list[Row]:
         wave = Cell(p.wave, sort=k, numeric=False, header=True)
         if r.suppressed:
             gaps = [h.number(None, "–"), h.number(None, "–"), h.number(None, "suppressed")]
-            gaps.append(h.number(None, "–"))
+            gaps += [h.number(None, "–"), h.number(None, "–")]
         else:
             way = charts.direction(settings, r.gap) if settings else ""
+            sig = "sig" if r.significant else ""
             gaps = [
                 h.number(r.vendor.top_box, fmt.percent(r.vendor.top_box)),
                 h.number(r.customer.top_box, fmt.percent(r.customer.top_box)),
-                h.number(r.gap, fmt.points(r.gap) + (" *" if r.significant else ""), way),
+                h.number(r.gap, fmt.points(r.gap), way, sig),
                 h.number(r.ci_low, fmt.interval(r.ci_low, r.ci_high)),
+                verdict(r.significant),
             ]
         if c is None:
-            change = [h.number(None, "–") for _ in range(4)]
+            change = [h.number(None, "–") for _ in range(3)]
         else:
             change = [
-                h.number(c.change, fmt.points(c.change) + (" *" if c.significant else "")),
+                h.number(c.change, marked(c.change, c.significant)),
                 h.number(c.ci_low, fmt.interval(c.ci_low, c.ci_high)),
                 h.number(c.p_value, fmt.p_value(c.p_value)),
-                h.number(float(c.significant), "Yes" if c.significant else "No"),
             ]
         rows.append(({"wave": p.wave, "question": r.question}, [wave, *gaps, *change]))
     return rows
@@ -89,7 +81,7 @@ def _nps_rows(points: list[WavePoint]) -> list[Row]:
     """An NPS question's scores per wave (the cells as the other formats show them),
     each cell sorted by its value."""
     rows: list[Row] = []
-    for p, cells in zip(points, _nps.trend_rows(points, mark=" *"), strict=False):
+    for p, cells in zip(points, _nps.trend_rows(points, mark=" " + words.MARK), strict=False):
         r, g = p.result, p.result.nps
         v, c = r.vendor.nps, r.customer.nps
         change = g.change if g is not None else None
@@ -125,12 +117,13 @@ def _methods(trend: TrendReport, settings: Settings | None) -> list[str]:
     change = (
         "Change: the gap minus the previous wave's gap, tested by a z-test of the "
         "difference of two independent gaps with unpooled variances, with its interval. "
-        "Change p-values are not adjusted for multiplicity. * marks p < α."
+        f"Change p-values are not adjusted for multiplicity. {words.MARK} marks p < α."
     )
     if settings is not None and settings.design:
         change = (
             "Change: " + fmt.weighted_change_method("the previous wave's") + ", with its "
-            "interval. Change p-values are not adjusted for multiplicity. * marks p < α."
+            "interval. Change p-values are not adjusted for multiplicity. "
+            f"{words.MARK} marks p < α."
         )
     technical = [
         "Each wave is analysed on its own (as gapscan analyze does); the gap is the "

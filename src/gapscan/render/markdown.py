@@ -250,16 +250,16 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
             for bound, value in (("min", o.rule.min), ("max", o.rule.max))
             if value is not None
         )
-        scope = "significant only" if o.rule.significant_only else "any"
-        status = "held" if o.held else f"**breached** ({len(o.breaches)})"
+        scope = words.SIGNIFICANT_ONLY if o.rule.significant_only else words.ALL_GAPS
+        status = words.HELD if o.held else f"**{words.BREACHED}** ({len(o.breaches)})"
         if o.checked == 0:
-            status = "not checked" + (
-                " (needs a baseline)" if o.rule.metric.value == "gap_change" else ""
+            status = words.NOT_CHECKED + (
+                words.NEEDS_BASELINE if o.rule.metric.value == "gap_change" else ""
             )
         rows.append(
             [_escape(o.rule.name), _metric_name(o.rule), limit, scope, str(o.checked), status]
         )
-    out += [*table(["Rule", "Metric", "Limit", "Gaps", "Checked", "Result"], rows), ""]
+    out += [*table(words.RULES, rows), ""]
     for o in rules:
         for b in o.breaches:
             where = f" ({_escape(fmt.segment_title(b.segment))})" if b.segment else ""
