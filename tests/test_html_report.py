@@ -395,6 +395,8 @@ def test_out_is_written_like_every_report(tmp_path: Path) -> None:
     run("analyze", schema, "--format", "html", "--out", out, "--charts", tmp_path / "c")
     assert out.read_text(encoding="utf-8") == run("analyze", schema, "--format", "html")
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [
+        "report-gaps-by-region.png",  # the schema's segment: small multiples
+        "report-gaps-by-region.svg",
         "report-gaps.png",
         "report-gaps.svg",
     ]

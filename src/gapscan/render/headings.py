@@ -33,7 +33,15 @@ GAP_NOW = "Gap now (points)"
 
 # The rules table: each rule, what it measures, its limit, which gaps it applies to
 # (``ALL_GAPS`` or ``SIGNIFICANT_ONLY``), how many gaps it checked and its result.
-RULES = ["Rule", "Metric", "Limit", "Gaps", "Checked", "Result"]
+RULES = ["Rule", "Measure", "Limit", "Gaps", "Checked", "Result"]
+# What a rule measures, in words (the schema's metric names stay in JSON, CSV and JUnit).
+METRICS = {
+    "top_box_gap": "Top-box gap",
+    "mean_gap": "Mean score gap",
+    "nps_gap": "NPS gap",
+    "gap_change": "Change of the top-box gap",
+}
+CHANGE_OF = {"nps": "Change of the NPS gap"}
 ALL_GAPS = "any"
 SIGNIFICANT_ONLY = "significant only"
 HELD = "held"
@@ -48,6 +56,14 @@ YES = "yes*"
 NO = "no"
 UNTESTED = "–"
 MARK = "*"
+
+
+def metric(name: str, of: str = "top_box") -> str:
+    """A rule's measure in words: ``top_box_gap`` is ``Top-box gap``; a change rule
+    says which gap changes (``of``)."""
+    if name == "gap_change" and of != "top_box":
+        return CHANGE_OF.get(of, f"Change of the {of} gap")
+    return METRICS.get(name, name)
 
 
 def significant(flag: bool | None) -> str:

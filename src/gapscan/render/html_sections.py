@@ -14,7 +14,6 @@ from gapscan.render import html_charts as charts
 from gapscan.render import html_parts as h
 from gapscan.render.html_parts import Cell
 from gapscan.report import GapReport, GapResult, NpsSide, RuleOutcome
-from gapscan.survey import Rule
 from gapscan.text import json_dumps
 
 Row = tuple[dict[str, str], list[Cell]]
@@ -260,7 +259,7 @@ def rules(outcomes: Sequence[RuleOutcome], applied: bool) -> list[str]:
         scope = words.SIGNIFICANT_ONLY if o.rule.significant_only else words.ALL_GAPS
         cells = [
             h.row_header(o.rule.name),
-            h.text_cell(_metric_name(o.rule)),
+            h.text_cell(words.metric(o.rule.metric.value, o.rule.of)),
             h.text_cell(limit),
             h.text_cell(scope),
             h.number(o.checked, str(o.checked)),
@@ -279,7 +278,3 @@ def rules(outcomes: Sequence[RuleOutcome], applied: bool) -> list[str]:
     if breaches:
         out += [h.heading(3, "Breaches"), h.bullets(breaches)]
     return out
-
-
-def _metric_name(rule: Rule) -> str:
-    return rule.metric.value + (f" (of {rule.of})" if rule.of != "top_box" else "")

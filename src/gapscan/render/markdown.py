@@ -11,7 +11,6 @@ from gapscan.render import _format as fmt
 from gapscan.render import _nps
 from gapscan.render import headings as words
 from gapscan.report import GapReport, GapResult, RuleOutcome, TrendReport, WavePoint
-from gapscan.survey import Rule
 from gapscan.text import markdown as _escape
 from gapscan.text import markdown_code, markdown_link
 
@@ -257,7 +256,14 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
                 words.NEEDS_BASELINE if o.rule.metric.value == "gap_change" else ""
             )
         rows.append(
-            [_escape(o.rule.name), _metric_name(o.rule), limit, scope, str(o.checked), status]
+            [
+                _escape(o.rule.name),
+                words.metric(o.rule.metric.value, o.rule.of),
+                limit,
+                scope,
+                str(o.checked),
+                status,
+            ]
         )
     out += [*table(words.RULES, rows), ""]
     for o in rules:
@@ -268,10 +274,6 @@ def _rules(rules: Sequence[RuleOutcome], applied: bool) -> list[str]:
     if any(o.breaches for o in rules):
         out.append("")
     return out
-
-
-def _metric_name(rule: Rule) -> str:
-    return rule.metric.value + (f" (of {rule.of})" if rule.of != "top_box" else "")
 
 
 def _limit(metric: str, value: float) -> str:
