@@ -20,17 +20,18 @@ REPO = Path(__file__).resolve().parents[2]
 
 # Run the console entry point with the given arguments, then print the imported modules.
 WRAPPER = """\
-import gc, json, sys
+import atexit, gc, json, sys
 sys.argv = ["gapscan", *json.loads(sys.argv[1])]
+
+def report():  # an exit handler: main() ends the process once they have run
+    sys.stdout.flush()
+    payload = {"modules": sorted(sys.modules), "gc": gc.isenabled()}
+    sys.stderr.write("\\n@@MODULES@@" + json.dumps(payload))
+    sys.stderr.flush()
+
+atexit.register(report)
 from gapscan.cli import main
-code = 0
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-sys.stdout.flush()
-payload = {"code": code, "modules": sorted(sys.modules), "gc": gc.isenabled()}
-sys.stderr.write("\\n@@MODULES@@" + json.dumps(payload))
+main()
 """
 
 
@@ -48,6 +49,7 @@ def run_wrapped(*args: str) -> tuple[dict[str, object], str]:
     before, _, payload = proc.stderr.rpartition("@@MODULES@@")
     assert "Traceback" not in before, before
     data: dict[str, object] = json.loads(payload)
+    data["code"] = proc.returncode
     return data, proc.stdout
 
 

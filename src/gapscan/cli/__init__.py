@@ -93,7 +93,13 @@ def _ignore_interrupts() -> None:
 
 
 def _finish(code: int) -> None:
-    """Flush, then exit; a second Ctrl-C during the interpreter's shutdown is ignored."""
+    """Flush, run the exit handlers (standard input's spooled copy is removed there),
+    then end the process at once, without the interpreter's shutdown: native libraries'
+    worker threads still alive at that point (pyarrow's readers) could otherwise abort
+    it from a C++ destructor after the run's output is complete. A second Ctrl-C meanwhile
+    is ignored. Every file gapscan writes is closed (and renamed into place) before."""
+    import atexit
+    import os
     import sys
 
     for stream in (sys.stdout, sys.stderr):
@@ -106,7 +112,8 @@ def _finish(code: int) -> None:
         except (OSError, ValueError):
             pass
     _ignore_interrupts()
-    raise SystemExit(code)
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def __getattr__(name: str) -> Any:
