@@ -9,6 +9,11 @@ made inert for the medium, see :func:`gapscan.render._format.side_headers`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gapscan.report import Settings
+
 QUESTION = "Question"
 WAVE = "Wave"
 ACCOUNT = "Account"
@@ -155,3 +160,33 @@ def trend(vendor: str, customer: str, confidence: float) -> list[str]:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def results(
+    settings: Settings,
+    sides: tuple[str, str],
+    plurals: tuple[str, str],
+    *,
+    paired: bool,
+    kappa: bool,
+    weighted: bool,
+) -> list[str]:
+    """The column titles of a results table (markdown, HTML): ``sides`` are the sides'
+    headers and ``plurals`` their plural nouns, already made inert for the medium."""
+    vendor, customer = sides
+    header = [QUESTION]
+    header += [PAIRS, higher_same_lower(vendor)] if paired else []
+    header += [
+        top_box(vendor),
+        top_box(customer),
+        GAP,
+        interval(settings.confidence),
+        SIGNIFICANT,
+        p_adjusted(settings.correction),
+        MEAN_GAP,
+    ]
+    if paired:
+        header += [MEDIAN] + ([KAPPA] if kappa else [])
+    else:
+        header += [answering(*plurals)]
+    return header + ([effective_sizes(*plurals)] if weighted else [])

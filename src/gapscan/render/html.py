@@ -91,26 +91,16 @@ def _top_box_note(report: GapReport) -> list[str]:
 def _table(report: GapReport, results: list[GapResult]) -> tuple[list[str], list[Row]]:
     s = report.settings
     paired = s.mode == "paired"
-    vendor, customer = fmt.side_headers(s, str)
-    vendors, customers = fmt.side_plurals(s, str)
-    header = [words.QUESTION]
-    header += [words.PAIRS, words.higher_same_lower(vendor)] if paired else []
-    header += [
-        words.top_box(vendor),
-        words.top_box(customer),
-        words.GAP,
-        words.interval(s.confidence),
-        words.SIGNIFICANT,
-        words.p_adjusted(s.correction),
-        words.MEAN_GAP,
-    ]
     kappa = paired and any(r.paired is not None and r.paired.kappa is not None for r in results)
-    if paired:
-        header += [words.MEDIAN] + ([words.KAPPA] if kappa else [])
-    else:
-        header += [words.answering(vendors, customers)]
     weighted = any(r.vendor.design is not None for r in results)
-    header += [words.effective_sizes(vendors, customers)] if weighted else []
+    header = words.results(
+        report.settings,
+        fmt.side_headers(report.settings, str),
+        fmt.side_plurals(report.settings, str),
+        paired=paired,
+        kappa=kappa,
+        weighted=weighted,
+    )
     rows: list[Row] = []
     for r in results:
         cells = [h.row_header(r.question_text)]

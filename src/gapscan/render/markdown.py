@@ -108,7 +108,14 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
     changes = any(r.change is not None for r in results)
     kappa = paired and any(r.paired is not None and r.paired.kappa is not None for r in results)
     weighted = any(r.vendor.design is not None for r in results)
-    header = _table_header(report, paired=paired, kappa=kappa, weighted=weighted)
+    header = words.results(
+        report.settings,
+        fmt.side_headers(report.settings, _escape),
+        fmt.side_plurals(report.settings, _escape),
+        paired=paired,
+        kappa=kappa,
+        weighted=weighted,
+    )
     header += [words.CHANGE, words.CHANGE_INTERVAL, words.CHANGE_P] if changes else []
     rows = []
     for r in results:
@@ -122,28 +129,6 @@ def _table(report: GapReport, results: list[GapResult]) -> list[str]:
     if paired:
         align[2] = "left"
     return table(header, rows, align)
-
-
-def _table_header(report: GapReport, *, paired: bool, kappa: bool, weighted: bool) -> list[str]:
-    s = report.settings
-    vendor, customer = fmt.side_headers(s, _escape)
-    vendors, customers = fmt.side_plurals(s, _escape)
-    header = [words.QUESTION]
-    header += [words.PAIRS, words.higher_same_lower(vendor)] if paired else []
-    header += [
-        words.top_box(vendor),
-        words.top_box(customer),
-        words.GAP,
-        words.interval(s.confidence),
-        words.SIGNIFICANT,
-        words.p_adjusted(s.correction),
-        words.MEAN_GAP,
-    ]
-    if paired:
-        header += [words.MEDIAN] + ([words.KAPPA] if kappa else [])
-    else:
-        header += [words.answering(vendors, customers)]
-    return header + ([words.effective_sizes(vendors, customers)] if weighted else [])
 
 
 def _paired_split(r: GapResult) -> list[str]:
