@@ -253,10 +253,7 @@ def table(
 
 # ---------------------------------------------------------------------- charts
 
-_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
-_ID = re.compile(r'\bid="([^"]+)"')
-_REFERENCE = re.compile(r'(\bhref="#|url\(#)([^")]+)')
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 
 
@@ -265,10 +262,9 @@ def inline_svg(svg: bytes, prefix: str, title: str, desc: str) -> str:
     (and every reference to one) prefixed with ``prefix``, since matplotlib repeats its
     ids from chart to chart; ``role="img"`` labelled by a ``<title>`` and ``<desc>``
     (plain text, escaped) that say in words what the chart shows."""
-    text = svg.decode("utf-8")
-    text = _METADATA.sub("", _PROLOGUE.sub("", text, count=1))
-    text = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', text)
-    text = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
+    from gapscan.render.charts import chart_svg_text
+
+    text = _METADATA.sub("", chart_svg_text((svg, b""), id_prefix=f"{prefix}-"))
     label = (
         f' role="img" aria-labelledby="{prefix}-title {prefix}-desc"'
         f'><title id="{prefix}-title">{esc(title)}</title>'
