@@ -38,6 +38,7 @@ def test_a_csv_larger_than_a_block_comes_in_several_batches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", 1024)
+    monkeypatch.setattr(csv_batches, "GROUP_ROWS", 1)  # each block a batch of its own
     rows = [[str(i), "Vendor" if i % 3 else "Customer", f"réponse {i % 7}"] for i in range(2000)]
     path = tmp_path / "big.csv"
     _write_csv(path, rows)
@@ -45,6 +46,30 @@ def test_a_csv_larger_than_a_block_comes_in_several_batches(
     assert len(batches) > 10
     assert max(b.num_rows for b in batches) < 200  # bounded by the block's bytes
     assert all(pa.types.is_dictionary(b.schema.field(0).type) for b in batches)
+    assert _columns(batches) == _expected(rows)
+
+
+def test_blocks_are_joined_into_batches_each_with_one_dictionary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's small blocks arrive joined: at least GROUP_ROWS rows a batch (the
+    last may have fewer), each text column one dictionary of distinct UTF-8 values,
+    and a ``plain`` column (an id: as many values as rows) as plain text."""
+    monkeypatch.setattr(csv_batches, "BLOCK_SIZE", 1024)
+    monkeypatch.setattr(csv_batches, "GROUP_ROWS", 500)
+    rows = [[str(i), "Vendor" if i % 3 else "Customer", f"réponse {i % 7}"] for i in range(2000)]
+    path = tmp_path / "big.csv"
+    _write_csv(path, rows)
+    batches = list(open_source(path).batches(HEADER, plain=["id"]))
+    assert 1 < len(batches) <= 4
+    assert all(b.num_rows >= 500 for b in batches[:-1])
+    for batch in batches:
+        assert pa.types.is_string(batch.schema.field("id").type)
+        for name in ("side", "q1"):
+            kind = batch.schema.field(name).type
+            assert pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type)
+            values = batch.column(name).dictionary.to_pylist()
+            assert len(set(values)) == len(values)
     assert _columns(batches) == _expected(rows)
 
 
@@ -86,12 +111,19 @@ _CELL = st.text(
 @given(
     rows=st.lists(st.tuples(_CELL, _CELL).map(list), min_size=1, max_size=120),
     block=st.integers(min_value=256, max_value=2048),
+    joined=st.sampled_from([1, 5, 1 << 15]),
 )
 def test_batches_equal_the_file_across_block_boundaries(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[list[str]], block: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[list[str]],
+    block: int,
+    joined: int,
 ) -> None:
-    """Quoted multi-line cells and multi-byte characters fall on batch boundaries."""
+    """Quoted multi-line cells and multi-byte characters fall on block boundaries,
+    and blocks are joined into batches of at least ``joined`` rows."""
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
+    monkeypatch.setattr(csv_batches, "GROUP_ROWS", joined)
     full = [[str(i), *row] for i, row in enumerate(rows)]
     path = tmp_path / "gen.csv"
     _write_csv(path, full)

@@ -96,6 +96,7 @@ def _survey(
     files=st.lists(st.lists(_row(), min_size=1, max_size=60), min_size=1, max_size=3),
     block=st.sampled_from([64, 200, 1024, 1 << 20]),
     group=st.sampled_from([1, 7, 1 << 16]),
+    joined=st.sampled_from([1, 9, 1 << 15]),  # the reader's blocks joined into batches
     by_region=st.booleans(),
     where=st.sampled_from(
         [([], []), (["region=North,Ost,Süd"], []), ([], ["region=Ost, Nowhere"])]
@@ -109,6 +110,7 @@ def test_the_streamed_count_table_is_the_held_one(
     files: list[list[list[str]]],
     block: int,
     group: int,
+    joined: int,
     by_region: bool,
     where: tuple[list[str], list[str]],
     numeric: bool,
@@ -116,6 +118,7 @@ def test_the_streamed_count_table_is_the_held_one(
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
     monkeypatch.setattr(count_first, "GROUP_ROWS", group)  # rows coded together
+    monkeypatch.setattr(csv_batches, "GROUP_ROWS", joined)
     monkeypatch.setattr(csv_parts, "MIN_SIZE", 0 if split else 1 << 40)
     survey = _survey(tmp_path, *where, numeric=numeric)
     paths = []
@@ -135,6 +138,7 @@ def test_a_file_read_in_many_batches_is_counted_across_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", 256)
+    monkeypatch.setattr(csv_batches, "GROUP_ROWS", 1)  # each block a batch of its own
     monkeypatch.setattr(count_first, "GROUP_ROWS", 10)
     survey = _survey(tmp_path)
     rows = [

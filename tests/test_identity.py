@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gapscan import id_hash
 from gapscan.errors import GapscanError, ProblemCollector
@@ -329,3 +331,17 @@ def test_hashing_ids_imports_no_pandas() -> None:
         "assert 'pandas' not in sys.modules, 'pandas imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+_ID_CHARS = st.sampled_from(list("aZ09-_ \t\x0b\x0c\x1c\x85\xa0\u2003\u3000é日"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(ids=st.lists(st.text(alphabet=_ID_CHARS, max_size=8), min_size=1, max_size=40))
+def test_an_id_hashes_as_its_stripped_text(ids: list[str]) -> None:
+    """Ids are hashed as Python's str.strip() leaves them, whether or not the quick
+    look at their first and last bytes finds anything to trim; blank ids are NO_ID."""
+    hashes = id_hash.hash_ids(pa.array(ids, pa.string())).tolist()
+    stripped = [i.strip() for i in ids]
+    expected = id_hash.hash_strings(pa.array(stripped, pa.string())).tolist()
+    assert hashes == [NO_ID if not s else h for s, h in zip(stripped, expected, strict=True)]

@@ -122,6 +122,8 @@ def read_columns(
     """The ``names`` columns of every batch, compact, and the ``hashed`` ones hashed."""
     from gapscan.id_hash import IdHasher
 
+    if isinstance(batches, list) and len(batches) == 1:
+        return _read_one(batches[0], names, hashed)
     builders = {name: ColumnBuilder() for name in names}
     hashers = {name: IdHasher() for name in hashed}
     rows = 0
@@ -136,6 +138,32 @@ def read_columns(
         {name: hasher.finish() for name, hasher in hashers.items()},
         rows,
     )
+
+
+def _read_one(batch: pa.RecordBatch, names: Sequence[str], hashed: Sequence[str]) -> Read:
+    """One batch's columns: each dictionary column's values are its dictionary and its
+    row indices the dictionary's own (read in place, not copied), no map between them."""
+    from gapscan.id_hash import hash_ids
+
+    columns = {name: _dictionary_column(batch.column(name)) for name in names}
+    return Read(columns, {name: hash_ids(batch.column(name)) for name in hashed}, batch.num_rows)
+
+
+def _dictionary_column(chunk: pa.Array) -> Column:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(chunk.type):
+        chunk = pc.dictionary_encode(chunk)
+    values = [str(v) for v in chunk.dictionary.to_pylist()]
+    if len(set(values)) < len(values):  # a dictionary that repeats a value: map it
+        builder = ColumnBuilder()
+        builder.add(chunk)
+        return builder.finish()
+    indices, valid = integers(chunk.indices)
+    if valid is not None:
+        indices = np.where(valid, indices, len(values))
+    return values, indices
 
 
 def pick_texts(batches: Iterable[pa.RecordBatch], name: str, rows: np.ndarray) -> list[str]:
@@ -174,7 +202,12 @@ def integers(array: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
 def blank_rows(columns: dict[str, Column], n: int) -> np.ndarray:
     """Rows where every given cell is blank (spreadsheets leave them at the end)."""
     blank = np.ones(n, dtype=bool)
+    tests = []
     for values, indices in columns.values():
         is_blank = np.array([not v.strip() for v in values] + [True], dtype=bool)
+        if not is_blank[:-1].any() and (not indices.size or int(indices.max()) < len(values)):
+            return np.zeros(n, dtype=bool)  # a column answered on every row
+        tests.append((is_blank, indices))
+    for is_blank, indices in tests:
         blank &= is_blank[indices]
     return blank

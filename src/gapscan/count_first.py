@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Input = str | Path | Frame
-GROUP_ROWS = 1 << 16  # rows coded at a time (the reader's batches grouped)
+GROUP_ROWS = 1 << 15  # rows coded at a time (the reader's batches grouped)
 HASH_RANGES = 16  # the id hashes compared in this many ranges of values
 
 
@@ -116,10 +116,11 @@ def _stream_file(
     hashed = [survey.respondent_id] if survey.respondent_id else []
     other = needed_columns(survey, side, segments, False, with_id=False) + extra
     text = [c for c in names if c not in hashed or c in other]
+    plain = [c for c in hashed if c not in text]
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     later = {*segments, survey.respondent_id or ""}
     totals = _FileTotals()
-    for group in _groups(source.batches(names, ordered=ordered)):
+    for group in _groups(source.batches(names, ordered=ordered, plain=plain)):
         read = read_columns(group, text, hashed)
         drops = find_drops(survey, source, read, needed, side)
         columns, hashes = _kept(read, drops.drop, survey.respondent_id)

@@ -234,7 +234,8 @@ def _read(
     hashed = [survey.respondent_id] if survey.respondent_id else []
     other = needed_columns(survey, side, segments, paired, with_id=False) + extra
     text = [c for c in names if c not in hashed or c in other or origins]
-    return read_columns(source.batches(names), text, hashed)
+    plain = [c for c in hashed if c not in text]
+    return read_columns(source.batches(names, plain=plain), text, hashed)
 
 
 def _code_questions(

@@ -99,7 +99,7 @@ def _trimmed_hashes(strings: pa.Array) -> np.ndarray:
 
     if not pa.types.is_string(strings.type) and not pa.types.is_large_string(strings.type):
         strings = pc.cast(strings, pa.string())
-    trimmed = pc.utf8_trim(strings, characters=WHITESPACE)
+    trimmed = pc.utf8_trim(strings, characters=WHITESPACE) if _untrimmed(strings) else strings
     hashes = hash_strings(trimmed)
     if pa.types.is_large_string(trimmed.type):
         trimmed = trimmed.cast(pa.string())
@@ -108,6 +108,27 @@ def _trimmed_hashes(strings: pa.Array) -> np.ndarray:
     ends = np.frombuffer(offsets, dtype=np.int32)[start : start + len(trimmed) + 1]
     hashes[np.diff(ends) == 0] = NO_ID  # blank once trimmed (a null has no bytes either)
     return hashes
+
+
+def _untrimmed(strings: pa.Array) -> bool:
+    """Whether a string may start or end with whitespace: its first or last byte is not
+    a printable ASCII character other than the space (a byte of 0x80 or more may be
+    part of a non-ASCII space). Looking at two bytes a string is much cheaper than
+    ``utf8_trim`` with a set of characters, and ids seldom need trimming."""
+    import pyarrow as pa
+
+    if pa.types.is_large_string(strings.type):
+        return True
+    buffers = strings.buffers()
+    n = len(strings)
+    if not n or buffers[2] is None:
+        return False
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[strings.offset : strings.offset + n + 1]
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
+    return bool(((edges <= 0x20) | (edges >= 0x7F)).any())
 
 
 def _mask(flags: pa.Array) -> np.ndarray:

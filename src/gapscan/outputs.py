@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from gapscan import interrupts
+
 _MODE = 0o666  # the umask takes away what the user does not want
 _AT_FDCWD = -100
 _AT_EMPTY_PATH = 0x1000
@@ -105,7 +107,9 @@ class OutputSet:
             raise _error(item.target, exc) from None
 
     def commit(self) -> None:
-        """Move every staged file into place; on failure none of them is changed."""
+        """Move every staged file into place; on failure none of them is changed. A
+        Ctrl-C that Python could not raise when it came stops the run here."""
+        interrupts.check()
         with _signals_blocked():
             current = None
             try:

@@ -152,9 +152,12 @@ class Counter:
             self.people[column].add(key, side, np.zeros_like(side), m, 1)
             bases[column] = (key * 2 + side, m)
         counted = []
+        scaled: dict[tuple[str, int], np.ndarray] = {}  # each base x a width, made once
         for q in self.survey.questions:
             for column, column_sides in _columns_of(q, sides).items():
-                found = _level_counts(q, columns[column], column_sides, bases or {"": (side, 1)})
+                found = _level_counts(
+                    q, columns[column], column_sides, bases or {"": (side, 1)}, scaled
+                )
                 if found is None:
                     return False
                 counted.append((q.id, found))
@@ -222,10 +225,13 @@ def _level_counts(
     column: Column,
     column_sides: list[int],
     bases: dict[str, tuple[np.ndarray, int]],
+    scaled: dict[tuple[str, int], np.ndarray],
 ) -> dict[str, np.ndarray] | None:
     """Counts ``[key, side, level]`` of one answer column per breakdown (``bases``:
     each row's key x 2 + side, and the number of keys), for the rows of
-    ``column_sides``; None when one of those rows' answers fits no level."""
+    ``column_sides``; None when one of those rows' answers fits no level. ``scaled``
+    keeps each base times a column's number of distinct values for the next column
+    (answer columns mostly have the same number)."""
     values, indices = column
     code_of = answer_coder(q.scale)
     codes = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int64)
@@ -237,7 +243,10 @@ def _level_counts(
     other = [s for s in (VENDOR, CUSTOMER) if s not in column_sides]
     found = {}
     for name, (base, keys) in bases.items():
-        cell = base * width + indices
+        start = scaled.get((name, width))
+        if start is None:
+            start = scaled[name, width] = base * width
+        cell = start + indices
         counts = np.bincount(cell, minlength=keys * 2 * width).reshape(keys, 2, width)
         counts[:, other, :] = 0
         if unknown.any() and counts[:, :, unknown].any():

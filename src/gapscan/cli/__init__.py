@@ -19,6 +19,9 @@ def main() -> None:
     moment from the first import on, prints ``interrupted`` and exits 130. A closed
     standard output (``gapscan ... | head -1``) is not an error: the run ends with the
     exit code it would have had."""
+    from gapscan import interrupts
+
+    interrupts.install()
     try:
         code = _run()
     except KeyboardInterrupt:
@@ -29,13 +32,17 @@ def main() -> None:
 def _run() -> int:
     import sys
 
+    from gapscan import interrupts
+
     try:
         typer_app = _import_app()
+        interrupts.check()  # a Ctrl-C Python could not raise while importing
         typer_app()
     except SystemExit as exc:
         code = _code(exc.code)
         # typer turns a KeyboardInterrupt inside a command into exit 130, silently
-        return _interrupted() if code == EXIT_INTERRUPTED else code
+        interrupted = code == EXIT_INTERRUPTED or interrupts.pending()
+        return _interrupted() if interrupted else code
     except KeyboardInterrupt:
         return _interrupted()
     except MemoryError:

@@ -4,7 +4,9 @@ file at a time, through pyarrow's streaming reader.
 Columns are read by position under generated names, so that headers with repeated,
 blank or multi-line names (survey-tool exports) read like any other. Each batch's
 columns are dictionary-encoded text (survey answers repeat a few labels); every batch
-has a dictionary of its own.
+has a dictionary of its own. pyarrow reads the dictionaries' values as bytes and they
+are checked to be UTF-8 once a batch, value by value, instead of cell by cell; columns
+asked for as ``plain`` (respondent ids: as many values as rows) are plain text.
 
 The fast parse assumes no line break inside a quoted value; when pyarrow fails on
 one, the file is read again allowing them, and the rows already given are skipped.
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
 # (3.8 s user for the whole analysis), and peak memory grows with the block (280, 380,
 # 577 MB): pyarrow parses a few blocks ahead.
 BLOCK_SIZE = 1 << 20
+# Rows given at a time: the reader's blocks (a few thousand rows each) joined, their
+# dictionaries unified, in the reading thread (pyarrow's C++, without the GIL), so that
+# whoever codes the batches pays its cost per column once per 32,768 rows, not once per
+# block (benchmarks/RESULTS.md, "The reading pass made cheaper").
+GROUP_ROWS = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -64,10 +71,12 @@ def stream(
     skip: int = 0,
     block_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    plain: frozenset[str] = frozenset(),
 ) -> Iterator[pa.RecordBatch]:
     """The columns at ``positions`` under ``names``, batch by batch, without the first
-    ``skip`` data rows; ``progress`` is told the bytes read after each batch. Raises
-    NotUtf8 or ParseFailed (possibly after some batches)."""
+    ``skip`` data rows; the ``plain`` ones as plain text, the others dictionary-encoded;
+    ``progress`` is told the bytes read after each batch. Raises NotUtf8 or ParseFailed
+    (possibly after some batches)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -75,7 +84,10 @@ def stream(
     chosen = [generated[i] for i in positions]
     convert = pacsv.ConvertOptions(
         include_columns=chosen,
-        column_types={c: pa.dictionary(pa.int32(), pa.string()) for c in chosen},
+        column_types={
+            c: pa.string() if name in plain else pa.dictionary(pa.int32(), pa.binary())
+            for c, name in zip(chosen, names, strict=True)
+        },
         strings_can_be_null=False,
     )
     read = pacsv.ReadOptions(
@@ -87,6 +99,8 @@ def stream(
     )
     parse = pacsv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=multiline)
     given = 0
+    pending: list[pa.RecordBatch] = []
+    rows = 0
     try:
         with dialect.stored.reading() as (fh, done):  # a stream: any file name works
             reader = pacsv.open_csv(
@@ -101,12 +115,18 @@ def stream(
                 if given < skip:
                     batch = batch.slice(skip - given)
                 given += batch.num_rows
-                yield _renamed(batch, names)
+                pending.append(batch)
+                rows += batch.num_rows
+                if rows >= GROUP_ROWS:
+                    yield _joined(pending, names)
+                    pending, rows = [], 0
+            if pending:
+                yield _joined(pending, names)
     except (OSError, EOFError) as exc:
         raise Damaged(exc) from None  # a compressed stream cut short or corrupt
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        if dialect.encoding == "utf-8" and "invalid UTF8" in why:
+        if dialect.encoding == "utf-8" and ("invalid UTF8" in why or "Invalid UTF8" in why):
             raise NotUtf8 from None
         raise ParseFailed(why) from None
 
@@ -118,7 +138,21 @@ def empty_batch(names: list[str]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([pa.array([], kind) for _ in names], names=names)
 
 
-def _renamed(batch: pa.RecordBatch, names: list[str]) -> pa.RecordBatch:
+def _joined(batches: list[pa.RecordBatch], names: list[str]) -> pa.RecordBatch:
+    """The blocks as one batch under ``names``: each column one dictionary array, its
+    values checked to be UTF-8 (pyarrow reads them as bytes: checking each distinct
+    value once is much cheaper than checking every cell)."""
     import pyarrow as pa
 
-    return pa.RecordBatch.from_arrays(batch.columns, names=names)
+    if len(batches) == 1:
+        batch = batches[0]
+    else:
+        table = pa.Table.from_batches(batches).unify_dictionaries().combine_chunks()
+        batch = table.to_batches()[0]
+    columns = [
+        pa.DictionaryArray.from_arrays(c.indices, c.dictionary.cast(pa.string()))
+        if pa.types.is_dictionary(c.type)
+        else c
+        for c in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(columns, names=names)

@@ -32,13 +32,15 @@ _DONE = object()
 
 
 class _Range:
-    """Bytes ``start``..``stop`` of a file as a binary stream, counting quotes."""
+    """Bytes ``start``..``stop`` of a file as a binary stream, counting quotes if asked
+    (only the first range's count tells whether the split fell inside quotes)."""
 
-    def __init__(self, path: str, start: int, stop: int) -> None:
+    def __init__(self, path: str, start: int, stop: int, count_quotes: bool) -> None:
         self._file = open(path, "rb")  # noqa: SIM115 (closed by close())
         self._file.seek(start)
         self._left = stop - start
         self.quotes = 0
+        self._count_quotes = count_quotes
         self.done = 0  # bytes given
         self.closed = False
 
@@ -47,7 +49,8 @@ class _Range:
         data = self._file.read(want)
         self._left -= len(data)
         self.done += len(data)
-        self.quotes += data.count(b'"')
+        if self._count_quotes and data.find(b'"') >= 0:  # find: much faster than count
+            self.quotes += data.count(b'"')
         return data
 
     def readable(self) -> bool:
@@ -88,6 +91,7 @@ def stream_parts(
     positions: list[int],
     names: list[str],
     progress: Callable[[int], None] | None = None,
+    plain: frozenset[str] = frozenset(),
 ) -> Iterator[pa.RecordBatch] | None:
     """The columns at ``positions`` under ``names``, read as two ranges at once, in no
     particular order; None when the file has no place to split. Raises what
@@ -100,8 +104,8 @@ def stream_parts(
         return None
     with open(path, "rb") as fh:
         multiline = b'"' in fh.read(1 << 16)  # quoted values: allow breaks in them
-    ranges = [_Range(path, 0, middle), _Range(path, middle, size)]
-    return _merged(dialect, ranges, positions, names, multiline, progress)
+    ranges = [_Range(path, 0, middle, True), _Range(path, middle, size, False)]
+    return _merged(dialect, ranges, positions, names, multiline, progress, plain)
 
 
 def _merged(
@@ -111,6 +115,7 @@ def _merged(
     names: list[str],
     multiline: bool,
     progress: Callable[[int], None] | None,
+    plain: frozenset[str],
 ) -> Iterator[pa.RecordBatch]:
     batches: queue.Queue[object] = queue.Queue(QUEUED * len(ranges))
     stop = threading.Event()
@@ -124,7 +129,8 @@ def _merged(
             dialect.width,
         )
         try:
-            for batch in csv_batches.stream(part, positions, names, multiline=multiline):
+            read = csv_batches.stream(part, positions, names, multiline=multiline, plain=plain)
+            for batch in read:
                 if not _put(batches, batch, stop):
                     return
             if i == 0 and ranges[0].quotes % 2:

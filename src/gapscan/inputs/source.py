@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,11 +124,14 @@ class Source:
 
         return pa.Table.from_batches(list(self.batches(columns)))
 
-    def batches(self, columns: list[str], *, ordered: bool = True) -> Iterator[pa.RecordBatch]:
+    def batches(
+        self, columns: list[str], *, ordered: bool = True, plain: Collection[str] = ()
+    ) -> Iterator[pa.RecordBatch]:
         """Read the named columns (which must exist: see :meth:`find`) as text, under
         the names asked for, a bounded number of rows at a time (at least one batch,
         perhaps empty). CSV columns arrive dictionary-encoded: survey answers repeat a
-        few labels; so do Parquet columns stored with a dictionary.
+        few labels; so do Parquet columns stored with a dictionary. The ``plain``
+        columns (respondent ids: as many values as rows) may arrive as plain text.
 
         Not ``ordered``: the batches may come in any order (a large plain CSV file is
         then read as two ranges at once, see :mod:`gapscan.inputs.csv_parts`), and a
@@ -152,7 +155,7 @@ class Source:
             assert self._sheet is not None
             check_formulas(self.path, self._sheet, positions)
             return sheet_batches(self._sheet, self.header_rows, wanted, positions)
-        return metered(self, wanted, positions, ordered)
+        return metered(self, wanted, positions, ordered, frozenset(plain))
 
 
 def missing_column_message(source: Source, name: str) -> str:

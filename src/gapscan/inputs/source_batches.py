@@ -27,15 +27,21 @@ class Unordered(Exception):
 
 
 def metered(
-    source: Source, columns: list[str], positions: list[int], ordered: bool = True
+    source: Source,
+    columns: list[str],
+    positions: list[int],
+    ordered: bool = True,
+    plain: frozenset[str] = frozenset(),
 ) -> Iterator[pa.RecordBatch]:
     """A CSV or Parquet file's batches, with a progress bar on a terminal (see
     :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file."""
     if source.format == "csv":
         with Meter(Path(source.name).name, source.stored.size, "bytes") as meter:
-            parts = None if ordered else _csv_parts(source, columns, positions, meter.update)
+            parts = None
+            if not ordered:
+                parts = _csv_parts(source, columns, positions, meter.update, plain)
             if parts is None:
-                yield from _csv_batches(source, columns, positions, meter.update)
+                yield from _csv_batches(source, columns, positions, meter.update, plain)
                 return
             try:
                 yield from parts
@@ -55,13 +61,17 @@ def records_of(source: Source) -> Records:
 
 
 def _csv_parts(
-    source: Source, columns: list[str], positions: list[int], progress: Callable[[int], None]
+    source: Source,
+    columns: list[str],
+    positions: list[int],
+    progress: Callable[[int], None],
+    plain: frozenset[str],
 ) -> Iterator[pa.RecordBatch] | None:
     """A large plain UTF-8 file's batches read as two ranges at once, or None."""
     dialect = _dialect(source)
     if not csv_parts.splittable(dialect):
         return None
-    return csv_parts.stream_parts(dialect, positions, columns, progress)
+    return csv_parts.stream_parts(dialect, positions, columns, progress, plain)
 
 
 def _dialect(source: Source) -> csv_batches.Dialect:
@@ -79,6 +89,7 @@ def _csv_batches(
     columns: list[str],
     positions: list[int],
     progress: Callable[[int], None] | None = None,
+    plain: frozenset[str] = frozenset(),
 ) -> Iterator[pa.RecordBatch]:
     """Stream with the sniffed encoding; the whole file settles it (see
     :mod:`gapscan.inputs.encoding`) when the sample says cp1252, or says UTF-8 and
@@ -91,7 +102,13 @@ def _csv_batches(
         dialect = _dialect(source)
         try:
             for batch in csv_batches.stream(
-                dialect, positions, columns, multiline=multiline, skip=given, progress=progress
+                dialect,
+                positions,
+                columns,
+                multiline=multiline,
+                skip=given,
+                progress=progress,
+                plain=plain,
             ):
                 given += batch.num_rows
                 yield batch
