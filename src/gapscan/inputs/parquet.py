@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-BATCH_ROWS = 16_384
+BATCH_ROWS = 32_768
 BUFFER_BYTES = 1 << 20
 TINY_DICTIONARY = 1 << 12
 SMALL_DICTIONARY = 1 << 18  # bytes of a dictionary page (writers' limit: 1 MiB)
