@@ -345,3 +345,17 @@ def test_an_id_hashes_as_its_stripped_text(ids: list[str]) -> None:
     stripped = [i.strip() for i in ids]
     expected = id_hash.hash_strings(pa.array(stripped, pa.string())).tolist()
     assert hashes == [NO_ID if not s else h for s, h in zip(stripped, expected, strict=True)]
+
+
+def test_distinct_ids_hash_apart() -> None:
+    """Every byte and the length count: ids of every length up to 40 that differ in
+    one byte anywhere, or only by a trailing NUL, get distinct hashes (the exact check
+    after a repeated hash would still keep them apart, but each collision costs it)."""
+    base = "R_0123456789abcdefghijklmnopqrstuvwxyzAB"
+    ids = [base[:n] for n in range(41)]
+    ids += [base[:n] + "\x00" for n in range(40)]
+    ids += [base[:i] + "#" + base[i + 1 : n] for n in range(1, 41) for i in range(n)]
+    ids += [f"R_{i:09d}" for i in range(50_000)]
+    hashes = id_hash.hash_strings(pa.array(ids, pa.string()))
+    assert len(set(ids)) == len(ids)
+    assert np.unique(hashes).size == len(ids)

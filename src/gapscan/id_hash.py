@@ -28,6 +28,8 @@ WHITESPACE = (
     + "\u2028\u2029\u202f\u205f\u3000"
 )
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: an odd multiplier
+# The low 0..8 bytes of a word.
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -41,9 +43,10 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 def hash_strings(array: pa.Array) -> np.ndarray:
     """A 64-bit hash of each string of a (non-dictionary) string array, nulls as "".
-    A polynomial over the bytes (Horner's rule, modulo 2**64, place by place across
-    all strings at once: the strings sorted longest first, so that each place works on
-    the strings long enough to have it), with the length, then mixed."""
+    A polynomial over the string's bytes taken eight at a time as little-endian words
+    (Horner's rule, modulo 2**64, word by word across all strings at once: when lengths
+    differ the strings are sorted longest first, so that each word works on the strings
+    long enough to have it), with the length, then mixed."""
     import pyarrow as pa
 
     if pa.types.is_large_string(array.type):
@@ -53,19 +56,32 @@ def hash_strings(array: pa.Array) -> np.ndarray:
     offsets = np.frombuffer(buffers[1], dtype=np.int32)[array.offset : array.offset + n + 1]
     lengths = np.diff(offsets).astype(np.int64)
     sums = np.zeros(n, dtype=np.uint64)
-    if n and int(lengths.max()) > 0:
-        data = np.frombuffer(buffers[2], dtype=np.uint8)
-        order = np.argsort(-lengths, kind="stable")
-        starts = offsets[:-1].astype(np.int64)[order]
-        shortest_first = lengths[order][::-1]
-        places = np.arange(int(shortest_first[-1]))
-        having = n - np.searchsorted(shortest_first, places, side="right")  # length > place
+    longest = int(lengths.max()) if n else 0
+    if longest > 0:
+        first, last = int(offsets[0]), int(offsets[-1])
+        padded = np.zeros(last - first + 8, dtype=np.uint8)  # a word may read past the end
+        padded[: last - first] = np.frombuffer(buffers[2], dtype=np.uint8)[first:last]
+        words = np.ndarray((last - first + 1,), dtype="<u8", buffer=padded, strides=(1,))
+        starts = offsets[:-1].astype(np.int64) - first
+        varied = int(lengths.min()) != longest
+        order = np.argsort(-lengths, kind="stable") if varied else None
+        if order is not None:
+            starts, sizes = starts[order], lengths[order]
+        else:
+            sizes = lengths
+        having = n - np.searchsorted(
+            ((sizes + 7) // 8)[::-1], np.arange((longest + 7) // 8), "right"
+        )
         ordered = np.zeros(n, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            for place, count in enumerate(having.tolist()):
-                byte = data[starts[:count] + place].astype(np.uint64) + np.uint64(1)
-                ordered[:count] = ordered[:count] * _PRIME + byte
-        sums[order] = ordered
+            for k, count in enumerate(having.tolist()):
+                left = np.minimum(sizes[:count] - 8 * k, 8)
+                word = words[starts[:count] + 8 * k] & _MASKS[left]
+                ordered[:count] = ordered[:count] * _PRIME + word
+        if order is not None:
+            sums[order] = ordered
+        else:
+            sums = ordered
     with np.errstate(over="ignore"):
         hashes = _mix(sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
     hashes[hashes == NO_ID] = np.uint64(1)
@@ -114,7 +130,8 @@ def _untrimmed(strings: pa.Array) -> bool:
     """Whether a string may start or end with whitespace: its first or last byte is not
     a printable ASCII character other than the space (a byte of 0x80 or more may be
     part of a non-ASCII space). Looking at two bytes a string is much cheaper than
-    ``utf8_trim`` with a set of characters, and ids seldom need trimming."""
+    ``utf8_trim`` with a set of characters, and ids seldom need trimming. (An empty
+    string's two bytes are its neighbours': looking at them is only cautious.)"""
     import pyarrow as pa
 
     if pa.types.is_large_string(strings.type):
@@ -124,11 +141,12 @@ def _untrimmed(strings: pa.Array) -> bool:
     if not n or buffers[2] is None:
         return False
     offsets = np.frombuffer(buffers[1], dtype=np.int32)[strings.offset : strings.offset + n + 1]
-    starts, ends = offsets[:-1], offsets[1:]
-    filled = ends > starts
     data = np.frombuffer(buffers[2], dtype=np.uint8)
-    edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
-    return bool(((edges <= 0x20) | (edges >= 0x7F)).any())
+    if not data.size:
+        return False
+    firsts = data[np.minimum(offsets[:-1], data.size - 1)]
+    lasts = data[np.maximum(offsets[1:] - 1, 0)]
+    return bool(((firsts <= 0x20) | (firsts >= 0x7F) | (lasts <= 0x20) | (lasts >= 0x7F)).any())
 
 
 def _mask(flags: pa.Array) -> np.ndarray:

@@ -89,6 +89,8 @@ class Counter:
     by_segment: dict[tuple[str, str], Grid] = field(default_factory=dict)
     values: dict[str, dict[float, int]] = field(default_factory=dict)  # numeric questions
     n_side: list[int] = field(default_factory=lambda: [0, 0])
+    # per question and batch dictionary (its values in order): the values' levels
+    coding: dict[tuple[str, tuple[str, ...]], _Coding] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for column in self.segments:
@@ -155,8 +157,10 @@ class Counter:
         scaled: dict[tuple[str, int], np.ndarray] = {}  # each base x a width, made once
         for q in self.survey.questions:
             for column, column_sides in _columns_of(q, sides).items():
+                values, indices = columns[column]
+                coding = self._coding(q, values)
                 found = _level_counts(
-                    q, columns[column], column_sides, bases or {"": (side, 1)}, scaled
+                    coding, indices, column_sides, bases or {"": (side, 1)}, scaled
                 )
                 if found is None:
                     return False
@@ -168,6 +172,17 @@ class Counter:
                 grid = self.by_segment[qid, column] if column else self.overall[qid]
                 grid.add_counts(counts)
         return True
+
+    def _coding(self, q: Question, values: list[str]) -> _Coding:
+        """How a batch's distinct answers map to the question's levels; batches mostly
+        bring the same few values, so this is worked out once for each."""
+        key = (q.id, tuple(values))
+        found = self.coding.get(key)
+        if found is None:
+            if len(self.coding) > 4096:
+                self.coding.clear()
+            found = self.coding[key] = _Coding.of(q, values)
+        return found
 
     def _numbers(self, qid: str, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         valid = ~np.isnan(numbers)
@@ -220,38 +235,52 @@ def _columns_of(q: Question, sides: tuple[int, ...]) -> dict[str, list[int]]:
     return by_column
 
 
+@dataclass(frozen=True)
+class _Coding:
+    """A batch dictionary's values (and the null cell, last) as levels: ``to_level``
+    moves counts per value to counts per level; ``unknown``, the values that fit no
+    level, if any."""
+
+    to_level: np.ndarray
+    unknown: np.ndarray | None
+
+    @staticmethod
+    def of(q: Question, values: list[str]) -> _Coding:
+        code_of = answer_coder(q.scale)
+        codes = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int64)
+        to_level = np.zeros((len(codes), q.scale.k), dtype=np.int64)
+        given = np.flatnonzero(codes >= 0)
+        to_level[given, codes[given]] = 1
+        unknown = np.flatnonzero(codes == UNKNOWN)
+        return _Coding(to_level, unknown if unknown.size else None)
+
+
 def _level_counts(
-    q: Question,
-    column: Column,
+    coding: _Coding,
+    indices: np.ndarray,
     column_sides: list[int],
     bases: dict[str, tuple[np.ndarray, int]],
     scaled: dict[tuple[str, int], np.ndarray],
 ) -> dict[str, np.ndarray] | None:
-    """Counts ``[key, side, level]`` of one answer column per breakdown (``bases``:
-    each row's key x 2 + side, and the number of keys), for the rows of
-    ``column_sides``; None when one of those rows' answers fits no level. ``scaled``
-    keeps each base times a column's number of distinct values for the next column
-    (answer columns mostly have the same number)."""
-    values, indices = column
-    code_of = answer_coder(q.scale)
-    codes = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int64)
-    width, k = len(values) + 1, q.scale.k
-    to_level = np.zeros((width, k), dtype=np.int64)
-    given = np.flatnonzero(codes >= 0)
-    to_level[given, codes[given]] = 1
-    unknown = codes == UNKNOWN
+    """Counts ``[key, side, level]`` of one answer column (each row's value index)
+    per breakdown (``bases``: each row's key x 2 + side, and the number of keys), for
+    the rows of ``column_sides``; None when one of those rows' answers fits no level.
+    ``scaled`` keeps each base times a column's number of distinct values for the next
+    column (answer columns mostly have the same number)."""
+    width = coding.to_level.shape[0]
     other = [s for s in (VENDOR, CUSTOMER) if s not in column_sides]
     found = {}
     for name, (base, keys) in bases.items():
         start = scaled.get((name, width))
         if start is None:
             start = scaled[name, width] = base * width
-        cell = start + indices
-        counts = np.bincount(cell, minlength=keys * 2 * width).reshape(keys, 2, width)
-        counts[:, other, :] = 0
-        if unknown.any() and counts[:, :, unknown].any():
+        counts = np.bincount(start + indices, minlength=keys * 2 * width)
+        counts = counts.reshape(keys, 2, width)
+        if other:
+            counts[:, other, :] = 0
+        if coding.unknown is not None and counts[:, :, coding.unknown].any():
             return None
-        found[name] = counts @ to_level
+        found[name] = counts @ coding.to_level
     return found
 
 
