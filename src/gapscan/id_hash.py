@@ -53,7 +53,7 @@ def hash_strings(array: pa.Array) -> np.ndarray:
         array = array.cast(pa.string())
     n = len(array)
     buffers = array.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int32)[array.offset : array.offset + n + 1]
+    offsets = _offsets(array)
     lengths = np.diff(offsets).astype(np.int64)
     sums = np.zeros(n, dtype=np.uint64)
     longest = int(lengths.max()) if n else 0
@@ -119,10 +119,8 @@ def _trimmed_hashes(strings: pa.Array) -> np.ndarray:
     hashes = hash_strings(trimmed)
     if pa.types.is_large_string(trimmed.type):
         trimmed = trimmed.cast(pa.string())
-    offsets = trimmed.buffers()[1]
-    start = trimmed.offset
-    ends = np.frombuffer(offsets, dtype=np.int32)[start : start + len(trimmed) + 1]
-    hashes[np.diff(ends) == 0] = NO_ID  # blank once trimmed (a null has no bytes either)
+    blank = np.diff(_offsets(trimmed)) == 0  # blank once trimmed (a null has no bytes either)
+    hashes[blank] = NO_ID
     return hashes
 
 
@@ -140,13 +138,19 @@ def _untrimmed(strings: pa.Array) -> bool:
     n = len(strings)
     if not n or buffers[2] is None:
         return False
-    offsets = np.frombuffer(buffers[1], dtype=np.int32)[strings.offset : strings.offset + n + 1]
+    offsets = _offsets(strings)
     data = np.frombuffer(buffers[2], dtype=np.uint8)
     if not data.size:
         return False
     firsts = data[np.minimum(offsets[:-1], data.size - 1)]
     lasts = data[np.maximum(offsets[1:] - 1, 0)]
     return bool(((firsts <= 0x20) | (firsts >= 0x7F) | (lasts <= 0x20) | (lasts >= 0x7F)).any())
+
+
+def _offsets(strings: pa.Array) -> np.ndarray:
+    """A string array's value offsets (one more than its values), read in place."""
+    start = strings.offset
+    return np.frombuffer(strings.buffers()[1], dtype=np.int32)[start : start + len(strings) + 1]
 
 
 def _mask(flags: pa.Array) -> np.ndarray:
