@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from rich.console import Console
 
+from gapscan import text as text_module
 from gapscan.render import charts, console, junit, markdown
 from gapscan.render import validation as validation_render
 from gapscan.report import GapReport
@@ -243,6 +246,64 @@ def test_json_has_no_raw_control_characters_and_round_trips() -> None:
     assert json.loads(text) == value
 
 
+class _Label(str):
+    """A str subclass (StrEnum values and the like)."""
+
+
+class _Count(int):
+    """An int subclass (IntEnum values and the like)."""
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | st.text(max_size=4).map(_Label)
+    | st.integers(-5, 5).map(_Count)
+)
+_JSON_LIKE = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=4) | st.text(max_size=3).map(_Label), inner, max_size=4)
+        | st.dictionaries(st.integers(0, 3) | st.none(), inner, min_size=1, max_size=2)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_LIKE, st.sampled_from([1, 2, 4]), st.booleans())
+def test_indented_json_is_json_dumps_text(value: object, indent: int, allow_nan: bool) -> None:
+    """The indented writer gives json.dumps's text character for character (escaped
+    the same way after), and refuses what json.dumps refuses."""
+    try:
+        expected = json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=allow_nan)
+    except ValueError:
+        with pytest.raises(ValueError):
+            json_dumps(value, indent=indent, allow_nan=allow_nan)
+        return
+    try:
+        written = text_module._indented(value, " " * indent, allow_nan)
+    except text_module._Unusual:
+        assert _has_other_key(value), "only keys that are not text are left to json.dumps"
+    else:
+        assert written == expected
+    escaped = text_module._UNSAFE_IN_JSON.sub(text_module._json_escape, expected)
+    assert json_dumps(value, indent=indent, allow_nan=allow_nan) == escaped
+
+
+def _has_other_key(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(not isinstance(k, str) or _has_other_key(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_other_key(v) for v in value)
+    return False
+
+
 # -------------------------------------------------------------------------- YAML
 
 
@@ -318,3 +379,10 @@ def test_console_report_escapes_every_user_field(example_report: GapReport) -> N
     assert "\x1b" not in out and "\x07" not in out
     assert "[red]q[/red]\\x1b[2J" in out
     assert "\\x1b]0;t\\x07[b]" in out
+
+
+def test_indented_json_of_a_cycle_is_refused_as_json_dumps_refuses_it() -> None:
+    looped: list[object] = []
+    looped.append(looped)
+    with pytest.raises(ValueError, match="Circular reference"):
+        json_dumps({"a": looped})

@@ -7,6 +7,7 @@ end, as :func:`gapscan.labels.combine_spellings` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,8 +90,9 @@ class Counter:
     by_segment: dict[tuple[str, str], Grid] = field(default_factory=dict)
     values: dict[str, dict[float, int]] = field(default_factory=dict)  # numeric questions
     n_side: list[int] = field(default_factory=lambda: [0, 0])
-    # per question and batch dictionary (its values in order): the values' levels
-    coding: dict[tuple[str, tuple[str, ...]], _Coding] = field(default_factory=dict)
+    # per question: each raw answer met so far, coded (batch dictionaries bring the
+    # same few values, each batch in its own order)
+    codes: dict[str, _Codes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for column in self.segments:
@@ -174,15 +176,12 @@ class Counter:
         return True
 
     def _coding(self, q: Question, values: list[str]) -> _Coding:
-        """How a batch's distinct answers map to the question's levels; batches mostly
-        bring the same few values, so this is worked out once for each."""
-        key = (q.id, tuple(values))
-        found = self.coding.get(key)
-        if found is None:
-            if len(self.coding) > 4096:
-                self.coding.clear()
-            found = self.coding[key] = _Coding.of(q, values)
-        return found
+        """How a batch's distinct answers map to the question's levels (each distinct
+        raw answer coded once, the first time a batch brings it)."""
+        codes = self.codes.get(q.id)
+        if codes is None:
+            codes = self.codes[q.id] = _Codes(answer_coder(q.scale), q.scale.k)
+        return codes.of(values)
 
     def _numbers(self, qid: str, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         valid = ~np.isnan(numbers)
@@ -244,11 +243,28 @@ class _Coding:
     to_level: np.ndarray
     unknown: np.ndarray | None
 
-    @staticmethod
-    def of(q: Question, values: list[str]) -> _Coding:
-        code_of = answer_coder(q.scale)
-        codes = np.array([code_of(v) for v in values] + [MISSING], dtype=np.int64)
-        to_level = np.zeros((len(codes), q.scale.k), dtype=np.int64)
+
+class _Codes:
+    """One question's raw answers met so far, each with its code (a level,
+    ``MISSING`` or ``UNKNOWN``, as ``answer_coder`` codes it)."""
+
+    LIMIT = 4096  # distinct raw answers remembered (a clean export has a handful)
+
+    def __init__(self, code_of: Callable[[str], int], k: int) -> None:
+        self._code_of = code_of
+        self._met: dict[str, int] = {}
+        self._k = k
+
+    def of(self, values: list[str]) -> _Coding:
+        met = self._met
+        if len(met) > self.LIMIT:
+            met.clear()
+        codes = np.array(
+            [met[v] if v in met else met.setdefault(v, self._code_of(v)) for v in values]
+            + [MISSING],
+            dtype=np.int64,
+        )
+        to_level = np.zeros((len(codes), self._k), dtype=np.int64)  # a scale may be long
         given = np.flatnonzero(codes >= 0)
         to_level[given, codes[given]] = 1
         unknown = np.flatnonzero(codes == UNKNOWN)

@@ -154,9 +154,89 @@ def _json_escape(match: re.Match[str]) -> str:
 def json_dumps(value: Any, *, indent: int | None = 2, allow_nan: bool = False) -> str:
     """JSON text of ``value`` with no raw control character: what ``json.dumps``
     leaves as is (DEL, C1 controls, U+2028, bidirectional controls, lone surrogates)
-    is written ``\\uXXXX``, so the text still decodes to the same strings."""
-    text = json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=allow_nan)
+    is written ``\\uXXXX``, so the text still decodes to the same strings.
+
+    Indented text is ``json.dumps``'s, character for character, written by
+    :func:`_indented`: ``json`` indents in pure Python, a generator per level (a
+    760 KB report: 26 ms, against 12 ms)."""
+    text = None if indent is None else _written(value, " " * indent, allow_nan)
+    if text is None:  # not indented, or a key or value json.dumps converts its own way
+        text = json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=allow_nan)
     return _UNSAFE_IN_JSON.sub(_json_escape, text)
+
+
+class _Unusual(Exception):
+    """A value the indented writer leaves to ``json.dumps``."""
+
+
+_INFINITY = float("inf")
+
+
+def _written(value: Any, step: str, allow_nan: bool) -> str | None:
+    try:
+        return _indented(value, step, allow_nan)
+    except (_Unusual, RecursionError):  # json.dumps says why (a cycle: ValueError)
+        return None
+
+
+def _indented(value: Any, step: str, allow_nan: bool) -> str:
+    """``json.dumps(value, indent=len(step), ensure_ascii=False, allow_nan=...)`` for
+    dicts with string keys, lists, tuples, strings, numbers, booleans and None (and
+    their subclasses, as json.dumps writes them); :class:`_Unusual` for anything else,
+    and for a float json.dumps would refuse."""
+    string = json.encoder.encode_basestring  # the C one where there is one
+    float_text = float.__repr__
+    int_text = int.__repr__
+
+    def scalar(v: Any) -> str | None:
+        kind = type(v)
+        if kind is str:
+            return string(v)
+        if kind is float or isinstance(v, float):
+            if v != v or v == _INFINITY or v == -_INFINITY:
+                if not allow_nan:
+                    raise _Unusual  # json.dumps raises its own ValueError
+                return "NaN" if v != v else "Infinity" if v > 0 else "-Infinity"
+            return float_text(v)
+        if v is None:
+            return "null"
+        if v is True:
+            return "true"
+        if v is False:
+            return "false"
+        if kind is int or isinstance(v, int):
+            return int_text(v)
+        if isinstance(v, str):
+            return string(v)
+        return None
+
+    def text(v: Any, margin: str) -> str:
+        if isinstance(v, dict):
+            if not v:
+                return "{}"
+            inner = margin + step
+            items = []
+            for key, item in v.items():
+                if not isinstance(key, str):
+                    raise _Unusual
+                written = scalar(item)
+                items.append(f"{string(key)}: {text(item, inner) if written is None else written}")
+            return "{" + inner + ("," + inner).join(items) + margin + "}"
+        if isinstance(v, (list, tuple)):
+            if not v:
+                return "[]"
+            inner = margin + step
+            items = []
+            for item in v:
+                written = scalar(item)
+                items.append(text(item, inner) if written is None else written)
+            return "[" + inner + ("," + inner).join(items) + margin + "]"
+        written = scalar(v)
+        if written is None:
+            raise _Unusual
+        return written
+
+    return text(value, "\n")
 
 
 def yaml_quoted(text: str) -> str:

@@ -281,12 +281,13 @@ def test_ctrl_c_mid_write_leaves_the_previous_report(work: Path, flags: tuple[st
 
 @pytest.mark.parametrize(
     "when",
-    ["typer", "gapscan.cli._app", "pydantic", "numpy", "pyarrow", "rich"],
+    ["typer", "gapscan.cli._app", "pydantic", "numpy", "pyarrow", "gapscan.render.json"],
     ids=lambda m: f"importing-{m}",
 )
 def test_ctrl_c_during_start_up(work: Path, when: str) -> None:
     """SIGINT as soon as the interpreter reports importing ``when``: early (the app's
-    own modules), later (what the command imports), late (rich, imported to write)."""
+    own modules), later (what the command imports), late (the JSON renderer, imported
+    once the analysis is done, to write the report)."""
     env = subprocess_env(PYTHONPROFILEIMPORTTIME="1")
     args = [str(console_script()), "analyze", SCHEMA, "--format", "json", "--out", "r.json"]
     before = picture(work)

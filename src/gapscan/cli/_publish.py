@@ -80,16 +80,22 @@ def publish_report(
     distribution: bool = False,
 ) -> None:
     """Write the report; with ``distribution``, each question's distribution too (a
-    table in the console and markdown, the long form in CSV, a chart per question)."""
-    from gapscan.render import console, markdown
-    from gapscan.render import junit as junit_render
+    table in the console and markdown, the long form in CSV, a chart per question).
+    Each renderer is imported when it is used (the console's pulls in rich)."""
 
     def body(charts: list[Path], relative: Path | None) -> str:
         return _render(report, output_format, width, charts, relative, distribution)
 
     def junit_text() -> str:
+        from gapscan.render import junit as junit_render
+
         questions = list(dict.fromkeys(r.question for r in report.results))
         return junit_render.render(report.rules, questions, report.survey)
+
+    def summary() -> str:
+        from gapscan.render import markdown
+
+        return markdown.render(report)
 
     def dumbbell() -> tuple[bytes, bytes]:
         from gapscan.render.charts import render_dumbbell
@@ -99,12 +105,14 @@ def publish_report(
     charts: list[Chart] = [("gaps", dumbbell), *_segment_charts(report)]
     if distribution:
         charts += _distribution_charts(report)
-    terminal = None
-    if output_format is OutputFormat.table and is_stdout(to.out):
-        terminal = lambda: print_renderable(  # noqa: E731
-            console.render(report, distribution=distribution), width
-        )
-    _publish(to, charts, body, terminal, junit_text, lambda: markdown.render(report))
+
+    def terminal() -> None:
+        from gapscan.render import console
+
+        print_renderable(console.render(report, distribution=distribution), width)
+
+    on_terminal = output_format is OutputFormat.table and is_stdout(to.out)
+    _publish(to, charts, body, terminal if on_terminal else None, junit_text, summary)
 
 
 def report_chart_kinds(
@@ -154,11 +162,10 @@ def _distribution_charts(report: GapReport) -> list[Chart]:
 def publish_trend(
     trend: TrendReport, output_format: OutputFormat, to: Destinations, *, width: int | None
 ) -> None:
-    from gapscan.render import junit as junit_render
-    from gapscan.render import markdown, trend_console
-
     def body(charts: list[Path], relative: Path | None) -> str:
         if output_format is OutputFormat.markdown:
+            from gapscan.render import markdown
+
             return markdown.render_trend(trend, charts, relative_to=relative)
         if output_format is OutputFormat.json:
             from gapscan.render import json
@@ -172,9 +179,13 @@ def publish_trend(
             from gapscan.render import html
 
             return html.render_trend(trend)
+        from gapscan.render import trend_console
+
         return plain_text(trend_console.render(trend), width)
 
     def junit_text() -> str:
+        from gapscan.render import junit as junit_render
+
         questions = [qid for qid, _ in trend.questions]
         return junit_render.render(trend.rules, questions, trend.survey)
 
@@ -183,11 +194,18 @@ def publish_trend(
 
         return render_trend(trend)
 
-    terminal = None
-    if output_format is OutputFormat.table and is_stdout(to.out):
-        terminal = lambda: print_renderable(trend_console.render(trend), width)  # noqa: E731
-    summary = lambda: markdown.render_trend(trend)  # noqa: E731
-    _publish(to, [("trend", chart)], body, terminal, junit_text, summary)
+    def terminal() -> None:
+        from gapscan.render import trend_console
+
+        print_renderable(trend_console.render(trend), width)
+
+    def summary() -> str:
+        from gapscan.render import markdown
+
+        return markdown.render_trend(trend)
+
+    on_terminal = output_format is OutputFormat.table and is_stdout(to.out)
+    _publish(to, [("trend", chart)], body, terminal if on_terminal else None, junit_text, summary)
 
 
 def _publish(
