@@ -3,6 +3,7 @@ in order (in another order); a split that falls inside a quoted value is refused
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -83,3 +84,26 @@ def test_small_or_compressed_files_are_read_in_order(tmp_path: Path) -> None:
     source = open_source(path)
     dialect = csv_batches.Dialect(source.stored, "utf-8", ",", 1, 3)
     assert not csv_parts.splittable(dialect)  # under MIN_SIZE
+
+
+def test_a_reading_thread_that_cannot_hand_over_its_end_stops_the_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reading thread that ends without handing over its last item (here: queueing
+    its "done", and then the error that raised, fail) makes the read fail, instead of
+    leaving it waiting for ever."""
+    monkeypatch.setattr(csv_parts, "MIN_SIZE", 0)
+    path = tmp_path / "d.csv"
+    _write(path, ["x"] * 50)
+    put = csv_parts._put
+
+    def failing(batches: object, item: object, stop: object) -> bool:
+        if item is csv_parts._DONE or isinstance(item, BaseException):
+            raise MemoryError("no room to queue the end")
+        return put(batches, item, stop)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csv_parts, "_put", failing)
+    monkeypatch.setattr(threading, "excepthook", lambda args: None)  # the thread's own end
+    source = open_source(path)
+    with pytest.raises(csv_parts.ReaderLost):
+        list(source.batches(NAMES, ordered=False))

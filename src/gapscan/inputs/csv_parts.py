@@ -145,7 +145,7 @@ def _merged(
     try:
         running = len(threads)
         while running:
-            item = batches.get()
+            item = _next(batches, threads)
             if item is _DONE:
                 running -= 1
             elif isinstance(item, BaseException):
@@ -160,6 +160,26 @@ def _merged(
             thread.join()
         for r in ranges:
             r.close()
+
+
+class ReaderLost(Exception):
+    """A reading thread ended without handing over its last word (done or its error)."""
+
+
+def _next(batches: queue.Queue[object], threads: list[threading.Thread]) -> object:
+    """The next item a reading thread handed over; ReaderLost when none is coming: every
+    thread has ended, and nothing is queued (a thread that could not even queue its
+    error would otherwise leave this waiting for ever)."""
+    while True:
+        try:
+            return batches.get(timeout=0.25)
+        except queue.Empty:
+            if any(thread.is_alive() for thread in threads):
+                continue
+            try:
+                return batches.get_nowait()  # queued just before the thread ended
+            except queue.Empty:
+                raise ReaderLost("a reading thread ended without a word") from None
 
 
 def _put(batches: queue.Queue[object], item: object, stop: threading.Event) -> bool:
