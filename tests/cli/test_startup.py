@@ -114,6 +114,54 @@ def test_the_garbage_collector_is_back_on_once_the_app_is_imported(args: tuple[s
     assert data["gc"] is True
 
 
+def test_a_report_written_as_json_imports_no_terminal_renderer(tmp_path: Path) -> None:
+    """Each renderer is imported when it is used: a JSON report loads neither the
+    console's tables (nor rich, which they draw with) nor the markdown renderer."""
+    out = tmp_path / "r.json"
+    data, _ = run_wrapped(
+        "analyze", "surveys/cmo-affinity.yaml", "--format", "json", "--out", str(out)
+    )
+    modules = data["modules"]
+    assert data["code"] in (0, 1) and isinstance(modules, list)
+    assert "gapscan.render.json" in modules  # the log is what we think it is
+    loaded = {m for m in modules if m.split(".")[0] == "rich" or m.startswith("gapscan.render.")}
+    assert not loaded & {"rich", "gapscan.render.console", "gapscan.render.markdown"}
+    assert out.stat().st_size > 0
+
+
+def test_a_command_imports_its_modules_without_collecting() -> None:
+    """``analyze`` imports the analysis (numpy, pyarrow, the schema, the statistics)
+    with the cyclic garbage collector off, as start-up imports the app: no collection
+    runs while ``gapscan.analysis`` is being imported; what it made is frozen, and the
+    collector is on again afterwards (it does collect during the run)."""
+    probe = """\
+import atexit, gc, json, sys
+sys.argv = ["gapscan", "analyze", "surveys/cmo-affinity.yaml", "--format", "json"]
+seen = {"during": 0, "after": 0}
+def watch(phase, info):
+    module = sys.modules.get("gapscan.analysis")
+    if phase == "start" and module is not None:
+        importing = getattr(module.__spec__, "_initializing", False)
+        seen["during" if importing else "after"] += 1
+gc.callbacks.append(watch)
+def report():
+    gc.collect()  # one collection at least, once everything is imported
+    seen.update(frozen=gc.get_freeze_count(), enabled=gc.isenabled())
+    sys.stderr.write("@@" + json.dumps(seen))
+atexit.register(report)
+from gapscan.cli import main
+main()
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    seen = json.loads(proc.stderr.rpartition("@@")[2])
+    assert seen["after"] >= 1  # the watch sees collections
+    assert seen["during"] == 0
+    assert seen["enabled"] is True and seen["frozen"] > 0
+
+
 def test_help_under_importtime() -> None:
     """Cross-check with the interpreter's own import log, through ``python -m gapscan``."""
     proc = subprocess.run(

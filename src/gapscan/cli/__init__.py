@@ -3,6 +3,8 @@ Ctrl-C must end cleanly even while the app itself is still being imported."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,19 +62,28 @@ def _run() -> int:
 
 
 def _import_app() -> Any:
-    """The typer app, imported without the cyclic garbage collector: the objects made
-    by importing live as long as the process, so collecting while importing only costs
-    time, and frozen afterwards they are not traversed again by later collections
-    (together about a tenth of the CPU time of a small `gapscan validate`)."""
+    """The typer app, imported without the cyclic garbage collector (see
+    :func:`uncollected`: together about a tenth of the CPU time of a small
+    `gapscan validate`)."""
+    with uncollected():
+        from gapscan.cli._app import app as typer_app
+    return typer_app
+
+
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """Import without the cyclic garbage collector: the objects made by importing live
+    as long as the process, so collecting while importing only costs time, and frozen
+    afterwards they are not traversed again by later collections. A command uses it
+    for the modules it imports itself (``analyze``'s: about 80 collections, 11 ms)."""
     import gc
 
     gc.disable()
     try:
-        from gapscan.cli._app import app as typer_app
+        yield
     finally:
         gc.freeze()
         gc.enable()
-    return typer_app
 
 
 def _code(code: Any) -> int:

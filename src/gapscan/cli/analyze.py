@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gapscan.cli import uncollected
 from gapscan.cli._options import (
     By,
     Charts,
@@ -118,16 +119,17 @@ def analyze(
     set_quiet(quiet)
     set_no_color(no_color)
     with reporting_errors():
-        from gapscan.analysis import (
-            AnalysisOptions,
-            analyze_loaded,
-            load_data,
-            refuse_paired_design,
-        )
-        from gapscan.responses import ReadOptions
-        from gapscan.schema import load_schema
-        from gapscan.subsets import command_line_filters
-        from gapscan.survey import Mode
+        with uncollected():
+            from gapscan.analysis import (
+                AnalysisOptions,
+                analyze_loaded,
+                load_data,
+                refuse_paired_design,
+            )
+            from gapscan.responses import ReadOptions
+            from gapscan.schema import load_schema
+            from gapscan.subsets import command_line_filters
+            from gapscan.survey import Mode
 
         check_sides(vendor, customer)
         check_counts(counts, data, vendor, customer)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from gapscan.cli import uncollected
 from gapscan.cli._options import ExportFormat, Out, Sheet
 from gapscan.cli._output import reporting_errors, run_inputs, write_text
 
@@ -33,8 +34,9 @@ def columns(
     by init --side-column.
     """
     with reporting_errors():
-        from gapscan.draft_columns import column_lines, column_records, read_columns
-        from gapscan.text import json_dumps, visible
+        with uncollected():
+            from gapscan.draft_columns import column_lines, column_records, read_columns
+            from gapscan.text import json_dumps, visible
 
         found = read_columns([data], export_format, sheet, responses_only=False)
         if output_format is ColumnsFormat.json:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gapscan.cli import uncollected
 from gapscan.cli._options import Customer, ExportFormat, Sheet, Vendor, check_sides
 from gapscan.cli._output import reporting_errors, run_inputs, write_text
 
@@ -60,8 +61,9 @@ def init(
     proposed from the values, or named with --side-column.
     """
     with reporting_errors():
-        from gapscan.drafting import draft_schema
-        from gapscan.errors import GapscanError
+        with uncollected():
+            from gapscan.drafting import draft_schema
+            from gapscan.errors import GapscanError
 
         check_sides(vendor, customer)
         choice = _side_choice(side_column, vendor_values, customer_values, bool(vendor))

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from gapscan.cli import uncollected
 from gapscan.cli._options import By, ClusterColumn, Schema, WeightColumn, Where, WhereNot
 from gapscan.cli._output import echo_error, reporting_errors, write_stdout
 
@@ -54,9 +55,10 @@ def sql(
     Its result is the count table that `gapscan analyze --counts` reads.
     """
     with reporting_errors():
-        from gapscan.schema import load_schema
-        from gapscan.sql import count_query
-        from gapscan.subsets import command_line_filters
+        with uncollected():
+            from gapscan.schema import load_schema
+            from gapscan.sql import count_query
+            from gapscan.subsets import command_line_filters
 
         filters = command_line_filters(where, where_not)
         survey = load_schema(schema)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from gapscan.cli import uncollected
 from gapscan.cli._options import (
     ClusterColumn,
     ExportFormat,
@@ -79,11 +80,12 @@ def trend(
     set_quiet(quiet)
     set_no_color(no_color)
     with reporting_errors():
-        from gapscan.analysis import AnalysisOptions, refuse_paired_design
-        from gapscan.responses import ReadOptions
-        from gapscan.schema import load_schema
-        from gapscan.subsets import command_line_filters
-        from gapscan.trends import build_trend
+        with uncollected():
+            from gapscan.analysis import AnalysisOptions, refuse_paired_design
+            from gapscan.responses import ReadOptions
+            from gapscan.schema import load_schema
+            from gapscan.subsets import command_line_filters
+            from gapscan.trends import build_trend
 
         filters = command_line_filters(where, where_not)
         survey = load_schema(schema)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gapscan.cli import uncollected
 from gapscan.cli._options import (
     ClusterColumn,
     Counts,
@@ -71,9 +72,10 @@ def validate(
     set_quiet(quiet)
     set_no_color(no_color)
     with reporting_errors():
-        from gapscan.responses import ReadOptions
-        from gapscan.subsets import command_line_filters
-        from gapscan.validation import validate as run_validation
+        with uncollected():
+            from gapscan.responses import ReadOptions
+            from gapscan.subsets import command_line_filters
+            from gapscan.validation import validate as run_validation
 
         check_sides(vendor, customer)
         check_counts(counts, data, vendor, customer)

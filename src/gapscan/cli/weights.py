@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gapscan.cli import uncollected
 from gapscan.cli._options import Customer, ExportFormat, Quiet, Schema, Sheet, Vendor, check_sides
 from gapscan.cli._output import RunOutputs, echo_error, reporting_errors, run_inputs
 from gapscan.progress import set_quiet
@@ -44,8 +45,9 @@ def weights(
     """
     set_quiet(quiet)
     with reporting_errors():
-        from gapscan.schema import load_schema
-        from gapscan.weighting_run import require_weighting
+        with uncollected():
+            from gapscan.schema import load_schema
+            from gapscan.weighting_run import require_weighting
 
         check_sides(vendor, customer)
         survey = load_schema(schema)
