@@ -209,7 +209,7 @@ def gapscan_env() -> dict[str, str] | None:
     """An environment in which `python -m gapscan` runs, or None if it does not yet.
     The gapscan it imports is compiled to bytecode first, as ``pip install`` leaves it:
     where PYTHONDONTWRITEBYTECODE is set (or the tree is read-only), each run would
-    otherwise compile its modules again (about 70 ms a run on the benchmark machine)."""
+    otherwise compile its modules again (about 0.1 s a run on the benchmark machine)."""
     src = str(REPO / "src")
     path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p)
     for env in (dict(os.environ), {**os.environ, "PYTHONPATH": path}):
