@@ -23,6 +23,7 @@ from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.weightstats import zconfint
 
+from gapscan import labels, survey
 from gapscan.analysis import AnalysisOptions, analyze
 from gapscan.errors import GapscanError
 from gapscan.pairing import pair_question
@@ -717,3 +718,29 @@ def test_swapping_sides_mirrors_every_paired_result(case: tuple[Survey, Response
             assert x.test in ("mcnemar-exact", "mcnemar-chi2")
         else:
             assert x.test == "wilcoxon" and px.kappa is None
+
+
+KEY_SPELLINGS = ["acme", "ACME", "Acme ", "Ac me", "bolt", "Bolt", "Straße", "STRASSE", "a`b"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(KEY_SPELLINGS), st.integers(0, 3), st.integers(0, 3)).filter(
+            lambda t: t[1] + t[2] > 0  # every spelling is some respondent's key
+        ),
+        max_size=8,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_accounts_of_distinct_keys_are_the_grouped_ones(
+    rows: list[tuple[str, int, int]],
+) -> None:
+    """Accounts from key spellings are those of grouping every spelling with its folded
+    value, whether the keys fold apart (a shortcut: one account each, shown as spelled)
+    or some of them are one key (``acme`` and ``ACME``)."""
+    spelled = [r[0] for r in rows]
+    vendor, customer = [r[1] for r in rows], [r[2] for r in rows]
+    folded = [survey.fold(s) for s in spelled]
+    grouped = labels._grouped_accounts(spelled, folded, vendor, customer)
+    assert labels.account_keys(spelled, vendor, customer) == grouped

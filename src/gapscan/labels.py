@@ -85,6 +85,7 @@ def code_pair_keys(
     combined, :func:`combine_keys`); -1 where a respondent has no key."""
     labels: list[str] = []
     position: dict[str, int] = {}
+    blank: dict[str, bool] = {}  # each spelling folded once, whichever sides read it
     keys = np.full(side_codes.shape, -1, dtype=np.int32)
     for s in sides:
         values, indices = columns[pair_by.column(s)]
@@ -93,10 +94,16 @@ def code_pair_keys(
         table = []
         for value, in_use in zip(values, used, strict=False):
             spelling = value.strip()
-            if in_use and fold(spelling) and spelling not in position:
+            empty = blank.get(spelling)
+            if empty is None:
+                empty = blank[spelling] = not fold(spelling)
+            if empty:
+                table.append(-1)
+                continue
+            if in_use and spelling not in position:
                 position[spelling] = len(labels)
                 labels.append(spelling)
-            table.append(position.get(spelling, -1) if fold(spelling) else -1)
+            table.append(position.get(spelling, -1))
         lookup = np.asarray([*table, -1], dtype=np.int32)
         keys[rows] = lookup[indices[rows]]
     return labels, keys
@@ -110,16 +117,33 @@ def account_keys(
     sorted order, each shown by its canonical spelling among the vendor side's (the
     customer side's when no vendor respondent has it). Returns the labels and each
     spelling's account."""
+    folded = [fold(spelling) for spelling in spelled]
+    if len(set(folded)) == len(folded) and all(
+        v or c for v, c in zip(vendor, customer, strict=True)
+    ):
+        # each spelling an account of its own (the usual case): its canonical spelling
+        order = sorted(range(len(folded)), key=folded.__getitem__)
+        account = [0] * len(folded)
+        for rank, i in enumerate(order):
+            account[i] = rank
+        return tuple(spelled[i] for i in order), account
+    return _grouped_accounts(spelled, folded, vendor, customer)
+
+
+def _grouped_accounts(
+    spelled: Sequence[str], folded: list[str], vendor: Sequence[int], customer: Sequence[int]
+) -> tuple[tuple[str, ...], list[int]]:
+    """:func:`account_keys` by grouping every spelling with its folded value."""
     groups: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
-    for spelling, v, c in zip(spelled, vendor, customer, strict=True):
-        by_side = groups.setdefault(fold(spelling), ({}, {}))
+    for spelling, key, v, c in zip(spelled, folded, vendor, customer, strict=True):
+        by_side = groups.setdefault(key, ({}, {}))
         for counts, n in zip(by_side, (v, c), strict=True):
             if n > 0:
                 counts[spelling] = counts.get(spelling, 0) + n
     keys = sorted(groups)
     labels = tuple(canonical(groups[k][0] or groups[k][1]) for k in keys)
     index = {k: i for i, k in enumerate(keys)}
-    return labels, [index[fold(spelling)] for spelling in spelled]
+    return labels, [index[key] for key in folded]
 
 
 def combine_keys(
@@ -131,23 +155,29 @@ def combine_keys(
     if not files or any(keys is None for _, keys in files):
         return None, ()
     position: dict[str, int] = {}
-    counts: list[list[int]] = [[], []]  # per side (VENDOR, CUSTOMER), per spelling
-    for side, pair_keys in files:
-        assert pair_keys is not None
-        file_labels, keys = pair_keys
-        for s, total in ((VENDOR, counts[VENDOR]), (CUSTOMER, counts[CUSTOMER])):
-            per_label = np.bincount(keys[(side == s) & (keys >= 0)], minlength=len(file_labels))
-            for label, n in zip(file_labels, per_label.tolist(), strict=True):
-                if label not in position:
-                    position[label] = len(position)
-                    counts[VENDOR].append(0)
-                    counts[CUSTOMER].append(0)
-                total[position[label]] += n
-    labels, account = account_keys(list(position), counts[VENDOR], counts[CUSTOMER])
-    parts = []
+    places = []  # per file: each of its spellings' place among all the files'
     for _, pair_keys in files:
         assert pair_keys is not None
-        file_labels, keys = pair_keys
-        lookup = np.asarray([*(account[position[k]] for k in file_labels), -1], dtype=np.int32)
-        parts.append(lookup[keys])  # -1 indexes the trailing -1
+        places.append(
+            np.asarray(
+                [position.setdefault(label, len(position)) for label in pair_keys[0]],
+                dtype=np.int64,
+            )
+        )
+    counts = np.zeros((2, len(position)), dtype=np.int64)  # per side, per spelling
+    for (side, pair_keys), place in zip(files, places, strict=True):
+        assert pair_keys is not None
+        keys = pair_keys[1]
+        for s in (VENDOR, CUSTOMER):
+            per_label = np.bincount(keys[(side == s) & (keys >= 0)], minlength=place.size)
+            counts[s, place] += per_label  # a file's spellings are distinct
+    labels, account = account_keys(
+        list(position), counts[VENDOR].tolist(), counts[CUSTOMER].tolist()
+    )
+    accounts = np.asarray(account, dtype=np.int32)
+    parts = []
+    for (_, pair_keys), place in zip(files, places, strict=True):
+        assert pair_keys is not None
+        lookup = np.append(accounts[place], np.int32(-1))
+        parts.append(lookup[pair_keys[1]])  # -1 indexes the trailing -1
     return np.concatenate(parts), labels
