@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from gapscan import survey
+from gapscan import folding
 from gapscan.cli import app
 from gapscan.survey import fold
 
@@ -43,14 +43,14 @@ def test_look_alikes_fold_to_one_key(typed: str, exported: str) -> None:
 def test_ascii_text_folds_as_any_text_does(text: str) -> None:
     """The ASCII shortcut of ``fold`` (no normalising, no look-alike table) gives what
     the whole rule gives, control characters, separators and the backtick included."""
-    assert fold(text) == survey._fold_any(text)
+    assert fold(text) == folding._fold_any(text)
 
 
 @pytest.mark.parametrize(
     "text", ["a`b", " Straße ", "x\u00a0y", "\u200b", "ACC-0001", "\x1f a \x85"]
 )
 def test_fold_of_mixed_text_is_the_whole_rule(text: str) -> None:
-    assert fold(text) == survey._fold_any(text)
+    assert fold(text) == folding._fold_any(text)
 
 
 @pytest.mark.parametrize(
