@@ -23,7 +23,7 @@ from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.weightstats import zconfint
 
-from gapscan import labels, survey
+from gapscan import labels, pairing, survey
 from gapscan.analysis import AnalysisOptions, analyze
 from gapscan.errors import GapscanError
 from gapscan.pairing import pair_question
@@ -744,3 +744,39 @@ def test_accounts_of_distinct_keys_are_the_grouped_ones(
     folded = [survey.fold(s) for s in spelled]
     grouped = labels._grouped_accounts(spelled, folded, vendor, customer)
     assert labels.account_keys(spelled, vendor, customer) == grouped
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.data(),
+    kind=st.sampled_from(["scores", "large", "fractions"]),
+    k=st.integers(1, 11),
+)
+def test_account_means_do_not_depend_on_the_order_of_the_rows(
+    data: st.DataObject, kind: str, k: int
+) -> None:
+    """Whole-number scores are added as the rows come (exact, in any order); others
+    level by level. Either way each account's mean has the bits of the level-by-level
+    sum, whatever the order of the rows (a per-account count table has none)."""
+    rows = data.draw(st.integers(1, 60))
+    cells = data.draw(st.integers(1, 12))
+    group = np.array(data.draw(st.lists(st.integers(0, cells - 1), min_size=rows, max_size=rows)))
+    level = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=rows, max_size=rows)))
+    if kind == "scores":
+        values = np.array(data.draw(st.lists(st.integers(-10, 10), min_size=k, max_size=k)), float)
+    elif kind == "large":  # whole numbers too large to add exactly
+        values = np.array([2.0**52 + 2 * i + 1 for i in range(k)])
+    else:
+        values = np.array(
+            data.draw(st.lists(st.floats(-5, 5, allow_nan=False), min_size=k, max_size=k))
+        )
+    count = np.bincount(group, minlength=cells)
+    entry, n = np.unique(group * k + level, return_counts=True)
+    total = np.bincount(entry // k, weights=values[entry % k] * n, minlength=cells)
+    expected = np.divide(total, count, out=np.zeros(cells), where=count > 0)
+    order = np.random.default_rng(rows).permutation(rows)
+    for g, lv in ((group, level), (group[order], level[order])):
+        found = pairing._combined(g, lv, values, count, Combine.MEAN)
+        assert found.tobytes() == expected.tobytes()
+    if kind != "fractions":  # (drawn fractions may happen to be whole)
+        assert pairing._sums_exactly(values, rows) == (kind == "scores" or rows == 1)

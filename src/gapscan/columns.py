@@ -7,7 +7,7 @@ the column's values through a small map that grows across batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from gapscan.id_hash import IdHasher
 
 BLOCK_ROWS = 1 << 20  # values per block of a growing column (large: allocated apart)
 
@@ -65,6 +67,14 @@ class Blocks:
         whole = self.blocks[0] if len(self.blocks) == 1 else np.concatenate(self.blocks)
         self.blocks = []
         return whole
+
+    def drain(self) -> Iterator[np.ndarray]:
+        """The values block by block, each let go once the next is asked for."""
+        if self.blocks:
+            self.blocks[-1] = self.blocks[-1][: self.used]
+        blocks, self.blocks = self.blocks, []
+        while blocks:
+            yield blocks.pop(0)
 
 
 class ColumnBuilder:
@@ -138,6 +148,70 @@ def read_columns(
         {name: hasher.finish() for name, hasher in hashers.items()},
         rows,
     )
+
+
+def read_parts(
+    parts: Iterable[tuple[int, pa.RecordBatch]], names: Sequence[str], hashed: Sequence[str] = ()
+) -> Read:
+    """:func:`read_columns` of batches tagged with the part of the file they come from
+    (:meth:`gapscan.inputs.source.Source.parts`: each part's batches in file order):
+    each part is read on its own, and the parts are joined in the order of their
+    numbers, which is their order in the file. The rows, and each column's values
+    (in the order they first appear), are those of the file read in order."""
+    from gapscan.id_hash import IdHasher
+
+    read: dict[int, tuple[dict[str, ColumnBuilder], dict[str, IdHasher]]] = {}
+    rows = 0
+    for part, batch in parts:
+        if part not in read:
+            read[part] = {n: ColumnBuilder() for n in names}, {n: IdHasher() for n in hashed}
+        builders, hashers = read[part]
+        rows += batch.num_rows
+        for name, builder in builders.items():
+            builder.add(batch.column(name))
+        for name, hasher in hashers.items():
+            hasher.add(batch.column(name))
+    if not read:
+        return read_columns([], names, hashed)
+    ordered = [read[part] for part in sorted(read)]
+    columns = {name: _joined([b[name] for b, _ in ordered], rows) for name in names}
+    hashes = {}
+    for name in hashed:
+        hashes[name] = np.empty(rows, dtype=np.uint64)
+        start = 0
+        for _, hashers in ordered:
+            for block in hashers[name].hashes.drain():
+                hashes[name][start : start + block.size] = block
+                start += block.size
+    return Read(columns, hashes, rows)
+
+
+def _joined(builders: list[ColumnBuilder], rows: int) -> Column:
+    """One column of the parts' columns, in order: each part's values mapped onto the
+    values of the parts before it (new ones added at the end), its rows copied in."""
+    if len(builders) == 1:
+        return builders[0].finish()
+    position: dict[str, int] = {}
+    values: list[str] = []
+    remaps = []
+    for builder in builders:
+        remap = np.empty(len(builder.values) + 1, dtype=np.int64)
+        for i, value in enumerate(builder.values):
+            code = position.get(value)
+            if code is None:
+                code = position[value] = len(values)
+                values.append(value)
+            remap[i] = code
+        remaps.append(remap)
+    for remap in remaps:
+        remap[-1] = len(values)  # a null cell (index -1 while it was read)
+    indices = np.empty(rows, dtype=index_dtype(len(values)))
+    start = 0
+    for builder, remap in zip(builders, remaps, strict=True):
+        for block in builder.indices.drain():
+            indices[start : start + block.size] = remap[block]
+            start += block.size
+    return values, indices
 
 
 def _read_one(batch: pa.RecordBatch, names: Sequence[str], hashed: Sequence[str]) -> Read:

@@ -21,13 +21,14 @@ from gapscan.answer_coding import (
     quote,
     reporter,
 )
-from gapscan.columns import Column, Read, blank_rows, pick_texts, read_columns
+from gapscan.columns import Column, Read, blank_rows, pick_texts, read_columns, read_parts
 from gapscan.design_data import FileDesign, read_file_design
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.exclusions import Drops, find_drops, no_responses
 from gapscan.identity import FileIds
 from gapscan.inputs.frame import Frame
 from gapscan.inputs.source import Source, missing_column_message, open_source
+from gapscan.inputs.source_batches import Unordered
 from gapscan.labels import (
     code_pair_keys,
     spellings,
@@ -235,7 +236,10 @@ def _read(
     other = needed_columns(survey, side, segments, paired, with_id=False) + extra
     text = [c for c in names if c not in hashed or c in other or origins]
     plain = [c for c in hashed if c not in text]
-    return read_columns(source.batches(names, plain=plain), text, hashed)
+    try:  # a large plain CSV file as two ranges at once, joined in file order
+        return read_parts(source.parts(names, plain=plain), text, hashed)
+    except Unordered:  # read in order, which tells what is wrong, or reads it
+        return read_columns(source.batches(names, plain=plain), text, hashed)
 
 
 def _code_questions(

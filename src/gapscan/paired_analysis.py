@@ -18,10 +18,11 @@ from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
 from gapscan.responses import Responses
 from gapscan.stats import cohens_h
 from gapscan.stats.paired import (
-    hodges_lehmann,
+    distinct_differences,
+    hodges_lehmann_counted,
     mcnemar,
     mean_difference_interval,
-    signed_rank_summary,
+    signed_rank_counted,
     weighted_kappa,
     wilcoxon_signed_rank,
 )
@@ -89,8 +90,9 @@ def _compare(
         test = "wilcoxon"
         statistic, p_value = wilcoxon_signed_rank(d_top)
     low, high = mean_difference_interval(d_top, confidence=confidence)
-    mean_statistic, mean_p, biserial = signed_rank_summary(d_score)
-    hl = hodges_lehmann(d_score, confidence=confidence)
+    values, counts = distinct_differences(d_score)  # one sort for the rank statistics
+    mean_statistic, mean_p, biserial = signed_rank_counted(values, counts)
+    hl = hodges_lehmann_counted(values, counts, confidence=confidence)
     v_share, c_share = float(pairs.vendor_top.mean()), float(pairs.customer_top.mean())
     detail = PairedDetail(
         n_pairs=n,
@@ -98,9 +100,9 @@ def _compare(
         unmatched_accounts=pairs.unmatched_accounts,
         unmatched_respondents=pairs.unmatched_respondents,
         ci_method="wald-paired",
-        vendor_higher=float((d_score > 0).mean()),
-        same=float((d_score == 0).mean()),
-        customer_higher=float((d_score < 0).mean()),
+        vendor_higher=int(counts[values > 0].sum()) / n,
+        same=int(counts[values == 0].sum()) / n,
+        customer_higher=int(counts[values < 0].sum()) / n,
         kappa=_finite_or_none(kappa[0]),
         kappa_ci_low=_finite_or_none(kappa[1]),
         kappa_ci_high=_finite_or_none(kappa[2]),

@@ -231,17 +231,32 @@ def _combined(
     group: np.ndarray, level: np.ndarray, values: np.ndarray, count: np.ndarray, combine: Combine
 ) -> np.ndarray:
     """Each account's mean (or median) of ``values[level]`` over its respondents (0 if
-    none). The mean adds each level's value times its respondents, level by level: a
-    sum that does not depend on the order of the rows (a per-account count table, which
-    has no row order, gives the same bits)."""
+    none). The mean's sum must not depend on the order of the rows (a per-account
+    count table, which has no row order, gives the same bits): whole-number values are
+    added as they come, which is exact; others as each level's value times its
+    respondents, level by level."""
     n_accounts = count.size
     if combine is Combine.MEDIAN:
         return _median_by(group, values[level], n_accounts)
+    if _sums_exactly(values, group.size):
+        exact = np.bincount(group, weights=values[level], minlength=n_accounts)
+        means: np.ndarray = np.divide(exact, count, out=np.zeros(n_accounts), where=count > 0)
+        return means
     k = values.size
     entry, n = np.unique(group * k + level, return_counts=True)
     total = np.bincount(entry // k, weights=values[entry % k] * n, minlength=n_accounts)
     mean: np.ndarray = np.divide(total, count, out=np.zeros(n_accounts), where=count > 0)
     return mean
+
+
+def _sums_exactly(values: np.ndarray, terms: int) -> bool:
+    """Whether every sum of up to ``terms`` of ``values`` is exact in float64: whole
+    numbers whose partial sums stay below 2^53 (a scale's usual scores, and the level
+    positions), so the order of adding cannot change a bit."""
+    if values.size == 0:
+        return True
+    largest = float(np.abs(values).max())
+    return bool(np.array_equal(values, np.trunc(values))) and largest * terms < 2.0**53
 
 
 def account_segments(responses: Responses, column: str) -> np.ndarray:

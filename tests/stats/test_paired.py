@@ -20,10 +20,13 @@ from statsmodels.stats.weightstats import zconfint
 from gapscan.stats import walsh
 from gapscan.stats._normal import critical_value
 from gapscan.stats.paired import (
+    distinct_differences,
     hodges_lehmann,
+    hodges_lehmann_counted,
     matched_rank_biserial,
     mcnemar,
     paired_proportion_interval,
+    signed_rank_counted,
     signed_rank_summary,
     weighted_kappa,
     wilcoxon_signed_rank,
@@ -383,6 +386,60 @@ def test_hodges_lehmann_small_and_bad_input() -> None:
         hodges_lehmann([1.0, math.inf])
     with pytest.raises(ValueError):
         hodges_lehmann([1.0], confidence=0.0)
+
+
+# --- Differences given as distinct values and counts -----------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(LEVEL_DIFFS | MEAN_DIFFS | ANY_DIFFS, min_size=1, max_size=12, unique=True),
+    data=st.data(),
+    confidence=CONFIDENCES,
+)
+def test_counted_statistics_are_those_of_the_differences_written_out(
+    values: list[float], data: st.DataObject, confidence: float
+) -> None:
+    """Distinct values with counts (a zero count among them) give the statistics of
+    the differences they stand for: the segment views pass them in this form."""
+    ordered = np.array(sorted(values))
+    counts = np.array(
+        data.draw(st.lists(st.integers(0, 40), min_size=len(values), max_size=len(values)))
+    )
+    assume(counts.sum() > 0)
+    d = np.repeat(ordered, counts)
+    rng = np.random.default_rng(int(counts.sum()))
+    shuffled = rng.permutation(d)  # the order of the differences does not matter
+    assert signed_rank_counted(ordered, counts) == signed_rank_summary(shuffled)
+    found = hodges_lehmann_counted(ordered, counts, confidence=confidence)
+    assert found == hodges_lehmann(shuffled, confidence=confidence)
+    with quiet():
+        if np.any(d != 0) and not np.all(d == d[0]):
+            reference = wilcoxon(d, zero_method="wilcox", correction=True, method="asymptotic")
+            assert signed_rank_counted(ordered, counts)[0] == pytest.approx(reference.statistic)
+
+
+def test_distinct_differences_are_sorted_counted_and_zero_is_positive() -> None:
+    values, counts = distinct_differences([1.0, -0.0, 2.0, 0.0, 1.0, -3.0])
+    assert values.tolist() == [-3.0, 0.0, 1.0, 2.0]
+    assert counts.tolist() == [1, 2, 2, 1]
+    assert math.copysign(1.0, values[1]) == 1.0
+    assert hodges_lehmann_counted(np.array([-0.0]), np.array([3]))[0] == 0.0
+    assert math.copysign(1.0, hodges_lehmann_counted(np.array([-0.0]), np.array([3]))[0]) == 1.0
+
+
+def test_counted_statistics_refuse_malformed_input() -> None:
+    with pytest.raises(ValueError, match="increasing"):
+        signed_rank_counted(np.array([2.0, 1.0]), np.array([1, 1]))
+    with pytest.raises(ValueError, match="one count"):
+        hodges_lehmann_counted(np.array([1.0, 2.0]), np.array([1]))
+    with pytest.raises(ValueError, match="finite"):
+        signed_rank_counted(np.array([1.0, math.inf]), np.array([1, 1]))
+    with pytest.raises(ValueError, match="non-negative"):
+        signed_rank_counted(np.array([1.0, 2.0]), np.array([1, -1]))
+    with pytest.raises(ValueError, match="at least one"):
+        hodges_lehmann_counted(np.array([1.0]), np.array([0]))
+    assert signed_rank_counted(np.array([0.0]), np.array([5])) == (0.0, 1.0, 0.0)
 
 
 # --- Weighted kappa ------------------------------------------------------------------------

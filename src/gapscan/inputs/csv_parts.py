@@ -2,8 +2,11 @@
 pyarrow reader in its own thread: pyarrow's streaming reader parses and converts one
 block after another, so one reader keeps one core busy; two ranges keep two.
 
-The batches come in no particular order (the count-first pass adds them up: their
-order does not matter); memory stays bounded (a few batches queued per range).
+Each batch comes with the number of its range, 0 or 1 (0 first in the file), and
+each range's batches come in file order; the two ranges' batches are interleaved.
+The count-first pass adds them up in any order; a pass that holds the rows puts the
+ranges back in file order (:func:`gapscan.columns.read_parts`). Memory stays bounded
+(a few batches queued per range).
 
 The second range starts after the first line break past the middle of the file. That
 is the start of a record unless the break is inside a quoted value: the first range's
@@ -92,9 +95,9 @@ def stream_parts(
     names: list[str],
     progress: Callable[[int], None] | None = None,
     plain: frozenset[str] = frozenset(),
-) -> Iterator[pa.RecordBatch] | None:
-    """The columns at ``positions`` under ``names``, read as two ranges at once, in no
-    particular order; None when the file has no place to split. Raises what
+) -> Iterator[tuple[int, pa.RecordBatch]] | None:
+    """The columns at ``positions`` under ``names``, read as two ranges at once, each
+    batch with its range's number; None when the file has no place to split. Raises what
     :func:`csv_batches.stream` raises, and ParseFailed when the split fell inside
     quotes (possibly after some batches)."""
     path = str(dialect.stored.path)
@@ -116,7 +119,7 @@ def _merged(
     multiline: bool,
     progress: Callable[[int], None] | None,
     plain: frozenset[str],
-) -> Iterator[pa.RecordBatch]:
+) -> Iterator[tuple[int, pa.RecordBatch]]:
     batches: queue.Queue[object] = queue.Queue(QUEUED * len(ranges))
     stop = threading.Event()
 
@@ -131,7 +134,7 @@ def _merged(
         try:
             read = csv_batches.stream(part, positions, names, multiline=multiline, plain=plain)
             for batch in read:
-                if not _put(batches, batch, stop):
+                if not _put(batches, (i, batch), stop):
                     return
             if i == 0 and ranges[0].quotes % 2:
                 raise ParseFailed("the middle of the file is inside a quoted value")
@@ -153,7 +156,7 @@ def _merged(
             else:
                 if progress is not None:
                     progress(sum(r.done for r in ranges))
-                yield item
+                yield item  # type: ignore[misc]  # (range, batch), as queued
     finally:
         stop.set()
         for thread in threads:

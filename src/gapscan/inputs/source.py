@@ -25,7 +25,7 @@ from gapscan.inputs.frame import text_batches as frame_batches
 from gapscan.inputs.layout import Layout
 from gapscan.inputs.magic import identify, unwrap
 from gapscan.inputs.records import LineIndex, line_index, plain_lines
-from gapscan.inputs.source_batches import metered, records_of
+from gapscan.inputs.source_batches import metered, metered_parts, records_of
 from gapscan.inputs.stored import STDIN, STDIN_NAME, Stored, spooled_stdin
 from gapscan.inputs.tools import detect_layout
 from gapscan.inputs.xlsx import Sheet, check_formulas, read_sheet, sheet_batches
@@ -138,6 +138,26 @@ class Source:
         read that fails part-way raises
         :class:`~gapscan.inputs.source_batches.Unordered` (read in order to learn what
         is wrong)."""
+        wanted, positions = self._positions(columns)
+        if self._frame is not None or self.format == "xlsx":
+            return self._in_memory(wanted, positions)
+        return metered(self, wanted, positions, ordered, frozenset(plain))
+
+    def parts(
+        self, columns: list[str], *, plain: Collection[str] = ()
+    ) -> Iterator[tuple[int, pa.RecordBatch]]:
+        """:meth:`batches`, each with the number of the part of the file it comes from:
+        a large plain CSV file is read as two ranges at once, part 0 and then part 1 in
+        the file, each part's batches in file order (the parts' batches interleaved),
+        and a read that fails part-way raises
+        :class:`~gapscan.inputs.source_batches.Unordered`. Any other input is part 0."""
+        wanted, positions = self._positions(columns)
+        if self._frame is not None or self.format == "xlsx":
+            return ((0, batch) for batch in self._in_memory(wanted, positions))
+        return metered_parts(self, wanted, positions, True, frozenset(plain))
+
+    def _positions(self, columns: list[str]) -> tuple[list[str], list[int]]:
+        """The columns asked for, each once, and their positions in the file."""
         wanted = list(dict.fromkeys(columns))
         positions = []
         for name in wanted:
@@ -149,13 +169,15 @@ class Source:
                     line=self.preamble_lines + 1,
                 )
             positions.append(position)
+        return wanted, positions
+
+    def _in_memory(self, wanted: list[str], positions: list[int]) -> Iterator[pa.RecordBatch]:
+        """A data frame's or a worksheet's batches."""
         if self._frame is not None:
             return frame_batches(self._frame, wanted, positions, self.header_rows - 1)
-        if self.format == "xlsx":
-            assert self._sheet is not None
-            check_formulas(self.path, self._sheet, positions)
-            return sheet_batches(self._sheet, self.header_rows, wanted, positions)
-        return metered(self, wanted, positions, ordered, frozenset(plain))
+        assert self._sheet is not None
+        check_formulas(self.path, self._sheet, positions)
+        return sheet_batches(self._sheet, self.header_rows, wanted, positions)
 
 
 def missing_column_message(source: Source, name: str) -> str:

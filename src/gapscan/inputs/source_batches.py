@@ -34,14 +34,32 @@ def metered(
     plain: frozenset[str] = frozenset(),
 ) -> Iterator[pa.RecordBatch]:
     """A CSV or Parquet file's batches, with a progress bar on a terminal (see
-    :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file."""
+    :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file.
+    Not ``ordered``: a large plain CSV file's two ranges interleaved."""
+    for _, batch in metered_parts(source, columns, positions, not ordered, plain):
+        yield batch
+
+
+def metered_parts(
+    source: Source,
+    columns: list[str],
+    positions: list[int],
+    split: bool,
+    plain: frozenset[str] = frozenset(),
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """:func:`metered`'s batches, each with the number of the part of the file it
+    comes from: with ``split``, a large plain CSV file is read as two ranges at once
+    (:mod:`gapscan.inputs.csv_parts`): part 0, then part 1 in the file, each part's
+    batches in order, the parts interleaved; a read that fails part-way then raises
+    :class:`Unordered`. Anything else is part 0, in order."""
     if source.format == "csv":
         with Meter(Path(source.name).name, source.stored.size, "bytes") as meter:
             parts = None
-            if not ordered:
+            if split:
                 parts = _csv_parts(source, columns, positions, meter.update, plain)
             if parts is None:
-                yield from _csv_batches(source, columns, positions, meter.update, plain)
+                for batch in _csv_batches(source, columns, positions, meter.update, plain):
+                    yield 0, batch
                 return
             try:
                 yield from parts
@@ -49,10 +67,13 @@ def metered(
                 raise Unordered(exc) from None
     elif source._spss is not None:
         with Meter(source.path.name, source._spss.rows, "rows") as meter:
-            yield from spss.text_batches(source._spss, columns, positions, meter.update)
+            for batch in spss.text_batches(source._spss, columns, positions, meter.update):
+                yield 0, batch
     else:
         with Meter(source.path.name, parquet.row_count(source.path), "rows") as meter:
-            yield from parquet.text_batches(source.path, columns, positions, progress=meter.update)
+            read = parquet.text_batches(source.path, columns, positions, progress=meter.update)
+            for batch in read:
+                yield 0, batch
 
 
 def records_of(source: Source) -> Records:
@@ -66,7 +87,7 @@ def _csv_parts(
     positions: list[int],
     progress: Callable[[int], None],
     plain: frozenset[str],
-) -> Iterator[pa.RecordBatch] | None:
+) -> Iterator[tuple[int, pa.RecordBatch]] | None:
     """A large plain UTF-8 file's batches read as two ranges at once, or None."""
     dialect = _dialect(source)
     if not csv_parts.splittable(dialect):

@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from gapscan.stats._normal import critical_value, two_sided_p
-from gapscan.stats.walsh import walsh_sum_order_statistics
+from gapscan.stats.walsh import walsh_sums_of_counted
 
 # McNemar's test is exact (binomial) below this many discordant pairs.
 MCNEMAR_EXACT_BELOW = 25
@@ -115,12 +115,28 @@ def wilcoxon_signed_rank(differences: Sequence[float] | np.ndarray) -> tuple[flo
 def signed_rank_summary(differences: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
     """:func:`wilcoxon_signed_rank` and :func:`matched_rank_biserial` of the same
     differences from one ranking: (statistic, p, rank-biserial correlation)."""
-    d = _finite_differences(differences)
-    nonzero = d[d != 0]
-    n = nonzero.size
+    return signed_rank_counted(*distinct_differences(differences))
+
+
+def distinct_differences(
+    differences: Sequence[float] | np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of the differences, increasing, and how often each occurs:
+    what the rank statistics here need of them. A zero is +0.0."""
+    values, counts = np.unique(_finite_differences(differences), return_counts=True)
+    return values + 0.0, counts.astype(np.int64)
+
+
+def signed_rank_counted(values: np.ndarray, counts: np.ndarray) -> tuple[float, float, float]:
+    """:func:`signed_rank_summary` of differences given as their distinct values
+    (increasing) and counts, as :func:`distinct_differences` gives them."""
+    _check_counted(values, counts)
+    nonzero = values != 0
+    values, counts = values[nonzero], counts[nonzero]
+    n = int(counts.sum())
     if n == 0:
         return 0.0, 1.0, 0.0
-    r_plus, sizes = _positive_rank_sum(nonzero)
+    r_plus, sizes = _positive_rank_sum(values, counts)
     total = n * (n + 1) / 2
     statistic = min(r_plus, total - r_plus)
     biserial = float((2 * r_plus - total) / total)
@@ -132,18 +148,29 @@ def signed_rank_summary(differences: Sequence[float] | np.ndarray) -> tuple[floa
     return statistic, two_sided_p((distance - 0.5) / math.sqrt(var)), biserial
 
 
-def _positive_rank_sum(nonzero: np.ndarray) -> tuple[float, np.ndarray]:
+def _check_counted(values: np.ndarray, counts: np.ndarray) -> None:
+    if values.shape != counts.shape or values.ndim != 1:
+        raise ValueError("one count per distinct difference")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("differences must be finite")
+    if values.size > 1 and not np.all(values[1:] > values[:-1]):
+        raise ValueError("distinct differences must be given in increasing order")
+    if np.any(counts < 0):
+        raise ValueError("counts must be non-negative")
+
+
+def _positive_rank_sum(values: np.ndarray, counts: np.ndarray) -> tuple[float, np.ndarray]:
     """R+, the sum of the average ranks of |d| over the positive differences, and
-    the sizes of the tie groups of |d| (in increasing |d|)."""
-    n = nonzero.size
-    magnitude = np.sort(np.abs(nonzero))
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(magnitude)) + 1))
-    ends = np.concatenate((starts[1:], [n]))
-    sizes = ends - starts
+    the sizes of the tie groups of |d| (in increasing |d|), of the non-zero differences
+    given as distinct values and counts."""
+    order = np.argsort(np.abs(values), kind="stable")
+    magnitude, counts = np.abs(values)[order], counts[order]
+    first = np.flatnonzero(np.concatenate(([True], magnitude[1:] != magnitude[:-1])))
+    sizes = np.add.reduceat(counts, first)
     # each group's positive members: the positive differences equal to its |d|
-    positive = np.sort(nonzero[nonzero > 0])
-    group = magnitude[starts]
-    members = np.searchsorted(positive, group, "right") - np.searchsorted(positive, group, "left")
+    members = np.add.reduceat(np.where(values[order] > 0, counts, 0), first)
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
     # twice the average rank of each tie group: ranks starts+1 .. ends
     return int((members * (starts + ends + 1)).sum()) / 2, sizes
 
@@ -155,13 +182,7 @@ def matched_rank_biserial(differences: Sequence[float] | np.ndarray) -> float:
     every one is negative, 0 when there is none. Kerby DS (2014). The simple difference
     formula: an approach to teaching nonparametric correlation. Compr Psychol 3:11.IT.3.1.
     """
-    d = _finite_differences(differences)
-    nonzero = d[d != 0]
-    if nonzero.size == 0:
-        return 0.0
-    r_plus, _ = _positive_rank_sum(nonzero)
-    total = nonzero.size * (nonzero.size + 1) / 2
-    return float((2 * r_plus - total) / total)
+    return signed_rank_summary(differences)[2]
 
 
 def mean_difference_interval(
@@ -213,9 +234,17 @@ def hodges_lehmann(
     zero estimate or limit is never -0.0.
     Reference: brute-force median and order statistics of all Walsh averages.
     """
+    return hodges_lehmann_counted(*distinct_differences(differences), confidence=confidence)
+
+
+def hodges_lehmann_counted(
+    values: np.ndarray, counts: np.ndarray, *, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """:func:`hodges_lehmann` of differences given as their distinct values
+    (increasing) and counts, as :func:`distinct_differences` gives them."""
     _check_confidence(confidence)
-    d = np.sort(_finite_differences(differences)) + 0.0
-    n = d.size
+    _check_counted(values, counts)
+    n = int(counts.sum())
     if n == 0:
         raise ValueError("need at least one difference")
     total = n * (n + 1) // 2
@@ -224,7 +253,10 @@ def hodges_lehmann(
     k = max(k, 0)
     # the median: the middle order statistic, or the mean of the middle two
     middle = [(total - 1) // 2, total // 2]
-    sums = walsh_sum_order_statistics(d, [*middle, k, total - 1 - k])
+    present = counts > 0
+    sums = walsh_sums_of_counted(
+        values[present] + 0.0, counts[present], [*middle, k, total - 1 - k]
+    )
     walsh = [s / 2 for s in sums]
     estimate = (walsh[0] + walsh[1]) / 2
     return estimate, walsh[2], walsh[3]

@@ -27,6 +27,12 @@ def walsh_sum_order_statistics(d: np.ndarray, ranks: list[int]) -> list[float]:
     starts = np.flatnonzero(np.concatenate(([True], d[1:] != d[:-1])))
     values = d[starts]
     counts = np.diff(np.append(starts, d.size)).astype(np.int64)
+    return walsh_sums_of_counted(values, counts, ranks)
+
+
+def walsh_sums_of_counted(values: np.ndarray, counts: np.ndarray, ranks: list[int]) -> list[float]:
+    """:func:`walsh_sum_order_statistics` of the differences given as their distinct
+    values u_1 < ... < u_m and counts c_a (each at least 1)."""
     m = values.size
     rows = np.arange(m)
     if m * (m + 1) // 2 <= MATERIALISE_LIMIT:
