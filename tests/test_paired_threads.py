@@ -1,0 +1,78 @@
+"""Paired questions are analysed a core at a time: the same report as one by one, in
+the questions' order; a Ctrl-C stops the questions not yet begun."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from gapscan import paired_analysis
+from gapscan.analysis import AnalysisOptions, analyze
+from gapscan.render.json import render
+from gapscan.responses import load_responses
+from gapscan.schema import load_schema
+from gapscan.survey import Mode, Question
+from tests.conftest import AGREE5, schema_text
+from tests.test_pairing import write_csv
+
+
+def _report(tmp_path: Path) -> str:
+    questions = tuple(f"q{i}" for i in range(1, 9))
+    rows = [
+        {
+            "side": "Vendor" if i % 3 else "Customer",
+            "account": f"A{i % 37}",
+            "region": "EMEA" if i % 37 < 20 else "APAC",
+            **{q: AGREE5[(i * (j + 2) + j) % 5] for j, q in enumerate(questions)},
+        }
+        for i in range(400)
+    ]
+    data = write_csv(tmp_path / "data.csv", rows)
+    text = schema_text(
+        questions=questions, segments=("region",), min_n=1, extra="pair_by: account\n"
+    )
+    (tmp_path / "survey.yaml").write_text(text, encoding="utf-8")
+    survey = load_schema(tmp_path / "survey.yaml")
+    responses = load_responses(survey, [data], paired=True)
+    options = AnalysisOptions(mode=Mode.PAIRED, show_accounts=5)
+    return render(analyze(survey, responses, options))
+
+
+def test_questions_analysed_at_once_give_the_report_of_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paired_analysis, "_cores", lambda: 1)
+    alone = _report(tmp_path)
+    names: set[str] = set()
+    compare = paired_analysis._compare
+
+    def noted(*args: object, **kwargs: object) -> object:
+        names.add(threading.current_thread().name)
+        return compare(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(paired_analysis, "_compare", noted)
+    monkeypatch.setattr(paired_analysis, "_cores", lambda: 2)
+    assert _report(tmp_path) == alone
+    assert names and all(name.startswith("gapscan-paired") for name in names)
+
+
+def test_a_ctrl_c_in_one_question_stops_the_questions_not_begun(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(paired_analysis, "_cores", lambda: 2)
+    begun: list[int] = []
+
+    def work(q: Question) -> list[object]:
+        begun.append(1)
+        if len(begun) == 1:
+            raise KeyboardInterrupt
+        time.sleep(0.01)
+        return []
+
+    questions = tuple(object() for _ in range(200))
+    with pytest.raises(KeyboardInterrupt):
+        paired_analysis._each(work, questions)  # type: ignore[arg-type]
+    assert len(begun) < 20
