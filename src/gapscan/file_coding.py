@@ -236,10 +236,12 @@ def _read(
     other = needed_columns(survey, side, segments, paired, with_id=False) + extra
     text = [c for c in names if c not in hashed or c in other or origins]
     plain = [c for c in hashed if c not in text]
-    try:  # a large plain CSV file as two ranges at once, joined in file order
-        return read_parts(source.parts(names, plain=plain), text, hashed)
-    except Unordered:  # read in order, which tells what is wrong, or reads it
-        return read_columns(source.batches(names, plain=plain), text, hashed)
+    if source.format == "csv":
+        try:  # a large plain file as two ranges at once, joined in file order
+            return read_parts(source.parts(names, plain=plain), text, hashed)
+        except Unordered:  # read in order, which tells what is wrong, or reads it
+            pass
+    return read_columns(source.batches(names, plain=plain), text, hashed)
 
 
 def _code_questions(
