@@ -71,7 +71,7 @@ def _each(
 ) -> list[list[GapResult]]:
     """``work`` on every question, in their order, a question per core at a time: the
     questions are independent, and numpy lets go of the interpreter lock in its array
-    work (paired 100,000 accounts x 40 questions on 2 cores: 2.0 -> 1.75 s; a thread
+    work (paired 100,000 accounts x 40 questions on 2 cores: 2.08 -> 1.91 s; a thread
     more than the cores was slower, see benchmarks/RESULTS.md)."""
     threads = min(len(questions), _cores(), MAX_THREADS)
     if threads <= 1:
