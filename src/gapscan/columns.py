@@ -175,15 +175,22 @@ def read_parts(
         return read_columns([], names, hashed)
     ordered = [read[part] for part in sorted(read)]
     columns = {name: _joined([b[name] for b, _ in ordered], rows) for name in names}
-    hashes = {}
-    for name in hashed:
-        hashes[name] = np.empty(rows, dtype=np.uint64)
-        start = 0
-        for _, hashers in ordered:
-            for block in hashers[name].hashes.drain():
-                hashes[name][start : start + block.size] = block
-                start += block.size
+    hashes = {
+        name: _filled(np.empty(rows, np.uint64), [(h[name].hashes, None) for _, h in ordered])
+        for name in hashed
+    }
     return Read(columns, hashes, rows)
+
+
+def _filled(out: np.ndarray, parts: Sequence[tuple[Blocks, np.ndarray | None]]) -> np.ndarray:
+    """``out`` holding the parts' values one after another, each part's mapped through
+    its ``remap`` if it has one; the blocks are let go as they are copied."""
+    start = 0
+    for blocks, remap in parts:
+        for block in blocks.drain():
+            out[start : start + block.size] = block if remap is None else remap[block]
+            start += block.size
+    return out
 
 
 def _joined(builders: list[ColumnBuilder], rows: int) -> Column:
@@ -206,12 +213,8 @@ def _joined(builders: list[ColumnBuilder], rows: int) -> Column:
     for remap in remaps:
         remap[-1] = len(values)  # a null cell (index -1 while it was read)
     indices = np.empty(rows, dtype=index_dtype(len(values)))
-    start = 0
-    for builder, remap in zip(builders, remaps, strict=True):
-        for block in builder.indices.drain():
-            indices[start : start + block.size] = remap[block]
-            start += block.size
-    return values, indices
+    parts = [(b.indices, remap) for b, remap in zip(builders, remaps, strict=True)]
+    return values, _filled(indices, parts)
 
 
 def _read_one(batch: pa.RecordBatch, names: Sequence[str], hashed: Sequence[str]) -> Read:

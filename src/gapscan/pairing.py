@@ -239,12 +239,11 @@ def _combined(
     if combine is Combine.MEDIAN:
         return _median_by(group, values[level], n_accounts)
     if _sums_exactly(values, group.size):
-        exact = np.bincount(group, weights=values[level], minlength=n_accounts)
-        means: np.ndarray = np.divide(exact, count, out=np.zeros(n_accounts), where=count > 0)
-        return means
-    k = values.size
-    entry, n = np.unique(group * k + level, return_counts=True)
-    total = np.bincount(entry // k, weights=values[entry % k] * n, minlength=n_accounts)
+        total = np.bincount(group, weights=values[level], minlength=n_accounts)
+    else:
+        k = values.size
+        entry, n = np.unique(group * k + level, return_counts=True)
+        total = np.bincount(entry // k, weights=values[entry % k] * n, minlength=n_accounts)
     mean: np.ndarray = np.divide(total, count, out=np.zeros(n_accounts), where=count > 0)
     return mean
 

@@ -212,29 +212,24 @@ def _indented(value: Any, step: str, allow_nan: bool) -> str:
 
     def text(v: Any, margin: str) -> str:
         if isinstance(v, dict):
-            if not v:
-                return "{}"
-            inner = margin + step
-            items = []
-            for key, item in v.items():
-                if not isinstance(key, str):
-                    raise _Unusual
-                written = scalar(item)
-                items.append(f"{string(key)}: {text(item, inner) if written is None else written}")
-            return "{" + inner + ("," + inner).join(items) + margin + "}"
-        if isinstance(v, (list, tuple)):
-            if not v:
-                return "[]"
-            inner = margin + step
-            items = []
-            for item in v:
-                written = scalar(item)
-                items.append(text(item, inner) if written is None else written)
-            return "[" + inner + ("," + inner).join(items) + margin + "]"
-        written = scalar(v)
-        if written is None:
-            raise _Unusual
-        return written
+            if not all(isinstance(key, str) for key in v):
+                raise _Unusual
+            brackets, entries = "{}", [(f"{string(key)}: ", item) for key, item in v.items()]
+        elif isinstance(v, (list, tuple)):
+            brackets, entries = "[]", [("", item) for item in v]
+        else:
+            written = scalar(v)
+            if written is None:
+                raise _Unusual
+            return written
+        if not entries:
+            return brackets
+        inner = margin + step
+        items = []
+        for prefix, item in entries:
+            written = scalar(item)
+            items.append(prefix + (text(item, inner) if written is None else written))
+        return brackets[0] + inner + ("," + inner).join(items) + margin + brackets[1]
 
     return text(value, "\n")
 
