@@ -779,4 +779,4 @@ def test_account_means_do_not_depend_on_the_order_of_the_rows(
         found = pairing._combined(g, lv, values, count, Combine.MEAN)
         assert found.tobytes() == expected.tobytes()
     if kind != "fractions":  # (drawn fractions may happen to be whole)
-        assert pairing._sums_exactly(values, rows) == (kind == "scores" or rows == 1)
+        assert pairing.sums_exactly(values, rows) == (kind == "scores" or rows == 1)

@@ -9,6 +9,15 @@ from dataclasses import replace
 import numpy as np
 
 from gapscan.distribution import with_distribution
+from gapscan.paired_agreement import (
+    Kappa,
+    OneEach,
+    PairStatistics,
+    from_agreement,
+    margins,
+    ranked,
+    tabulable,
+)
 from gapscan.pairing import (
     AnsweredRows,
     QuestionPairs,
@@ -20,11 +29,9 @@ from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
 from gapscan.responses import Responses
 from gapscan.stats import cohens_h
 from gapscan.stats.paired import (
-    distinct_differences,
-    hodges_lehmann_counted,
     mcnemar,
     mean_difference_interval,
-    signed_rank_counted,
+    paired_proportion_interval,
     weighted_kappa,
     wilcoxon_signed_rank,
 )
@@ -47,9 +54,12 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
     for segment in responses.segments:
         keys += [((segment.column, label),) for label in segment.labels]
         groupings.append((account_segments(responses, segment.column), len(segment.labels)))
+    one_each = OneEach.of(responses)
 
     def question(q: Question) -> list[GapResult]:
         """The question's result in each view."""
+        if one_each is not None and tabulable(q.scale, len(responses.pair_labels)):
+            return tabulated(q, one_each.views(responses.answers[q.id], q.scale.k, groupings))
         rows = AnsweredRows.of(q, responses)
         whole = pair_question(q, responses, combine, rows)
         views, tables = [whole], level_tables(rows, q.scale.k, whole.account, groupings)
@@ -60,6 +70,24 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
             shown = show_accounts if not key else 0
             result = _compare(q, key, p, survey, names, shown)
             results.append(with_distribution(result, q.scale, table))
+        return results
+
+    def tabulated(q: Question, views: list[tuple[np.ndarray, tuple[int, int]]]) -> list[GapResult]:
+        """The question's result in each view, from each view's agreement table."""
+        results = []
+        for key, (table, unmatched) in zip(keys, views, strict=True):
+            n = int(table.sum())
+            detail = PairedDetail(n, "one-to-one", unmatched, unmatched)
+            if n < survey.analysis.min_n:
+                results.append(_suppressed(q, key, detail))
+                continue
+            accounts: tuple[AccountGap, ...] = ()
+            if not key and show_accounts > 0:
+                whole = pair_question(q, responses, combine)
+                accounts = _misjudged(whole, names, show_accounts)
+            statistics = from_agreement(q, table, survey.analysis.confidence)
+            result = _result(q, key, detail, statistics, accounts)
+            results.append(with_distribution(result, q.scale, margins(table)))
         return results
 
     by_question = _each(question, survey.questions)
@@ -107,63 +135,99 @@ def _compare(
         unmatched_accounts=pairs.unmatched_accounts,
         unmatched_respondents=pairs.unmatched_respondents,
     )
-    base = GapResult.suppressed_for(q, segment, n, n, mode="paired", paired=detail)
     if n < survey.analysis.min_n:
-        return base
+        return _suppressed(q, segment, detail)
     confidence = survey.analysis.confidence
+    if one_to_one and tabulable(q.scale, n):
+        statistics = from_agreement(q, _agreement(pairs, q.scale.k), confidence)
+    else:
+        statistics = _from_pairs(q, pairs, confidence)
+    return _result(q, segment, detail, statistics, _misjudged(pairs, names, show_accounts))
+
+
+def _from_pairs(q: Question, pairs: QuestionPairs, confidence: float) -> PairStatistics:
+    """The statistics of a view from its pairs' account-level values."""
+    n = len(pairs.account)
     # rounded so that account means which agree give a difference of exactly zero
     d_top = np.round(pairs.vendor_top - pairs.customer_top, 12)
     d_score = np.round(pairs.vendor_score - pairs.customer_score, 12)
-    kappa: tuple[float | None, ...] = (None, None, None)
-    if one_to_one:
+    kappa: Kappa = (None, None, None)
+    if pairs.one_to_one:
         v_top, c_top = pairs.vendor_top > 0.5, pairs.customer_top > 0.5
         b, c = int((v_top & ~c_top).sum()), int((~v_top & c_top).sum())
-        test, statistic, p_value = mcnemar(b, c)
+        both = int((v_top & c_top).sum())
+        test = mcnemar(b, c)
+        ci = paired_proportion_interval(both, b, c, n - both - b - c, confidence=confidence)
         if q.scale.numeric is None:  # agreement on the levels of a scale
             kappa = weighted_kappa(_agreement(pairs, q.scale.k), confidence=confidence)
     else:
-        test = "wilcoxon"
-        statistic, p_value = wilcoxon_signed_rank(d_top)
-    low, high = mean_difference_interval(d_top, confidence=confidence)
-    values, counts = distinct_differences(d_score)  # one sort for the rank statistics
-    mean_statistic, mean_p, biserial = signed_rank_counted(values, counts)
-    hl = hodges_lehmann_counted(values, counts, confidence=confidence)
-    v_share, c_share = float(pairs.vendor_top.mean()), float(pairs.customer_top.mean())
-    detail = PairedDetail(
-        n_pairs=n,
-        pairing=detail.pairing,
-        unmatched_accounts=pairs.unmatched_accounts,
-        unmatched_respondents=pairs.unmatched_respondents,
+        test = ("wilcoxon", *wilcoxon_signed_rank(d_top))
+        ci = mean_difference_interval(d_top, confidence=confidence)
+    signed_rank, hodges_lehmann, shares = ranked(d_score, confidence)
+    return PairStatistics(
+        vendor_top=float(pairs.vendor_top.mean()),
+        customer_top=float(pairs.customer_top.mean()),
+        vendor_mean=float(pairs.vendor_score.mean()),
+        customer_mean=float(pairs.customer_score.mean()),
+        gap=float(d_top.mean()),
+        ci=ci,
+        test=test,
+        mean_gap=float(d_score.mean()),
+        signed_rank=signed_rank,
+        hodges_lehmann=hodges_lehmann,
+        shares=shares,
+        kappa=kappa,
+    )
+
+
+def _suppressed(q: Question, segment: SegmentKey, detail: PairedDetail) -> GapResult:
+    """A view with too few pairs to show."""
+    n = detail.n_pairs
+    return GapResult.suppressed_for(q, segment, n, n, mode="paired", paired=detail)
+
+
+def _result(
+    q: Question,
+    segment: SegmentKey,
+    detail: PairedDetail,
+    s: PairStatistics,
+    accounts: tuple[AccountGap, ...],
+) -> GapResult:
+    """A paired view's result from its statistics."""
+    n = detail.n_pairs
+    hl, kappa = s.hodges_lehmann, s.kappa
+    detail = replace(
+        detail,
         ci_method="wald-paired",
-        vendor_higher=int(counts[values > 0].sum()) / n,
-        same=int(counts[values == 0].sum()) / n,
-        customer_higher=int(counts[values < 0].sum()) / n,
+        vendor_higher=s.shares[0],
+        same=s.shares[1],
+        customer_higher=s.shares[2],
         kappa=_finite_or_none(kappa[0]),
         kappa_ci_low=_finite_or_none(kappa[1]),
         kappa_ci_high=_finite_or_none(kappa[2]),
         median_difference=hl[0],
         median_ci_low=hl[1],
         median_ci_high=hl[2],
-        accounts=_misjudged(pairs, names, show_accounts),
+        accounts=accounts,
     )
     result = replace(
-        base,
+        _suppressed(q, segment, detail),
         suppressed=False,
-        vendor=SideSummary(n, v_share, float(pairs.vendor_score.mean())),
-        customer=SideSummary(n, c_share, float(pairs.customer_score.mean())),
-        gap=float(d_top.mean()),
-        ci_low=low,
-        ci_high=high,
-        test=test,
-        statistic=statistic,
-        p_value=p_value,
-        effect_size=cohens_h(v_share, c_share),
+        vendor=SideSummary(n, s.vendor_top, s.vendor_mean),
+        customer=SideSummary(n, s.customer_top, s.customer_mean),
+        gap=s.gap,
+        ci_low=s.ci[0],
+        ci_high=s.ci[1],
+        test=s.test[0],
+        statistic=s.test[1],
+        p_value=s.test[2],
+        effect_size=cohens_h(s.vendor_top, s.customer_top),
         effect_size_name="cohens_h",
-        mean_gap=float(d_score.mean()),
+        mean_gap=s.mean_gap,
         mean_test="wilcoxon",
-        mean_statistic=mean_statistic,
-        mean_p_value=mean_p,
-        mean_effect_size=biserial,
+        mean_statistic=s.signed_rank[0],
+        mean_p_value=s.signed_rank[1],
+        mean_effect_size=s.signed_rank[2],
         mean_effect_size_name="matched_rank_biserial",
         paired=detail,
     )

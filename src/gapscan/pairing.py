@@ -238,7 +238,7 @@ def _combined(
     n_accounts = count.size
     if combine is Combine.MEDIAN:
         return _median_by(group, values[level], n_accounts)
-    if _sums_exactly(values, group.size):
+    if sums_exactly(values, group.size):
         total = np.bincount(group, weights=values[level], minlength=n_accounts)
     else:
         k = values.size
@@ -248,7 +248,7 @@ def _combined(
     return mean
 
 
-def _sums_exactly(values: np.ndarray, terms: int) -> bool:
+def sums_exactly(values: np.ndarray, terms: int) -> bool:
     """Whether every sum of up to ``terms`` of ``values`` is exact in float64: whole
     numbers whose partial sums stay below 2^53 (a scale's usual scores, and the level
     positions), so the order of adding cannot change a bit."""
