@@ -129,6 +129,15 @@ def margins(table: np.ndarray) -> np.ndarray:
     return counts
 
 
+class Tabulated(NamedTuple):
+    """A question's one-to-one views (``OneEach.views``), and the whole sample's pairs."""
+
+    views: list[tuple[np.ndarray, tuple[int, int]]]  # agreement table, unmatched accounts
+    account: np.ndarray  # the pairs' accounts (indices into Responses.pair_labels)
+    vendor: np.ndarray  # and their level codes
+    customer: np.ndarray
+
+
 class OneEach:
     """The keyed respondents of each side, when no account has two respondents of one
     side: then every question's pairs are one-to-one, and each question's views are
@@ -155,7 +164,7 @@ class OneEach:
 
     def views(
         self, codes: np.ndarray, k: int, groupings: list[tuple[np.ndarray, int]]
-    ) -> list[tuple[np.ndarray, tuple[int, int]]]:
+    ) -> Tabulated:
         """For a question's level codes (-1 for no answer), each view's agreement table
         and its unmatched accounts (answered by the vendor side only, the customer side
         only): the whole sample, then each grouping ``(group, groups)``'s groups, an
@@ -164,7 +173,8 @@ class OneEach:
         answered_v, answered_c = vendor >= 0, customer >= 0
         paired = np.flatnonzero(answered_v & answered_c)
         only = (np.flatnonzero(answered_v & ~answered_c), np.flatnonzero(answered_c & ~answered_v))
-        cell = vendor[paired] * k + customer[paired]
+        vendor, customer = vendor[paired], customer[paired]
+        cell = vendor * k + customer
         whole = np.bincount(cell, minlength=k * k).reshape(k, k)
         views = [(whole, (int(only[0].size), int(only[1].size)))]
         for group, groups in groupings:
@@ -174,7 +184,7 @@ class OneEach:
                 (table, (unmatched[0][g], unmatched[1][g]))
                 for g, table in enumerate(tables.reshape(groups, k, k))
             ]
-        return views
+        return Tabulated(views, paired, vendor, customer)
 
     def _levels(self, codes: np.ndarray, side: int) -> np.ndarray:
         """Each account's level code on ``side`` (-1 where none answered)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import replace
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from gapscan.paired_agreement import (
     Kappa,
     OneEach,
     PairStatistics,
+    Tabulated,
     from_agreement,
     margins,
     ranked,
@@ -72,10 +74,10 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
             results.append(with_distribution(result, q.scale, table))
         return results
 
-    def tabulated(q: Question, views: list[tuple[np.ndarray, tuple[int, int]]]) -> list[GapResult]:
+    def tabulated(q: Question, tabulated: Tabulated) -> list[GapResult]:
         """The question's result in each view, from each view's agreement table."""
         results = []
-        for key, (table, unmatched) in zip(keys, views, strict=True):
+        for key, (table, unmatched) in zip(keys, tabulated.views, strict=True):
             n = int(table.sum())
             detail = PairedDetail(n, "one-to-one", unmatched, unmatched)
             if n < survey.analysis.min_n:
@@ -83,8 +85,7 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
                 continue
             accounts: tuple[AccountGap, ...] = ()
             if not key and show_accounts > 0:
-                whole = pair_question(q, responses, combine)
-                accounts = _misjudged(whole, names, show_accounts)
+                accounts = _misjudged(_Scores.of(q, tabulated), names, show_accounts)
             statistics = from_agreement(q, table, survey.analysis.confidence)
             result = _result(q, key, detail, statistics, accounts)
             results.append(with_distribution(result, q.scale, margins(table)))
@@ -271,9 +272,40 @@ class _AccountNames:
         self.rank[sorted(range(len(labels)), key=labels.__getitem__)] = np.arange(len(labels))
 
 
-def _misjudged(
-    pairs: QuestionPairs, names: _AccountNames | None, count: int
-) -> tuple[AccountGap, ...]:
+class _Scored(Protocol):
+    """Account-level scores of pairs, as ``QuestionPairs`` has them."""
+
+    @property
+    def account(self) -> np.ndarray: ...
+    @property
+    def vendor_score(self) -> np.ndarray: ...
+    @property
+    def customer_score(self) -> np.ndarray: ...
+    @property
+    def vendor_n(self) -> np.ndarray: ...
+    @property
+    def customer_n(self) -> np.ndarray: ...
+
+
+class _Scores(NamedTuple):
+    """The scores of one-to-one pairs."""
+
+    account: np.ndarray
+    vendor_score: np.ndarray
+    customer_score: np.ndarray
+    vendor_n: np.ndarray
+    customer_n: np.ndarray
+
+    @classmethod
+    def of(cls, q: Question, tabulated: Tabulated) -> _Scores:
+        scores = np.asarray(q.scale.scores, dtype=np.float64)
+        one = np.ones(tabulated.account.size, dtype=np.int64)
+        return cls(
+            tabulated.account, scores[tabulated.vendor], scores[tabulated.customer], one, one
+        )
+
+
+def _misjudged(pairs: _Scored, names: _AccountNames | None, count: int) -> tuple[AccountGap, ...]:
     """The accounts with the largest vendor-minus-customer score difference, ties by
     label: only the accounts at or above the count-th largest difference are ordered."""
     if count <= 0 or names is None or pairs.account.size == 0:
