@@ -1,8 +1,8 @@
 """The design cells and the Rao–Scott moments are the same however they are summed:
-a bincount over every possible cell or one sort of the keys (``counts.design_cells``),
-the respondents in key order without a cluster, and per-cell bincounts or ``np.add.at``
-for the per-stratum moments (``stats.raoscott``). Bit for bit: each way adds the same
-numbers in the same order."""
+a bincount over every possible cell or one sort of the keys (``counts.design_cells``;
+cells of segment x side x PSU x level, or x stratum x level without a cluster), and
+per-cell bincounts or ``np.add.at`` for the per-stratum moments (``stats.raoscott``).
+Bit for bit: each way adds the same numbers in the same order."""
 
 from __future__ import annotations
 
@@ -44,21 +44,27 @@ def _cells(design: DesignData, seed: int, k: int) -> counts.DesignCells:
 
 
 def _reference(design: DesignData, seed: int, k: int) -> dict[str, np.ndarray]:
-    """The cells as one np.unique of the keys makes them, written out here."""
+    """The cells as one np.unique of the keys makes them, written out here: by PSU, or
+    without a cluster by stratum (numbered 0.. in the order of the strata present)."""
     rng = np.random.default_rng(seed)
     n = design.psu.size
     rows = np.flatnonzero(rng.random(n) < 0.8)
     segment = rng.integers(0, 4, rows.size)
     side = rng.integers(0, 2, rows.size)
     level = rng.integers(0, k, rows.size)
-    psus = design.psu_stratum.size
-    key = ((segment * 2 + side) * psus + design.psu[rows]) * k + level
+    if design.spec.cluster is None:
+        codes, of_psu = np.unique(design.psu_stratum, return_inverse=True)
+        unit, units = of_psu[design.psu[rows]], codes.size
+    else:
+        unit, units = design.psu[rows], design.psu_stratum.size
+    key = ((segment * 2 + side) * units + unit) * k + level
     cells, inverse = np.unique(key, return_inverse=True)
     w = design.weight[rows]
+    name = "psu" if design.spec.cluster is not None else "stratum"
     return {
-        "segment": cells // (k * psus * 2),
-        "side": (cells // (k * psus)) % 2,
-        "psu": (cells // k) % psus,
+        "segment": cells // (k * units * 2),
+        "side": (cells // (k * units)) % 2,
+        name: (cells // k) % units,
         "level": cells % k,
         "n": np.bincount(inverse),
         "weight_sum": np.bincount(inverse, weights=w),
@@ -82,7 +88,10 @@ def test_design_cells_are_those_of_one_sort_of_the_keys(
     want = _reference(design, seed + 1, k)
     for name, values in want.items():
         np.testing.assert_array_equal(getattr(got, name), values, err_msg=name)
-    np.testing.assert_array_equal(got.stratum, design.psu_stratum[want["psu"]])
+    if clustered:
+        np.testing.assert_array_equal(got.stratum, design.psu_stratum[want["psu"]])
+    else:
+        assert got.grouped and bool(np.all(got.psu == -1))
 
 
 def test_many_possible_cells_are_sorted_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,7 +125,7 @@ def test_a_domain_is_the_same_cells_sorted_or_not() -> None:
     cells = _cells(design, 6, 4)
     order = np.random.default_rng(7).permutation(cells.n.size)
     columns = [getattr(cells, f.name) for f in dataclasses.fields(counts.DesignCells)]
-    shuffled = counts.DesignCells(*(None if c is None else c[order] for c in columns))
+    shuffled = counts.DesignCells(*(c[order] if isinstance(c, np.ndarray) else c for c in columns))
     assert isinstance(cells.rows(1, 0), slice) and not isinstance(shuffled.rows(1, 0), slice)
     for segment in range(5):
         for side in (None, 0, 1):

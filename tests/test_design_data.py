@@ -102,6 +102,35 @@ def test_one_account_is_one_cluster_across_files(workdir: Path) -> None:
     assert responses.design.weight.tolist() == [1.5, 2.0, 1.0, 0.5, 1.0, 1.0]
 
 
+def test_without_a_cluster_each_respondent_of_each_file_is_a_psu(workdir: Path) -> None:
+    schema = write(
+        workdir / "s.yaml",
+        WEIGHTED_SCHEMA.replace("  column: side\n", "").replace(
+            "sides:\n", "sides:\n  column: side\n"
+        )
+        + "design: {strata: region, fpc: pop}\n",
+    )
+    lines = WEIGHTED_CSV.splitlines()
+    write(workdir / "v.csv", "\n".join([lines[0], *[x for x in lines[1:] if "Vendor" in x]]))
+    customer = [x.replace(",south,", ", South ,") for x in lines[1:] if "Customer" in x]
+    write(workdir / "c.csv", "\n".join([lines[0], *customer]))
+    survey = load_schema(schema)
+    split = load_responses(survey, vendor=[workdir / "v.csv"], customer=[workdir / "c.csv"])
+    write(workdir / "all.csv", WEIGHTED_CSV)
+    whole = load_responses(survey, [workdir / "all.csv"])
+    # rows 1, 3, 5 then 2, 4, 6; rows 1 to 6: north for rows 1-3, south for 4-6
+    for responses, strata in ((split, [0, 0, 1, 0, 1, 1]), (whole, [0, 0, 0, 1, 1, 1])):
+        design = responses.design
+        assert design is not None
+        assert design.stratum_labels == ("north", "south")  # ' South ' folded
+        assert design.design.psus == 6 and sorted(design.psu.tolist()) == list(range(6))
+        assert design.psu_stratum[design.psu].tolist() == strata
+        assert design.psu_fpc is not None  # each stratum's population kept
+        assert design.psu_fpc[design.psu].tolist() == [(10.0, 12.0)[h] for h in strata]
+        # the files' PSUs one after another, each file's in order of stratum and row
+        assert design.psu.tolist() == [0, 1, 2, 3, 4, 5]
+
+
 BAD_WEIGHTS = {
     # case: (replace in WEIGHTED_CSV, fragments of the error line)
     "negative": ((",0.5,", ",-0.5,"), ["data.csv:3:", "zero or negative weight", "row 3"]),

@@ -5,13 +5,13 @@ and each question's weighted cells (``gapscan.counts.DesignCells``) from ``sum_w
 With a cluster, a PSU is a (stratum, cluster) pair, matched trimmed and case-folded
 as ``gapscan.design_data`` matches them, and the table's rows add into its cells.
 Without one every respondent is its own PSU, and a row of m respondents holds only
-their Σ w and Σ w². A design-based estimate needs, per stratum, the PSUs' count and
-the sums of their influence values and of its squares, which for respondents of one
-cell are c Σ w and c² Σ w²: so the row is written as m PSUs whose weights have that
-sum and that sum of squares (m - 1 alike and one other), and every PSU of the stratum
-the table does not fill stays in the design with nothing, as the respondents who did
-not answer the question do on the direct path. Estimates, variances, the Rao–Scott
-test and Kish's n_eff are then those of the respondents themselves.
+their Σ w and Σ w²: which is all a design-based estimate needs of them, per stratum
+(``gapscan.stats.design.Grouped``), so the rows add into the cells of segment x side
+x stratum x level, as the direct path's respondents do (``gapscan.counts.grouped_cells``).
+Every PSU of a stratum the table does not fill stays in the design with nothing, as
+the respondents who did not answer the question do on the direct path. Estimates,
+variances, the Rao–Scott test and Kish's n_eff are then those of the respondents
+themselves.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 
 from gapscan.count_checks import folded
 from gapscan.count_file import CountFile
-from gapscan.counts import DesignCells, summed_cells
+from gapscan.counts import DesignCells, grouped_cells, summed_cells
 from gapscan.design_data import DesignData, FileDesign, combine_designs
 from gapscan.errors import ProblemCollector
 from gapscan.survey import Survey
@@ -46,18 +46,26 @@ def count_design(
     if spec.cluster is not None:
         pair = stratum * len(clusters) + cluster
         used = np.unique(pair[present])
-        keys = [(strata[p // len(clusters)], clusters[p % len(clusters)]) for p in used.tolist()]
         psu_of_pair = np.full(len(strata) * len(clusters), -1, dtype=np.int64)
         psu_of_pair[used] = np.arange(used.size)
         row_psu = psu_of_pair[pair]
-    else:
+        psu_stratum = used // len(clusters)
+        keys: list[str] | None = [clusters[p % len(clusters)] for p in used.tolist()]
+    else:  # m respondents of a stratum: m PSUs of it
         per_stratum = np.bincount(stratum[first & present], weights=n[first & present])
         per_stratum = np.concatenate([per_stratum, np.zeros(len(strata) - per_stratum.size)])
-        keys = [
-            (s, f"#{i}") for s, m in zip(strata, per_stratum, strict=True) for i in range(int(m))
-        ]
+        psu_stratum = np.repeat(np.arange(len(strata)), per_stratum.astype(np.int64))
+        keys = None
+    psus = psu_stratum.size
     part = FileDesign(
-        keys, [None] * len(keys), np.ones(len(keys)), np.arange(len(keys)), lambda r: [], table.name
+        strata,
+        psu_stratum,
+        keys,
+        np.full(psus, np.nan),
+        np.ones(psus),
+        np.arange(psus),
+        lambda r: [],
+        table.name,
     )
     data = combine_designs(spec, [part], str(survey.path), out)
     if spec.cluster is None:
@@ -117,55 +125,5 @@ def question_cells(
             w2=w2,
             n=n,
         )
-    return _respondent_psus(data, row_psu[rows], segment, side, level, (n, w, w2), k)
-
-
-def _respondent_psus(
-    data: DesignData,
-    stratum: np.ndarray,
-    segment: np.ndarray,
-    side: np.ndarray,
-    level: np.ndarray,
-    sums: tuple[np.ndarray, np.ndarray, np.ndarray],
-    k: int,
-) -> DesignCells:
-    """Cells of an unclustered design: each (segment, side, stratum, level) cell's m
-    respondents as m PSUs of the stratum with its Σ w and Σ w² (module docstring)."""
     strata = len(data.stratum_labels)
-    key = ((segment.astype(np.int64) * 2 + side) * strata + stratum) * k + level
-    cells, inverse = np.unique(key, return_inverse=True)
-    m = np.bincount(inverse, weights=sums[0], minlength=cells.size).astype(np.int64)
-    s1 = np.bincount(inverse, weights=sums[1], minlength=cells.size)
-    s2 = np.bincount(inverse, weights=sums[2], minlength=cells.size)
-    h = (cells // k) % strata
-    order = np.argsort(h, kind="stable")  # cell by cell within each stratum
-    cells, m, s1, s2, h = cells[order], m[order], s1[order], s2[order], h[order]
-    end = np.cumsum(m)
-    before = end - m  # respondents of earlier cells
-    stratum_start = np.concatenate([[0], np.cumsum(np.bincount(h, weights=m, minlength=strata))])
-    first_psu = np.concatenate([[0], np.cumsum(np.bincount(data.psu_stratum, minlength=strata))])
-    psus_in_order = np.argsort(data.psu_stratum, kind="stable")
-    cell = np.repeat(np.arange(cells.size), m)
-    within = np.arange(int(end[-1]) if end.size else 0) - before[cell]  # 0..m-1
-    place = first_psu[h[cell]] + before[cell] - stratum_start[h[cell]] + within
-    alike, other = _split(m, s1, s2)
-    weight = np.where(within == m[cell] - 1, other[cell], alike[cell])
-    return DesignCells(
-        segment=cells[cell] // (k * strata * 2),
-        side=(cells[cell] // (k * strata)) % 2,
-        stratum=h[cell],
-        psu=psus_in_order[place.astype(np.int64)],
-        level=cells[cell] % k,
-        n=np.ones(cell.size, dtype=np.int64),
-        weight_sum=weight,
-        weight_sq_sum=weight * weight,
-    )
-
-
-def _split(m: np.ndarray, total: np.ndarray, squares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per cell, weights for m respondents with sum ``total`` and sum of squares
-    ``squares``: m - 1 alike and one other (the other alone when m is 1)."""
-    spread = np.maximum((m - 1) * (m * squares - total * total), 0.0)
-    other = (total + np.sqrt(spread)) / np.maximum(m, 1)
-    alike = (total - other) / np.maximum(m - 1, 1)
-    return alike, np.where(m == 1, total, other)
+    return grouped_cells(segment, side, row_psu[rows], level, strata=strata, k=k, w=w, w2=w2, n=n)

@@ -57,6 +57,10 @@ class DesignCells:
     weight_sq_sum: np.ndarray
     post_stratum: np.ndarray | None = None  # only when weighting: made the weights
     ratio_sum: np.ndarray | None = None
+    # a design without a cluster (and weights not made): every respondent is its own
+    # PSU, and a cell is the respondents of one segment, side, stratum and level
+    # (``grouped_cells``); ``psu`` is -1
+    grouped: bool = False
 
     @cached_property
     def _group(self) -> np.ndarray | None:
@@ -101,31 +105,52 @@ def design_cells(
     """Group the answering respondents ``rows`` (levels 0..k-1) by segment x side x PSU
     x level, summing their count, weights and squared weights (:func:`_summed`).
 
-    Without a cluster every respondent is its own PSU, so each is a cell of its own:
-    the cells are the respondents in key order, with nothing to sum (no ``np.unique``
-    over a million keys; when the PSUs run in row order, as they do without strata,
-    the order is a stable sort on the small segment x side code alone)."""
+    Without a cluster every respondent is its own PSU, and the variance of a domain
+    needs only the Σw and Σw² of its respondents per stratum and level
+    (``gapscan.stats.design.Grouped``): the cells are those of segment x side x stratum
+    x level (:func:`grouped_cells`), a few hundred however many respondents."""
     if design.calibration is not None:
         return _calibrated_cells(design, rows, segment, side, level, k)
+    w = design.weight[rows]
+    if design.spec.cluster is None:
+        stratum, strata = design.respondent_stratum[rows], design.design.layout.codes.size
+        return grouped_cells(segment, side, stratum, level, strata=strata, k=k, w=w)
     psus = design.design.psus
     psu = design.psu[rows]
-    w = design.weight[rows]
-    group = segment.astype(np.int64) * 2 + side
-    if design.spec.cluster is None:
-        order = _key_order(group, psu, level, psus, k)
-        cell_psu = psu[order]
-        return DesignCells(
-            segment=segment[order].astype(np.int64),
-            side=side[order].astype(np.int64),
-            stratum=design.psu_stratum[cell_psu],
-            psu=cell_psu,
-            level=level[order].astype(np.int64),
-            n=np.ones(order.size, dtype=np.int64),
-            weight_sum=w[order],
-            weight_sq_sum=(w * w)[order],
-        )
     return summed_cells(
         segment, side, psu, level, psus=psus, k=k, psu_stratum=design.psu_stratum, w=w
+    )
+
+
+def grouped_cells(
+    segment: np.ndarray,
+    side: np.ndarray,
+    stratum: np.ndarray,
+    level: np.ndarray,
+    *,
+    strata: int,
+    k: int,
+    w: np.ndarray,
+    w2: np.ndarray | None = None,
+    n: np.ndarray | None = None,
+) -> DesignCells:
+    """The cells of a design whose PSUs are its respondents: rows grouped by segment x
+    side x stratum x level, their counts and sums added (as :func:`summed_cells`);
+    ``stratum``: each row's stratum index in the design's ``layout``, of ``strata``."""
+    group = segment.astype(np.int64) * 2 + side
+    key = (group * strata + stratum) * k + level
+    space = (int(group.max()) + 1) * strata * k if group.size else 0
+    cells, count, weight_sum, weight_sq_sum = _summed(key, w, space, w2, n)
+    return DesignCells(
+        segment=cells // (k * strata * 2),
+        side=(cells // (k * strata)) % 2,
+        stratum=(cells // k) % strata,
+        psu=np.full(cells.size, -1, dtype=np.int64),
+        level=cells % k,
+        n=count,
+        weight_sum=weight_sum,
+        weight_sq_sum=weight_sq_sum,
+        grouped=True,
     )
 
 
@@ -222,18 +247,6 @@ def _summed(
 
     count = added(None) if n is None else added(n).astype(np.int64)
     return cells, count, added(w), added(w2)
-
-
-def _key_order(
-    group: np.ndarray, psu: np.ndarray, level: np.ndarray, psus: int, k: int
-) -> np.ndarray:
-    """The order of the respondents by (group, psu, level), one respondent per PSU: a
-    stable sort on the small group code alone when the PSUs run in row order (as they
-    do without strata), else on the whole key."""
-    if psu.size < 2 or bool(np.all(psu[1:] > psu[:-1])):
-        small = np.int16 if group.size == 0 or int(group.max()) < 2**15 else np.int64
-        return np.argsort(group.astype(small), kind="stable")
-    return np.argsort((group * psus + psu) * k + level, kind="stable")
 
 
 def count_answers(

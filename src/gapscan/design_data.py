@@ -50,14 +50,22 @@ class DesignData:
         variance of the run)."""
         return Design(self.psu_stratum, self.psu_fpc)
 
+    @cached_property
+    def respondent_stratum(self) -> np.ndarray:
+        """Each respondent's stratum index in the design's ``layout`` (n,)."""
+        index: np.ndarray = self.design.layout.index[self.psu]
+        return index
+
 
 @dataclass(frozen=True)
 class FileDesign:
-    """One file's part: its PSU keys (stratum, cluster) with each one's fpc, and the
-    weight and PSU of each analysed respondent."""
+    """One file's part: its PSUs (each one's stratum, cluster and fpc), and the weight
+    and PSU of each analysed respondent."""
 
-    keys: list[tuple[str, str]]
-    fpc: list[float | None]
+    strata: list[str]  # the file's stratum keys
+    psu_stratum: np.ndarray  # (PSUs,) each PSU's index into ``strata``
+    clusters: list[str] | None  # each PSU's cluster key; None: each PSU a row of the file
+    fpc: np.ndarray  # (PSUs,) float64, nan where none
     weight: np.ndarray
     psu: np.ndarray
     rows: Callable[[np.ndarray], list[int]]  # file indices -> row numbers for messages
@@ -179,20 +187,25 @@ def _file_keys(
     stratum_keys, stratum = strata
     if spec.cluster is not None:
         cluster_keys, cluster = _labels(columns[spec.cluster])
-    else:  # every row its own PSU, named by its file and row
-        cluster_keys = [f"{name}#{i}" for i in range(in_design.shape[0])]
-        cluster = np.arange(in_design.shape[0], dtype=np.int64)
-    pair = stratum * len(cluster_keys) + cluster
+        units = len(cluster_keys)
+    else:  # every row its own PSU
+        cluster, units = np.arange(in_design.shape[0], dtype=np.int64), in_design.shape[0]
+    pair = stratum * units + cluster
     design_rows = np.flatnonzero(in_design)
     used, first = np.unique(pair[design_rows], return_index=True)
-    keys = [
-        (stratum_keys[p // len(cluster_keys)], cluster_keys[p % len(cluster_keys)]) for p in used
-    ]
-    fpcs: list[float | None] = (
-        [float(fpc[design_rows[i]]) for i in first] if fpc is not None else [None] * len(keys)
-    )
+    clusters = None if spec.cluster is None else [cluster_keys[p % units] for p in used.tolist()]
+    fpcs = fpc[design_rows[first]] if fpc is not None else np.full(used.size, math.nan)
     psu = np.searchsorted(used, pair[analysed])
-    return FileDesign(keys, fpcs, weight[analysed], psu.astype(np.int64), rows, name)
+    return FileDesign(
+        stratum_keys,
+        used // units,
+        clusters,
+        fpcs,
+        weight[analysed],
+        psu.astype(np.int64),
+        rows,
+        name,
+    )
 
 
 def combine_designs(
@@ -201,19 +214,36 @@ def combine_designs(
     """Put the files' designs together: one PSU per (stratum, cluster) key over all
     files; each stratum's fpc checked for one value; weights derived from the fpc
     (N_h / n_h) when there is no weight column, as ``svydesign`` does."""
-    index: dict[tuple[str, str], int] = {}
-    fpc_of: dict[int, float | None] = {}
-    psu_parts = []
-    for part in parts:
-        local = np.empty(len(part.keys), dtype=np.int64)
-        for i, (key, value) in enumerate(zip(part.keys, part.fpc, strict=True)):
-            local[i] = index.setdefault(key, len(index))
-            fpc_of.setdefault(local[i], value)
-        psu_parts.append(local[part.psu])
-    keys = list(index)
-    stratum_labels = sorted({s for s, _ in keys})
+    stratum_labels = sorted({p.strata[h] for p in parts for h in np.unique(p.psu_stratum).tolist()})
     position = {s: i for i, s in enumerate(stratum_labels)}
-    psu_stratum = np.asarray([position[s] for s, _ in keys], dtype=np.int64)
+    of_part = [np.asarray([position.get(s, -1) for s in p.strata], dtype=np.int64) for p in parts]
+    psu_parts = []
+    if spec.cluster is None:  # a PSU is a row of one file: the files' PSUs one after another
+        start = np.cumsum([0] + [p.psu_stratum.size for p in parts])
+        psu_parts = [p.psu + start[i] for i, p in enumerate(parts)]
+        psu_stratum = np.concatenate(
+            [of[p.psu_stratum] for of, p in zip(of_part, parts, strict=True)]
+            or [np.empty(0, dtype=np.int64)]
+        )
+        psu_fpcs = np.concatenate([p.fpc for p in parts] or [np.empty(0)])
+    else:  # one PSU per (stratum, cluster) over all files, its fpc the first file's
+        index: dict[tuple[str, str], int] = {}
+        strata_of: list[int] = []
+        fpc_of: list[float] = []
+        for of, part in zip(of_part, parts, strict=True):
+            assert part.clusters is not None
+            local = np.empty(len(part.clusters), dtype=np.int64)
+            for i, (h, c, value) in enumerate(
+                zip(of[part.psu_stratum].tolist(), part.clusters, part.fpc.tolist(), strict=True)
+            ):
+                local[i] = index.setdefault((stratum_labels[h], c), len(index))
+                if local[i] == len(strata_of):
+                    strata_of.append(h)
+                    fpc_of.append(value)
+            psu_parts.append(local[part.psu])
+        psu_stratum = np.asarray(strata_of, dtype=np.int64)
+        psu_fpcs = np.asarray(fpc_of, dtype=np.float64)
+    psus = psu_stratum.size
     psu = np.concatenate(psu_parts) if psu_parts else np.empty(0, dtype=np.int64)
     weight = np.concatenate([p.weight for p in parts]) if parts else np.empty(0)
     lonely = [stratum_labels[h] for h in np.flatnonzero(np.bincount(psu_stratum) == 1)]
@@ -226,10 +256,10 @@ def combine_designs(
             hint="merge it with a neighbouring stratum, as R's survey.lonely.psu='fail' asks",
             code="single-psu-stratum",
         )
-    degf = len(keys) - len(stratum_labels)
+    degf = psus - len(stratum_labels)
     if psu.size and not lonely and degf < 2:
         out.add(
-            f"the design has {len(keys)} PSUs in {len(stratum_labels)} strata: "
+            f"the design has {psus} PSUs in {len(stratum_labels)} strata: "
             f"{degf} degree(s) of freedom, too few for a t-test of a gap (needs 2)",
             file=schema,
             hint="a design needs at least two more PSUs (clusters) than strata",
@@ -237,7 +267,7 @@ def combine_designs(
         )
     psu_fpc = None
     if spec.fpc is not None:
-        psu_fpc = _stratum_fpc(spec.fpc, psu_stratum, fpc_of, stratum_labels, schema, out)
+        psu_fpc = _stratum_fpc(spec.fpc, psu_stratum, psu_fpcs, stratum_labels, schema, out)
         if spec.weight is None and psu_fpc is not None:
             n_h = np.bincount(psu_stratum)[psu_stratum]
             per_psu = np.where(psu_fpc > 1, psu_fpc / n_h, 1.0 / psu_fpc)
@@ -248,12 +278,11 @@ def combine_designs(
 def _stratum_fpc(
     column: str,
     psu_stratum: np.ndarray,
-    fpc_of: dict[int, float | None],
+    values: np.ndarray,
     labels: list[str],
     schema: str,
     out: ProblemCollector,
 ) -> np.ndarray | None:
-    values = np.asarray([fpc_of[i] or math.nan for i in range(psu_stratum.shape[0])])
     n_h = np.bincount(psu_stratum, minlength=len(labels))
     ok = True
     for h, label in enumerate(labels):

@@ -28,6 +28,7 @@ from gapscan.stats.design import (
     DomainDifference,
     DomainEstimate,
     DomainSums,
+    Grouped,
     domain_difference,
     domain_mean,
 )
@@ -48,11 +49,12 @@ class _Domain:
         segment: int,
         side: int,
         design: Design,
-        sparse: bool,
         calibration: Calibration | None = None,
     ) -> None:
         rows = cells.rows(segment, side)
-        self.sparse = sparse  # one cell per PSU (no cluster): the cells are the PSU sums
+        self.grouped = cells.grouped  # respondents as PSUs, by stratum and level
+        self.stratum = cells.stratum[rows]
+        self.w2_cells = cells.weight_sq_sum[rows]
         self.calibration = calibration
         self.post_stratum = None if cells.post_stratum is None else cells.post_stratum[rows]
         self.ratio = None if cells.ratio_sum is None else cells.ratio_sum[rows]
@@ -61,16 +63,17 @@ class _Domain:
         self.w = cells.weight_sum[rows]
         self.count = cells.n[rows]
         self.n = int(self.count.sum())
-        self.w2 = float(cells.weight_sq_sum[rows].sum())
+        self.w2 = float(self.w2_cells.sum())
         self.psus = design.psus
 
     def sums(self, y_of_level: np.ndarray) -> DomainSums:
         y = y_of_level[self.level]
         if self.calibration is not None:
             return self._calibrated(y, self.calibration)
-        if self.sparse:
+        if self.grouped:
             wy = self.w * y
-            return DomainSums(self.w, wy, self.n, self.w2, float((wy * y).sum()), self.psu)
+            groups = Grouped(self.stratum, self.w2_cells, y)
+            return DomainSums(self.w, wy, self.n, self.w2, float((wy * y).sum()), groups=groups)
         return DomainSums(
             weight=np.bincount(self.psu, weights=self.w, minlength=self.psus),
             weighted_y=np.bincount(self.psu, weights=self.w * y, minlength=self.psus),
@@ -120,10 +123,8 @@ def weighted_result(
         return result
     design = data.design
     finite = data.psu_fpc is not None  # deff as svymean(deff = TRUE) from a finite population
-    sparse = data.spec.cluster is None
     domains = [
-        _Domain(cells, segment, side, design, sparse, data.calibration)
-        for side in (VENDOR, CUSTOMER)
+        _Domain(cells, segment, side, design, data.calibration) for side in (VENDOR, CUSTOMER)
     ]
     scores = np.asarray(q.scale.scores, dtype=np.float64)
     score_sums = [d.sums(scores) for d in domains]

@@ -43,14 +43,14 @@ def distribution_test(
         moments = moments_from_psu_totals(totals, psu_stratum, fraction, n_rows=n_rows, n_levels=k)
     elif data.spec.cluster is None:
         strata = fraction.shape[0]
-        index = psu_stratum[cells.psu[rows]] * 2 * k + cell
+        index = cells.stratum[rows] * 2 * k + cell
         size = strata * 2 * k
         sums = np.bincount(index, weights=w, minlength=size).reshape(strata, 2 * k)
         squares = np.bincount(index, weights=cells.weight_sq_sum[rows], minlength=size)
         moments = moments_from_unclustered(
             sums,
             squares.reshape(strata, 2 * k),
-            np.bincount(psu_stratum, minlength=strata),
+            data.design.layout.n_h,
             fraction,
             n_rows=n_rows,
             n_levels=k,

@@ -10,6 +10,10 @@ table aggregated to PSUs), never respondents:
 - ``weighted_y[k]``: Σ w y over the same respondents;
 - and, for the whole domain, the respondents ``n``, Σ w² and Σ w y².
 
+Without a cluster every respondent is its own PSU, and the sums need not be per PSU:
+per stratum and answer, a domain's Σ w and Σ w² give its variance (:class:`Grouped`,
+:func:`grouped_variance`), whatever the number of respondents.
+
 A domain (a side, or a side within a segment) is never a subset of the design: every
 PSU of every stratum stays in the variance, with zero contribution where the domain has
 no respondent, as ``svyby`` / ``subset()`` on an R design computes it.
@@ -70,6 +74,14 @@ class Design:
         return _fraction_per_psu(self.fpc, layout.n_h[layout.index].astype(np.float64))
 
     @cached_property
+    def stratum_fraction(self) -> np.ndarray:
+        """f_h per stratum (H,)."""
+        layout = self.layout
+        fraction = np.zeros(layout.codes.shape[0])
+        fraction[layout.index] = self.fraction
+        return fraction
+
+    @cached_property
     def stratum_factor(self) -> np.ndarray:
         """(1 - f_h) n_h / (n_h - 1) per stratum (H,)."""
         layout = self.layout
@@ -99,20 +111,33 @@ class Layout:
 
 
 @dataclass(frozen=True)
+class Grouped:
+    """Groups of PSUs that are a respondent each (a design without a cluster), all of
+    one stratum and one y: each group's stratum (its index in :attr:`Design.layout`),
+    Σ w² over its respondents, and their y. A domain's sums over its groups are all its
+    variance needs: with z = w (y - ȳ) / Σw per respondent, a group's Σ z and Σ z² are
+    Σw (y - ȳ) / Σw and Σw² (y - ȳ)² / (Σw)²."""
+
+    stratum: np.ndarray  # (G,)
+    weight_sq: np.ndarray  # (G,)
+    y: np.ndarray  # (G,)
+
+
+@dataclass(frozen=True)
 class DomainSums:
     """A domain's per-PSU sums of w and w y, and its whole-domain n, Σ w², Σ w y²."""
 
-    weight: np.ndarray  # (P,), or one per PSU of ``psu``
-    weighted_y: np.ndarray  # (P,), or one per PSU of ``psu``
+    weight: np.ndarray  # (P,), or one per group of ``groups``
+    weighted_y: np.ndarray  # (P,), or one per group of ``groups``
     n: int
     weight_sq_sum: float
     weighted_y_sq: float
-    # sparse sums: the distinct PSUs the sums are for, every other PSU's sums 0 (a design
-    # without a cluster, whose PSUs are its respondents); None: one sum per PSU
-    psu: np.ndarray | None = None
     # made weights (``weighting:``): the domain's sums per weighting cell, whose
     # residuals (``gapscan.stats.calibration``) the influence takes; needs dense sums
     cells: CellSums | None = None
+    # grouped sums: ``weight`` and ``weighted_y`` are those of the groups of respondents
+    # of ``groups`` (a design without a cluster), every other PSU's sums 0
+    groups: Grouped | None = None
 
     @property
     def weight_sum(self) -> float:
@@ -155,45 +180,54 @@ def _fraction_per_psu(fpc: np.ndarray | None, n_h: np.ndarray) -> np.ndarray:
     return np.where(fpc > 1.0, n_h / fpc, fpc)
 
 
-def _sampling_fraction(design: Design) -> np.ndarray:
-    """f_h per PSU: n_h / N_h for a population size, the fraction itself when <= 1."""
-    return design.fraction
-
-
 def stratum_fractions(design: Design) -> tuple[np.ndarray, np.ndarray]:
     """Each PSU's stratum index 0..H-1 (P,) and each stratum's sampling fraction (H,)."""
-    layout = design.layout
-    fraction = np.zeros(layout.codes.shape[0])
-    fraction[layout.index] = _sampling_fraction(design)
-    return layout.index, fraction
+    return design.layout.index, design.stratum_fraction
 
 
-def design_variance(design: Design, influence: np.ndarray, psu: np.ndarray | None = None) -> float:
+def design_variance(design: Design, influence: np.ndarray) -> float:
     """Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k∈h (z_k - z̄_h)² for per-PSU influence values z
-    (the strata sorted once per design: :attr:`Design.layout`). With ``psu`` (distinct
-    PSU indices), z holds the influence of those PSUs only, every other PSU's is 0: the
-    m_h listed PSUs of a stratum add Σ (z_k - z̄_h)² and its n_h - m_h others
-    (n_h - m_h) z̄_h², without an array of all P PSUs."""
+    (the strata sorted once per design: :attr:`Design.layout`)."""
     z = np.asarray(influence, dtype=np.float64)
-    if z.shape != ((design.psus,) if psu is None else psu.shape):
+    if z.shape != (design.psus,):
         raise ValueError("one influence value per PSU")
+    layout = _layout(design)
+    centred = z - (np.bincount(layout.index, weights=z) / layout.n_h)[layout.index]
+    return float((design.factor * centred**2).sum())
+
+
+def grouped_variance(
+    design: Design, stratum: np.ndarray, z_sum: np.ndarray, z_sq: np.ndarray
+) -> float:
+    """:func:`design_variance` of PSUs given as groups, each within one stratum (its
+    index in :attr:`Design.layout`), by their sums of z and of z²; every PSU of no group
+    has z = 0. Over a stratum's n_h PSUs Σ (z_k - z̄_h)² = Σ z² - (Σ z)² / n_h, so
+
+        V = Σ_h (1 - f_h) n_h/(n_h - 1) (Σ_h z² - (Σ_h z)² / n_h),
+
+    each stratum's term at least 0 (it is a sum of squares; rounding could take it
+    below)."""
+    if not stratum.shape == z_sum.shape == z_sq.shape:
+        raise ValueError("one stratum, sum and sum of squares per group")
+    layout = _layout(design)
+    strata = layout.codes.shape[0]
+    total = np.bincount(stratum, weights=z_sum, minlength=strata)
+    squares = np.bincount(stratum, weights=z_sq, minlength=strata)
+    spread = np.maximum(squares - total * total / layout.n_h, 0.0)
+    return float((design.stratum_factor * spread).sum())
+
+
+def _layout(design: Design) -> Layout:
+    """The design's strata, refused when one has a single PSU."""
     layout = design.layout
     if np.any(layout.n_h < 2):
         lonely = layout.codes[layout.n_h < 2].tolist()
         raise ValueError(f"strata with a single PSU have no variance: {lonely}")
-    if psu is None:
-        centred = z - (np.bincount(layout.index, weights=z) / layout.n_h)[layout.index]
-        return float((design.factor * centred**2).sum())
-    strata = layout.codes.shape[0]
-    h = layout.index[psu]
-    mean = np.bincount(h, weights=z, minlength=strata) / layout.n_h
-    others = layout.n_h - np.bincount(h, minlength=strata)
-    listed = float((design.factor[psu] * (z - mean[h]) ** 2).sum())
-    return listed + float((design.stratum_factor * others * mean**2).sum())
+    return layout
 
 
 def _check(design: Design, sums: DomainSums) -> float:
-    shape = (design.psus,) if sums.psu is None else sums.psu.shape
+    shape = (design.psus,) if sums.groups is None else sums.groups.stratum.shape
     if sums.weight.shape != shape or sums.weighted_y.shape != shape:
         raise ValueError("one sum per PSU")
     total = sums.weight_sum
@@ -244,7 +278,10 @@ def domain_mean(
     A deff is nan when the SRS variance is zero or undefined.
     """
     total = _check(design, sums)
-    variance = design_variance(design, influence(design, sums), sums.psu)
+    if sums.groups is not None:
+        variance = grouped_variance(design, sums.groups.stratum, *_grouped_influence(sums))
+    else:
+        variance = design_variance(design, influence(design, sums))
     srs = srs_variance(sums, without_replacement=srs_without_replacement)
     deff = variance / srs if srs > 0 else math.nan
     return DomainEstimate(
@@ -257,26 +294,29 @@ def domain_mean(
     )
 
 
-def _difference_influence(
-    design: Design, a: DomainSums, b: DomainSums
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """The influence z_a - z_b per PSU: sparse when both domains' sums are sparse and
-    share no PSU (respondents of two sides, each its own PSU), else over all PSUs."""
-    za, zb = influence(design, a), influence(design, b)
-    if a.psu is None and b.psu is None:
-        return za - zb, None
-    if a.psu is not None and b.psu is not None:
-        mark = np.zeros(design.psus, dtype=bool)
-        mark[a.psu] = True
-        if not mark[b.psu].any():
-            return np.concatenate([za, -zb]), np.concatenate([a.psu, b.psu])
-    z = np.zeros(design.psus)
-    for sums, values, sign in ((a, za, 1.0), (b, zb, -1.0)):
-        if sums.psu is None:
-            z += sign * values
-        else:
-            z[sums.psu] += sign * values
-    return z, None
+def _grouped_influence(sums: DomainSums) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's Σ z and Σ z² of the domain mean's influence (:class:`Grouped`)."""
+    assert sums.groups is not None
+    total = sums.weight_sum
+    mean = float(sums.weighted_y.sum()) / total
+    scaled = (sums.groups.y - mean) / total
+    return sums.weight * scaled, sums.groups.weight_sq * scaled * scaled
+
+
+def _difference_variance(design: Design, a: DomainSums, b: DomainSums) -> float:
+    """The variance of mean(a) - mean(b). Grouped sums are of respondents of two sides,
+    never in both domains: their groups are put together, b's z negated."""
+    if a.groups is not None and b.groups is not None:
+        _check(design, a)
+        _check(design, b)
+        (za, qa), (zb, qb) = _grouped_influence(a), _grouped_influence(b)
+        stratum = np.concatenate([a.groups.stratum, b.groups.stratum])
+        return grouped_variance(
+            design, stratum, np.concatenate([za, -zb]), np.concatenate([qa, qb])
+        )
+    if a.groups is not None or b.groups is not None:
+        raise ValueError("grouped sums are compared only with grouped sums")
+    return design_variance(design, influence(design, a) - influence(design, b))
 
 
 def domain_difference(
@@ -285,7 +325,7 @@ def domain_difference(
     """mean(a) - mean(b), its linearised SE, t on degf - 1 df, p and the t interval, as
     ``svyttest(y ~ domain, design)`` (the two-level regression coefficient)."""
     gap = float(a.weighted_y.sum()) / a.weight_sum - float(b.weighted_y.sum()) / b.weight_sum
-    se = math.sqrt(design_variance(design, *_difference_influence(design, a, b)))
+    se = math.sqrt(_difference_variance(design, a, b))
     df = float(design.degf - 1)
     if not df > 0:
         raise ValueError("the design has too few PSUs for a t-test")
