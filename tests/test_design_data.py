@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gapscan.responses import load_responses
+from gapscan.responses import Responses, load_responses
 from gapscan.schema import load_schema
+from gapscan.survey import Survey
 from tests.cli.test_agreement import WEIGHTED_CSV, WEIGHTED_SCHEMA
 from tests.cli.test_bad_input import error_lines, run, run_bad, workdir, write
 
@@ -82,40 +83,34 @@ def test_left_out_rows_keep_their_clusters(workdir: Path) -> None:
     assert len(set(responses.design.psu.tolist())) == 12
 
 
-def test_one_account_is_one_cluster_across_files(workdir: Path) -> None:
+def _two_files(workdir: Path, design: str, edit: tuple[str, str]) -> tuple[Survey, Responses]:
+    """The weighted rows in a vendor and a customer file (``edit`` made to the customer
+    rows), with ``design``; the survey and what it reads."""
     schema = write(
         workdir / "s.yaml",
         WEIGHTED_SCHEMA.replace("  column: side\n", "").replace(
             "sides:\n", "sides:\n  column: side\n"
         )
-        + "design: {cluster: account}\n",
+        + design,
     )
     lines = WEIGHTED_CSV.splitlines()
     write(workdir / "v.csv", "\n".join([lines[0], *[x for x in lines[1:] if "Vendor" in x]]))
-    customer = [x.replace(",A,", ", a ,") for x in lines[1:] if "Customer" in x]
+    customer = [x.replace(*edit) for x in lines[1:] if "Customer" in x]
     write(workdir / "c.csv", "\n".join([lines[0], *customer]))
-    responses = load_responses(
-        load_schema(schema), vendor=[workdir / "v.csv"], customer=[workdir / "c.csv"]
-    )
+    survey = load_schema(schema)
+    return survey, load_responses(survey, vendor=[workdir / "v.csv"], customer=[workdir / "c.csv"])
+
+
+def test_one_account_is_one_cluster_across_files(workdir: Path) -> None:
+    _, responses = _two_files(workdir, "design: {cluster: account}\n", (",A,", ", a ,"))
     assert responses.design is not None
     assert responses.design.design.psus == 4  # A (both sides, ' a ' folded), B, C, D
     assert responses.design.weight.tolist() == [1.5, 2.0, 1.0, 0.5, 1.0, 1.0]
 
 
 def test_without_a_cluster_each_respondent_of_each_file_is_a_psu(workdir: Path) -> None:
-    schema = write(
-        workdir / "s.yaml",
-        WEIGHTED_SCHEMA.replace("  column: side\n", "").replace(
-            "sides:\n", "sides:\n  column: side\n"
-        )
-        + "design: {strata: region, fpc: pop}\n",
-    )
-    lines = WEIGHTED_CSV.splitlines()
-    write(workdir / "v.csv", "\n".join([lines[0], *[x for x in lines[1:] if "Vendor" in x]]))
-    customer = [x.replace(",south,", ", South ,") for x in lines[1:] if "Customer" in x]
-    write(workdir / "c.csv", "\n".join([lines[0], *customer]))
-    survey = load_schema(schema)
-    split = load_responses(survey, vendor=[workdir / "v.csv"], customer=[workdir / "c.csv"])
+    design = "design: {strata: region, fpc: pop}\n"
+    survey, split = _two_files(workdir, design, (",south,", ", South ,"))
     write(workdir / "all.csv", WEIGHTED_CSV)
     whole = load_responses(survey, [workdir / "all.csv"])
     # rows 1, 3, 5 then 2, 4, 6; rows 1 to 6: north for rows 1-3, south for 4-6

@@ -76,18 +76,19 @@ class Design:
     @cached_property
     def stratum_fraction(self) -> np.ndarray:
         """f_h per stratum (H,)."""
-        layout = self.layout
-        fraction = np.zeros(layout.codes.shape[0])
-        fraction[layout.index] = self.fraction
-        return fraction
+        return self._per_stratum(self.fraction)
 
     @cached_property
     def stratum_factor(self) -> np.ndarray:
         """(1 - f_h) n_h / (n_h - 1) per stratum (H,)."""
+        return self._per_stratum(self.factor)
+
+    def _per_stratum(self, per_psu: np.ndarray) -> np.ndarray:
+        """A value constant within each stratum, given per PSU, once per stratum."""
         layout = self.layout
-        factor = np.zeros(layout.codes.shape[0])
-        factor[layout.index] = self.factor
-        return factor
+        values = np.zeros(layout.codes.shape[0])
+        values[layout.index] = per_psu
+        return values
 
     @cached_property
     def factor(self) -> np.ndarray:
