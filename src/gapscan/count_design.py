@@ -50,17 +50,17 @@ def count_design(
         psu_of_pair[used] = np.arange(used.size)
         row_psu = psu_of_pair[pair]
         psu_stratum = used // len(clusters)
-        keys: list[str] | None = [clusters[p % len(clusters)] for p in used.tolist()]
+        psu_clusters: list[str] | None = [clusters[p % len(clusters)] for p in used.tolist()]
     else:  # m respondents of a stratum: m PSUs of it
         per_stratum = np.bincount(stratum[first & present], weights=n[first & present])
         per_stratum = np.concatenate([per_stratum, np.zeros(len(strata) - per_stratum.size)])
         psu_stratum = np.repeat(np.arange(len(strata)), per_stratum.astype(np.int64))
-        keys = None
+        psu_clusters = None
     psus = psu_stratum.size
     part = FileDesign(
         strata,
         psu_stratum,
-        keys,
+        psu_clusters,
         np.full(psus, np.nan),
         np.ones(psus),
         np.arange(psus),

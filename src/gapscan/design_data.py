@@ -217,32 +217,8 @@ def combine_designs(
     stratum_labels = sorted({p.strata[h] for p in parts for h in np.unique(p.psu_stratum).tolist()})
     position = {s: i for i, s in enumerate(stratum_labels)}
     of_part = [np.asarray([position.get(s, -1) for s in p.strata], dtype=np.int64) for p in parts]
-    psu_parts = []
-    if spec.cluster is None:  # a PSU is a row of one file: the files' PSUs one after another
-        start = np.cumsum([0] + [p.psu_stratum.size for p in parts])
-        psu_parts = [p.psu + start[i] for i, p in enumerate(parts)]
-        psu_stratum = np.concatenate(
-            [of[p.psu_stratum] for of, p in zip(of_part, parts, strict=True)]
-            or [np.empty(0, dtype=np.int64)]
-        )
-        psu_fpcs = np.concatenate([p.fpc for p in parts] or [np.empty(0)])
-    else:  # one PSU per (stratum, cluster) over all files, its fpc the first file's
-        index: dict[tuple[str, str], int] = {}
-        strata_of: list[int] = []
-        fpc_of: list[float] = []
-        for of, part in zip(of_part, parts, strict=True):
-            assert part.clusters is not None
-            local = np.empty(len(part.clusters), dtype=np.int64)
-            for i, (h, c, value) in enumerate(
-                zip(of[part.psu_stratum].tolist(), part.clusters, part.fpc.tolist(), strict=True)
-            ):
-                local[i] = index.setdefault((stratum_labels[h], c), len(index))
-                if local[i] == len(strata_of):
-                    strata_of.append(h)
-                    fpc_of.append(value)
-            psu_parts.append(local[part.psu])
-        psu_stratum = np.asarray(strata_of, dtype=np.int64)
-        psu_fpcs = np.asarray(fpc_of, dtype=np.float64)
+    merged = _row_psus if spec.cluster is None else _cluster_psus
+    psu_parts, psu_stratum, psu_fpcs = merged(parts, of_part)
     psus = psu_stratum.size
     psu = np.concatenate(psu_parts) if psu_parts else np.empty(0, dtype=np.int64)
     weight = np.concatenate([p.weight for p in parts]) if parts else np.empty(0)
@@ -273,6 +249,41 @@ def combine_designs(
             per_psu = np.where(psu_fpc > 1, psu_fpc / n_h, 1.0 / psu_fpc)
             weight = per_psu[psu]
     return DesignData(spec, weight, psu, psu_stratum, psu_fpc, tuple(stratum_labels))
+
+
+def _row_psus(
+    parts: Sequence[FileDesign], of_part: list[np.ndarray]
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Each file's respondents' PSUs, and each PSU's stratum (its index in the labels of
+    every file) and fpc, when a PSU is a row of one file: the files' PSUs one after
+    another."""
+    start = np.cumsum([0] + [p.psu_stratum.size for p in parts])
+    psu_parts = [p.psu + start[i] for i, p in enumerate(parts)]
+    strata = [of[p.psu_stratum] for of, p in zip(of_part, parts, strict=True)]
+    psu_stratum = np.concatenate(strata or [np.empty(0, dtype=np.int64)])
+    return psu_parts, psu_stratum, np.concatenate([p.fpc for p in parts] or [np.empty(0)])
+
+
+def _cluster_psus(
+    parts: Sequence[FileDesign], of_part: list[np.ndarray]
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """As :func:`_row_psus` when a PSU is a (stratum, cluster) pair: one PSU per pair
+    over all files, its fpc the first file's."""
+    index: dict[tuple[int, str], int] = {}
+    strata: list[int] = []
+    fpcs: list[float] = []
+    psu_parts = []
+    for of, part in zip(of_part, parts, strict=True):
+        assert part.clusters is not None
+        pairs = zip(of[part.psu_stratum].tolist(), part.clusters, part.fpc.tolist(), strict=True)
+        local = np.empty(len(part.clusters), dtype=np.int64)
+        for i, (h, cluster, fpc) in enumerate(pairs):
+            local[i] = index.setdefault((h, cluster), len(index))
+            if local[i] == len(strata):  # a new PSU
+                strata.append(h)
+                fpcs.append(fpc)
+        psu_parts.append(local[part.psu])
+    return psu_parts, np.asarray(strata, dtype=np.int64), np.asarray(fpcs, dtype=np.float64)
 
 
 def _stratum_fpc(

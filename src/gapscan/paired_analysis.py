@@ -61,7 +61,7 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
     def question(q: Question) -> list[GapResult]:
         """The question's result in each view."""
         if one_each is not None and tabulable(q.scale, len(responses.pair_labels)):
-            return tabulated(q, one_each.views(responses.answers[q.id], q.scale.k, groupings))
+            return from_tables(q, one_each.views(responses.answers[q.id], q.scale.k, groupings))
         rows = AnsweredRows.of(q, responses)
         whole = pair_question(q, responses, combine, rows)
         views, tables = [whole], level_tables(rows, q.scale.k, whole.account, groupings)
@@ -74,7 +74,7 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
             results.append(with_distribution(result, q.scale, table))
         return results
 
-    def tabulated(q: Question, tabulated: Tabulated) -> list[GapResult]:
+    def from_tables(q: Question, tabulated: Tabulated) -> list[GapResult]:
         """The question's result in each view, from each view's agreement table."""
         results = []
         for key, (table, unmatched) in zip(keys, tabulated.views, strict=True):

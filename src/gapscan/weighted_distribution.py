@@ -41,7 +41,7 @@ def distribution_test(
     if data.calibration is not None:
         totals = _calibrated_totals(cells, rows, cell, k, data)
         moments = moments_from_psu_totals(totals, psu_stratum, fraction, n_rows=n_rows, n_levels=k)
-    elif data.spec.cluster is None:
+    elif cells.grouped:  # no cluster: the cells are by stratum
         strata = fraction.shape[0]
         index = cells.stratum[rows] * 2 * k + cell
         size = strata * 2 * k
