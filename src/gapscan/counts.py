@@ -235,17 +235,18 @@ def _summed(
     w2 = w * w if w2 is None else w2
     pick: np.ndarray | slice
     if space <= max(DENSE_CELLS, 4 * key.size):
-        cells = np.flatnonzero(np.bincount(key, minlength=space))
-        index, size, pick = key, space, cells
+        per_key = np.bincount(key, minlength=space)
+        cells = np.flatnonzero(per_key)
+        index, size, pick, rows = key, space, cells, per_key[cells]
     else:
-        cells, inverse = np.unique(key, return_inverse=True)
+        cells, inverse, rows = np.unique(key, return_inverse=True, return_counts=True)
         index, size, pick = inverse.reshape(-1), cells.size, slice(None)
 
-    def added(weights: np.ndarray | None) -> np.ndarray:
+    def added(weights: np.ndarray) -> np.ndarray:
         total: np.ndarray = np.bincount(index, weights=weights, minlength=size)[pick]
         return total
 
-    count = added(None) if n is None else added(n).astype(np.int64)
+    count = (rows if n is None else added(n)).astype(np.int64)  # rows: each a respondent
     return cells, count, added(w), added(w2)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import cached_property
 
 import numpy as np
 
@@ -74,13 +75,7 @@ class _Domain:
             wy = self.w * y
             groups = Grouped(self.stratum, self.w2_cells, y)
             return DomainSums(self.w, wy, self.n, self.w2, float((wy * y).sum()), groups=groups)
-        return DomainSums(
-            weight=np.bincount(self.psu, weights=self.w, minlength=self.psus),
-            weighted_y=np.bincount(self.psu, weights=self.w * y, minlength=self.psus),
-            n=self.n,
-            weight_sq_sum=self.w2,
-            weighted_y_sq=float((self.w * y * y).sum()),
-        )
+        return self._dense(y)
 
     def _calibrated(self, y: np.ndarray, calibration: Calibration) -> DomainSums:
         """Dense per-PSU sums with the domain's sums per weighting cell, whose
@@ -96,14 +91,24 @@ class _Domain:
             ratio_y=np.bincount(cell, weights=r * yy, minlength=size),
             ratio=np.bincount(cell, weights=r, minlength=size),
         )
+        return self._dense(y, per_cell)
+
+    def _dense(self, y: np.ndarray, cells: CellSums | None = None) -> DomainSums:
+        """Sums over every PSU of the design."""
         return DomainSums(
-            weight=np.bincount(self.psu, weights=self.w, minlength=self.psus),
+            weight=self._psu_weight,
             weighted_y=np.bincount(self.psu, weights=self.w * y, minlength=self.psus),
             n=self.n,
             weight_sq_sum=self.w2,
             weighted_y_sq=float((self.w * y * y).sum()),
-            cells=per_cell,
+            cells=cells,
         )
+
+    @cached_property
+    def _psu_weight(self) -> np.ndarray:
+        """Σ w per PSU, the same whatever the y."""
+        weight: np.ndarray = np.bincount(self.psu, weights=self.w, minlength=self.psus)
+        return weight
 
     def shares(self, k: int) -> np.ndarray:
         by_level = np.bincount(self.level, weights=self.w, minlength=k)

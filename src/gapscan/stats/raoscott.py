@@ -110,11 +110,12 @@ def _stratum_moments(t: np.ndarray, strata: np.ndarray, h: int) -> tuple[np.ndar
         return first, second
     first = np.empty((h, m))
     second = np.empty((h, m, m))
+    columns = np.ascontiguousarray(t.T)  # each cell's totals in a row of their own
     for i in range(m):
-        first[:, i] = np.bincount(strata, weights=t[:, i], minlength=h)
+        first[:, i] = np.bincount(strata, weights=columns[i], minlength=h)
         for j in range(i, m):
             second[:, i, j] = second[:, j, i] = np.bincount(
-                strata, weights=t[:, i] * t[:, j], minlength=h
+                strata, weights=columns[i] * columns[j], minlength=h
             )
     return first, second
 
