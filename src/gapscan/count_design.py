@@ -21,7 +21,7 @@ import numpy as np
 from gapscan.count_checks import folded
 from gapscan.count_file import CountFile
 from gapscan.counts import DesignCells, grouped_cells, summed_cells
-from gapscan.design_data import DesignData, FileDesign, combine_designs
+from gapscan.design_data import DesignData, FileDesign, combine_designs, grouped_design
 from gapscan.errors import ProblemCollector
 from gapscan.survey import Survey
 
@@ -43,36 +43,32 @@ def count_design(
     strata, stratum = _keys(table, "stratum" if spec.strata else None, in_design, out)
     clusters, cluster = _keys(table, "cluster" if spec.cluster else None, in_design, out)
     present = in_design & (n > 0)
-    if spec.cluster is not None:
-        pair = stratum * len(clusters) + cluster
-        used = np.unique(pair[present])
-        psu_of_pair = np.full(len(strata) * len(clusters), -1, dtype=np.int64)
-        psu_of_pair[used] = np.arange(used.size)
-        row_psu = psu_of_pair[pair]
-        psu_stratum = used // len(clusters)
-        psu_clusters: list[str] | None = [clusters[p % len(clusters)] for p in used.tolist()]
-    else:  # m respondents of a stratum: m PSUs of it
-        per_stratum = np.bincount(stratum[first & present], weights=n[first & present])
-        per_stratum = np.concatenate([per_stratum, np.zeros(len(strata) - per_stratum.size)])
-        psu_stratum = np.repeat(np.arange(len(strata)), per_stratum.astype(np.int64))
-        psu_clusters = None
-    psus = psu_stratum.size
+    if spec.cluster is None:  # m respondents of a stratum: m PSUs of it
+        per_stratum = np.bincount(
+            stratum[first & present], weights=n[first & present], minlength=len(strata)
+        ).astype(np.int64)
+        used = np.flatnonzero(per_stratum)
+        labels = [strata[h] for h in used.tolist()]
+        data = grouped_design(spec, labels, per_stratum[used], None, str(survey.path), out)
+        to_design = np.full(len(strata), -1, dtype=np.int64)
+        to_design[used] = np.arange(used.size)
+        return data, to_design[stratum]
+    pair = stratum * len(clusters) + cluster
+    used = np.unique(pair[present])
+    psu_of_pair = np.full(len(strata) * len(clusters), -1, dtype=np.int64)
+    psu_of_pair[used] = np.arange(used.size)
+    psus = used.size
     part = FileDesign(
         strata,
-        psu_stratum,
-        psu_clusters,
+        used // len(clusters),
+        [clusters[p % len(clusters)] for p in used.tolist()],
         np.full(psus, np.nan),
         np.ones(psus),
         np.arange(psus),
         lambda r: [],
         table.name,
     )
-    data = combine_designs(spec, [part], str(survey.path), out)
-    if spec.cluster is None:
-        index = {label: h for h, label in enumerate(data.stratum_labels)}
-        to_design = np.asarray([index.get(s, -1) for s in strata], dtype=np.int64)
-        row_psu = to_design[stratum]
-    return data, row_psu
+    return combine_designs(spec, [part], str(survey.path), out), psu_of_pair[pair]
 
 
 def _keys(

@@ -38,16 +38,22 @@ class DesignData:
     weight: np.ndarray  # (n,) float64, 1.0 without a weight column; 0 for no answer at all
     psu: np.ndarray  # (n,) int64 index into the PSUs
     psu_stratum: np.ndarray  # (P,) int64
-    psu_fpc: np.ndarray | None  # (P,) float64
+    psu_fpc: np.ndarray | None  # (P,) float64; (H,) with ``stratum_sizes``
     stratum_labels: tuple[str, ...] = ()
     # the weighting cells when ``weighting:`` made the weights (their residuals enter
     # every variance, as R's svyrecvar takes a design's postStrata); None: fixed weights
     calibration: Calibration | None = None
+    # a design without a cluster whose respondents were summed into their cells as they
+    # were read (a count table, a streamed pass): the PSUs of each stratum (H,), by their
+    # number alone; ``weight``, ``psu`` and ``psu_stratum`` are then empty
+    stratum_sizes: np.ndarray | None = None
 
     @cached_property
     def design(self) -> Design:
         """The PSUs' design, built once (its strata are sorted out once, for every
         variance of the run)."""
+        if self.stratum_sizes is not None:
+            return Design.of_sizes(self.stratum_sizes, self.psu_fpc)
         return Design(self.psu_stratum, self.psu_fpc)
 
     @cached_property
@@ -222,8 +228,57 @@ def combine_designs(
     psus = psu_stratum.size
     psu = np.concatenate(psu_parts) if psu_parts else np.empty(0, dtype=np.int64)
     weight = np.concatenate([p.weight for p in parts]) if parts else np.empty(0)
-    lonely = [stratum_labels[h] for h in np.flatnonzero(np.bincount(psu_stratum) == 1)]
-    if lonely and psu.size:
+    lonely = _lonely(stratum_labels, np.bincount(psu_stratum), bool(psu.size), schema, out)
+    _check_degf(psus, len(stratum_labels), bool(psu.size and not lonely), schema, out)
+    psu_fpc = None
+    if spec.fpc is not None:
+        n_h = np.bincount(psu_stratum, minlength=len(stratum_labels))
+        psu_fpc = _stratum_fpc(spec.fpc, psu_stratum, psu_fpcs, stratum_labels, n_h, schema, out)
+        if spec.weight is None and psu_fpc is not None:
+            n_h = np.bincount(psu_stratum)[psu_stratum]
+            per_psu = np.where(psu_fpc > 1, psu_fpc / n_h, 1.0 / psu_fpc)
+            weight = per_psu[psu]
+    return DesignData(spec, weight, psu, psu_stratum, psu_fpc, tuple(stratum_labels))
+
+
+def grouped_design(
+    spec: SurveyDesign,
+    stratum_labels: list[str],
+    sizes: np.ndarray,
+    fpc: np.ndarray | None,
+    schema: str,
+    out: ProblemCollector,
+) -> DesignData:
+    """The design of respondents who are each their own PSU (no cluster), known by the
+    number of them in each stratum (``sizes``, rows left out by filters included) and
+    each stratum's one fpc: checked as :func:`combine_designs` checks the design of
+    every respondent (``stratum_labels`` sorted, every stratum with a PSU; the design's
+    weights given, not derived from the fpc)."""
+    assert spec.cluster is None and (spec.weight is not None or spec.fpc is None)
+    lonely = _lonely(stratum_labels, sizes, bool(sizes.sum()), schema, out)
+    _check_degf(int(sizes.sum()), len(stratum_labels), not lonely, schema, out)
+    stratum_fpc = None
+    if spec.fpc is not None and fpc is not None:
+        strata = np.arange(len(stratum_labels))
+        stratum_fpc = _stratum_fpc(spec.fpc, strata, fpc, stratum_labels, sizes, schema, out)
+    empty = np.empty(0, dtype=np.int64)
+    return DesignData(
+        spec,
+        np.empty(0),
+        empty,
+        empty,
+        stratum_fpc,
+        tuple(stratum_labels),
+        stratum_sizes=np.asarray(sizes, dtype=np.int64),
+    )
+
+
+def _lonely(
+    labels: list[str], n_h: np.ndarray, respondents: bool, schema: str, out: ProblemCollector
+) -> list[str]:
+    """The strata of a single PSU, reported (when the design has respondents)."""
+    lonely = [labels[h] for h in np.flatnonzero(n_h == 1)]
+    if lonely and respondents:
         named = ", ".join(f"'{s}'" for s in lonely[:5]) if lonely != [""] else "the design"
         out.add(
             f"{'stratum ' if lonely != [''] else ''}{named} has a single PSU: its "
@@ -232,23 +287,19 @@ def combine_designs(
             hint="merge it with a neighbouring stratum, as R's survey.lonely.psu='fail' asks",
             code="single-psu-stratum",
         )
-    degf = psus - len(stratum_labels)
-    if psu.size and not lonely and degf < 2:
+    return lonely
+
+
+def _check_degf(psus: int, strata: int, check: bool, schema: str, out: ProblemCollector) -> None:
+    degf = psus - strata
+    if check and degf < 2:
         out.add(
-            f"the design has {psus} PSUs in {len(stratum_labels)} strata: "
+            f"the design has {psus} PSUs in {strata} strata: "
             f"{degf} degree(s) of freedom, too few for a t-test of a gap (needs 2)",
             file=schema,
             hint="a design needs at least two more PSUs (clusters) than strata",
             code="too-few-psus",
         )
-    psu_fpc = None
-    if spec.fpc is not None:
-        psu_fpc = _stratum_fpc(spec.fpc, psu_stratum, psu_fpcs, stratum_labels, schema, out)
-        if spec.weight is None and psu_fpc is not None:
-            n_h = np.bincount(psu_stratum)[psu_stratum]
-            per_psu = np.where(psu_fpc > 1, psu_fpc / n_h, 1.0 / psu_fpc)
-            weight = per_psu[psu]
-    return DesignData(spec, weight, psu, psu_stratum, psu_fpc, tuple(stratum_labels))
 
 
 def _row_psus(
@@ -291,10 +342,12 @@ def _stratum_fpc(
     psu_stratum: np.ndarray,
     values: np.ndarray,
     labels: list[str],
+    n_h: np.ndarray,
     schema: str,
     out: ProblemCollector,
 ) -> np.ndarray | None:
-    n_h = np.bincount(psu_stratum, minlength=len(labels))
+    """Each PSU's fpc (``values``), checked for one value per stratum (of ``n_h``
+    PSUs) and a population of at least its PSUs; None when not."""
     ok = True
     for h, label in enumerate(labels):
         mine = values[psu_stratum == h]

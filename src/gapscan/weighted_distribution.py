@@ -34,14 +34,11 @@ def distribution_test(
     no design variance of the interactions)."""
     rows = cells.rows(segment)
     cell = cells.level[rows] + k * cells.side[rows]
-    psu_stratum, fraction = stratum_fractions(data.design)
     n_rows = int(cells.n[rows].sum())
     w = cells.weight_sum[rows]
     moments: DesignMoments
-    if data.calibration is not None:
-        totals = _calibrated_totals(cells, rows, cell, k, data)
-        moments = moments_from_psu_totals(totals, psu_stratum, fraction, n_rows=n_rows, n_levels=k)
-    elif cells.grouped:  # no cluster: the cells are by stratum
+    if cells.grouped:  # no cluster: the cells are by stratum (no index of the PSUs)
+        fraction = data.design.stratum_fraction
         strata = fraction.shape[0]
         index = cells.stratum[rows] * 2 * k + cell
         size = strata * 2 * k
@@ -55,7 +52,12 @@ def distribution_test(
             n_rows=n_rows,
             n_levels=k,
         )
+    elif data.calibration is not None:
+        psu_stratum, fraction = stratum_fractions(data.design)
+        totals = _calibrated_totals(cells, rows, cell, k, data)
+        moments = moments_from_psu_totals(totals, psu_stratum, fraction, n_rows=n_rows, n_levels=k)
     else:
+        psu_stratum, fraction = stratum_fractions(data.design)
         psus = data.design.psus
         totals = np.bincount(cells.psu[rows] * 2 * k + cell, weights=w, minlength=psus * 2 * k)
         moments = moments_from_psu_totals(

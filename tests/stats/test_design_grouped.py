@@ -111,3 +111,29 @@ def test_grouped_sums_compare_only_with_grouped_sums() -> None:
         grouped_variance(Design(np.array([0, 1, 1])), np.array([0]), np.ones(1), np.ones(1))
     with pytest.raises(ValueError, match="one stratum, sum and sum of squares per group"):
         grouped_variance(design, np.array([0, 1]), np.ones(1), np.ones(1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), strata=st.integers(1, 4), fpc=st.booleans())
+def test_a_design_known_by_its_strata_sizes_is_the_design_of_its_psus(
+    seed: int, strata: int, fpc: bool
+) -> None:
+    """``Design.of_sizes`` (the PSUs of each stratum counted, none listed) gives the
+    grouped estimates of the design that lists every PSU, bit for bit."""
+    rng = np.random.default_rng(seed)
+    listed = _design(rng, 60, strata, fpc)
+    sizes = listed.layout.n_h
+    population = None if listed.fpc is None else sizes * 3.0
+    counted = Design.of_sizes(sizes, population)
+    assert (counted.psus, counted.degf) == (listed.psus, listed.degf)
+    assert counted.stratum_factor.tobytes() == listed.stratum_factor.tobytes()
+    assert counted.stratum_fraction.tobytes() == listed.stratum_fraction.tobytes()
+    everyone = rng.permutation(listed.psus)
+    a = _grouped(listed, _respondents(rng, everyone[:25], 14, 3))
+    b = _grouped(listed, _respondents(rng, everyone[25:], 20, 3))
+    assert domain_mean(counted, a) == domain_mean(listed, a)
+    assert domain_difference(counted, a, b) == domain_difference(listed, a, b)
+    with pytest.raises(ValueError, match="no index of its PSUs"):
+        _ = counted.layout.index
+    with pytest.raises(ValueError, match="single PSU"):
+        grouped_variance(Design.of_sizes(np.array([1, 2])), np.array([0]), np.ones(1), np.ones(1))

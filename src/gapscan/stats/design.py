@@ -46,13 +46,27 @@ from gapscan.stats.calibration import CellSums
 @dataclass(frozen=True)
 class Design:
     """The design's PSUs: the stratum code of each PSU and, optionally, the fpc of each
-    PSU's stratum (a population size, in PSUs, when above 1; else a sampling fraction)."""
+    PSU's stratum (a population size, in PSUs, when above 1; else a sampling fraction).
 
-    strata: np.ndarray  # (P,) integer stratum code per PSU
-    fpc: np.ndarray | None = None  # (P,) fpc per PSU, constant within a stratum
+    A design whose PSUs are its respondents (no cluster) is known by the number of PSUs
+    in each stratum alone (:meth:`of_sizes`): its variances take the respondents in
+    groups (:class:`Grouped`), never one by one, so no array of every PSU is made."""
+
+    strata: np.ndarray  # (P,) integer stratum code per PSU; (H,) the codes with ``sizes``
+    fpc: np.ndarray | None = None  # (P,) fpc per PSU, constant within a stratum; (H,) with sizes
+    sizes: np.ndarray | None = None  # (H,) the PSUs of each stratum; None: one code per PSU
+
+    @classmethod
+    def of_sizes(cls, sizes: np.ndarray, fpc: np.ndarray | None = None) -> Design:
+        """The design of ``sizes[h]`` PSUs in stratum h (codes 0..H-1), each stratum's
+        fpc ``fpc[h]``."""
+        sizes = np.asarray(sizes, dtype=np.int64)
+        return cls(np.arange(sizes.shape[0], dtype=np.int64), fpc, sizes)
 
     @property
     def psus(self) -> int:
+        if self.sizes is not None:
+            return int(self.sizes.sum())
         return int(self.strata.shape[0])
 
     @property
@@ -63,6 +77,8 @@ class Design:
     @cached_property
     def layout(self) -> Layout:
         """The strata sorted out once for every variance of the design."""
+        if self.sizes is not None:
+            return Layout(self.strata, None, self.sizes)
         codes, index, n_h = np.unique(self.strata, return_inverse=True, return_counts=True)
         return Layout(codes, index.reshape(-1).astype(np.int64), n_h)
 
@@ -76,11 +92,16 @@ class Design:
     @cached_property
     def stratum_fraction(self) -> np.ndarray:
         """f_h per stratum (H,)."""
+        if self.sizes is not None:
+            return _fraction_per_psu(self.fpc, self.sizes.astype(np.float64))
         return self._per_stratum(self.fraction)
 
     @cached_property
     def stratum_factor(self) -> np.ndarray:
         """(1 - f_h) n_h / (n_h - 1) per stratum (H,)."""
+        if self.sizes is not None:
+            factor: np.ndarray = (1.0 - self.stratum_fraction) * _ratio(self.sizes)
+            return factor
         return self._per_stratum(self.factor)
 
     def _per_stratum(self, per_psu: np.ndarray) -> np.ndarray:
@@ -95,20 +116,32 @@ class Design:
         """(1 - f_h) n_h / (n_h - 1) per PSU (infinite in a stratum of one PSU, which
         design_variance refuses)."""
         layout = self.layout
-        with np.errstate(divide="ignore"):
-            ratio = layout.n_h / (layout.n_h - 1.0)
-        factor: np.ndarray = (1.0 - self.fraction) * ratio[layout.index]
+        factor: np.ndarray = (1.0 - self.fraction) * _ratio(layout.n_h)[layout.index]
         return factor
+
+
+def _ratio(n_h: np.ndarray) -> np.ndarray:
+    """n_h / (n_h - 1) (infinite for a stratum of one PSU)."""
+    with np.errstate(divide="ignore"):
+        ratio: np.ndarray = n_h / (n_h - 1.0)
+    return ratio
 
 
 @dataclass(frozen=True)
 class Layout:
     """A design's strata: their codes (H,), each PSU's stratum index (P,) and the PSUs
-    per stratum (H,)."""
+    per stratum (H,). A design known by its strata's sizes (:meth:`Design.of_sizes`)
+    has no index of its PSUs: asking for it is an error."""
 
     codes: np.ndarray
-    index: np.ndarray
+    psu_index: np.ndarray | None
     n_h: np.ndarray
+
+    @property
+    def index(self) -> np.ndarray:
+        if self.psu_index is None:
+            raise ValueError("a design known by its strata's sizes has no index of its PSUs")
+        return self.psu_index
 
 
 @dataclass(frozen=True)
