@@ -1,8 +1,15 @@
 """Count-first reading: each batch of each file coded and added straight into the count
 table (``Tally``), no per-row answer codes kept, for the runs that need nothing per row
-after coding (independent samples, no weights or design, duplicate ids an error, no
-per-respondent output). Memory then does not grow with the rows, apart from the
-8-byte respondent id hashes the duplicate check needs.
+after coding (independent samples, duplicate ids an error, no per-respondent output,
+and no design or one whose respondents are its PSUs: see :func:`can_stream`). Memory
+then does not grow with the rows, apart from the 8-byte respondent id hashes the
+duplicate check needs.
+
+With a design, each batch's design columns are read and checked as the held path reads
+a whole file's (:func:`gapscan.design_data.read_file_design`), and its respondents' Σ w
+and Σ w² add into the cells of segment x side x stratum x level
+(:class:`gapscan.stream_counts.Sums`); the design is known at the end by the response
+rows of each stratum (:func:`gapscan.design_data.grouped_design`).
 
 The batches are coded by the same functions as :func:`gapscan.responses.load_responses`
 codes a whole file. Whenever anything is not clean (a data problem, a repeated id hash,
@@ -21,7 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gapscan.answer_coding import code_sides, kept_rows
-from gapscan.columns import Blocks, read_columns
+from gapscan.columns import Blocks, Column, read_columns
+from gapscan.design_data import DesignData, FileDesign, grouped_design
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.exclusions import Drops, find_drops
 from gapscan.file_coding import (
@@ -29,6 +37,7 @@ from gapscan.file_coding import (
     ReadOptions,
     _check_columns,
     _code_questions,
+    _file_design,
     _kept,
     needed_columns,
 )
@@ -38,7 +47,7 @@ from gapscan.inputs.frame import Frame
 from gapscan.inputs.source import Source, open_source
 from gapscan.inputs.source_batches import Unordered
 from gapscan.labels import spellings
-from gapscan.stream_counts import Counter
+from gapscan.stream_counts import Counter, RowDesign, add_into
 from gapscan.subsets import unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
 from gapscan.tally import Tally
@@ -56,14 +65,70 @@ class _NotClean(Exception):
 
 
 def can_stream(survey: Survey, *, paired: bool, origins: bool = False) -> bool:
-    """Whether a run needs no per-row data once its answers are coded."""
+    """Whether a run needs no per-row data once its answers are coded. A design streams
+    when its respondents are its PSUs (no cluster: a cluster's respondents may be met
+    in every batch) and its weights are given (weights derived from an fpc need every
+    stratum's size first; ``weighting:`` makes each respondent's weight from all of
+    them)."""
+    design = survey.design
     return (
         not paired
         and not origins
-        and survey.design is None
         and survey.weighting is None
         and survey.duplicate_ids == "error"
+        and (
+            design is None
+            or (design.cluster is None and (design.weight is not None or design.fpc is None))
+        )
     )
+
+
+@dataclass
+class _Strata:
+    """The design's strata met so far (folded keys, in the order met), with the
+    response rows (PSUs) of each and each one's fpc (nan: none met yet)."""
+
+    fpc_column: bool
+    index: dict[str, int] = field(default_factory=dict)
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    fpc: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def add(self, part: FileDesign) -> RowDesign:
+        """A batch's design (:func:`gapscan.design_data.read_file_design`): its PSUs
+        counted in their strata; its respondents' strata and weights. An fpc that is
+        not one value in a stratum is not clean."""
+        code = np.full(len(part.strata), -1, dtype=np.int64)
+        for h in np.unique(part.psu_stratum).tolist():
+            code[h] = self.index.setdefault(part.strata[h], len(self.index))
+        psu_code = code[part.psu_stratum]
+        strata = len(self.index)
+        self.sizes = add_into(self.sizes, np.bincount(psu_code, minlength=strata))
+        if self.fpc_column:
+            known = np.full(strata, np.nan)
+            known[: self.fpc.size] = self.fpc
+            first = np.isnan(known[psu_code])
+            known[psu_code[first]] = part.fpc[first]
+            if bool((part.fpc != known[psu_code]).any()):
+                raise _NotClean  # the held path says which stratum's fpc varies
+            self.fpc = known
+        return RowDesign(psu_code[part.psu], part.weight, strata)
+
+    def design(self, survey: Survey) -> tuple[DesignData, np.ndarray] | None:
+        """The design, and the place of each stratum met in its order; None when it is
+        not clean (a stratum of one PSU, too few PSUs, an fpc below a stratum's PSUs)."""
+        assert survey.design is not None
+        labels = sorted(self.index)
+        place = {label: h for h, label in enumerate(labels)}
+        order = np.asarray([place[key] for key in self.index], dtype=np.int64)
+        sizes = np.zeros(len(labels), dtype=np.int64)
+        sizes[order] = self.sizes
+        fpc = None
+        if self.fpc_column:
+            fpc = np.zeros(len(labels))
+            fpc[order] = self.fpc
+        out = ProblemCollector()
+        data = grouped_design(survey.design, labels, sizes, fpc, str(survey.path), out)
+        return None if out.problems else (data, order)
 
 
 @dataclass
@@ -103,6 +168,7 @@ def _stream_file(
     ids: Blocks,
     reading: ReadOptions,
     ordered: bool = False,
+    strata: _Strata | None = None,
 ) -> tuple[InputSummary, _FileTotals]:
     """Read, code and count one file batch by batch; raises ``_NotClean`` at the first
     sign of a problem (its report is the held path's)."""
@@ -123,6 +189,9 @@ def _stream_file(
     for group in _groups(source.batches(names, ordered=ordered, plain=plain)):
         read = read_columns(group, text, hashed)
         drops = find_drops(survey, source, read, needed, side)
+        design = None
+        if strata is not None:
+            design = strata.add(_batch_design(survey, source, read.columns, drops))
         columns, hashes = _kept(read, drops.drop, survey.respondent_id)
         n = read.rows - int(drops.drop.sum())
         kept = kept_rows(read.rows, np.flatnonzero(drops.drop))
@@ -133,11 +202,10 @@ def _stream_file(
         else:
             side_codes = np.full(n, side, dtype=np.int8)
         found = {c: spellings(columns[c]) for c in segments}
-        if counter.values or out.problems:  # numeric questions: coded row by row
+        if counter.values or out.problems or design is not None:  # coded row by row
             answers = _code_questions(survey, source, columns, side_codes, sides, kept, out, later)
-            if out.problems:
+            if out.problems or not counter.add(side_codes, answers, found, design):
                 raise _NotClean
-            counter.add(side_codes, answers, found)
         elif not counter.add_columns(side_codes, columns, found, sides):
             raise _NotClean
         totals.add(read.rows, side_codes, drops)
@@ -146,6 +214,23 @@ def _stream_file(
     if totals.vendor + totals.customer == 0:
         raise _NotClean  # no responses: the held path says why
     return _file_summary(source, side, totals), totals
+
+
+def _batch_design(
+    survey: Survey, source: Source, columns: dict[str, Column], drops: Drops
+) -> FileDesign:
+    """A batch's design, read as :func:`gapscan.file_coding.code_file` reads a file's
+    (response rows in the design, the analysed ones weighted); a problem is not clean."""
+    out = ProblemCollector()
+    in_design = ~(drops.blank | drops.not_responses)
+    part = _file_design(survey, source, columns, in_design, ~drops.drop, out, _batch_rows)
+    if out.problems:
+        raise _NotClean  # the held path reports it, with the file's line numbers
+    return part
+
+
+def _batch_rows(rows: np.ndarray) -> list[int]:
+    return [int(r) + 1 for r in rows]
 
 
 def _groups(batches: Iterable[pa.RecordBatch]) -> Iterator[list[pa.RecordBatch]]:
@@ -232,12 +317,22 @@ def stream_tally(
     chosen = tuple(dict.fromkeys(survey.segments if segments is None else segments))
     try:
         try:
-            counter, files = _stream_all(survey, jobs, chosen, reading or ReadOptions(), False)
+            counter, files, strata = _stream_all(survey, jobs, chosen, reading or ReadOptions())
         except Unordered:  # a file could not be read in two ranges: read them in order
-            counter, files = _stream_all(survey, jobs, chosen, reading or ReadOptions(), True)
+            counter, files, strata = _stream_all(
+                survey, jobs, chosen, reading or ReadOptions(), ordered=True
+            )
     except (_NotClean, GapscanError, Unordered):
         return None
-    tally = counter.tally(tuple(s for s, _ in files))
+    inputs = tuple(s for s, _ in files)
+    if strata is None:
+        tally = counter.tally(inputs)
+    else:
+        found = strata.design(survey)
+        if found is None:
+            return None
+        design, order = found
+        tally = replace(counter.tally(inputs, order), design=design)
     matched = [tuple(t.matched) for _, t in files]
     warnings = unmatched_warnings(survey.filters, matched, str(survey.path))
     n_filters = len(survey.filters)
@@ -250,18 +345,22 @@ def _stream_all(
     jobs: list[tuple[Path | Frame, int | None]],
     segments: tuple[str, ...],
     reading: ReadOptions,
-    ordered: bool,
-) -> tuple[Counter, list[tuple[InputSummary, _FileTotals]]]:
-    """Every file counted into one count table; raises ``_NotClean`` when the run is
-    not clean (a repeated id hash included)."""
+    *,
+    ordered: bool = False,
+) -> tuple[Counter, list[tuple[InputSummary, _FileTotals]], _Strata | None]:
+    """Every file counted into one count table (and, with a design, its strata);
+    raises ``_NotClean`` when the run is not clean (a repeated id hash included)."""
     counter = Counter(survey, segments)
     files: list[tuple[InputSummary, _FileTotals]] = []
     ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
+    strata = None if survey.design is None else _Strata(survey.design.fpc is not None)
+    # weights are summed in the order of the rows, as the held path sums them
+    ordered = ordered or strata is not None
     for path, side in jobs:
-        files.append(_stream_file(survey, path, side, counter, ids, reading, ordered))
+        files.append(_stream_file(survey, path, side, counter, ids, reading, ordered, strata))
     if survey.respondent_id and _any_repeated(ids):
         raise _NotClean  # the held path checks the ids as written
-    return counter, files
+    return counter, files, strata
 
 
 def _input(given: Input) -> Path | Frame:

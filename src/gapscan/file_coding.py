@@ -312,18 +312,18 @@ def _file_design(
     in_design: np.ndarray,
     analysed: np.ndarray,
     out: ProblemCollector,
+    rows: Callable[[np.ndarray], list[int]] | None = None,
 ) -> FileDesign:
+    """The file's design; ``rows`` gives the row numbers of its messages (by default
+    the file's: ``columns`` are of the whole file)."""
     assert survey.design is not None
     answer_columns = {q.column(s) for q in survey.questions for s in (VENDOR, CUSTOMER)}
     present = {c: columns[c] for c in answer_columns if c in columns}
     answered = ~blank_rows(present, in_design.shape[0])
+
+    def file_rows(found: np.ndarray) -> list[int]:
+        return [source.row_number(int(r)) for r in found]
+
     return read_file_design(
-        survey.design,
-        columns,
-        in_design,
-        analysed,
-        answered,
-        lambda rows: [source.row_number(int(r)) for r in rows],
-        source.name,
-        out,
+        survey.design, columns, in_design, analysed, answered, rows or file_rows, source.name, out
     )

@@ -3,22 +3,40 @@ question, whole sample and per segment value, respondents per segment value x si
 segment values (grouped folded, shown by their most frequent spelling) and a numeric
 question's values grow as batches bring new ones, and are put in report order at the
 end, as :func:`gapscan.labels.combine_spellings` and
-:func:`gapscan.numeric_answers.unify` order them for the held responses."""
+:func:`gapscan.numeric_answers.unify` order them for the held responses.
+
+With a design whose respondents are its PSUs (no cluster), each respondent's stratum
+and weight come with the batch, and the count table also adds up each question's
+design cells: respondents, Σ w and Σ w² per segment value x side x stratum x level
+(:class:`Sums`), the cells ``gapscan.counts.grouped_cells`` makes of held responses."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from gapscan.coding import MISSING, UNKNOWN, answer_coder
 from gapscan.columns import Column
-from gapscan.counts import QuestionCounts
+from gapscan.counts import DesignCells, QuestionCounts
 from gapscan.file_coding import InputSummary
 from gapscan.labels import BLANK_SEGMENT, canonical
 from gapscan.survey import CUSTOMER, VENDOR, Question, Survey, fold
 from gapscan.tally import SegmentTally, Tally
+
+CELL_BUDGET = 1 << 22  # design cells a streamed run adds into (3 numbers each)
+
+
+def add_into(total: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """``total`` with ``part`` added at its start, ``total`` grown in every dimension
+    where ``part`` is larger (new segment values, strata, a numeric question's values)."""
+    if any(a > b for a, b in zip(part.shape, total.shape, strict=True)):
+        grown = np.zeros(np.maximum(part.shape, total.shape), dtype=total.dtype)
+        grown[tuple(slice(0, size) for size in total.shape)] = total
+        total = grown
+    total[tuple(slice(0, size) for size in part.shape)] += part
+    return total
 
 
 class Grid:
@@ -36,13 +54,85 @@ class Grid:
 
     def add_counts(self, counts: np.ndarray) -> None:
         """Add counts ``[key, side, level]`` (perhaps more keys or levels than so far)."""
-        keys, _, levels = counts.shape
-        if keys > self.counts.shape[0] or levels > self.counts.shape[2]:
-            keys, levels = max(keys, self.counts.shape[0]), max(levels, self.counts.shape[2])
-            grown = np.zeros((keys, 2, levels), dtype=np.int64)
-            grown[: self.counts.shape[0], :, : self.counts.shape[2]] = self.counts
-            self.counts = grown
-        self.counts[: counts.shape[0], :, : counts.shape[2]] += counts
+        self.counts = add_into(self.counts, counts)
+
+
+class Sums:
+    """A question's design cells in one breakdown: respondents, Σ w and Σ w² per
+    ``[key, side, stratum, level]``, growing as batches bring new keys, strata and
+    levels. Each batch's respondents are added one after another onto the totals so
+    far (``np.add.at``), in the order of the rows: the sums are those of one pass over
+    all the rows, as ``gapscan.counts.grouped_cells`` sums the held responses, to the
+    last bit."""
+
+    def __init__(self, levels: int) -> None:
+        self.n = np.zeros((0, 2, 0, levels), dtype=np.int64)
+        self.w = np.zeros((0, 2, 0, levels))
+        self.w2 = np.zeros((0, 2, 0, levels))
+
+    @property
+    def size(self) -> int:
+        return int(self.n.size)
+
+    def add(
+        self,
+        key: np.ndarray,
+        side: np.ndarray,
+        stratum: np.ndarray,
+        level: np.ndarray,
+        w: np.ndarray,
+        shape: tuple[int, int, int, int],
+    ) -> None:
+        if any(a > b for a, b in zip(shape, self.n.shape, strict=True)):
+            for name in ("n", "w", "w2"):
+                total = getattr(self, name)
+                setattr(self, name, add_into(np.zeros(shape, dtype=total.dtype), total))
+        _, _, strata, levels = self.n.shape
+        cell = ((key.astype(np.int64) * 2 + side) * strata + stratum) * levels + level
+        np.add.at(self.n.reshape(-1), cell, 1)
+        np.add.at(self.w.reshape(-1), cell, w)
+        np.add.at(self.w2.reshape(-1), cell, w * w)
+
+    def cells(
+        self, keys: np.ndarray, strata: np.ndarray, levels: np.ndarray | None, k: int
+    ) -> DesignCells:
+        """The cells with respondents, sorted by segment, side, stratum and level, as
+        :func:`gapscan.counts.grouped_cells` gives them: ``keys``, ``strata`` and
+        ``levels`` place the keys, strata and levels met in their report order."""
+        shape = (keys.size, 2, strata.size, k)
+        met_keys, _, met_strata, met_levels = self.n.shape
+        place = np.ix_(
+            keys[:met_keys],
+            np.arange(2),
+            strata[:met_strata],
+            np.arange(met_levels) if levels is None else levels[:met_levels],
+        )
+        n, w, w2 = (np.zeros(shape, dtype=a.dtype) for a in (self.n, self.w, self.w2))
+        for total, met in ((n, self.n), (w, self.w), (w2, self.w2)):
+            total[place] = met
+        cells = np.flatnonzero(n)
+        segment, side, stratum, level = np.unravel_index(cells, shape)
+        return DesignCells(
+            segment=segment,
+            side=side,
+            stratum=stratum,
+            psu=np.full(cells.size, -1, dtype=np.int64),
+            level=level,
+            n=n.reshape(-1)[cells],
+            weight_sum=w.reshape(-1)[cells],
+            weight_sq_sum=w2.reshape(-1)[cells],
+            grouped=True,
+        )
+
+
+@dataclass(frozen=True)
+class RowDesign:
+    """A batch's respondents' strata (codes in the order met, of ``strata`` so far) and
+    weights."""
+
+    stratum: np.ndarray
+    weight: np.ndarray
+    strata: int
 
 
 @dataclass
@@ -93,6 +183,8 @@ class Counter:
     # per question: each raw answer met so far, coded (batch dictionaries bring the
     # same few values, each batch in its own order)
     codes: dict[str, _Codes] = field(default_factory=dict)
+    # with a design: each question's cells, whole sample ("") and per breakdown column
+    cells: dict[tuple[str, str], Sums] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for column in self.segments:
@@ -106,13 +198,20 @@ class Counter:
             self.overall[q.id] = Grid(k)
             for column in self.segments:
                 self.by_segment[q.id, column] = Grid(k)
+            if self.survey.design is not None:
+                for column in ("", *self.segments):
+                    self.cells[q.id, column] = Sums(k)
 
     def add(
         self,
         side: np.ndarray,
         answers: dict[str, np.ndarray],
         segments: dict[str, tuple[list[str], np.ndarray]],
-    ) -> None:
+        design: RowDesign | None = None,
+    ) -> bool:
+        """Add a batch of coded answers (and, with a design, its respondents' strata and
+        weights); False, and the count table no longer whole, when its design cells
+        would outgrow ``CELL_BUDGET``."""
         side = side.astype(np.int64)
         self.n_side[VENDOR] += int((side == VENDOR).sum())
         self.n_side[CUSTOMER] += int((side == CUSTOMER).sum())
@@ -133,6 +232,14 @@ class Counter:
             for column in self.segments:
                 m = len(self.labels[column].index)
                 self.by_segment[q.id, column].add(keys[column][valid], on, level, m, k)
+            if design is not None:
+                stratum, w = design.stratum[valid], design.weight[valid]
+                for column in ("", *self.segments):
+                    key = keys[column][valid] if column else np.zeros_like(on)
+                    m = len(self.labels[column].index) if column else 1
+                    shape = (m, 2, design.strata, k)
+                    self.cells[q.id, column].add(key, on, stratum, level, w, shape)
+        return sum(c.size for c in self.cells.values()) <= CELL_BUDGET
 
     def add_columns(
         self,
@@ -175,6 +282,21 @@ class Counter:
                 grid.add_counts(counts)
         return True
 
+    def _with_cells(
+        self,
+        counts: QuestionCounts,
+        orders: dict[str, tuple[tuple[str, ...], np.ndarray]],
+        strata: np.ndarray,
+        level_order: np.ndarray | None,
+    ) -> QuestionCounts:
+        qid, k = counts.question_id, counts.overall.shape[-1]
+        whole = self.cells[qid, ""].cells(np.zeros(1, dtype=np.int64), strata, level_order, k)
+        per_segment = {
+            column: self.cells[qid, column].cells(orders[column][1], strata, level_order, k)
+            for column in self.segments
+        }
+        return replace(counts, design_overall=whole, design_by_segment=per_segment)
+
     def _coding(self, q: Question, values: list[str]) -> _Coding:
         """How a batch's distinct answers map to the question's levels (each distinct
         raw answer coded once, the first time a batch brings it)."""
@@ -192,7 +314,9 @@ class Counter:
         remap = np.array([seen[float(v)] for v in distinct.tolist()], dtype=np.int64)
         return valid, remap[inverse.reshape(-1)], len(seen)
 
-    def tally(self, inputs: tuple[InputSummary, ...]) -> Tally:
+    def tally(self, inputs: tuple[InputSummary, ...], strata: np.ndarray | None = None) -> Tally:
+        """The count table; with a design, each question's cells too (``strata``: the
+        place of each stratum met in the design's order)."""
         orders = {c: self.labels[c].ordered() for c in self.segments}
         numbers: dict[str, tuple[float, ...]] = {}
         counts: dict[str, QuestionCounts] = {}
@@ -212,6 +336,8 @@ class Counter:
             if by_segment:
                 overall = next(iter(by_segment.values())).sum(axis=0)
             counts[q.id] = QuestionCounts(q.id, overall, by_segment)
+            if strata is not None:
+                counts[q.id] = self._with_cells(counts[q.id], orders, strata, level_order)
         segments = tuple(
             SegmentTally(c, orders[c][0], _ordered(self.people[c].counts, orders[c][1])[:, :, 0])
             for c in self.segments
