@@ -8,7 +8,7 @@ duplicate check needs.
 With a design, each batch's design columns are read and checked as the held path reads
 a whole file's (:func:`gapscan.design_data.read_file_design`), and its respondents' Σ w
 and Σ w² add into the cells of segment x side x stratum x level
-(:class:`gapscan.stream_counts.Sums`); the design is known at the end by the response
+(:class:`gapscan.stream_design.Sums`); the design is known at the end by the response
 rows of each stratum (:func:`gapscan.design_data.grouped_design`).
 
 The batches are coded by the same functions as :func:`gapscan.responses.load_responses`
@@ -29,7 +29,7 @@ import numpy as np
 
 from gapscan.answer_coding import code_sides, kept_rows
 from gapscan.columns import Blocks, Column, read_columns
-from gapscan.design_data import DesignData, FileDesign, grouped_design
+from gapscan.design_data import FileDesign
 from gapscan.errors import GapscanError, ProblemCollector
 from gapscan.exclusions import Drops, find_drops
 from gapscan.file_coding import (
@@ -47,7 +47,8 @@ from gapscan.inputs.frame import Frame
 from gapscan.inputs.source import Source, open_source
 from gapscan.inputs.source_batches import Unordered
 from gapscan.labels import spellings
-from gapscan.stream_counts import Counter, RowDesign, add_into
+from gapscan.stream_counts import Counter
+from gapscan.stream_design import Strata
 from gapscan.subsets import unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
 from gapscan.tally import Tally
@@ -81,54 +82,6 @@ def can_stream(survey: Survey, *, paired: bool, origins: bool = False) -> bool:
             or (design.cluster is None and (design.weight is not None or design.fpc is None))
         )
     )
-
-
-@dataclass
-class _Strata:
-    """The design's strata met so far (folded keys, in the order met), with the
-    response rows (PSUs) of each and each one's fpc (nan: none met yet)."""
-
-    fpc_column: bool
-    index: dict[str, int] = field(default_factory=dict)
-    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    fpc: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    def add(self, part: FileDesign) -> RowDesign:
-        """A batch's design (:func:`gapscan.design_data.read_file_design`): its PSUs
-        counted in their strata; its respondents' strata and weights. An fpc that is
-        not one value in a stratum is not clean."""
-        code = np.full(len(part.strata), -1, dtype=np.int64)
-        for h in np.unique(part.psu_stratum).tolist():
-            code[h] = self.index.setdefault(part.strata[h], len(self.index))
-        psu_code = code[part.psu_stratum]
-        strata = len(self.index)
-        self.sizes = add_into(self.sizes, np.bincount(psu_code, minlength=strata))
-        if self.fpc_column:
-            known = np.full(strata, np.nan)
-            known[: self.fpc.size] = self.fpc
-            first = np.isnan(known[psu_code])
-            known[psu_code[first]] = part.fpc[first]
-            if bool((part.fpc != known[psu_code]).any()):
-                raise _NotClean  # the held path says which stratum's fpc varies
-            self.fpc = known
-        return RowDesign(psu_code[part.psu], part.weight, strata)
-
-    def design(self, survey: Survey) -> tuple[DesignData, np.ndarray] | None:
-        """The design, and the place of each stratum met in its order; None when it is
-        not clean (a stratum of one PSU, too few PSUs, an fpc below a stratum's PSUs)."""
-        assert survey.design is not None
-        labels = sorted(self.index)
-        place = {label: h for h, label in enumerate(labels)}
-        order = np.asarray([place[key] for key in self.index], dtype=np.int64)
-        sizes = np.zeros(len(labels), dtype=np.int64)
-        sizes[order] = self.sizes
-        fpc = None
-        if self.fpc_column:
-            fpc = np.zeros(len(labels))
-            fpc[order] = self.fpc
-        out = ProblemCollector()
-        data = grouped_design(survey.design, labels, sizes, fpc, str(survey.path), out)
-        return None if out.problems else (data, order)
 
 
 @dataclass
@@ -168,7 +121,7 @@ def _stream_file(
     ids: Blocks,
     reading: ReadOptions,
     ordered: bool = False,
-    strata: _Strata | None = None,
+    strata: Strata | None = None,
 ) -> tuple[InputSummary, _FileTotals]:
     """Read, code and count one file batch by batch; raises ``_NotClean`` at the first
     sign of a problem (its report is the held path's)."""
@@ -192,6 +145,8 @@ def _stream_file(
         design = None
         if strata is not None:
             design = strata.add(_batch_design(survey, source, read.columns, drops))
+            if design is None:
+                raise _NotClean  # a stratum's fpc varies: the held path says which
         columns, hashes = _kept(read, drops.drop, survey.respondent_id)
         n = read.rows - int(drops.drop.sum())
         kept = kept_rows(read.rows, np.flatnonzero(drops.drop))
@@ -347,13 +302,13 @@ def _stream_all(
     reading: ReadOptions,
     *,
     ordered: bool = False,
-) -> tuple[Counter, list[tuple[InputSummary, _FileTotals]], _Strata | None]:
+) -> tuple[Counter, list[tuple[InputSummary, _FileTotals]], Strata | None]:
     """Every file counted into one count table (and, with a design, its strata);
     raises ``_NotClean`` when the run is not clean (a repeated id hash included)."""
     counter = Counter(survey, segments)
     files: list[tuple[InputSummary, _FileTotals]] = []
     ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
-    strata = None if survey.design is None else _Strata(survey.design.fpc is not None)
+    strata = None if survey.design is None else Strata(survey.design.fpc is not None)
     # weights are summed in the order of the rows, as the held path sums them
     ordered = ordered or strata is not None
     for path, side in jobs:

@@ -7,8 +7,7 @@ end, as :func:`gapscan.labels.combine_spellings` and
 
 With a design whose respondents are its PSUs (no cluster), each respondent's stratum
 and weight come with the batch, and the count table also adds up each question's
-design cells: respondents, Σ w and Σ w² per segment value x side x stratum x level
-(:class:`Sums`), the cells ``gapscan.counts.grouped_cells`` makes of held responses."""
+design cells (:class:`gapscan.stream_design.Sums`)."""
 
 from __future__ import annotations
 
@@ -19,24 +18,12 @@ import numpy as np
 
 from gapscan.coding import MISSING, UNKNOWN, answer_coder
 from gapscan.columns import Column
-from gapscan.counts import DesignCells, QuestionCounts
+from gapscan.counts import QuestionCounts
 from gapscan.file_coding import InputSummary
 from gapscan.labels import BLANK_SEGMENT, canonical
+from gapscan.stream_design import CELL_BUDGET, RowDesign, Sums, add_into
 from gapscan.survey import CUSTOMER, VENDOR, Question, Survey, fold
 from gapscan.tally import SegmentTally, Tally
-
-CELL_BUDGET = 1 << 22  # design cells a streamed run adds into (3 numbers each)
-
-
-def add_into(total: np.ndarray, part: np.ndarray) -> np.ndarray:
-    """``total`` with ``part`` added at its start, ``total`` grown in every dimension
-    where ``part`` is larger (new segment values, strata, a numeric question's values)."""
-    if any(a > b for a, b in zip(part.shape, total.shape, strict=True)):
-        grown = np.zeros(np.maximum(part.shape, total.shape), dtype=total.dtype)
-        grown[tuple(slice(0, size) for size in total.shape)] = total
-        total = grown
-    total[tuple(slice(0, size) for size in part.shape)] += part
-    return total
 
 
 class Grid:
@@ -55,84 +42,6 @@ class Grid:
     def add_counts(self, counts: np.ndarray) -> None:
         """Add counts ``[key, side, level]`` (perhaps more keys or levels than so far)."""
         self.counts = add_into(self.counts, counts)
-
-
-class Sums:
-    """A question's design cells in one breakdown: respondents, Σ w and Σ w² per
-    ``[key, side, stratum, level]``, growing as batches bring new keys, strata and
-    levels. Each batch's respondents are added one after another onto the totals so
-    far (``np.add.at``), in the order of the rows: the sums are those of one pass over
-    all the rows, as ``gapscan.counts.grouped_cells`` sums the held responses, to the
-    last bit."""
-
-    def __init__(self, levels: int) -> None:
-        self.n = np.zeros((0, 2, 0, levels), dtype=np.int64)
-        self.w = np.zeros((0, 2, 0, levels))
-        self.w2 = np.zeros((0, 2, 0, levels))
-
-    @property
-    def size(self) -> int:
-        return int(self.n.size)
-
-    def add(
-        self,
-        key: np.ndarray,
-        side: np.ndarray,
-        stratum: np.ndarray,
-        level: np.ndarray,
-        w: np.ndarray,
-        shape: tuple[int, int, int, int],
-    ) -> None:
-        if any(a > b for a, b in zip(shape, self.n.shape, strict=True)):
-            for name in ("n", "w", "w2"):
-                total = getattr(self, name)
-                setattr(self, name, add_into(np.zeros(shape, dtype=total.dtype), total))
-        _, _, strata, levels = self.n.shape
-        cell = ((key.astype(np.int64) * 2 + side) * strata + stratum) * levels + level
-        np.add.at(self.n.reshape(-1), cell, 1)
-        np.add.at(self.w.reshape(-1), cell, w)
-        np.add.at(self.w2.reshape(-1), cell, w * w)
-
-    def cells(
-        self, keys: np.ndarray, strata: np.ndarray, levels: np.ndarray | None, k: int
-    ) -> DesignCells:
-        """The cells with respondents, sorted by segment, side, stratum and level, as
-        :func:`gapscan.counts.grouped_cells` gives them: ``keys``, ``strata`` and
-        ``levels`` place the keys, strata and levels met in their report order."""
-        shape = (keys.size, 2, strata.size, k)
-        met_keys, _, met_strata, met_levels = self.n.shape
-        place = np.ix_(
-            keys[:met_keys],
-            np.arange(2),
-            strata[:met_strata],
-            np.arange(met_levels) if levels is None else levels[:met_levels],
-        )
-        n, w, w2 = (np.zeros(shape, dtype=a.dtype) for a in (self.n, self.w, self.w2))
-        for total, met in ((n, self.n), (w, self.w), (w2, self.w2)):
-            total[place] = met
-        cells = np.flatnonzero(n)
-        segment, side, stratum, level = np.unravel_index(cells, shape)
-        return DesignCells(
-            segment=segment,
-            side=side,
-            stratum=stratum,
-            psu=np.full(cells.size, -1, dtype=np.int64),
-            level=level,
-            n=n.reshape(-1)[cells],
-            weight_sum=w.reshape(-1)[cells],
-            weight_sq_sum=w2.reshape(-1)[cells],
-            grouped=True,
-        )
-
-
-@dataclass(frozen=True)
-class RowDesign:
-    """A batch's respondents' strata (codes in the order met, of ``strata`` so far) and
-    weights."""
-
-    stratum: np.ndarray
-    weight: np.ndarray
-    strata: int
 
 
 @dataclass
