@@ -192,7 +192,10 @@ def test_runs_that_need_rows_after_coding_do_not_stream(tmp_path: Path) -> None:
     assert can_stream(survey, paired=False)
     assert not can_stream(survey, paired=True)
     assert not can_stream(survey, paired=False, origins=True)
-    assert not can_stream(replace(survey, duplicate_ids="keep-first"), paired=False)
+    # repeated ids resolved by the schema: streamed when the ids are named
+    assert can_stream(replace(survey, duplicate_ids="keep-first"), paired=False)
+    no_ids = replace(survey, duplicate_ids="keep-last", respondent_id=None)
+    assert not can_stream(no_ids, paired=False)  # the held path says what is wrong
 
 
 def test_blank_ids_are_not_repeated_ids(tmp_path: Path) -> None:

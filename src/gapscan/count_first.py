@@ -48,7 +48,8 @@ from gapscan.inputs.source import Source, open_source
 from gapscan.inputs.source_batches import Unordered
 from gapscan.labels import spellings
 from gapscan.stream_counts import Counter
-from gapscan.stream_design import Strata
+from gapscan.stream_design import RowDesign, Strata
+from gapscan.stream_identity import FileRecord, Skipped, resolve_ids
 from gapscan.subsets import unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
 from gapscan.tally import Tally
@@ -76,7 +77,7 @@ def can_stream(survey: Survey, *, paired: bool, origins: bool = False) -> bool:
         not paired
         and not origins
         and survey.weighting is None
-        and survey.duplicate_ids == "error"
+        and (survey.duplicate_ids == "error" or survey.respondent_id is not None)
         and (
             design is None
             or (design.cluster is None and (design.weight is not None or design.fpc is None))
@@ -96,6 +97,7 @@ class _FileTotals:
     unfinished_kept: int = 0
     removed: list[int] = field(default_factory=list)
     matched: list[frozenset[str]] = field(default_factory=list)
+    duplicates: int = 0  # rows dropped as repeated ids ('duplicate_ids')
 
     def add(self, rows: int, side: np.ndarray, drops: Drops) -> None:
         self.rows += rows
@@ -122,9 +124,13 @@ def _stream_file(
     reading: ReadOptions,
     ordered: bool = False,
     strata: Strata | None = None,
+    ids_of: tuple[list[FileRecord] | None, Skipped | None] = (None, None),
 ) -> tuple[InputSummary, _FileTotals]:
     """Read, code and count one file batch by batch; raises ``_NotClean`` at the first
-    sign of a problem (its report is the held path's)."""
+    sign of a problem (its report is the held path's). ``ids_of``: where the id check's
+    record of the file goes (a first pass that resolves repeated ids), or the rows it
+    dropped (the second pass)."""
+    records, skip = ids_of
     segments = counter.segments
     source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
     needed = needed_columns(survey, side, segments, False)
@@ -139,6 +145,14 @@ def _stream_file(
     sides = (VENDOR, CUSTOMER) if side is None else (side,)
     later = {*segments, survey.respondent_id or ""}
     totals = _FileTotals()
+    record = None
+    if records is not None:
+
+        def reopen() -> Source:
+            return open_source(path, export_format=reading.export_format, sheet=reading.sheet)
+
+        record = FileRecord(source.name, reopen)
+        records.append(record)
     for group in _groups(source.batches(names, ordered=ordered, plain=plain)):
         read = read_columns(group, text, hashed)
         drops = find_drops(survey, source, read, needed, side)
@@ -147,7 +161,11 @@ def _stream_file(
             design = strata.add(_batch_design(survey, source, read.columns, drops))
             if design is None:
                 raise _NotClean  # a stratum's fpc varies: the held path says which
+        if skip is not None:  # the duplicates the id check dropped: left out now
+            drops, design = _without_duplicates(drops, design, skip, totals)
         columns, hashes = _kept(read, drops.drop, survey.respondent_id)
+        if survey.respondent_id and hashes is None:
+            raise _NotClean
         n = read.rows - int(drops.drop.sum())
         kept = kept_rows(read.rows, np.flatnonzero(drops.drop))
         out = ProblemCollector()
@@ -166,9 +184,28 @@ def _stream_file(
         totals.add(read.rows, side_codes, drops)
         if hashes is not None:
             ids.append(hashes)
-    if totals.vendor + totals.customer == 0:
+        if record is not None:
+            record.add(drops.drop, side_codes)
+    if totals.vendor + totals.customer + totals.duplicates == 0:
         raise _NotClean  # no responses: the held path says why
     return _file_summary(source, side, totals), totals
+
+
+def _without_duplicates(
+    drops: Drops, design: RowDesign | None, skip: Skipped, totals: _FileTotals
+) -> tuple[Drops, RowDesign | None]:
+    """A batch without its rows that the id check dropped; their design rows stay in
+    the design (its strata's sizes), their weights go, as on the held path."""
+    duplicate = skip.of_batch(drops.drop)
+    if not duplicate.any():
+        return drops, design
+    totals.duplicates += int(duplicate.sum())
+    drop = drops.drop.copy()
+    drop[np.flatnonzero(~drops.drop)[duplicate]] = True
+    if design is not None:
+        kept = ~duplicate
+        design = RowDesign(design.stratum[kept], design.weight[kept], design.strata)
+    return replace(drops, drop=drop), design
 
 
 def _batch_design(
@@ -215,6 +252,7 @@ def _file_summary(source: Source, side: int | None, totals: _FileTotals) -> Inpu
         tool=source.layout.tool,
         excluded=totals.excluded,
         unfinished_kept=totals.unfinished_kept,
+        duplicates_dropped=totals.duplicates,
     )
 
 
@@ -264,19 +302,28 @@ def stream_tally(
     if not jobs or (any(s is None for _, s in jobs) and survey.sides.column is None):
         return None
     out = ProblemCollector()
-    same_content(
-        [p for p, _ in jobs if isinstance(p, Path)], out, has_ids=bool(survey.respondent_id)
-    )
+    if not survey.respondent_id or survey.duplicate_ids == "error":  # as the held path
+        on_disk = [p for p, _ in jobs if isinstance(p, Path)]
+        same_content(on_disk, out, has_ids=bool(survey.respondent_id))
     if out.problems:
         return None
     chosen = tuple(dict.fromkeys(survey.segments if segments is None else segments))
+    reading = reading or ReadOptions()
+    resolution = None
     try:
         try:
-            counter, files, strata = _stream_all(survey, jobs, chosen, reading or ReadOptions())
+            counter, files, strata, records = _stream_all(survey, jobs, chosen, reading)
         except Unordered:  # a file could not be read in two ranges: read them in order
-            counter, files, strata = _stream_all(
-                survey, jobs, chosen, reading or ReadOptions(), ordered=True
+            counter, files, strata, records = _stream_all(
+                survey, jobs, chosen, reading, ordered=True
             )
+        if records is not None:  # 'duplicate_ids: keep-first/keep-last'
+            resolution = resolve_ids(survey, *records)
+            if resolution is None:
+                return None
+            if any(rows.size for rows in resolution.drop):  # counted again without them
+                skips = [Skipped(np.sort(rows)) for rows in resolution.drop]
+                counter, files, strata, _ = _stream_all(survey, jobs, chosen, reading, skips)
     except (_NotClean, GapscanError, Unordered):
         return None
     inputs = tuple(s for s, _ in files)
@@ -290,6 +337,7 @@ def stream_tally(
         tally = replace(counter.tally(inputs, order), design=design)
     matched = [tuple(t.matched) for _, t in files]
     warnings = unmatched_warnings(survey.filters, matched, str(survey.path))
+    warnings += list(resolution.warnings if resolution is not None else ())
     n_filters = len(survey.filters)
     removed = tuple(sum(t.removed[i] for _, t in files) for i in range(n_filters))
     return replace(tally, warnings=tuple(warnings), filtered=removed)
@@ -300,22 +348,38 @@ def _stream_all(
     jobs: list[tuple[Path | Frame, int | None]],
     segments: tuple[str, ...],
     reading: ReadOptions,
+    skips: Sequence[Skipped] | None = None,
     *,
     ordered: bool = False,
-) -> tuple[Counter, list[tuple[InputSummary, _FileTotals]], Strata | None]:
+) -> tuple[
+    Counter,
+    list[tuple[InputSummary, _FileTotals]],
+    Strata | None,
+    tuple[np.ndarray, list[FileRecord]] | None,
+]:
     """Every file counted into one count table (and, with a design, its strata);
-    raises ``_NotClean`` when the run is not clean (a repeated id hash included)."""
+    raises ``_NotClean`` when the run is not clean (a repeated id hash included, unless
+    'duplicate_ids' resolves them: then the id hashes and the files' records come back,
+    for the id check, or ``skips`` gives each file's rows it dropped)."""
     counter = Counter(survey, segments)
     files: list[tuple[InputSummary, _FileTotals]] = []
     ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
     strata = None if survey.design is None else Strata(survey.design.fpc is not None)
-    # weights are summed in the order of the rows, as the held path sums them
-    ordered = ordered or strata is not None
-    for path, side in jobs:
-        files.append(_stream_file(survey, path, side, counter, ids, reading, ordered, strata))
-    if survey.respondent_id and _any_repeated(ids):
+    keeping = survey.duplicate_ids != "error"
+    records: list[FileRecord] | None = [] if keeping and skips is None else None
+    # weights are summed in the order of the rows, as the held path sums them; the
+    # first of two rows with one id is the first in the file
+    ordered = ordered or strata is not None or keeping
+    for i, (path, side) in enumerate(jobs):
+        ids_of = (records, None if skips is None else skips[i])
+        files.append(
+            _stream_file(survey, path, side, counter, ids, reading, ordered, strata, ids_of)
+        )
+    if records is not None:
+        return counter, files, strata, (ids.finish(), records)
+    if survey.respondent_id and not keeping and _any_repeated(ids):
         raise _NotClean  # the held path checks the ids as written
-    return counter, files, strata
+    return counter, files, strata, None
 
 
 def _input(given: Input) -> Path | Frame:
