@@ -21,7 +21,7 @@ from gapscan import count_first, stream_counts
 from gapscan.analysis import AnalysisOptions, analyze, analyze_loaded, load_data
 from gapscan.count_first import can_stream, stream_tally
 from gapscan.counts import DesignCells
-from gapscan.inputs import csv_batches, csv_parts
+from gapscan.inputs import csv_batches, csv_chunks, csv_parts
 from gapscan.render.json import render as render_json
 from gapscan.responses import load_responses
 from gapscan.schema import load_schema
@@ -114,7 +114,8 @@ def assert_same_design(survey: Survey, streamed: Tally | None, held: Tally) -> N
     group=st.sampled_from([1, 7, 1 << 16]),
     by_region=st.booleans(),
     keep=st.sampled_from([(), ("region=North,Ost,Süd",)]),
-    split=st.booleans(),  # a file read as two ranges at once
+    split=st.booleans(),  # a file read by two readers at once: in chunks, in order
+    chunk=st.sampled_from([97, 400, 1 << 24]),
     design=st.sampled_from(
         [
             "design: {strata: stratum, fpc: population}",
@@ -134,12 +135,14 @@ def test_the_streamed_design_cells_are_the_held_ones(
     by_region: bool,
     keep: tuple[str, ...],
     split: bool,
+    chunk: int,
     design: str,
     weighted: bool,
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
     monkeypatch.setattr(count_first, "GROUP_ROWS", group)
     monkeypatch.setattr(csv_parts, "MIN_SIZE", 0 if split else 1 << 40)
+    monkeypatch.setattr(csv_chunks, "CHUNK", chunk)
     text = SCHEMA.replace("design: {strata: stratum, fpc: population}", design)
     if not weighted:
         text = text.replace("weight: w\n", "")

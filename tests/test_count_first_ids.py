@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from gapscan import count_first
 from gapscan.analysis import AnalysisOptions, analyze, analyze_loaded, load_data
 from gapscan.count_first import stream_tally
-from gapscan.inputs import csv_batches
+from gapscan.inputs import csv_batches, csv_chunks, csv_parts
 from gapscan.render.json import render as render_json
 from gapscan.responses import load_responses
 from gapscan.schema import load_schema
@@ -81,6 +81,7 @@ def _survey(tmp_path: Path, resolve: str, weighted: bool = False) -> Survey:
     group=st.sampled_from([1, 5, 1 << 16]),
     by_region=st.booleans(),
     weighted=st.booleans(),
+    chunk=st.sampled_from([None, 97, 400]),  # None: one reader; else chunks two at a time
 )
 def test_repeated_ids_are_resolved_as_on_the_held_path(
     tmp_path: Path,
@@ -91,9 +92,13 @@ def test_repeated_ids_are_resolved_as_on_the_held_path(
     group: int,
     by_region: bool,
     weighted: bool,
+    chunk: int | None,
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
     monkeypatch.setattr(count_first, "GROUP_ROWS", group)
+    if chunk is not None:
+        monkeypatch.setattr(csv_parts, "MIN_SIZE", 0)
+        monkeypatch.setattr(csv_chunks, "CHUNK", chunk)
     survey = _survey(tmp_path, resolve, weighted)
     paths = []
     for i, rows in enumerate(files):

@@ -125,11 +125,13 @@ def _stream_file(
     ordered: bool = False,
     strata: Strata | None = None,
     ids_of: tuple[list[FileRecord] | None, Skipped | None] = (None, None),
+    sequential: bool = False,
 ) -> tuple[InputSummary, _FileTotals]:
     """Read, code and count one file batch by batch; raises ``_NotClean`` at the first
-    sign of a problem (its report is the held path's). ``ids_of``: where the id check's
-    record of the file goes (a first pass that resolves repeated ids), or the rows it
-    dropped (the second pass)."""
+    sign of a problem (its report is the held path's). ``ordered``: the batches in file
+    order (two readers at once on a large file, unless ``sequential``). ``ids_of``:
+    where the id check's record of the file goes (a first pass that resolves repeated
+    ids), or the rows it dropped (the second pass)."""
     records, skip = ids_of
     segments = counter.segments
     source = open_source(path, export_format=reading.export_format, sheet=reading.sheet)
@@ -153,7 +155,9 @@ def _stream_file(
 
         record = FileRecord(source.name, reopen)
         records.append(record)
-    for group in _groups(source.batches(names, ordered=ordered, plain=plain)):
+    at_once = ordered and not sequential
+    batches = source.batches(names, ordered=ordered or sequential, plain=plain, at_once=at_once)
+    for group in _groups(batches):
         read = read_columns(group, text, hashed)
         drops = find_drops(survey, source, read, needed, side)
         design = None
@@ -311,11 +315,13 @@ def stream_tally(
     reading = reading or ReadOptions()
     resolution = None
     try:
+        sequential = False
         try:
             counter, files, strata, records = _stream_all(survey, jobs, chosen, reading)
         except Unordered:  # a file could not be read in two ranges: read them in order
+            sequential = True
             counter, files, strata, records = _stream_all(
-                survey, jobs, chosen, reading, ordered=True
+                survey, jobs, chosen, reading, sequential=True
             )
         if records is not None:  # 'duplicate_ids: keep-first/keep-last'
             resolution = resolve_ids(survey, *records)
@@ -323,7 +329,9 @@ def stream_tally(
                 return None
             if any(rows.size for rows in resolution.drop):  # counted again without them
                 skips = [Skipped(np.sort(rows)) for rows in resolution.drop]
-                counter, files, strata, _ = _stream_all(survey, jobs, chosen, reading, skips)
+                counter, files, strata, _ = _stream_all(
+                    survey, jobs, chosen, reading, skips, sequential=sequential
+                )
     except (_NotClean, GapscanError, Unordered):
         return None
     inputs = tuple(s for s, _ in files)
@@ -350,7 +358,7 @@ def _stream_all(
     reading: ReadOptions,
     skips: Sequence[Skipped] | None = None,
     *,
-    ordered: bool = False,
+    sequential: bool = False,
 ) -> tuple[
     Counter,
     list[tuple[InputSummary, _FileTotals]],
@@ -360,7 +368,8 @@ def _stream_all(
     """Every file counted into one count table (and, with a design, its strata);
     raises ``_NotClean`` when the run is not clean (a repeated id hash included, unless
     'duplicate_ids' resolves them: then the id hashes and the files' records come back,
-    for the id check, or ``skips`` gives each file's rows it dropped)."""
+    for the id check, or ``skips`` gives each file's rows it dropped). ``sequential``:
+    each file read by one reader, in order (after a read at once failed part-way)."""
     counter = Counter(survey, segments)
     files: list[tuple[InputSummary, _FileTotals]] = []
     ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
@@ -369,11 +378,13 @@ def _stream_all(
     records: list[FileRecord] | None = [] if keeping and skips is None else None
     # weights are summed in the order of the rows, as the held path sums them; the
     # first of two rows with one id is the first in the file
-    ordered = ordered or strata is not None or keeping
+    ordered = strata is not None or keeping
     for i, (path, side) in enumerate(jobs):
         ids_of = (records, None if skips is None else skips[i])
         files.append(
-            _stream_file(survey, path, side, counter, ids, reading, ordered, strata, ids_of)
+            _stream_file(
+                survey, path, side, counter, ids, reading, ordered, strata, ids_of, sequential
+            )
         )
     if records is not None:
         return counter, files, strata, (ids.finish(), records)

@@ -125,7 +125,12 @@ class Source:
         return pa.Table.from_batches(list(self.batches(columns)))
 
     def batches(
-        self, columns: list[str], *, ordered: bool = True, plain: Collection[str] = ()
+        self,
+        columns: list[str],
+        *,
+        ordered: bool = True,
+        plain: Collection[str] = (),
+        at_once: bool = False,
     ) -> Iterator[pa.RecordBatch]:
         """Read the named columns (which must exist: see :meth:`find`) as text, under
         the names asked for, a bounded number of rows at a time (at least one batch,
@@ -137,11 +142,13 @@ class Source:
         then read as two ranges at once, see :mod:`gapscan.inputs.csv_parts`), and a
         read that fails part-way raises
         :class:`~gapscan.inputs.source_batches.Unordered` (read in order to learn what
-        is wrong)."""
+        is wrong). ``ordered`` and ``at_once``: in file order, a large plain CSV file
+        read in chunks two at a time (:mod:`gapscan.inputs.csv_chunks`); a read that
+        fails part-way raises ``Unordered`` too."""
         wanted, positions = self._positions(columns)
         if self._frame is not None or self.format == "xlsx":
             return self._in_memory(wanted, positions)
-        return metered(self, wanted, positions, ordered, frozenset(plain))
+        return metered(self, wanted, positions, ordered, frozenset(plain), at_once)
 
     def parts(
         self, columns: list[str], *, plain: Collection[str] = ()

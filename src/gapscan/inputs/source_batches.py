@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapscan.errors import GapscanError
-from gapscan.inputs import csv_batches, csv_parts, parquet, spss
+from gapscan.inputs import csv_batches, csv_chunks, csv_parts, parquet, spss
 from gapscan.inputs import encoding as whole_file
 from gapscan.inputs.records import Records, check_widths
 from gapscan.inputs.stored import damaged as stored_damaged
@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 
 class Unordered(Exception):
-    """A read in any order failed part-way (see :meth:`Source.batches`)."""
+    """A read in any order, or in order at once, failed part-way (see
+    :meth:`Source.batches`)."""
+
+
+FAILED_PART_WAY = (csv_batches.NotUtf8, csv_batches.ParseFailed, csv_batches.Damaged)
 
 
 def metered(
@@ -32,10 +36,25 @@ def metered(
     positions: list[int],
     ordered: bool = True,
     plain: frozenset[str] = frozenset(),
+    at_once: bool = False,
 ) -> Iterator[pa.RecordBatch]:
     """A CSV or Parquet file's batches, with a progress bar on a terminal (see
     :mod:`gapscan.progress`): the bytes of a CSV file, the rows of a Parquet file.
-    Not ``ordered``: a large plain CSV file's two ranges interleaved."""
+    Not ``ordered``: a large plain CSV file's two ranges interleaved. ``ordered`` and
+    ``at_once``: a large plain CSV file's chunks read two at a time, in file order
+    (:mod:`gapscan.inputs.csv_chunks`); a read that fails part-way raises
+    :class:`Unordered`."""
+    if ordered and at_once and source.format == "csv":
+        dialect = _dialect(source)
+        if csv_parts.splittable(dialect):
+            with Meter(Path(source.name).name, source.stored.size, "bytes") as meter:
+                chunks = csv_chunks.stream_chunks(dialect, positions, columns, meter.update, plain)
+                if chunks is not None:
+                    try:
+                        yield from chunks
+                    except FAILED_PART_WAY as exc:
+                        raise Unordered(exc) from None
+                    return
     for _, batch in metered_parts(source, columns, positions, not ordered, plain):
         yield batch
 
@@ -63,7 +82,7 @@ def metered_parts(
                 return
             try:
                 yield from parts
-            except (csv_batches.NotUtf8, csv_batches.ParseFailed, csv_batches.Damaged) as exc:
+            except FAILED_PART_WAY as exc:
                 raise Unordered(exc) from None
     elif source._spss is not None:
         with Meter(source.path.name, source._spss.rows, "rows") as meter:
