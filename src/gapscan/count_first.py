@@ -186,7 +186,7 @@ def _stream_file(
         elif not counter.add_columns(side_codes, columns, found, sides):
             raise _NotClean
         totals.add(read.rows, side_codes, drops)
-        if hashes is not None:
+        if hashes is not None and skip is None:  # the second pass's ids are checked
             ids.append(hashes)
         if record is not None:
             record.add(drops.drop, side_codes)
@@ -325,6 +325,7 @@ def stream_tally(
             )
         if records is not None:  # 'duplicate_ids: keep-first/keep-last'
             resolution = resolve_ids(survey, *records)
+            del records  # the hashes and the files' records: not needed by a second pass
             if resolution is None:
                 return None
             if any(rows.size for rows in resolution.drop):  # counted again without them

@@ -122,7 +122,11 @@ def _occurrences(files: Sequence[FileIds]) -> _Occurrences:
     ordered.sort()
     repeats = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     del ordered
-    candidates = np.flatnonzero(np.isin(hashes, repeats)) if repeats.size else np.empty(0, int)
+    candidates = np.empty(0, dtype=np.int64)
+    if repeats.size:  # each hash looked up among the repeated ones (no sort of them all)
+        found = np.minimum(np.searchsorted(repeats, hashes), repeats.size - 1)
+        candidates = np.flatnonzero(repeats[found] == hashes)
+        del found
     del hashes
     sizes = np.cumsum([0] + [len(f.hashes) for f in files])
     file = np.searchsorted(sizes, candidates, side="right") - 1
