@@ -26,7 +26,9 @@ from gapscan.survey import SIDE_NAMES
 
 MAX_EXAMPLE_IDS = 10
 MAX_EXAMPLE_ROWS = 3
-HASH_BLOCK = 1 << 20
+HASH_BLOCK = 1 << 20  # bytes of a file hashed at a time
+HASH_RANGES = 16  # the id hashes compared in this many ranges of values
+LOOKUP_ROWS = 1 << 20  # rows whose hashes are looked up among the repeated ones at a time
 RESOLUTIONS = ("error", "keep-first", "keep-last")
 
 
@@ -115,25 +117,15 @@ class _Occurrences:
 
 
 def _occurrences(files: Sequence[FileIds]) -> _Occurrences:
-    """Sort the hashes to find the rows whose hash repeats; read those rows' ids again
+    """Find the rows whose hash repeats (:func:`_repeated`); read those rows' ids again
     and compare them exactly (a hash collision of two ids is two respondents)."""
-    hashes = files[0].hashes if len(files) == 1 else np.concatenate([f.hashes for f in files])
-    ordered = hashes[hashes != NO_ID]  # a copy, sorted in place: 8 bytes a row at most
-    ordered.sort()
-    repeats = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-    del ordered
-    candidates = np.empty(0, dtype=np.int64)
-    if repeats.size:  # each hash looked up among the repeated ones (no sort of them all)
-        found = np.minimum(np.searchsorted(repeats, hashes), repeats.size - 1)
-        candidates = np.flatnonzero(repeats[found] == hashes)
-        del found
-    del hashes
-    sizes = np.cumsum([0] + [len(f.hashes) for f in files])
-    file = np.searchsorted(sizes, candidates, side="right") - 1
-    row = candidates - sizes[file]
+    repeats = _repeated([f.hashes for f in files])
+    found = [_rows_of(f.hashes, repeats) for f in files]
+    file = np.concatenate([np.full(r.size, i, dtype=np.int64) for i, r in enumerate(found)])
+    row = np.concatenate(found)
     position: dict[str, int] = {}
-    gid = np.empty(candidates.size, dtype=np.int64)
-    side = np.empty(candidates.size, dtype=np.int8)
+    gid = np.empty(row.size, dtype=np.int64)
+    side = np.empty(row.size, dtype=np.int8)
     for i, f in enumerate(files):
         mine = np.flatnonzero(file == i)
         if not mine.size:
@@ -142,6 +134,40 @@ def _occurrences(files: Sequence[FileIds]) -> _Occurrences:
         gid[mine] = [position.setdefault(t.strip(), len(position)) for t in texts]
         side[mine] = f.side[row[mine]]
     return _Occurrences(gid=gid, file=file, row=row, side=side, keys=list(position))
+
+
+def _repeated(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The hashes of non-blank ids that occur more than once in ``parts``, sorted. The
+    values are taken a range at a time (``HASH_RANGES`` of them), each range gathered
+    from every part, sorted and compared on its own: no sorted copy of all the hashes
+    is made, a sixteenth of them at a time."""
+    edges = [int(NO_ID) + 1, *(i << 60 for i in range(1, HASH_RANGES))]
+    found = []
+    for r, low in enumerate(edges):
+        high = edges[r + 1] if r + 1 < len(edges) else None
+        chosen = []
+        for part in parts:
+            inside = part >= np.uint64(low)
+            if high is not None:
+                inside &= part < np.uint64(high)
+            chosen.append(part[inside])
+        values = np.concatenate(chosen) if chosen else np.empty(0, dtype=np.uint64)
+        values.sort()
+        found.append(np.unique(values[1:][values[1:] == values[:-1]]))
+    return np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
+
+
+def _rows_of(hashes: np.ndarray, repeats: np.ndarray) -> np.ndarray:
+    """The rows of ``hashes`` whose hash is among the sorted ``repeats``, looked up a
+    block of rows at a time."""
+    if not repeats.size:
+        return np.empty(0, dtype=np.int64)
+    rows = []
+    for start in range(0, hashes.size, LOOKUP_ROWS):
+        block = hashes[start : start + LOOKUP_ROWS]
+        at = np.minimum(np.searchsorted(repeats, block), repeats.size - 1)
+        rows.append(np.flatnonzero(repeats[at] == block) + start)
+    return np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
 
 
 def _kept(occ: _Occurrences, repeated: np.ndarray, *, last: bool) -> np.ndarray:
