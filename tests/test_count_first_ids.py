@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from gapscan import count_first
+from gapscan import columns, count_first
 from gapscan.analysis import AnalysisOptions, analyze, analyze_loaded, load_data
 from gapscan.count_first import stream_tally
 from gapscan.inputs import csv_batches, csv_chunks, csv_parts
@@ -96,6 +96,7 @@ def test_repeated_ids_are_resolved_as_on_the_held_path(
 ) -> None:
     monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block)
     monkeypatch.setattr(count_first, "GROUP_ROWS", group)
+    monkeypatch.setattr(columns, "BLOCK_ROWS", 7)  # the id hashes kept in many blocks
     if chunk is not None:
         monkeypatch.setattr(csv_parts, "MIN_SIZE", 0)
         monkeypatch.setattr(csv_chunks, "CHUNK", chunk)
@@ -167,8 +168,12 @@ def test_a_file_record_finds_the_file_rows_of_kept_rows() -> None:
     import numpy as np
 
     record = FileRecord("f.csv", lambda: None)  # type: ignore[arg-type, return-value]
-    record.add(np.array([False, True, False, False]), np.array([0, 1, 1]))
-    record.add(np.array([True, True, False]), np.array([0]))
-    record.add(np.array([False] * 9), np.zeros(9, dtype=np.int8))
+    hashes = np.arange(1, 14, dtype=np.uint64)
+    record.add(np.array([False, True, False, False]), np.array([0, 1, 1]), hashes[:3])
+    record.add(np.array([True, True, False]), np.array([0]), hashes[3:4])
+    record.add(np.array([False] * 9), np.zeros(9, dtype=np.int8), hashes[4:])
     kept = np.array([4, 0, 3, 2, 11])
     assert record.file_rows(kept).tolist() == [7, 0, 6, 3, 14]
+    ids = record.file_ids("rid")
+    assert np.concatenate(ids.hashes).tolist() == hashes.tolist()
+    assert ids.side.tolist() == [0, 1, 1, 0] + [0] * 9

@@ -61,12 +61,28 @@ class Blocks:
             start += take
 
     def finish(self) -> np.ndarray:
+        """The values as one array, each block let go as soon as it is copied in (the
+        values are never held twice over, as a concatenation would hold them)."""
         if not self.blocks:
             return np.empty(0, dtype=self.dtype)
         self.blocks[-1] = self.blocks[-1][: self.used]
-        whole = self.blocks[0] if len(self.blocks) == 1 else np.concatenate(self.blocks)
-        self.blocks = []
+        if len(self.blocks) == 1:
+            whole = self.blocks.pop()
+            return whole
+        whole = np.empty(sum(b.size for b in self.blocks), dtype=self.dtype)
+        start = 0
+        for block in self.drain():
+            whole[start : start + block.size] = block
+            start += block.size
         return whole
+
+    def parts(self) -> list[np.ndarray]:
+        """The values as the blocks that hold them, one after another (given away: no
+        copy of them all is made)."""
+        if self.blocks:
+            self.blocks[-1] = self.blocks[-1][: self.used]
+        blocks, self.blocks = self.blocks, []
+        return blocks
 
     def drain(self) -> Iterator[np.ndarray]:
         """The values block by block, each let go once the next is asked for."""

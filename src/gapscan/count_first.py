@@ -186,10 +186,10 @@ def _stream_file(
         elif not counter.add_columns(side_codes, columns, found, sides):
             raise _NotClean
         totals.add(read.rows, side_codes, drops)
-        if hashes is not None and skip is None:  # the second pass's ids are checked
-            ids.append(hashes)
-        if record is not None:
-            record.add(drops.drop, side_codes)
+        if record is not None and hashes is not None:  # for the id check
+            record.add(drops.drop, side_codes, hashes)
+        elif hashes is not None and records is None and skip is None:
+            ids.append(hashes)  # for the duplicate check
     if totals.vendor + totals.customer + totals.duplicates == 0:
         raise _NotClean  # no responses: the held path says why
     return _file_summary(source, side, totals), totals
@@ -324,7 +324,7 @@ def stream_tally(
                 survey, jobs, chosen, reading, sequential=True
             )
         if records is not None:  # 'duplicate_ids: keep-first/keep-last'
-            resolution = resolve_ids(survey, *records)
+            resolution = resolve_ids(survey, records)
             del records  # the hashes and the files' records: not needed by a second pass
             if resolution is None:
                 return None
@@ -364,12 +364,12 @@ def _stream_all(
     Counter,
     list[tuple[InputSummary, _FileTotals]],
     Strata | None,
-    tuple[np.ndarray, list[FileRecord]] | None,
+    list[FileRecord] | None,
 ]:
     """Every file counted into one count table (and, with a design, its strata);
     raises ``_NotClean`` when the run is not clean (a repeated id hash included, unless
-    'duplicate_ids' resolves them: then the id hashes and the files' records come back,
-    for the id check, or ``skips`` gives each file's rows it dropped). ``sequential``:
+    'duplicate_ids' resolves them: then the files' records come back (their id hashes
+    among them) for the id check, or ``skips`` gives each file's rows it dropped). ``sequential``:
     each file read by one reader, in order (after a read at once failed part-way)."""
     counter = Counter(survey, segments)
     files: list[tuple[InputSummary, _FileTotals]] = []
@@ -388,7 +388,7 @@ def _stream_all(
             )
         )
     if records is not None:
-        return counter, files, strata, (ids.finish(), records)
+        return counter, files, strata, records
     if survey.respondent_id and not keeping and _any_repeated(ids):
         raise _NotClean  # the held path checks the ids as written
     return counter, files, strata, None

@@ -35,11 +35,12 @@ RESOLUTIONS = ("error", "keep-first", "keep-last")
 @dataclass(frozen=True)
 class FileIds:
     """One file's respondent ids, compactly: for each kept row the 64-bit hash of its
-    trimmed id (``NO_ID``: blank) and its side; a way back to the file's lines, and
-    one to the ids as written (read again, only for rows whose hash repeats)."""
+    trimmed id (``NO_ID``: blank), whole or in blocks one after another, and its side;
+    a way back to the file's lines, and one to the ids as written (read again, only for
+    rows whose hash repeats)."""
 
     path: str
-    hashes: np.ndarray
+    hashes: np.ndarray | list[np.ndarray]
     side: np.ndarray
     lines: Callable[[np.ndarray], list[int]]
     texts: Callable[[np.ndarray], list[str]]
@@ -119,8 +120,8 @@ class _Occurrences:
 def _occurrences(files: Sequence[FileIds]) -> _Occurrences:
     """Find the rows whose hash repeats (:func:`_repeated`); read those rows' ids again
     and compare them exactly (a hash collision of two ids is two respondents)."""
-    repeats = _repeated([f.hashes for f in files])
-    found = [_rows_of(f.hashes, repeats) for f in files]
+    repeats = _repeated([block for f in files for block in _blocks(f.hashes)])
+    found = [_rows_of(_blocks(f.hashes), repeats) for f in files]
     file = np.concatenate([np.full(r.size, i, dtype=np.int64) for i, r in enumerate(found)])
     row = np.concatenate(found)
     position: dict[str, int] = {}
@@ -157,17 +158,22 @@ def _repeated(parts: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
 
 
-def _rows_of(hashes: np.ndarray, repeats: np.ndarray) -> np.ndarray:
-    """The rows of ``hashes`` whose hash is among the sorted ``repeats``, looked up a
-    block of rows at a time."""
-    if not repeats.size:
-        return np.empty(0, dtype=np.int64)
-    rows = []
-    for start in range(0, hashes.size, LOOKUP_ROWS):
-        block = hashes[start : start + LOOKUP_ROWS]
-        at = np.minimum(np.searchsorted(repeats, block), repeats.size - 1)
-        rows.append(np.flatnonzero(repeats[at] == block) + start)
-    return np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+def _blocks(hashes: np.ndarray | list[np.ndarray]) -> list[np.ndarray]:
+    return hashes if isinstance(hashes, list) else [hashes]
+
+
+def _rows_of(blocks: list[np.ndarray], repeats: np.ndarray) -> np.ndarray:
+    """The rows of the hashes (``blocks``, one after another) that are among the
+    sorted ``repeats``, looked up ``LOOKUP_ROWS`` at a time."""
+    rows = [np.empty(0, dtype=np.int64)]
+    offset = 0
+    for hashes in blocks:
+        for start in range(0, hashes.size if repeats.size else 0, LOOKUP_ROWS):
+            block = hashes[start : start + LOOKUP_ROWS]
+            at = np.minimum(np.searchsorted(repeats, block), repeats.size - 1)
+            rows.append(np.flatnonzero(repeats[at] == block) + (offset + start))
+        offset += hashes.size
+    return np.concatenate(rows)
 
 
 def _kept(occ: _Occurrences, repeated: np.ndarray, *, last: bool) -> np.ndarray:

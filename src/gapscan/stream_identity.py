@@ -1,8 +1,9 @@
 """Repeated respondent ids in a streamed run (:mod:`gapscan.count_first`), resolved as
 the held path resolves them (``duplicate_ids: keep-first`` or ``keep-last``).
 
-Besides each kept row's 8-byte id hash, the first pass keeps its side (1 byte) and which
-of each file's rows it kept (1 bit a row: :class:`FileRecord`). The held path's id check
+The first pass keeps each kept row's 8-byte id hash (in blocks, never copied into one
+array), its side (1 byte) and which of each file's rows it kept (1 bit a row:
+:class:`FileRecord`). The held path's id check
 (:func:`gapscan.identity.check_ids`) then runs on them, reading the ids as written again
 only for the rows whose hash repeats, and the file's lines only for the rows it names.
 When it drops rows, a second pass counts the files again without them
@@ -31,17 +32,20 @@ class FileRecord:
 
     name: str
     reopen: Callable[[], Source]
+    hashes: Blocks = field(default_factory=lambda: Blocks(np.dtype(np.uint64)))
     sides: Blocks = field(default_factory=lambda: Blocks(np.dtype(np.int8)))
     kept: list[np.ndarray] = field(default_factory=list)  # per batch, bit-packed
     rows: list[int] = field(default_factory=list)  # per batch: the file's rows
     counts: list[int] = field(default_factory=list)  # per batch: the rows kept
 
-    def add(self, drop: np.ndarray, side: np.ndarray) -> None:
-        """A batch: each of its rows left out or not, and its kept rows' sides."""
+    def add(self, drop: np.ndarray, side: np.ndarray, hashes: np.ndarray) -> None:
+        """A batch: each of its rows left out or not, its kept rows' sides and id
+        hashes."""
         self.kept.append(np.packbits(~drop))
         self.rows.append(int(drop.size))
         self.counts.append(int(side.size))
         self.sides.append(side.astype(np.int8))
+        self.hashes.append(hashes)
 
     def file_rows(self, kept: np.ndarray) -> np.ndarray:
         """The 0-based rows of the file of kept rows ``kept`` (their order kept)."""
@@ -56,7 +60,8 @@ class FileRecord:
             found[mine] = first_row[b] + np.flatnonzero(bits)[kept[mine] - first_kept[b]]
         return found
 
-    def file_ids(self, hashes: np.ndarray, column: str) -> FileIds:
+    def file_ids(self, column: str) -> FileIds:
+        """The file's ids for the check (its hashes given away, in their blocks)."""
         source: list[Source] = []
 
         def opened() -> Source:
@@ -70,20 +75,14 @@ class FileRecord:
         def texts(rows: np.ndarray) -> list[str]:
             return pick_texts(opened().batches([column]), column, self.file_rows(rows))
 
-        return FileIds(self.name, hashes, self.sides.finish(), lines, texts)
+        return FileIds(self.name, self.hashes.parts(), self.sides.finish(), lines, texts)
 
 
-def resolve_ids(
-    survey: Survey, hashes: np.ndarray, records: Sequence[FileRecord]
-) -> Resolution | None:
-    """The held path's resolution of the run's ids (``hashes``: every file's kept rows'
-    id hashes, one file after another); None when the check finds a problem."""
+def resolve_ids(survey: Survey, records: Sequence[FileRecord]) -> Resolution | None:
+    """The held path's resolution of the run's ids; None when the check finds a
+    problem."""
     assert survey.respondent_id is not None
-    bounds = np.cumsum([0, *(sum(r.counts) for r in records)])
-    files = [
-        record.file_ids(hashes[bounds[i] : bounds[i + 1]], survey.respondent_id)
-        for i, record in enumerate(records)
-    ]
+    files = [record.file_ids(survey.respondent_id) for record in records]
     out = ProblemCollector()
     resolution = check_ids(files, survey.respondent_id, survey.duplicate_ids, survey.path.name, out)
     return None if out.problems else resolution
