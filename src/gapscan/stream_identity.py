@@ -2,7 +2,7 @@
 the held path resolves them (``duplicate_ids: keep-first`` or ``keep-last``).
 
 The first pass keeps each kept row's 8-byte id hash (in blocks, never copied into one
-array), its side (1 byte) and which of each file's rows it kept (1 bit a row:
+array), its side and which of each file's rows it kept (1 bit a row each:
 :class:`FileRecord`). The held path's id check
 (:func:`gapscan.identity.check_ids`) then runs on them, reading the ids as written again
 only for the rows whose hash repeats, and the file's lines only for the rows it names.
@@ -22,18 +22,18 @@ from gapscan.columns import Blocks, pick_texts
 from gapscan.errors import ProblemCollector
 from gapscan.identity import FileIds, Resolution, check_ids
 from gapscan.inputs.source import Source
-from gapscan.survey import Survey
+from gapscan.survey import CUSTOMER, VENDOR, Survey
 
 
 @dataclass
 class FileRecord:
-    """What the id check needs of one file besides its hashes: the name it reports,
-    a way to open it again, each kept row's side and, per batch, which rows were kept."""
+    """What the id check needs of one file: the name it reports, a way to open it
+    again, each kept row's id hash and side and, per batch, which rows were kept."""
 
     name: str
     reopen: Callable[[], Source]
     hashes: Blocks = field(default_factory=lambda: Blocks(np.dtype(np.uint64)))
-    sides: Blocks = field(default_factory=lambda: Blocks(np.dtype(np.int8)))
+    customers: list[np.ndarray] = field(default_factory=list)  # per batch, bit-packed
     kept: list[np.ndarray] = field(default_factory=list)  # per batch, bit-packed
     rows: list[int] = field(default_factory=list)  # per batch: the file's rows
     counts: list[int] = field(default_factory=list)  # per batch: the rows kept
@@ -44,7 +44,7 @@ class FileRecord:
         self.kept.append(np.packbits(~drop))
         self.rows.append(int(drop.size))
         self.counts.append(int(side.size))
-        self.sides.append(side.astype(np.int8))
+        self.customers.append(np.packbits(side == CUSTOMER))  # a kept row's side: 1 bit
         self.hashes.append(hashes)
 
     def file_rows(self, kept: np.ndarray) -> np.ndarray:
@@ -75,7 +75,13 @@ class FileRecord:
         def texts(rows: np.ndarray) -> list[str]:
             return pick_texts(opened().batches([column]), column, self.file_rows(rows))
 
-        return FileIds(self.name, self.hashes.parts(), self.sides.finish(), lines, texts)
+        side = np.empty(sum(self.counts), dtype=np.int8)
+        start = 0
+        for packed, count in zip(self.customers, self.counts, strict=True):
+            customer = np.unpackbits(packed, count=count).astype(bool)
+            side[start : start + count] = np.where(customer, CUSTOMER, VENDOR)
+            start += count
+        return FileIds(self.name, self.hashes.parts(), side, lines, texts)
 
 
 def resolve_ids(survey: Survey, records: Sequence[FileRecord]) -> Resolution | None:
