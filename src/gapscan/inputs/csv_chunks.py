@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from gapscan.inputs import csv_batches
 from gapscan.inputs.csv_batches import Dialect, ParseFailed
-from gapscan.inputs.csv_parts import _DONE, _next, _Part, _Range
+from gapscan.inputs.csv_parts import _DONE, _next, _Range, range_dialect
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -103,13 +103,7 @@ def _in_order(
                 slots.release()
                 return
             r = ranges[i] = _Range(path, cuts[i], cuts[i + 1], True)
-            part = Dialect(
-                _Part(r),  # type: ignore[arg-type]
-                dialect.encoding,
-                dialect.delimiter,
-                dialect.skip_lines if i == 0 else 0,
-                dialect.width,
-            )
+            part = range_dialect(dialect, r, first=i == 0)
             try:
                 read = csv_batches.stream(part, positions, names, multiline=multiline, plain=plain)
                 for batch in read:

@@ -124,13 +124,7 @@ def _merged(
     stop = threading.Event()
 
     def work(i: int) -> None:
-        part = Dialect(
-            _Part(ranges[i]),  # type: ignore[arg-type]
-            dialect.encoding,
-            dialect.delimiter,
-            dialect.skip_lines if i == 0 else 0,
-            dialect.width,
-        )
+        part = range_dialect(dialect, ranges[i], first=i == 0)
         try:
             read = csv_batches.stream(part, positions, names, multiline=multiline, plain=plain)
             for batch in read:
@@ -194,6 +188,18 @@ def _put(batches: queue.Queue[object], item: object, stop: threading.Event) -> b
         except queue.Full:
             continue
     return False
+
+
+def range_dialect(dialect: Dialect, r: _Range, *, first: bool) -> Dialect:
+    """The file's dialect for reading range ``r`` alone (only the first range has the
+    file's header and preamble lines)."""
+    return Dialect(
+        _Part(r),  # type: ignore[arg-type]
+        dialect.encoding,
+        dialect.delimiter,
+        dialect.skip_lines if first else 0,
+        dialect.width,
+    )
 
 
 class _Part:
