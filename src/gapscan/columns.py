@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from gapscan.id_hash import IdHasher
 
 BLOCK_ROWS = 1 << 20  # values per block of a growing column (large: allocated apart)
+# A batch with more distinct values than this (and than an eighth of its rows) is a
+# key-like column's: its dictionary is kept for one encoding at the end.
+KEYLIKE = 256
 
 # A text column as its distinct values and each row's index into them; a null cell
 # has the index len(values).
@@ -94,12 +97,21 @@ class Blocks:
 
 
 class ColumnBuilder:
-    """One column's values and row indices, added to a batch at a time."""
+    """One column's values and row indices, added to a batch at a time.
+
+    A batch's few distinct values (an answer column's labels) are mapped onto the
+    column's values one by one. A column of many distinct values (an account key, a
+    comment) is not: once a batch's dictionary holds more than ``KEYLIKE`` values and
+    an eighth of its rows, each batch's dictionary is kept as it is and its rows'
+    indices point into the dictionaries' concatenation, which :meth:`finish`
+    dictionary-encodes once (the values in the same order, first appearance)."""
 
     def __init__(self) -> None:
         self.position: dict[str, int] = {}
         self.values: list[str] = []
         self.indices = Blocks(index_dtype(0))
+        self.pending: list[pa.Array] | None = None  # the dictionaries, once deferred
+        self.entries = 0  # the values in them
 
     def add(self, chunk: pa.Array) -> None:
         import pyarrow as pa
@@ -107,29 +119,102 @@ class ColumnBuilder:
 
         if not pa.types.is_dictionary(chunk.type):
             chunk = pc.dictionary_encode(chunk)
+        size = len(chunk.dictionary)
+        if self.pending is None and size > KEYLIKE and 8 * size > len(chunk):
+            self.pending = [text_array(self.values)]
+            self.entries = len(self.values)
+        if self.pending is not None:
+            self.pending.append(_texts(chunk.dictionary))
+            self._append(chunk.indices, self.entries, self.entries + size)
+            self.entries += size
+            return
         position, values = self.position, self.values
-        dictionary = chunk.dictionary.to_pylist()
-        remap = np.empty(len(dictionary) + 1, dtype=np.int64)
-        for i, value in enumerate(dictionary):
+        remap = np.empty(size, dtype=np.int64)
+        for i, value in enumerate(chunk.dictionary.to_pylist()):
             text = str(value)
             code = position.get(text)
             if code is None:
                 code = position[text] = len(values)
                 values.append(text)
             remap[i] = code
-        remap[-1] = -1  # null, resolved in finish() once every value is known
-        indices, valid = integers(chunk.indices)
-        if valid is not None:
-            indices = np.where(valid, indices, len(remap) - 1)
-        dtype = index_dtype(len(values))
+        self._append(chunk.indices, remap, len(values))
+
+    def _append(self, indices: pa.Array, remap: np.ndarray | int, count: int) -> None:
+        """The batch's rows: their dictionary indices mapped through ``remap`` (or
+        moved up by it), a null as -1 (resolved in finish() once every value is
+        known); ``count`` values known."""
+        codes, valid = integers(indices)
+        dtype = index_dtype(count)
         if dtype.itemsize > self.indices.dtype.itemsize:
             self.indices.widen(dtype)
-        self.indices.append(remap.astype(self.indices.dtype)[indices])
+        if isinstance(remap, int):
+            mapped = codes.astype(self.indices.dtype) + self.indices.dtype.type(remap)
+            if valid is not None:
+                mapped[~valid] = -1
+        else:  # a null cell's index may be anything: it takes the table's last entry
+            table = np.append(remap, -1).astype(self.indices.dtype)
+            mapped = table[codes if valid is None else np.where(valid, codes, remap.size)]
+        self.indices.append(mapped)
+
+    def pieces(self) -> list[pa.Array]:
+        """The values the rows' indices point into, as the arrays that hold them one
+        after another."""
+        return [text_array(self.values)] if self.pending is None else self.pending
 
     def finish(self) -> Column:
+        if self.pending is not None:
+            values, remap = unified(self.pending)
+            indices = self.indices.finish()
+            return values, np.append(remap, len(values)).astype(index_dtype(len(values)))[indices]
         merged = self.indices.finish()
         merged[merged < 0] = len(self.values)
         return self.values, merged
+
+
+def unified(pieces: list[pa.Array]) -> tuple[list[str], np.ndarray]:
+    """The distinct values of string arrays taken one after another, in the order
+    they first appear, and each entry's place among them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if any(pa.types.is_large_string(piece.type) for piece in pieces):
+        pieces = [piece.cast(pa.large_string()) for piece in pieces]
+    whole = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
+    encoded = pc.dictionary_encode(whole)
+    values = encoded.dictionary.to_pylist()
+    codes, valid = integers(encoded.indices)
+    codes = codes.astype(np.int64)
+    if valid is not None:  # a null among the values: a null cell
+        codes[~valid] = len(values)
+    return values, codes
+
+
+def _texts(dictionary: pa.Array) -> pa.Array:
+    """A batch's dictionary as strings, each value as ``str`` spells it."""
+    import pyarrow as pa
+
+    if pa.types.is_string(dictionary.type):
+        return dictionary
+    if pa.types.is_large_string(dictionary.type):
+        return dictionary.cast(pa.string())
+    return text_array([str(value) for value in dictionary.to_pylist()])
+
+
+def text_array(values: Sequence[str]) -> pa.Array:
+    """Python strings as an Arrow string array, built from its buffers: ``pa.array``
+    would import pandas (half a second) to ask whether the list is one of its own."""
+    import pyarrow as pa
+
+    encoded = [value.encode("utf-8") for value in values]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    data = b"".join(encoded)
+    wide = len(data) >= 2**31
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64 if wide else np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    kind = pa.large_string() if wide else pa.string()
+    return pa.Array.from_buffers(
+        kind, len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
 
 
 @dataclass(frozen=True)
@@ -214,6 +299,8 @@ def _joined(builders: list[ColumnBuilder], rows: int) -> Column:
     values of the parts before it (new ones added at the end), its rows copied in."""
     if len(builders) == 1:
         return builders[0].finish()
+    if any(builder.pending is not None for builder in builders):
+        return _joined_pieces(builders, rows)
     position: dict[str, int] = {}
     values: list[str] = []
     remaps = []
@@ -231,6 +318,19 @@ def _joined(builders: list[ColumnBuilder], rows: int) -> Column:
     indices = np.empty(rows, dtype=index_dtype(len(values)))
     parts = [(b.indices, remap) for b, remap in zip(builders, remaps, strict=True)]
     return values, _filled(indices, parts)
+
+
+def _joined_pieces(builders: list[ColumnBuilder], rows: int) -> Column:
+    """:func:`_joined` of parts with many distinct values: all their values encoded
+    at once, each part's rows mapped through its share of the codes."""
+    pieces = [builder.pieces() for builder in builders]
+    values, codes = unified([piece for part in pieces for piece in part])
+    parts, start = [], 0
+    for builder, part in zip(builders, pieces, strict=True):
+        stop = start + sum(len(piece) for piece in part)
+        parts.append((builder.indices, np.append(codes[start:stop], len(values))))
+        start = stop
+    return values, _filled(np.empty(rows, dtype=index_dtype(len(values))), parts)
 
 
 def _read_one(batch: pa.RecordBatch, names: Sequence[str], hashed: Sequence[str]) -> Read:

@@ -4,6 +4,12 @@ values and account keys to one another (:func:`fold`)."""
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Characters that look alike and are typed interchangeably (a survey tool's curly
 # apostrophe, a spreadsheet's non-breaking space, a word processor's dash): each
@@ -37,3 +43,40 @@ def _fold_any(value: str) -> str:
     faster: account keys and segment values are folded one by one)."""
     plain = unicodedata.normalize("NFC", value).translate(_FOLD)
     return " ".join(plain.split()).casefold()
+
+
+# Every character Python's str.strip() removes (str.isspace), for pyarrow's utf8_trim.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+# The ASCII characters str.split() splits at, as an RE2 class.
+_ASCII_RUNS = r"[\t\n\v\f\r\x1c-\x1f ]+"
+
+
+def fold_all(values: pa.Array) -> pa.Array:
+    """:func:`fold` of every string of an Arrow string array (no nulls), as one: in a
+    pass over the Arrow buffers for the ASCII values without a backtick (the
+    shortcut's rule: runs of white space made one space, trimmed, lower-cased, which
+    is case-folding in ASCII) and one by one for the rest."""
+    import pyarrow.compute as pc
+
+    plain = pc.and_(pc.string_is_ascii(values), pc.invert(pc.match_substring(values, "`")))
+    spaced = pc.replace_substring_regex(values, _ASCII_RUNS, " ")
+    folded = pc.ascii_lower(pc.utf8_trim(spaced, " "))
+    if pc.all(plain).as_py() is not False:
+        return folded
+    texts, each = values.to_pylist(), folded.to_pylist()
+    for i in np.flatnonzero(~np.asarray(plain.to_pylist(), dtype=bool)).tolist():
+        each[i] = _fold_any(texts[i])
+    from gapscan.columns import text_array
+
+    return text_array(each)
+
+
+def stripped(values: pa.Array) -> pa.Array:
+    """``str.strip()`` of every string of an Arrow string array."""
+    import pyarrow.compute as pc
+
+    return pc.utf8_trim(values, characters=WHITESPACE)

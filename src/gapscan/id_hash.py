@@ -16,17 +16,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gapscan.columns import Blocks, integers
+from gapscan.folding import WHITESPACE
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 NO_ID = np.uint64(0)
-# Every character Python's str.strip() removes (str.isspace), for pyarrow's utf8_trim.
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    + "".join(chr(c) for c in range(0x2000, 0x200B))
-    + "\u2028\u2029\u202f\u205f\u3000"
-)
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: an odd multiplier
 # The low 0..8 bytes of a word.
 _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)

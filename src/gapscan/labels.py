@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gapscan.columns import Column
+from gapscan.columns import Column, integers, text_array, unified
+from gapscan.folding import fold_all, stripped
 from gapscan.survey import CUSTOMER, VENDOR, PairBy, fold
 
 # The segment of respondents whose breakdown cell is empty. Its label is the empty
@@ -82,57 +83,80 @@ def code_pair_keys(
     pair_by: PairBy, columns: dict[str, Column], side_codes: np.ndarray, sides: tuple[int, ...]
 ) -> tuple[list[str], np.ndarray]:
     """Account keys as trimmed spellings (grouped by folded value when the files are
-    combined, :func:`combine_keys`); -1 where a respondent has no key."""
+    combined, :func:`combine_keys`), in the order each side's rows first use them;
+    -1 where a respondent has no key."""
     labels: list[str] = []
-    position: dict[str, int] = {}
-    blank: dict[str, bool] = {}  # each spelling folded once, whichever sides read it
     keys = np.full(side_codes.shape, -1, dtype=np.int32)
+    # per column (both sides may read one): its spellings, each value's spelling, and
+    # each spelling's key (-1: none yet; the last entry, blank, stays -1)
+    read: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
     for s in sides:
-        values, indices = columns[pair_by.column(s)]
+        name = pair_by.column(s)
+        values, indices = columns[name]
+        if not values:  # every cell empty
+            continue
+        if name not in read:
+            spelled, spelling = _key_spellings(values)
+            key = np.full(len(spelled) + 1, -1, dtype=np.int32)
+            if labels:  # another column's keys came first: a spelling is one key
+                known = {label: k for k, label in enumerate(labels)}
+                key[:-1] = [known.get(spelling, -1) for spelling in spelled]
+            read[name] = spelled, spelling, key
+        spelled, spelling, key = read[name]
         rows = side_codes == s
-        used = np.bincount(indices[rows], minlength=len(values) + 1) > 0
-        table = []
-        for value, in_use in zip(values, used, strict=False):
-            spelling = value.strip()
-            empty = blank.get(spelling)
-            if empty is None:
-                empty = blank[spelling] = not fold(spelling)
-            if empty:
-                table.append(-1)
-                continue
-            if in_use and spelling not in position:
-                position[spelling] = len(labels)
-                labels.append(spelling)
-            table.append(position.get(spelling, -1))
-        lookup = np.asarray([*table, -1], dtype=np.int32)
-        keys[rows] = lookup[indices[rows]]
+        used = np.bincount(indices[rows], minlength=len(values) + 1)[: len(values)] > 0
+        in_use = spelling[used & (spelling >= 0)]  # in the order of the values
+        distinct, first = np.unique(in_use, return_index=True)
+        new = distinct[np.argsort(first)]
+        new = new[key[new] < 0]
+        key[new] = np.arange(len(labels), len(labels) + new.size, dtype=np.int32)
+        labels += [spelled[j] for j in new.tolist()]
+        keys[rows] = np.append(key[spelling], np.int32(-1))[indices[rows]]  # null: no key
     return labels, keys
+
+
+def _key_spellings(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct trimmed spellings of a key column's values that are not blank, and
+    each value's spelling among them (-1: blank, no key)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(stripped(text_array(values)))
+    spelled: list[str] = encoded.dictionary.to_pylist()
+    blank = np.array([not spelling for spelling in spelled] + [True], dtype=bool)
+    ascii_ = np.asarray(pc.string_is_ascii(encoded.dictionary).to_pylist(), dtype=bool)
+    for j in np.flatnonzero(~ascii_).tolist():  # only look-alikes may fold to nothing
+        blank[j] = not fold(spelled[j])
+    kept = np.cumsum(~blank) - 1
+    codes, _ = integers(encoded.indices)
+    spelling = np.where(blank[:-1], -1, kept[:-1])[codes] if codes.size else codes
+    return [t for t, b in zip(spelled, blank[:-1], strict=True) if not b], spelling
 
 
 def account_keys(
     spelled: Sequence[str], vendor: Sequence[int], customer: Sequence[int]
-) -> tuple[tuple[str, ...], list[int]]:
+) -> tuple[tuple[str, ...], np.ndarray]:
     """Accounts from their keys' trimmed spellings (``vendor``/``customer``: each
     spelling's respondents per side): spellings grouped by folded value, the groups in
     sorted order, each shown by its canonical spelling among the vendor side's (the
     customer side's when no vendor respondent has it). Returns the labels and each
     spelling's account."""
-    folded = [fold(spelling) for spelling in spelled]
-    if len(set(folded)) == len(folded) and all(
-        v or c for v, c in zip(vendor, customer, strict=True)
-    ):
-        # each spelling an account of its own (the usual case): its canonical spelling
-        order = sorted(range(len(folded)), key=folded.__getitem__)
-        account = [0] * len(folded)
-        for rank, i in enumerate(order):
-            account[i] = rank
-        return tuple(spelled[i] for i in order), account
-    return _grouped_accounts(spelled, folded, vendor, customer)
+    import pyarrow.compute as pc
+
+    folded = fold_all(text_array(spelled))
+    respondents = np.asarray(vendor, dtype=np.int64) + np.asarray(customer, dtype=np.int64)
+    if pc.count_distinct(folded).as_py() < len(folded) or not (respondents > 0).all():
+        return _grouped_accounts(spelled, folded.to_pylist(), vendor, customer)
+    # each spelling an account of its own (the usual case), in the order of the folded
+    # keys (UTF-8's byte order is the order of the code points, as Python sorts)
+    order, _ = integers(pc.sort_indices(folded))
+    account = np.empty(order.size, dtype=np.int64)
+    account[order] = np.arange(order.size)
+    return tuple(spelled[i] for i in order.tolist()), account
 
 
 def _grouped_accounts(
     spelled: Sequence[str], folded: list[str], vendor: Sequence[int], customer: Sequence[int]
-) -> tuple[tuple[str, ...], list[int]]:
+) -> tuple[tuple[str, ...], np.ndarray]:
     """:func:`account_keys` by grouping every spelling with its folded value."""
     groups: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
     for spelling, key, v, c in zip(spelled, folded, vendor, customer, strict=True):
@@ -143,7 +167,7 @@ def _grouped_accounts(
     keys = sorted(groups)
     labels = tuple(canonical(groups[k][0] or groups[k][1]) for k in keys)
     index = {k: i for i, k in enumerate(keys)}
-    return labels, [index[key] for key in folded]
+    return labels, np.asarray([index[key] for key in folded], dtype=np.int64)
 
 
 def combine_keys(
@@ -154,27 +178,20 @@ def combine_keys(
     None without files or keys."""
     if not files or any(keys is None for _, keys in files):
         return None, ()
-    position: dict[str, int] = {}
-    places = []  # per file: each of its spellings' place among all the files'
-    for _, pair_keys in files:
-        assert pair_keys is not None
-        places.append(
-            np.asarray(
-                [position.setdefault(label, len(position)) for label in pair_keys[0]],
-                dtype=np.int64,
-            )
-        )
-    counts = np.zeros((2, len(position)), dtype=np.int64)  # per side, per spelling
+
+    spellings = [text_array(keys[0]) for _, keys in files if keys is not None]
+    distinct, codes = unified(spellings)
+    places = np.split(codes, np.cumsum([len(part) for part in spellings])[:-1])
+    # per file: each of its spellings' place among all the files'
+    counts = np.zeros((2, len(distinct)), dtype=np.int64)  # per side, per spelling
     for (side, pair_keys), place in zip(files, places, strict=True):
         assert pair_keys is not None
         keys = pair_keys[1]
         for s in (VENDOR, CUSTOMER):
             per_label = np.bincount(keys[(side == s) & (keys >= 0)], minlength=place.size)
             counts[s, place] += per_label  # a file's spellings are distinct
-    labels, account = account_keys(
-        list(position), counts[VENDOR].tolist(), counts[CUSTOMER].tolist()
-    )
-    accounts = np.asarray(account, dtype=np.int32)
+    labels, account = account_keys(distinct, counts[VENDOR], counts[CUSTOMER])
+    accounts = account.astype(np.int32)
     parts = []
     for (_, pair_keys), place in zip(files, places, strict=True):
         assert pair_keys is not None
