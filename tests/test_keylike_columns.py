@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapscan import columns, folding, labels
@@ -98,14 +98,6 @@ def test_parts_joined_are_the_column_read_in_order(
     assert joined[1].tolist() == whole[1].tolist()
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(TEXT, max_size=20))
-def test_fold_all_is_fold_of_each(values: list[str]) -> None:
-    assert folding.fold_all(pa.array(values, type=pa.string())).to_pylist() == [
-        fold(v) for v in values
-    ]
-
-
 def test_stripped_trims_what_str_strip_trims() -> None:
     spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
     assert sorted(spaces) == sorted(folding.WHITESPACE)
@@ -167,16 +159,6 @@ def test_pair_keys_are_those_read_one_by_one(
     got_labels, got = labels.code_pair_keys(pair_by, cols, side_codes, (VENDOR, CUSTOMER))  # type: ignore[arg-type]
     assert got_labels == expected_labels
     assert got.tolist() == expected.tolist()
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(TEXT.map(str.strip).filter(fold), unique=True, max_size=12))
-def test_accounts_are_in_the_order_python_sorts_their_folded_keys(spelled: list[str]) -> None:
-    ones = [1] * len(spelled)
-    shown, account = labels.account_keys(spelled, ones, ones)
-    assume(len({fold(s) for s in spelled}) == len(spelled))  # else some are one account
-    assert list(shown) == sorted(spelled, key=fold)
-    assert [shown[a] for a in account.tolist()] == spelled
 
 
 @pytest.mark.parametrize("value", ["", "\u200b", "\u00ad\u200b"])

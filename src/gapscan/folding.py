@@ -6,8 +6,6 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -51,28 +49,6 @@ WHITESPACE = (
     + "".join(chr(c) for c in range(0x2000, 0x200B))
     + "\u2028\u2029\u202f\u205f\u3000"
 )
-# The ASCII characters str.split() splits at, as an RE2 class.
-_ASCII_RUNS = r"[\t\n\v\f\r\x1c-\x1f ]+"
-
-
-def fold_all(values: pa.Array) -> pa.Array:
-    """:func:`fold` of every string of an Arrow string array (no nulls), as one: in a
-    pass over the Arrow buffers for the ASCII values without a backtick (the
-    shortcut's rule: runs of white space made one space, trimmed, lower-cased, which
-    is case-folding in ASCII) and one by one for the rest."""
-    import pyarrow.compute as pc
-
-    plain = pc.and_(pc.string_is_ascii(values), pc.invert(pc.match_substring(values, "`")))
-    spaced = pc.replace_substring_regex(values, _ASCII_RUNS, " ")
-    folded = pc.ascii_lower(pc.utf8_trim(spaced, " "))
-    if pc.all(plain).as_py() is not False:
-        return folded
-    texts, each = values.to_pylist(), folded.to_pylist()
-    for i in np.flatnonzero(~np.asarray(plain.to_pylist(), dtype=bool)).tolist():
-        each[i] = _fold_any(texts[i])
-    from gapscan.columns import text_array
-
-    return text_array(each)
 
 
 def stripped(values: pa.Array) -> pa.Array:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gapscan.columns import Column, integers, text_array, unified
-from gapscan.folding import fold_all, stripped
+from gapscan.columns import Column, integers, text_array
+from gapscan.folding import stripped
 from gapscan.survey import CUSTOMER, VENDOR, PairBy, fold
 
 # The segment of respondents whose breakdown cell is empty. Its label is the empty
@@ -134,29 +134,28 @@ def _key_spellings(values: list[str]) -> tuple[list[str], np.ndarray]:
 
 def account_keys(
     spelled: Sequence[str], vendor: Sequence[int], customer: Sequence[int]
-) -> tuple[tuple[str, ...], np.ndarray]:
+) -> tuple[tuple[str, ...], list[int]]:
     """Accounts from their keys' trimmed spellings (``vendor``/``customer``: each
     spelling's respondents per side): spellings grouped by folded value, the groups in
     sorted order, each shown by its canonical spelling among the vendor side's (the
     customer side's when no vendor respondent has it). Returns the labels and each
     spelling's account."""
-    import pyarrow.compute as pc
-
-    folded = fold_all(text_array(spelled))
-    respondents = np.asarray(vendor, dtype=np.int64) + np.asarray(customer, dtype=np.int64)
-    if pc.count_distinct(folded).as_py() < len(folded) or not (respondents > 0).all():
-        return _grouped_accounts(spelled, folded.to_pylist(), vendor, customer)
-    # each spelling an account of its own (the usual case), in the order of the folded
-    # keys (UTF-8's byte order is the order of the code points, as Python sorts)
-    order, _ = integers(pc.sort_indices(folded))
-    account = np.empty(order.size, dtype=np.int64)
-    account[order] = np.arange(order.size)
-    return tuple(spelled[i] for i in order.tolist()), account
+    folded = [fold(spelling) for spelling in spelled]
+    if len(set(folded)) == len(folded) and all(
+        v or c for v, c in zip(vendor, customer, strict=True)
+    ):
+        # each spelling an account of its own (the usual case): its canonical spelling
+        order = sorted(range(len(folded)), key=folded.__getitem__)
+        account = [0] * len(folded)
+        for rank, i in enumerate(order):
+            account[i] = rank
+        return tuple(spelled[i] for i in order), account
+    return _grouped_accounts(spelled, folded, vendor, customer)
 
 
 def _grouped_accounts(
     spelled: Sequence[str], folded: list[str], vendor: Sequence[int], customer: Sequence[int]
-) -> tuple[tuple[str, ...], np.ndarray]:
+) -> tuple[tuple[str, ...], list[int]]:
     """:func:`account_keys` by grouping every spelling with its folded value."""
     groups: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
     for spelling, key, v, c in zip(spelled, folded, vendor, customer, strict=True):
@@ -167,7 +166,7 @@ def _grouped_accounts(
     keys = sorted(groups)
     labels = tuple(canonical(groups[k][0] or groups[k][1]) for k in keys)
     index = {k: i for i, k in enumerate(keys)}
-    return labels, np.asarray([index[key] for key in folded], dtype=np.int64)
+    return labels, [index[key] for key in folded]
 
 
 def combine_keys(
@@ -178,20 +177,27 @@ def combine_keys(
     None without files or keys."""
     if not files or any(keys is None for _, keys in files):
         return None, ()
-
-    spellings = [text_array(keys[0]) for _, keys in files if keys is not None]
-    distinct, codes = unified(spellings)
-    places = np.split(codes, np.cumsum([len(part) for part in spellings])[:-1])
-    # per file: each of its spellings' place among all the files'
-    counts = np.zeros((2, len(distinct)), dtype=np.int64)  # per side, per spelling
+    position: dict[str, int] = {}
+    places = []  # per file: each of its spellings' place among all the files'
+    for _, pair_keys in files:
+        assert pair_keys is not None
+        places.append(
+            np.asarray(
+                [position.setdefault(label, len(position)) for label in pair_keys[0]],
+                dtype=np.int64,
+            )
+        )
+    counts = np.zeros((2, len(position)), dtype=np.int64)  # per side, per spelling
     for (side, pair_keys), place in zip(files, places, strict=True):
         assert pair_keys is not None
         keys = pair_keys[1]
         for s in (VENDOR, CUSTOMER):
             per_label = np.bincount(keys[(side == s) & (keys >= 0)], minlength=place.size)
             counts[s, place] += per_label  # a file's spellings are distinct
-    labels, account = account_keys(distinct, counts[VENDOR], counts[CUSTOMER])
-    accounts = account.astype(np.int32)
+    labels, account = account_keys(
+        list(position), counts[VENDOR].tolist(), counts[CUSTOMER].tolist()
+    )
+    accounts = np.asarray(account, dtype=np.int32)
     parts = []
     for (_, pair_keys), place in zip(files, places, strict=True):
         assert pair_keys is not None
