@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gapscan.arrow_strings import text_array, texts, unified
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -124,7 +126,7 @@ class ColumnBuilder:
             self.pending = [text_array(self.values)]
             self.entries = len(self.values)
         if self.pending is not None:
-            self.pending.append(_texts(chunk.dictionary))
+            self.pending.append(texts(chunk.dictionary))
             self._append(chunk.indices, self.entries, self.entries + size)
             self.entries += size
             return
@@ -169,52 +171,6 @@ class ColumnBuilder:
         merged = self.indices.finish()
         merged[merged < 0] = len(self.values)
         return self.values, merged
-
-
-def unified(pieces: list[pa.Array]) -> tuple[list[str], np.ndarray]:
-    """The distinct values of string arrays taken one after another, in the order
-    they first appear, and each entry's place among them."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if any(pa.types.is_large_string(piece.type) for piece in pieces):
-        pieces = [piece.cast(pa.large_string()) for piece in pieces]
-    whole = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
-    encoded = pc.dictionary_encode(whole)
-    values = encoded.dictionary.to_pylist()
-    codes, valid = integers(encoded.indices)
-    codes = codes.astype(np.int64)
-    if valid is not None:  # a null among the values: a null cell
-        codes[~valid] = len(values)
-    return values, codes
-
-
-def _texts(dictionary: pa.Array) -> pa.Array:
-    """A batch's dictionary as strings, each value as ``str`` spells it."""
-    import pyarrow as pa
-
-    if pa.types.is_string(dictionary.type):
-        return dictionary
-    if pa.types.is_large_string(dictionary.type):
-        return dictionary.cast(pa.string())
-    return text_array([str(value) for value in dictionary.to_pylist()])
-
-
-def text_array(values: Sequence[str]) -> pa.Array:
-    """Python strings as an Arrow string array, built from its buffers: ``pa.array``
-    would import pandas (half a second) to ask whether the list is one of its own."""
-    import pyarrow as pa
-
-    encoded = [value.encode("utf-8") for value in values]
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    data = b"".join(encoded)
-    wide = len(data) >= 2**31
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64 if wide else np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    kind = pa.large_string() if wide else pa.string()
-    return pa.Array.from_buffers(
-        kind, len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
-    )
 
 
 @dataclass(frozen=True)

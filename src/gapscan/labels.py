@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gapscan.columns import Column, integers, text_array
+from gapscan.arrow_strings import text_array
+from gapscan.columns import Column, integers
 from gapscan.folding import stripped
 from gapscan.survey import CUSTOMER, VENDOR, PairBy, fold
 
