@@ -18,13 +18,13 @@ def unified(pieces: list[pa.Array]) -> tuple[list[str], np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from gapscan.columns import integers  # columns imports this module
+
     if any(pa.types.is_large_string(piece.type) for piece in pieces):
         pieces = [piece.cast(pa.large_string()) for piece in pieces]
     whole = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
     encoded = pc.dictionary_encode(whole)
     values = encoded.dictionary.to_pylist()
-    from gapscan.columns import integers
-
     codes, valid = integers(encoded.indices)
     codes = codes.astype(np.int64)
     if valid is not None:  # a null among the values: a null cell

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gapscan.columns import Blocks, integers
-from gapscan.folding import WHITESPACE
+from gapscan.folding import stripped
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -110,7 +110,7 @@ def _trimmed_hashes(strings: pa.Array) -> np.ndarray:
 
     if not pa.types.is_string(strings.type) and not pa.types.is_large_string(strings.type):
         strings = pc.cast(strings, pa.string())
-    trimmed = pc.utf8_trim(strings, characters=WHITESPACE) if _untrimmed(strings) else strings
+    trimmed = stripped(strings) if _untrimmed(strings) else strings
     hashes = hash_strings(trimmed)
     if pa.types.is_large_string(trimmed.type):
         trimmed = trimmed.cast(pa.string())

@@ -123,14 +123,13 @@ def _key_spellings(values: list[str]) -> tuple[list[str], np.ndarray]:
 
     encoded = pc.dictionary_encode(stripped(text_array(values)))
     spelled: list[str] = encoded.dictionary.to_pylist()
-    blank = np.array([not spelling for spelling in spelled] + [True], dtype=bool)
+    blank = np.array([not spelling for spelling in spelled], dtype=bool)
     ascii_ = np.asarray(pc.string_is_ascii(encoded.dictionary).to_pylist(), dtype=bool)
     for j in np.flatnonzero(~ascii_).tolist():  # only look-alikes may fold to nothing
         blank[j] = not fold(spelled[j])
-    kept = np.cumsum(~blank) - 1
     codes, _ = integers(encoded.indices)
-    spelling = np.where(blank[:-1], -1, kept[:-1])[codes] if codes.size else codes
-    return [t for t, b in zip(spelled, blank[:-1], strict=True) if not b], spelling
+    spelling = np.where(blank, -1, np.cumsum(~blank) - 1)[codes]
+    return [t for t, b in zip(spelled, blank, strict=True) if not b], spelling
 
 
 def account_keys(
