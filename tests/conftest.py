@@ -41,6 +41,13 @@ def schema_text(
     )
 
 
+@pytest.fixture(autouse=True)
+def _default_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test prints at gapscan's default width unless it sets one: pytest-xdist's
+    workers are given ``COLUMNS=80``, which a serial run does not have."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture
 def example_schema() -> Path:
     return SURVEYS / "cmo-affinity.yaml"
