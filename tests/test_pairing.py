@@ -30,6 +30,7 @@ from gapscan.pairing import pair_question
 from gapscan.report import GapReport, GapResult
 from gapscan.responses import InputSummary, Responses, Segment, load_responses
 from gapscan.schema import load_schema
+from gapscan.stats.paired import distinct_differences
 from gapscan.survey import (
     AnalysisSettings,
     Combine,
@@ -776,7 +777,70 @@ def test_account_means_do_not_depend_on_the_order_of_the_rows(
     expected = np.divide(total, count, out=np.zeros(cells), where=count > 0)
     order = np.random.default_rng(rows).permutation(rows)
     for g, lv in ((group, level), (group[order], level[order])):
-        found = pairing._combined(g, lv, values, count, Combine.MEAN)
+        found, _ = pairing._combined(g, lv, values, count, Combine.MEAN)
         assert found.tobytes() == expected.tobytes()
     if kind != "fractions":  # (drawn fractions may happen to be whole)
         assert pairing.sums_exactly(values, rows) == (kind == "scores" or rows == 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    data=st.data(),
+    kind=st.sampled_from(["scores", "large", "fractions"]),
+    combine=st.sampled_from(list(Combine)),
+)
+def test_each_views_distinct_differences_are_those_its_pairs_sort_to(
+    data: st.DataObject, kind: str, combine: Combine
+) -> None:
+    """The whole sample's pairs index their distinct differences once (by the sides'
+    whole-number totals and counts); every view of a subset of them counts its own
+    from the indices. They are the values and counts a sort of the view's own rounded
+    differences gives, bit for bit, and the differences themselves are unchanged."""
+    k = data.draw(st.integers(1, 7))
+    if kind == "scores":
+        scores = data.draw(st.lists(st.integers(-10, 10), min_size=k, max_size=k))
+    elif kind == "large":  # whole numbers whose totals would need too many states
+        scores = [2.0**40 + 3 * i for i in range(k)]
+    else:
+        scores = data.draw(
+            st.lists(st.sampled_from([0.5, 1.25, -2.0, 1 / 3]), min_size=k, max_size=k)
+        )
+    levels = tuple(f"l{i}" for i in range(k))
+    scale = Scale("s", levels, frozenset({k - 1}), scores=tuple(map(float, scores)))
+    question = Question("q", "Q", scale, "q", "q")
+    rows = data.draw(st.integers(2, 80))
+    accounts = data.draw(st.integers(1, 12))
+    side = np.array(data.draw(st.lists(st.integers(0, 1), min_size=rows, max_size=rows)), np.int8)
+    keys = data.draw(st.lists(st.integers(-1, accounts - 1), min_size=rows, max_size=rows))
+    codes = data.draw(st.lists(st.integers(-1, k - 1), min_size=rows, max_size=rows))
+    responses = Responses(
+        inputs=(InputSummary("generated.csv", "csv", rows, 0, 0),),
+        side=side,
+        answers={"q": np.array(codes, dtype=np.int8)},
+        segments=(),
+        pair_keys=np.array(keys, dtype=np.int32),
+        pair_labels=tuple(f"a{i}" for i in range(accounts)),
+    )
+    whole = pair_question(question, responses, combine)
+    groups = data.draw(st.integers(1, 4))
+    group = np.array(
+        data.draw(st.lists(st.integers(0, groups - 1), min_size=accounts, max_size=accounts))
+    )
+    for view in [whole, *whole.by_group(group, groups)]:
+        for found, vendor, customer in zip(
+            view.differences(),
+            (view.vendor_top, view.vendor_score),
+            (view.customer_top, view.customer_score),
+            strict=True,
+        ):
+            rounded = np.round(vendor - customer, 12)
+            assert found.value.tobytes() == rounded.tobytes()
+            values, counts = found.counted()
+            expected = distinct_differences(rounded)
+            assert values.tobytes() == expected[0].tobytes()
+            assert counts.tolist() == expected[1].tolist()
+    top, score = whole.differences()
+    if whole.account.size:  # the top-box shares always have few states
+        assert top.distinct is not None
+        if kind == "scores":  # whole-number scores: a mean's states are its total and count
+            assert (score.distinct is not None) == (combine is Combine.MEAN)

@@ -23,7 +23,6 @@ import numpy as np
 from gapscan.pairing import sums_exactly
 from gapscan.responses import Responses
 from gapscan.stats.paired import (
-    distinct_differences,
     hodges_lehmann_counted,
     mcnemar,
     paired_proportion_interval,
@@ -100,11 +99,10 @@ def from_agreement(question: Question, table: np.ndarray, confidence: float) -> 
 
 
 def ranked(
-    differences: np.ndarray, confidence: float
+    values: np.ndarray, counts: np.ndarray, confidence: float
 ) -> tuple[tuple[float, float, float], tuple[float, float, float], tuple[float, float, float]]:
     """The signed-rank test, Hodges–Lehmann estimate and vendor-higher/same/lower shares
-    of score differences, from one sort."""
-    values, counts = distinct_differences(differences)
+    of score differences given as their distinct values (increasing) and counts."""
     return (
         signed_rank_counted(values, counts),
         hodges_lehmann_counted(values, counts, confidence=confidence),

@@ -34,8 +34,8 @@ from gapscan.stats.paired import (
     mcnemar,
     mean_difference_interval,
     paired_proportion_interval,
+    signed_rank_counted,
     weighted_kappa,
-    wilcoxon_signed_rank,
 )
 from gapscan.survey import Question, Survey
 
@@ -149,9 +149,8 @@ def _compare(
 def _from_pairs(q: Question, pairs: QuestionPairs, confidence: float) -> PairStatistics:
     """The statistics of a view from its pairs' account-level values."""
     n = len(pairs.account)
-    # rounded so that account means which agree give a difference of exactly zero
-    d_top = np.round(pairs.vendor_top - pairs.customer_top, 12)
-    d_score = np.round(pairs.vendor_score - pairs.customer_score, 12)
+    top, score = pairs.differences()
+    d_top, d_score = top.value, score.value
     kappa: Kappa = (None, None, None)
     if pairs.one_to_one:
         v_top, c_top = pairs.vendor_top > 0.5, pairs.customer_top > 0.5
@@ -162,9 +161,9 @@ def _from_pairs(q: Question, pairs: QuestionPairs, confidence: float) -> PairSta
         if q.scale.numeric is None:  # agreement on the levels of a scale
             kappa = weighted_kappa(_agreement(pairs, q.scale.k), confidence=confidence)
     else:
-        test = ("wilcoxon", *wilcoxon_signed_rank(d_top))
+        test = ("wilcoxon", *signed_rank_counted(*top.counted())[:2])
         ci = mean_difference_interval(d_top, confidence=confidence)
-    signed_rank, hodges_lehmann, shares = ranked(d_score, confidence)
+    signed_rank, hodges_lehmann, shares = ranked(*score.counted(), confidence=confidence)
     return PairStatistics(
         vendor_top=float(pairs.vendor_top.mean()),
         customer_top=float(pairs.customer_top.mean()),

@@ -15,10 +15,13 @@ import numpy as np
 
 from gapscan.errors import GapscanError
 from gapscan.responses import Responses
+from gapscan.stats.paired import distinct_differences
 from gapscan.survey import CUSTOMER, VENDOR, Combine, Question, Survey
 
 # Views of up to this many groups are split by one scan per group, more by a sort.
 _SPLIT_BY_SCAN = 16
+# Pairs' differences are counted by the pairs' states up to this many states.
+STATE_BUDGET = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,73 @@ class PairingSummary:
         }
 
 
+class Differences(NamedTuple):
+    """One vendor-minus-customer difference per pair, rounded to 12 decimals so that
+    account means which agree differ by exactly zero. When each side's value is fixed
+    by a few whole numbers (``pair_states``), each pair also has its index into the
+    distinct differences: a view of any subset of the pairs (a segment) counts its
+    distinct differences from its indices, and nothing is sorted but the few distinct
+    values; otherwise each view sorts its differences."""
+
+    value: np.ndarray
+    distinct: np.ndarray | None = None  # increasing, a zero is +0.0
+    which: np.ndarray | None = None  # value[i] == distinct[which[i]]
+
+    @classmethod
+    def of(
+        cls, vendor: np.ndarray, customer: np.ndarray, states: tuple[np.ndarray, int] | None
+    ) -> Differences:
+        """The differences of pairs whose state (``pair_states``: one integer below
+        ``size`` a pair, equal states giving equal values) is ``states``, if known."""
+        value = np.round(vendor - customer, 12)
+        if states is None:
+            return cls(value)
+        state, size = states
+        seen = np.flatnonzero(np.bincount(state, minlength=size))
+        pair_of = np.zeros(size, dtype=np.int64)
+        pair_of[state] = np.arange(state.size)  # a pair in each state
+        distinct, of_seen = np.unique(value[pair_of[seen]], return_inverse=True)
+        index = np.zeros(size, dtype=np.int64)
+        index[seen] = of_seen.reshape(-1)
+        return cls(value, distinct + 0.0, index[state])
+
+    def take(self, positions: np.ndarray) -> Differences:
+        which = None if self.which is None else self.which[positions]
+        return Differences(self.value[positions], self.distinct, which)
+
+    def counted(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct differences these pairs have, increasing, and their counts."""
+        if self.distinct is None or self.which is None:
+            return distinct_differences(self.value)
+        counts = np.bincount(self.which, minlength=self.distinct.size)
+        present = counts > 0
+        return self.distinct[present], counts[present]
+
+
+def pair_states(
+    total: np.ndarray, count: np.ndarray, vendor: np.ndarray, customer: np.ndarray
+) -> tuple[np.ndarray, int] | None:
+    """Each pair's state as one integer, when a side's value is ``total / count`` for
+    whole-number totals: the pair's vendor and customer cells (``vendor``, ``customer``)
+    each contribute their count and total. None when the totals are not whole numbers
+    or the states would number more than ``STATE_BUDGET``."""
+    v_total, c_total = total[vendor], total[customer]
+    if v_total.size == 0:
+        return None
+    low = min(float(v_total.min()), float(c_total.min()))
+    high = max(float(v_total.max()), float(c_total.max()))
+    whole = np.array_equal(v_total, np.trunc(v_total)) and np.array_equal(
+        c_total, np.trunc(c_total)
+    )
+    counts = max(int(count[vendor].max()), int(count[customer].max())) + 1
+    side = (high - low + 1) * counts
+    if not whole or side * side > STATE_BUDGET:
+        return None
+    v_state = (v_total - low).astype(np.int64) * counts + count[vendor]
+    c_state = (c_total - low).astype(np.int64) * counts + count[customer]
+    return v_state * int(side) + c_state, int(side * side)
+
+
 @dataclass(frozen=True)
 class QuestionPairs:
     """Account-level values of one question, one entry per pair (account)."""
@@ -64,6 +134,18 @@ class QuestionPairs:
     # combined level position (0..k-1) per pair; for one-to-one pairs, the level answered
     vendor_level: np.ndarray | None = None
     customer_level: np.ndarray | None = None
+    # the pairs' top-box share and score differences (``differences``), when known
+    top_difference: Differences | None = None
+    score_difference: Differences | None = None
+
+    def differences(self) -> tuple[Differences, Differences]:
+        """The pairs' differences of top-box share and of score."""
+        top, score = self.top_difference, self.score_difference
+        if top is None:
+            top = Differences.of(self.vendor_top, self.customer_top, None)
+        if score is None:
+            score = Differences.of(self.vendor_score, self.customer_score, None)
+        return top, score
 
     @property
     def one_to_one(self) -> bool:
@@ -104,6 +186,10 @@ class QuestionPairs:
             customer_only_n=self.customer_only_n[customer],
             vendor_level=None if self.vendor_level is None else self.vendor_level[pairs],
             customer_level=None if self.customer_level is None else self.customer_level[pairs],
+            top_difference=None if self.top_difference is None else self.top_difference.take(pairs),
+            score_difference=(
+                None if self.score_difference is None else self.score_difference.take(pairs)
+            ),
         )
 
 
@@ -201,8 +287,8 @@ def pair_question(
     scores = np.asarray(question.scale.scores, dtype=np.float64)
     count = np.bincount(cell, minlength=2 * n_accounts)
     top = np.bincount(cell, weights=is_top[level], minlength=2 * n_accounts)
-    score = _combined(cell, level, scores, count, combine)
-    position = _combined(cell, level, np.arange(scores.size, dtype=np.float64), count, combine)
+    score, score_total = _combined(cell, level, scores, count, combine)
+    position, _ = _combined(cell, level, np.arange(scores.size, dtype=np.float64), count, combine)
     share = np.divide(top, count, out=np.zeros(count.size), where=count > 0)
     v_n, c_n = count[VENDOR::2], count[CUSTOMER::2]
     paired = (v_n > 0) & (c_n > 0)
@@ -210,6 +296,7 @@ def pair_question(
     vendor_only = np.flatnonzero((v_n > 0) & ~paired)
     customer_only = np.flatnonzero((c_n > 0) & ~paired)
     v, c = 2 * account + VENDOR, 2 * account + CUSTOMER  # the pairs' cells
+    score_states = None if score_total is None else pair_states(score_total, count, v, c)
     return QuestionPairs(
         account=account,
         vendor_score=score[v],
@@ -224,20 +311,22 @@ def pair_question(
         customer_only_n=count[2 * customer_only + CUSTOMER],
         vendor_level=position[v],
         customer_level=position[c],
+        top_difference=Differences.of(share[v], share[c], pair_states(top, count, v, c)),
+        score_difference=Differences.of(score[v], score[c], score_states),
     )
 
 
 def _combined(
     group: np.ndarray, level: np.ndarray, values: np.ndarray, count: np.ndarray, combine: Combine
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Each account's mean (or median) of ``values[level]`` over its respondents (0 if
-    none). The mean's sum must not depend on the order of the rows (a per-account
-    count table, which has no row order, gives the same bits): whole-number values are
-    added as they come, which is exact; others as each level's value times its
-    respondents, level by level."""
+    none), and the total the mean is of (None for a median). The total must not depend
+    on the order of the rows (a per-account count table, which has no row order, gives
+    the same bits): whole-number values are added as they come, which is exact; others
+    as each level's value times its respondents, level by level."""
     n_accounts = count.size
     if combine is Combine.MEDIAN:
-        return _median_by(group, values[level], n_accounts)
+        return _median_by(group, values[level], n_accounts), None
     if sums_exactly(values, group.size):
         total = np.bincount(group, weights=values[level], minlength=n_accounts)
     else:
@@ -245,7 +334,7 @@ def _combined(
         entry, n = np.unique(group * k + level, return_counts=True)
         total = np.bincount(entry // k, weights=values[entry % k] * n, minlength=n_accounts)
     mean: np.ndarray = np.divide(total, count, out=np.zeros(n_accounts), where=count > 0)
-    return mean
+    return mean, total
 
 
 def sums_exactly(values: np.ndarray, terms: int) -> bool:
