@@ -72,7 +72,7 @@ def from_agreement(question: Question, table: np.ndarray, confidence: float) -> 
     vendor, customer = table.sum(axis=1), table.sum(axis=0)
     both, neither = int(table[top][:, top].sum()), int(table[~top][:, ~top].sum())
     b, c = int(table[top][:, ~top].sum()), int(table[~top][:, top].sum())
-    # the pairs' score differences, rounded as the pairs' own (paired_analysis._compare)
+    # the pairs' score differences, rounded as the pairs' own (pairing.Differences)
     differences = np.round(scores[:, None] - scores[None, :], 12)
     present = table > 0
     values, which = np.unique(differences[present], return_inverse=True)
