@@ -9,6 +9,7 @@ answered it. Everything else is counted, never silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -131,7 +132,8 @@ class QuestionPairs:
     vendor_only_n: np.ndarray
     customer_only: np.ndarray
     customer_only_n: np.ndarray
-    # combined level position (0..k-1) per pair; for one-to-one pairs, the level answered
+    # the sum of the positions (0..k-1) of the levels each side answered, per pair: for a
+    # pair of one respondent a side, the level answered (only those pairs' are used)
     vendor_level: np.ndarray | None = None
     customer_level: np.ndarray | None = None
     # the pairs' top-box share and score differences (``differences``), when known
@@ -147,8 +149,8 @@ class QuestionPairs:
             score = Differences.of(self.vendor_score, self.customer_score, None)
         return top, score
 
-    @property
-    def one_to_one(self) -> bool:
+    @cached_property
+    def one_to_one(self) -> bool:  # asked more than once of each view
         return bool((self.vendor_n == 1).all() and (self.customer_n == 1).all())
 
     @property
@@ -288,7 +290,8 @@ def pair_question(
     count = np.bincount(cell, minlength=2 * n_accounts)
     top = np.bincount(cell, weights=is_top[level], minlength=2 * n_accounts)
     score, score_total = _combined(cell, level, scores, count, combine)
-    position, _ = _combined(cell, level, np.arange(scores.size, dtype=np.float64), count, combine)
+    # the levels' positions summed (whole numbers, exact): a one-to-one pair's is its level
+    position = np.bincount(cell, weights=level, minlength=2 * n_accounts)
     share = np.divide(top, count, out=np.zeros(count.size), where=count > 0)
     v_n, c_n = count[VENDOR::2], count[CUSTOMER::2]
     paired = (v_n > 0) & (c_n > 0)
