@@ -795,7 +795,8 @@ def test_each_views_distinct_differences_are_those_its_pairs_sort_to(
     """The whole sample's pairs index their distinct differences once (by the sides'
     whole-number totals and counts); every view of a subset of them counts its own
     from the indices. They are the values and counts a sort of the view's own rounded
-    differences gives, bit for bit, and the differences themselves are unchanged."""
+    differences gives, bit for bit, and the differences themselves are unchanged. Each side's
+    level position is the sum of its respondents' levels: a one-to-one pair's levels."""
     k = data.draw(st.integers(1, 7))
     if kind == "scores":
         scores = data.draw(st.lists(st.integers(-10, 10), min_size=k, max_size=k))
@@ -839,6 +840,16 @@ def test_each_views_distinct_differences_are_those_its_pairs_sort_to(
             expected = distinct_differences(rounded)
             assert values.tobytes() == expected[0].tobytes()
             assert counts.tolist() == expected[1].tolist()
+        sides = (survey.VENDOR, view.vendor_level, view.vendor_n)
+        for code, positions, n in (sides, (survey.CUSTOMER, view.customer_level, view.customer_n)):
+            assert positions is not None
+            for account, position, count in zip(view.account, positions, n, strict=True):
+                answered = [
+                    c for s, key, c in zip(side, keys, codes, strict=True)
+                    if s == code and key == account and c >= 0
+                ]  # fmt: skip
+                assert len(answered) == count
+                assert position == sum(answered)  # one respondent: the level answered
     top, score = whole.differences()
     if whole.account.size:  # the top-box shares always have few states
         assert top.distinct is not None
