@@ -174,3 +174,48 @@ def test_descriptions_are_wrapped_at_the_terminal_width(args: list[str], columns
         for line, after in itertools.pairwise(lines):
             room = columns - 2  # a column of padding on each side
             assert len(line.strip()) + 1 + len(after.split()[0]) > room, (line, after)
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+@pytest.mark.parametrize("args", EVERY_HELP, ids=["gapscan", *COMMANDS])
+def test_help_is_drawn_as_typer_draws_it(
+    args: list[str], columns: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gapscan draws its help screens itself (typer's renderer imports rich's markdown
+    and traceback modules, half of ``gapscan --help``'s time): line for line what
+    typer's renderer draws, without the spaces typer leaves at the ends of lines."""
+    from gapscan.cli import _help
+
+    ours = help_text(args, columns)
+    monkeypatch.setattr(_help, "can_draw", lambda command, ctx: False)
+    typers = help_text(args, columns)
+    assert "╭─ Options" in typers and typers.count("\n") > 10  # typer's renderer drew it
+    assert ours == "\n".join(line.rstrip(" ") for line in typers.split("\n"))
+    assert not [line for line in ours.splitlines() if line.endswith(" ")]
+
+
+def test_help_is_coloured_by_the_terminal_rules() -> None:
+    """Colour when forced (FORCE_COLOR), none with NO_COLOR, as every table."""
+    forced = runner.invoke(app, ["analyze", "--help"], env={"FORCE_COLOR": "1", **NO_CI})
+    assert forced.exit_code == 0 and "\x1b[1;36m--by" in forced.stdout
+    plain = runner.invoke(
+        app, ["analyze", "--help"], env={"FORCE_COLOR": "1", "NO_COLOR": "1", **NO_CI}
+    )
+    assert plain.exit_code == 0 and "--by" in plain.stdout and "\x1b[" not in plain.stdout
+
+
+def test_help_falls_back_to_typers_renderer_for_parameters_it_cannot_read() -> None:
+    """A typer whose parameters lack the descriptions gapscan reads draws its own help."""
+    import typer
+
+    from gapscan.cli import _help
+
+    command = typer.main.get_command(app)
+    ctx = command.make_context("gapscan", ["analyze"])
+
+    class Bare:
+        def get_params(self, ctx: object) -> list[object]:
+            return [object()]
+
+    assert _help.can_draw(command, ctx)
+    assert not _help.can_draw(Bare(), ctx)  # type: ignore[arg-type]

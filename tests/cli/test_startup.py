@@ -90,6 +90,20 @@ def test_top_level_help_imports_nothing_a_command_loads_lazily(args: tuple[str, 
     assert heavy_imports(modules, LAZY) == []
 
 
+# typer's help renderer: it imports rich's markdown (markdown_it) and traceback
+# (pygments) modules at its top, about half of what `gapscan --help` took
+TYPER_RENDERER = ("typer.rich_utils", "rich.markdown", "rich.traceback", "markdown_it", "pygments")
+
+
+@pytest.mark.parametrize("args", [("--help",), ("analyze", "--help"), ("sql",)])
+def test_help_is_drawn_without_typers_renderer(args: tuple[str, ...]) -> None:
+    data, stdout = run_wrapped(*args)
+    modules = data["modules"]
+    assert isinstance(modules, list)
+    assert "Usage: gapscan" in stdout and "╭─ Options" in stdout
+    assert [m for m in TYPER_RENDERER if m in modules] == []
+
+
 @pytest.mark.parametrize("command", ["analyze", "validate", "trend", "init", "weights"])
 def test_command_help_loads_no_data_or_schema_libraries(command: str) -> None:
     code, modules, stdout = modules_after(command, "--help")

@@ -17,7 +17,8 @@ from gapscan.cli import weights as _weights
 from gapscan.cli._examples import epilog
 
 if TYPE_CHECKING:
-    from typer._click.core import Context, Parameter
+    from typer._click.core import Command, Context, Parameter
+    from typer._click.formatting import HelpFormatter
 
 EXIT_CODES = "Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input."
 
@@ -39,6 +40,27 @@ def _reflowed(text: str | None) -> str | None:
     return "\n\n".join(" ".join(part.split()) for part in text.split("\n\n"))
 
 
+def _drawn(command: Command, ctx: Context) -> bool:
+    """Print the help screen by :mod:`gapscan.cli._help` (False: typer's renderer, for
+    a typer whose parameters do not describe themselves as it reads them)."""
+    from gapscan.cli import _help
+
+    if not _help.can_draw(command, ctx):
+        return False
+    _help.print_help(command, ctx)
+    return True
+
+
+def _help_if_no_args(command: Command, ctx: Context, args: list[str]) -> None:
+    """``no_args_is_help``: the help screen, and exit 2 as click's error would, without
+    that error going to typer's error renderer (which prints nothing for it)."""
+    if not args and command.no_args_is_help and not ctx.resilient_parsing:
+        text = ctx.get_help()  # empty once printed
+        if text:
+            typer.echo(text)
+        ctx.exit(2)
+
+
 class _Command(TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,10 +69,26 @@ class _Command(TyperCommand):
     def get_params(self, ctx: Context) -> list[Parameter]:
         return _plain_flags(super().get_params(ctx))
 
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        _help_if_no_args(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        if not _drawn(self, ctx):
+            super().format_help(ctx, formatter)
+
 
 class _Group(TyperGroup):
     def get_params(self, ctx: Context) -> list[Parameter]:
         return _plain_flags(super().get_params(ctx))
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        _help_if_no_args(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        if not _drawn(self, ctx):
+            super().format_help(ctx, formatter)
 
 
 app = typer.Typer(
