@@ -12,11 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapscan.paired_analysis import _AccountNames, _misjudged
-from gapscan.pairing import QuestionPairs
+from gapscan.pairing import Differences, QuestionPairs
 from gapscan.report import AccountGap
 
 LABEL = st.text(alphabet="aAbB-9 é", min_size=0, max_size=4)
-SCORE = st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, 2.5, 11 / 3, -0.0, 0.0])
+SCORES = [1.0, 2.0, 3.0, 4.0, 5.0, 2.5, 11 / 3, -0.0, 0.0, 1 / 3 + 1e-13]
+SCORE = st.sampled_from(SCORES)
 
 
 def fully_sorted(pairs: QuestionPairs, labels: tuple[str, ...], count: int) -> list[AccountGap]:
@@ -45,10 +46,16 @@ def question_pairs(draw: st.DrawFn) -> tuple[QuestionPairs, tuple[str, ...]]:
     scores = st.lists(SCORE, min_size=n, max_size=n)
     sizes = st.lists(st.integers(1, 4), min_size=n, max_size=n)
     empty = np.zeros(0, dtype=np.int64)
+    vendor, customer = np.array(draw(scores)), np.array(draw(scores))
+    score_difference = None
+    if draw(st.booleans()):  # their distinct differences, as pair_question finds them
+        index = np.array([SCORES.index(v) for v in [*vendor, *customer]], dtype=np.int64)
+        states = (index[:n] * len(SCORES) + index[n:], len(SCORES) ** 2)
+        score_difference = Differences.of(vendor, customer, states)
     pairs = QuestionPairs(
         account=account,
-        vendor_score=np.array(draw(scores), dtype=np.float64),
-        customer_score=np.array(draw(scores), dtype=np.float64),
+        vendor_score=vendor,
+        customer_score=customer,
         vendor_top=np.zeros(n),
         customer_top=np.zeros(n),
         vendor_n=np.array(draw(sizes), dtype=np.int64),
@@ -57,6 +64,7 @@ def question_pairs(draw: st.DrawFn) -> tuple[QuestionPairs, tuple[str, ...]]:
         vendor_only_n=empty,
         customer_only=empty,
         customer_only_n=empty,
+        score_difference=score_difference,
     )
     return pairs, labels
 

@@ -35,6 +35,7 @@ from functools import cached_property
 
 import numpy as np
 
+from gapscan.coding import MISSING
 from gapscan.design_data import DesignData
 from gapscan.responses import Responses
 from gapscan.survey import Question, Survey
@@ -260,21 +261,25 @@ def count_answers(
     question's cells, not every question's."""
     survey = survey.with_numbers(responses.numbers)
     side = responses.side.astype(np.int64)
+    # each row's segment value x 2 + side, per breakdown (the whole sample: its side)
+    bases = [
+        (s.column, s.codes.astype(np.int64) * 2 + side, len(s.labels)) for s in responses.segments
+    ]
+    scaled: dict[tuple[str, int], np.ndarray] = {}  # a base times k + 1, made once per k
     result: dict[str, QuestionCounts] = {}
     for q in survey.questions:
         k = q.scale.k
-        codes = responses.answers[q.id]
-        valid = codes >= 0
-        cell = side[valid] * k + codes[valid]
+        # a row's slot: 0 for no answer, else its level + 1 (no row left out, none copied)
+        slot = np.maximum(responses.answers[q.id], MISSING).astype(np.int64) + 1
         by_segment: dict[str, np.ndarray] = {}
-        for segment in responses.segments:
-            m = len(segment.labels)
-            key = segment.codes[valid].astype(np.int64) * (2 * k) + cell
-            by_segment[segment.column] = np.bincount(key, minlength=m * 2 * k).reshape(m, 2, k)
-        if by_segment:
-            overall = next(iter(by_segment.values())).sum(axis=0)
-        else:
-            overall = np.bincount(cell, minlength=2 * k).reshape(2, k)
+        for column, base, m in bases or [("", side, 1)]:
+            start = scaled.get((column, k))
+            if start is None:
+                start = scaled[column, k] = base * (k + 1)
+            table = np.bincount(start + slot, minlength=m * 2 * (k + 1)).reshape(m, 2, k + 1)
+            by_segment[column] = np.ascontiguousarray(table[:, :, 1:])
+        overall = next(iter(by_segment.values())).sum(axis=0)
+        by_segment.pop("", None)
         counts = QuestionCounts(q.id, overall, by_segment)
         result[q.id] = with_design_cells(counts, q, responses) if design else counts
     return result

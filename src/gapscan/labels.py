@@ -133,29 +133,27 @@ def _key_spellings(values: list[str]) -> tuple[list[str], np.ndarray]:
 
 
 def account_keys(
-    spelled: Sequence[str], vendor: Sequence[int], customer: Sequence[int]
-) -> tuple[tuple[str, ...], list[int]]:
+    spelled: Sequence[str], vendor: Sequence[int] | np.ndarray, customer: Sequence[int] | np.ndarray
+) -> tuple[tuple[str, ...], np.ndarray]:
     """Accounts from their keys' trimmed spellings (``vendor``/``customer``: each
     spelling's respondents per side): spellings grouped by folded value, the groups in
     sorted order, each shown by its canonical spelling among the vendor side's (the
     customer side's when no vendor respondent has it). Returns the labels and each
     spelling's account."""
     folded = [fold(spelling) for spelling in spelled]
-    if len(set(folded)) == len(folded) and all(
-        v or c for v, c in zip(vendor, customer, strict=True)
-    ):
+    v, c = np.asarray(vendor, dtype=np.int64), np.asarray(customer, dtype=np.int64)
+    if len(set(folded)) == len(folded) and bool(((v > 0) | (c > 0)).all()):
         # each spelling an account of its own (the usual case): its canonical spelling
         order = sorted(range(len(folded)), key=folded.__getitem__)
-        account = [0] * len(folded)
-        for rank, i in enumerate(order):
-            account[i] = rank
+        account = np.empty(len(folded), dtype=np.int64)
+        account[order] = np.arange(len(folded))
         return tuple(spelled[i] for i in order), account
-    return _grouped_accounts(spelled, folded, vendor, customer)
+    return _grouped_accounts(spelled, folded, v.tolist(), c.tolist())
 
 
 def _grouped_accounts(
     spelled: Sequence[str], folded: list[str], vendor: Sequence[int], customer: Sequence[int]
-) -> tuple[tuple[str, ...], list[int]]:
+) -> tuple[tuple[str, ...], np.ndarray]:
     """:func:`account_keys` by grouping every spelling with its folded value."""
     groups: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
     for spelling, key, v, c in zip(spelled, folded, vendor, customer, strict=True):
@@ -166,7 +164,7 @@ def _grouped_accounts(
     keys = sorted(groups)
     labels = tuple(canonical(groups[k][0] or groups[k][1]) for k in keys)
     index = {k: i for i, k in enumerate(keys)}
-    return labels, [index[key] for key in folded]
+    return labels, np.array([index[key] for key in folded], dtype=np.int64)
 
 
 def combine_keys(
@@ -177,27 +175,26 @@ def combine_keys(
     None without files or keys."""
     if not files or any(keys is None for _, keys in files):
         return None, ()
-    position: dict[str, int] = {}
-    places = []  # per file: each of its spellings' place among all the files'
-    for _, pair_keys in files:
-        assert pair_keys is not None
-        places.append(
-            np.asarray(
-                [position.setdefault(label, len(position)) for label in pair_keys[0]],
-                dtype=np.int64,
-            )
-        )
-    counts = np.zeros((2, len(position)), dtype=np.int64)  # per side, per spelling
+    listed = [pair_keys[0] for _, pair_keys in files if pair_keys is not None]
+    if len(listed) == 1:  # a file's spellings are distinct: each its own place
+        spelled = listed[0]
+        places = [np.arange(len(spelled), dtype=np.int64)]
+    else:  # per file: each of its spellings' place among all the files'
+        position: dict[str, int] = {}
+        places = [
+            np.asarray([position.setdefault(label, len(position)) for label in labels], np.int64)
+            for labels in listed
+        ]
+        spelled = list(position)
+    counts = np.zeros((2, len(spelled)), dtype=np.int64)  # per side, per spelling
     for (side, pair_keys), place in zip(files, places, strict=True):
         assert pair_keys is not None
         keys = pair_keys[1]
         for s in (VENDOR, CUSTOMER):
             per_label = np.bincount(keys[(side == s) & (keys >= 0)], minlength=place.size)
             counts[s, place] += per_label  # a file's spellings are distinct
-    labels, account = account_keys(
-        list(position), counts[VENDOR].tolist(), counts[CUSTOMER].tolist()
-    )
-    accounts = np.asarray(account, dtype=np.int32)
+    labels, account = account_keys(spelled, counts[VENDOR], counts[CUSTOMER])
+    accounts = account.astype(np.int32)
     parts = []
     for (_, pair_keys), place in zip(files, places, strict=True):
         assert pair_keys is not None

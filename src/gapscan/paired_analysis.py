@@ -22,7 +22,9 @@ from gapscan.paired_agreement import (
 )
 from gapscan.pairing import (
     AnsweredRows,
+    Differences,
     QuestionPairs,
+    RowCells,
     account_segments,
     level_tables,
     pair_question,
@@ -57,12 +59,13 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
         keys += [((segment.column, label),) for label in segment.labels]
         groupings.append((account_segments(responses, segment.column), len(segment.labels)))
     one_each = OneEach.of(responses)
+    cells = RowCells.of(responses) if one_each is None else None
 
     def question(q: Question) -> list[GapResult]:
         """The question's result in each view."""
         if one_each is not None and tabulable(q.scale, len(responses.pair_labels)):
             return from_tables(q, one_each.views(responses.answers[q.id], q.scale.k, groupings))
-        rows = AnsweredRows.of(q, responses)
+        rows = AnsweredRows.of(q, responses, cells)
         whole = pair_question(q, responses, combine, rows)
         views, tables = [whole], level_tables(rows, q.scale.k, whole.account, groupings)
         for of_account, groups in groupings:
@@ -309,24 +312,38 @@ def _misjudged(pairs: _Scored, names: _AccountNames | None, count: int) -> tuple
     label: only the accounts at or above the count-th largest difference are ordered."""
     if count <= 0 or names is None or pairs.account.size == 0:
         return ()
-    diff = pairs.vendor_score - pairs.customer_score
-    if count < diff.size:
-        candidates = np.flatnonzero(diff >= np.partition(diff, diff.size - count)[-count])
-    else:
-        candidates = np.arange(diff.size)
+    candidates = _at_the_top(pairs, count)
+    diff = pairs.vendor_score[candidates] - pairs.customer_score[candidates]
     by_label = names.rank[pairs.account[candidates]]
-    order = candidates[np.lexsort((by_label, -diff[candidates]))[:count]]
+    order = np.lexsort((by_label, -diff))[:count]
     return tuple(
         AccountGap(
             account=names.labels[pairs.account[i]],
             vendor_score=float(pairs.vendor_score[i]),
             customer_score=float(pairs.customer_score[i]),
-            difference=float(diff[i]),
+            difference=float(d),
             vendor_respondents=int(pairs.vendor_n[i]),
             customer_respondents=int(pairs.customer_n[i]),
         )
-        for i in order.tolist()
+        for i, d in zip(candidates[order].tolist(), diff[order].tolist(), strict=True)
     )
+
+
+def _at_the_top(pairs: _Scored, count: int) -> np.ndarray:
+    """The pairs whose difference is at or above the count-th largest (increasing).
+    With the pairs' distinct differences (rounded: rounding keeps their order, so the
+    pairs at or above the count-th largest rounded difference hold every pair at or
+    above it unrounded), from their counts; else by a partition of every difference."""
+    size = pairs.account.size
+    if count >= size:
+        return np.arange(size)
+    known: Differences | None = getattr(pairs, "score_difference", None)
+    if known is not None and known.distinct is not None and known.which is not None:
+        from_the_top = np.cumsum(np.bincount(known.which, minlength=known.distinct.size)[::-1])
+        cut = known.distinct.size - 1 - int(np.searchsorted(from_the_top, count))
+        return np.flatnonzero(known.which >= cut)
+    diff = pairs.vendor_score - pairs.customer_score
+    return np.flatnonzero(diff >= np.partition(diff, size - count)[-count])
 
 
 def _flat(tables: list[np.ndarray]) -> list[np.ndarray]:

@@ -204,6 +204,21 @@ def _split(group: np.ndarray, groups: int) -> list[np.ndarray]:
     return [order[bounds[g] : bounds[g + 1]] for g in range(groups)]
 
 
+class RowCells(NamedTuple):
+    """Each respondent's cell 2 * account + side (VENDOR 0, CUSTOMER 1), and which have
+    one (a key and a side; None: all): the same for every question, made once a run."""
+
+    cell: np.ndarray
+    keyed: np.ndarray | None
+
+    @classmethod
+    def of(cls, responses: Responses) -> RowCells:
+        keys, side = _keys(responses), responses.side
+        keyed = (keys >= 0) & ((side == VENDOR) | (side == CUSTOMER))
+        cell = keys.astype(np.int64) * 2 + (side == CUSTOMER)
+        return cls(cell, None if keyed.all() else keyed)
+
+
 class AnsweredRows(NamedTuple):
     """The respondents with an account key and an answer to one question: each one's
     cell 2 * account + side (VENDOR 0, CUSTOMER 1) and level code, in row order."""
@@ -212,13 +227,13 @@ class AnsweredRows(NamedTuple):
     level: np.ndarray
 
     @classmethod
-    def of(cls, question: Question, responses: Responses) -> AnsweredRows:
-        keys = _keys(responses)
-        codes = responses.answers[question.id]
-        side = responses.side
-        rows = (keys >= 0) & (codes >= 0) & ((side == VENDOR) | (side == CUSTOMER))
-        cell = keys[rows].astype(np.int64) * 2 + (side[rows] == CUSTOMER)
-        return cls(cell, codes[rows].astype(np.int64))
+    def of(cls, q: Question, responses: Responses, cells: RowCells | None = None) -> AnsweredRows:
+        cells = RowCells.of(responses) if cells is None else cells  # or given, made once
+        codes = responses.answers[q.id]
+        rows = codes >= 0
+        if cells.keyed is not None:
+            rows &= cells.keyed
+        return cls(cells.cell[rows], codes[rows].astype(np.int64))
 
 
 def level_tables(
