@@ -161,7 +161,7 @@ def test_completion_completes_commands_options_and_choices() -> None:
 
 
 @pytest.mark.parametrize("args", EVERY_HELP, ids=["gapscan", *COMMANDS])
-@pytest.mark.parametrize("columns", [80, 200])
+@pytest.mark.parametrize("columns", [40, 80, 200])
 def test_descriptions_are_wrapped_at_the_terminal_width(args: list[str], columns: int) -> None:
     """A docstring's lines are wrapped for the source: the help wraps its paragraphs
     again at the terminal's width, so that a line ends only where the next word would
@@ -176,7 +176,7 @@ def test_descriptions_are_wrapped_at_the_terminal_width(args: list[str], columns
             assert len(line.strip()) + 1 + len(after.split()[0]) > room, (line, after)
 
 
-@pytest.mark.parametrize("columns", [80, 200])
+@pytest.mark.parametrize("columns", [40, 80, 200])
 @pytest.mark.parametrize("args", EVERY_HELP, ids=["gapscan", *COMMANDS])
 def test_help_is_drawn_as_typer_draws_it(
     args: list[str], columns: int, monkeypatch: pytest.MonkeyPatch

@@ -5,8 +5,8 @@ traceback modules at its top, about half the time ``gapscan --help`` takes; gaps
 help is rich markup, never markdown, and shows no traceback.
 
 The screen is printed by gapscan's terminal rules (:mod:`gapscan.cli._terminal`): the
-width of ``COLUMNS`` or the terminal, colour only on a terminal (``NO_COLOR``,
-``FORCE_COLOR``), no line ending in spaces.
+width of ``COLUMNS`` or the terminal (however narrow, unlike a table: help wraps),
+colour only on a terminal (``NO_COLOR``, ``FORCE_COLOR``), no line ending in spaces.
 
 What each parameter shows (its type, default, range) is typer's description of it,
 read through methods typer keeps for its own renderer; a typer without them gets
@@ -15,6 +15,7 @@ typer's renderer (:func:`can_draw`)."""
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ def print_help(command: Command, ctx: Context) -> None:
     from rich.text import Text
     from typer.core import TyperGroup
 
-    from gapscan.cli._terminal import print_table
+    from gapscan.cli._output import write_stdout
+    from gapscan.cli._terminal import colour_wanted, render, width
 
     usage = _highlighted(Text(command.get_usage(ctx), style="bold"))
     parts: list[RenderableType] = [Padding(usage, 1)]
@@ -65,7 +67,9 @@ def print_help(command: Command, ctx: Context) -> None:
         parts += _commands_panel([c for c in listed if c is not None and not c.hidden])
     if command.epilog:
         parts.append(Padding(_markup(inspect.cleandoc(command.epilog)), 1))
-    print_table(Group(*parts), None)
+    stream = sys.stdout
+    at = width(None, stream, narrowest=1)  # the terminal's, however narrow: help wraps
+    write_stdout(render(Group(*parts), at, colour=colour_wanted(stream)))
 
 
 def _markup(text: str, style: str = "") -> Text:

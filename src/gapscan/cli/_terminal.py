@@ -46,19 +46,20 @@ def colour_wanted(stream: object) -> bool:
         return False
 
 
-def width(requested: int | None, stream: object) -> int:
+def width(requested: int | None, stream: object, narrowest: int = NARROWEST) -> int:
     """The width to print at: ``requested`` (``--width``), else ``COLUMNS``, else the
-    terminal's, else :data:`DEFAULT_WIDTH`; at least :data:`NARROWEST`."""
+    terminal's, else :data:`DEFAULT_WIDTH`; at least ``narrowest`` (the tables'
+    :data:`NARROWEST` unless told: text that wraps, such as help, fits any width)."""
     if requested is not None:
-        return max(NARROWEST, requested)
+        return max(narrowest, requested)
     columns = os.environ.get("COLUMNS", "").strip()
     if columns.isdigit() and int(columns) > 0:
-        return max(NARROWEST, int(columns))
+        return max(narrowest, int(columns))
     try:
         size = os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         size = 0
-    return max(NARROWEST, size) if size > 0 else DEFAULT_WIDTH
+    return max(narrowest, size) if size > 0 else DEFAULT_WIDTH
 
 
 def render(renderable: RenderableType, at: int, *, colour: bool) -> str:
