@@ -182,7 +182,7 @@ def test_help_is_drawn_as_typer_draws_it(
     args: list[str], columns: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """gapscan draws its help screens itself (typer's renderer imports rich's markdown
-    and traceback modules, half of ``gapscan --help``'s time): line for line what
+    and traceback modules, a fifth of ``gapscan --help``'s time): line for line what
     typer's renderer draws, without the spaces typer leaves at the ends of lines."""
     from gapscan.cli import _help
 

@@ -91,7 +91,7 @@ def test_top_level_help_imports_nothing_a_command_loads_lazily(args: tuple[str, 
 
 
 # typer's help renderer: it imports rich's markdown (markdown_it) and traceback
-# (pygments) modules at its top, about half of what `gapscan --help` took
+# (pygments) modules at its top, about a fifth of the time `gapscan --help` took
 TYPER_RENDERER = ("typer.rich_utils", "rich.markdown", "rich.traceback", "markdown_it", "pygments")
 
 

@@ -61,34 +61,36 @@ def _help_if_no_args(command: Command, ctx: Context, args: list[str]) -> None:
         ctx.exit(2)
 
 
-class _Command(TyperCommand):
+if TYPE_CHECKING:
+    _Base = Command  # what both of typer's classes below are
+else:
+    _Base = object
+
+
+class _Screens(_Base):
+    """What gapscan's commands and its group do alike: flags shown without a type, the
+    help drawn by :mod:`gapscan.cli._help`, and no arguments the help screen."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _plain_flags(super().get_params(ctx))
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        _help_if_no_args(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        if not _drawn(self, ctx):
+            super().format_help(ctx, formatter)
+
+
+class _Command(_Screens, TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.help = _reflowed(self.help)
 
-    def get_params(self, ctx: Context) -> list[Parameter]:
-        return _plain_flags(super().get_params(ctx))
 
-    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        _help_if_no_args(self, ctx, args)
-        return super().parse_args(ctx, args)
-
-    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        if not _drawn(self, ctx):
-            super().format_help(ctx, formatter)
-
-
-class _Group(TyperGroup):
-    def get_params(self, ctx: Context) -> list[Parameter]:
-        return _plain_flags(super().get_params(ctx))
-
-    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        _help_if_no_args(self, ctx, args)
-        return super().parse_args(ctx, args)
-
-    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        if not _drawn(self, ctx):
-            super().format_help(ctx, formatter)
+class _Group(_Screens, TyperGroup):
+    pass
 
 
 app = typer.Typer(

@@ -1,8 +1,9 @@
 """The help screens: typer's layout (the usage line, the help text, panels of
 arguments, options and commands, the epilog), drawn with rich's text, table and panel
 alone. typer's own renderer (``typer.rich_utils``) imports rich's markdown and
-traceback modules at its top, about half the time ``gapscan --help`` takes; gapscan's
-help is rich markup, never markdown, and shows no traceback.
+traceback modules (markdown-it, pygments) at its top, about a fifth of the time
+``gapscan --help`` took (benchmarks/RESULTS.md); gapscan's help is rich markup, never
+markdown, and shows no traceback.
 
 The screen is printed by gapscan's terminal rules (:mod:`gapscan.cli._terminal`): the
 width of ``COLUMNS`` or the terminal (however narrow, unlike a table: help wraps),
