@@ -347,3 +347,17 @@ def test_piped_into_head(work: Path) -> None:
     )
     assert process.returncode == 1, process.stderr
     assert process.stderr == b"", process.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["analyze", "--help"], ["sql"]])
+def test_help_piped_into_head(work: Path, args: list[str]) -> None:
+    """The reader leaves after the first lines of a help screen, once it is written:
+    the exit code is the help's own (0; 2 for a command given nothing), no message."""
+    expected = 2 if args == ["sql"] else 0
+    shell = f"{console_script()} {' '.join(args)} | head -2 >/dev/null; exit ${{PIPESTATUS[0]}}"
+    for _ in range(3):  # the reader leaves at its own moment
+        process = subprocess.run(
+            ["bash", "-c", shell], cwd=work, env=subprocess_env(), capture_output=True, timeout=60
+        )
+        assert process.returncode == expected, process.stderr
+        assert process.stderr == b"", process.stderr

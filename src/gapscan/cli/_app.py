@@ -19,6 +19,7 @@ from gapscan.cli._examples import epilog
 if TYPE_CHECKING:
     from typer._click.core import Command, Context, Parameter
     from typer._click.formatting import HelpFormatter
+    from typer.core import TyperOption
 
 EXIT_CODES = "Exit codes: 0 every rule held; 1 a rule was breached; 2 bad usage or bad input."
 
@@ -51,14 +52,27 @@ def _drawn(command: Command, ctx: Context) -> bool:
     return True
 
 
+def _help_and_exit(ctx: Context, code: int) -> None:
+    """The help screen, then exit ``code``. Nothing is written after the screen (click's
+    own ``--help`` writes an empty line more, which a reader gone by then, ``| head -2``,
+    made exit 1)."""
+    text = ctx.get_help()  # empty once printed
+    if text:
+        typer.echo(text)
+    ctx.exit(code)
+
+
+def _show_help(ctx: Context, param: Parameter, value: bool) -> None:
+    """``--help``'s callback."""
+    if value and not ctx.resilient_parsing:
+        _help_and_exit(ctx, 0)
+
+
 def _help_if_no_args(command: Command, ctx: Context, args: list[str]) -> None:
     """``no_args_is_help``: the help screen, and exit 2 as click's error would, without
     that error going to typer's error renderer (which prints nothing for it)."""
     if not args and command.no_args_is_help and not ctx.resilient_parsing:
-        text = ctx.get_help()  # empty once printed
-        if text:
-            typer.echo(text)
-        ctx.exit(2)
+        _help_and_exit(ctx, 2)
 
 
 if TYPE_CHECKING:
@@ -81,6 +95,12 @@ class _Screens(_Base):
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         if not _drawn(self, ctx):
             super().format_help(ctx, formatter)
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.callback = _show_help
+        return option
 
 
 class _Command(_Screens, TyperCommand):
