@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gapscan.paired_analysis import _AccountNames, _misjudged
+from gapscan.paired_accounts import AccountNames, misjudged
 from gapscan.pairing import Differences, QuestionPairs
 from gapscan.report import AccountGap
 
@@ -75,7 +75,7 @@ def test_shown_accounts_are_those_of_a_full_sort(
     case: tuple[QuestionPairs, tuple[str, ...]], count: int
 ) -> None:
     pairs, labels = case
-    shown = _misjudged(pairs, _AccountNames(labels), count)
+    shown = misjudged(pairs, AccountNames(labels), count)
     assert list(shown) == fully_sorted(pairs, labels, count)
 
 
@@ -94,5 +94,5 @@ def test_ties_at_the_cut_are_decided_by_label() -> None:
         customer_only=np.zeros(0, dtype=np.int64),
         customer_only_n=np.zeros(0, dtype=np.int64),
     )
-    shown = _misjudged(pairs, _AccountNames(labels), 2)
+    shown = misjudged(pairs, AccountNames(labels), 2)
     assert [a.account for a in shown] == ["bravo", "charlie"]

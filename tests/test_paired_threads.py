@@ -41,22 +41,45 @@ def _report(tmp_path: Path) -> str:
     return render(analyze(survey, responses, options))
 
 
+@pytest.mark.parametrize("pairs", ["arrays", "states"])
 def test_questions_analysed_at_once_give_the_report_of_one_at_a_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pairs: str
 ) -> None:
+    """Questions whose pairs are combined as arrays go a core at a time (here every
+    question's, as if its states did not fit; or only made to run so)."""
+    if pairs == "arrays":
+        monkeypatch.setattr(paired_analysis, "question_states", lambda *args: None)
+    monkeypatch.setattr(paired_analysis, "codes_fit", lambda k, respondents: False)
     monkeypatch.setattr(paired_analysis, "_cores", lambda: 1)
     alone = _report(tmp_path)
     names: set[str] = set()
-    compare = paired_analysis._compare
+    result = paired_analysis._result  # every view's result, however its pairs are counted
 
     def noted(*args: object, **kwargs: object) -> object:
         names.add(threading.current_thread().name)
-        return compare(*args, **kwargs)  # type: ignore[arg-type]
+        return result(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(paired_analysis, "_compare", noted)
+    monkeypatch.setattr(paired_analysis, "_result", noted)
     monkeypatch.setattr(paired_analysis, "_cores", lambda: 2)
     assert _report(tmp_path) == alone
     assert names and all(name.startswith("gapscan-paired") for name in names)
+
+
+def test_questions_counted_from_their_states_run_one_after_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short questions, mostly the interpreter's work: two threads were slower."""
+    monkeypatch.setattr(paired_analysis, "_cores", lambda: 2)
+    names: set[str] = set()
+    result = paired_analysis._result
+
+    def noted(*args: object, **kwargs: object) -> object:
+        names.add(threading.current_thread().name)
+        return result(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(paired_analysis, "_result", noted)
+    _report(tmp_path)
+    assert names == {threading.current_thread().name}
 
 
 def test_a_ctrl_c_in_one_question_stops_the_questions_not_begun(

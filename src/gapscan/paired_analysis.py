@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from typing import NamedTuple, Protocol
 
 import numpy as np
 
 from gapscan.distribution import with_distribution
+from gapscan.paired_accounts import AccountNames, OneToOneScores, misjudged
 from gapscan.paired_agreement import (
     Kappa,
     OneEach,
@@ -20,9 +20,20 @@ from gapscan.paired_agreement import (
     ranked,
     tabulable,
 )
+from gapscan.paired_states import (
+    QuestionStates,
+    Scored,
+    codes_fit,
+    level_table,
+    most_respondents,
+    one_to_one,
+    question_states,
+    unmatched_of,
+    whole_and_groups,
+)
+from gapscan.paired_states import statistics as view_statistics
 from gapscan.pairing import (
     AnsweredRows,
-    Differences,
     QuestionPairs,
     RowCells,
     account_segments,
@@ -52,7 +63,7 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
     an account belongs to the segment most of its respondents are in."""
     assert survey.pair_by is not None
     combine = survey.pair_by.combine
-    names = _AccountNames(responses.pair_labels) if show_accounts > 0 else None
+    names = AccountNames(responses.pair_labels) if show_accounts > 0 else None
     keys: list[SegmentKey] = [()]
     groupings: list[tuple[np.ndarray, int]] = []
     for segment in responses.segments:
@@ -60,12 +71,17 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
         groupings.append((account_segments(responses, segment.column), len(segment.labels)))
     one_each = OneEach.of(responses)
     cells = RowCells.of(responses) if one_each is None else None
+    accounts = len(responses.pair_labels)
 
     def question(q: Question) -> list[GapResult]:
         """The question's result in each view."""
         if one_each is not None and tabulable(q.scale, len(responses.pair_labels)):
             return from_tables(q, one_each.views(responses.answers[q.id], q.scale.k, groupings))
         rows = AnsweredRows.of(q, responses, cells)
+        if tabulable(q.scale, accounts):
+            states = question_states(q, rows, accounts, combine)
+            if states is not None:
+                return from_states(q, states)
         whole = pair_question(q, responses, combine, rows)
         views, tables = [whole], level_tables(rows, q.scale.k, whole.account, groupings)
         for of_account, groups in groupings:
@@ -75,6 +91,26 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
             shown = show_accounts if not key else 0
             result = _compare(q, key, p, survey, names, shown)
             results.append(with_distribution(result, q.scale, table))
+        return results
+
+    def from_states(q: Question, states: QuestionStates) -> list[GapResult]:
+        """The question's result in each view, from each view's pair states."""
+        results = []
+        views = whole_and_groups(states, groupings)
+        for key, view, (accounts, respondents) in zip(
+            keys, views, unmatched_of(states, groupings), strict=True
+        ):
+            pairing = "one-to-one" if one_to_one(states, view) else "many-to-one"
+            detail = PairedDetail(view.n, pairing, accounts, respondents)
+            if view.n < survey.analysis.min_n:
+                results.append(_suppressed(q, key, detail))
+                continue
+            shown: tuple[AccountGap, ...] = ()
+            if not key and show_accounts > 0:
+                shown = misjudged(Scored.of(states), names, show_accounts)
+            statistics = view_statistics(q, states, view, survey.analysis.confidence)
+            result = _result(q, key, detail, statistics, shown)
+            results.append(with_distribution(result, q.scale, level_table(states, view)))
         return results
 
     def from_tables(q: Question, tabulated: Tabulated) -> list[GapResult]:
@@ -88,24 +124,33 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
                 continue
             accounts: tuple[AccountGap, ...] = ()
             if not key and show_accounts > 0:
-                accounts = _misjudged(_Scores.of(q, tabulated), names, show_accounts)
+                accounts = misjudged(OneToOneScores.of(q, tabulated), names, show_accounts)
             statistics = from_agreement(q, table, survey.analysis.confidence)
             result = _result(q, key, detail, statistics, accounts)
             results.append(with_distribution(result, q.scale, margins(table)))
         return results
 
-    by_question = _each(question, survey.questions)
+    most = 0 if cells is None else most_respondents(cells)  # whether every question's states fit
+    light = one_each is None and all(
+        tabulable(q.scale, accounts) and codes_fit(q.scale.k, most) for q in survey.questions
+    )
+    by_question = _each(question, survey.questions, threaded=not light)
     return [results[v] for v in range(len(keys)) for results in by_question]
 
 
 def _each(
-    work: Callable[[Question], list[GapResult]], questions: tuple[Question, ...]
+    work: Callable[[Question], list[GapResult]],
+    questions: tuple[Question, ...],
+    threaded: bool = True,
 ) -> list[list[GapResult]]:
-    """``work`` on every question, in their order, a question per core at a time: the
-    questions are independent, and numpy lets go of the interpreter lock in its array
-    work (paired 100,000 accounts x 40 questions on 2 cores: 2.08 -> 1.91 s; a thread
-    more than the cores was slower, see benchmarks/RESULTS.md)."""
-    threads = min(len(questions), _cores(), MAX_THREADS)
+    """``work`` on every question, in their order; ``threaded``, a question per core at
+    a time: the questions are independent, and numpy lets go of the interpreter lock in
+    the long array work of pairs combined as arrays (paired 100,000 accounts x 40
+    questions on 2 cores: 2.08 -> 1.91 s; a thread more than the cores was slower, see
+    benchmarks/RESULTS.md; one-to-one views from their tables: 0.88x). Questions
+    counted from their states are short, mostly the interpreter's own work: on two
+    threads they took 1.3-1.5x the time of one."""
+    threads = min(len(questions), _cores(), MAX_THREADS) if threaded else 1
     if threads <= 1:
         return [work(q) for q in questions]
     from concurrent.futures import ThreadPoolExecutor
@@ -128,7 +173,7 @@ def _compare(
     segment: SegmentKey,
     pairs: QuestionPairs,
     survey: Survey,
-    names: _AccountNames | None,
+    names: AccountNames | None,
     show_accounts: int,
 ) -> GapResult:
     n = len(pairs.account)
@@ -146,7 +191,7 @@ def _compare(
         statistics = from_agreement(q, _agreement(pairs, q.scale.k), confidence)
     else:
         statistics = _from_pairs(q, pairs, confidence)
-    return _result(q, segment, detail, statistics, _misjudged(pairs, names, show_accounts))
+    return _result(q, segment, detail, statistics, misjudged(pairs, names, show_accounts))
 
 
 def _from_pairs(q: Question, pairs: QuestionPairs, confidence: float) -> PairStatistics:
@@ -262,88 +307,6 @@ def _agreement(pairs: QuestionPairs, k: int) -> np.ndarray:
     v = np.rint(pairs.vendor_level).astype(np.int64)
     c = np.rint(pairs.customer_level).astype(np.int64)
     return np.bincount(v * k + c, minlength=k * k).reshape(k, k)
-
-
-class _AccountNames:
-    """The accounts' display labels, and each one's place in their sort order (equal
-    labels in account order), ranked once for every question."""
-
-    def __init__(self, labels: tuple[str, ...]) -> None:
-        self.labels = labels
-        self.rank = np.empty(len(labels), dtype=np.int64)
-        self.rank[sorted(range(len(labels)), key=labels.__getitem__)] = np.arange(len(labels))
-
-
-class _Scored(Protocol):
-    """Account-level scores of pairs, as ``QuestionPairs`` has them."""
-
-    @property
-    def account(self) -> np.ndarray: ...
-    @property
-    def vendor_score(self) -> np.ndarray: ...
-    @property
-    def customer_score(self) -> np.ndarray: ...
-    @property
-    def vendor_n(self) -> np.ndarray: ...
-    @property
-    def customer_n(self) -> np.ndarray: ...
-
-
-class _Scores(NamedTuple):
-    """The scores of one-to-one pairs."""
-
-    account: np.ndarray
-    vendor_score: np.ndarray
-    customer_score: np.ndarray
-    vendor_n: np.ndarray
-    customer_n: np.ndarray
-
-    @classmethod
-    def of(cls, q: Question, tabulated: Tabulated) -> _Scores:
-        scores = np.asarray(q.scale.scores, dtype=np.float64)
-        one = np.ones(tabulated.account.size, dtype=np.int64)
-        return cls(
-            tabulated.account, scores[tabulated.vendor], scores[tabulated.customer], one, one
-        )
-
-
-def _misjudged(pairs: _Scored, names: _AccountNames | None, count: int) -> tuple[AccountGap, ...]:
-    """The accounts with the largest vendor-minus-customer score difference, ties by
-    label: only the accounts at or above the count-th largest difference are ordered."""
-    if count <= 0 or names is None or pairs.account.size == 0:
-        return ()
-    candidates = _at_the_top(pairs, count)
-    diff = pairs.vendor_score[candidates] - pairs.customer_score[candidates]
-    by_label = names.rank[pairs.account[candidates]]
-    order = np.lexsort((by_label, -diff))[:count]
-    return tuple(
-        AccountGap(
-            account=names.labels[pairs.account[i]],
-            vendor_score=float(pairs.vendor_score[i]),
-            customer_score=float(pairs.customer_score[i]),
-            difference=float(d),
-            vendor_respondents=int(pairs.vendor_n[i]),
-            customer_respondents=int(pairs.customer_n[i]),
-        )
-        for i, d in zip(candidates[order].tolist(), diff[order].tolist(), strict=True)
-    )
-
-
-def _at_the_top(pairs: _Scored, count: int) -> np.ndarray:
-    """The pairs whose difference is at or above the count-th largest (increasing).
-    With the pairs' distinct differences (rounded: rounding keeps their order, so the
-    pairs at or above the count-th largest rounded difference hold every pair at or
-    above it unrounded), from their counts; else by a partition of every difference."""
-    size = pairs.account.size
-    if count >= size:
-        return np.arange(size)
-    known: Differences | None = getattr(pairs, "score_difference", None)
-    if known is not None and known.distinct is not None and known.which is not None:
-        from_the_top = np.cumsum(np.bincount(known.which, minlength=known.distinct.size)[::-1])
-        cut = known.distinct.size - 1 - int(np.searchsorted(from_the_top, count))
-        return np.flatnonzero(known.which >= cut)
-    diff = pairs.vendor_score - pairs.customer_score
-    return np.flatnonzero(diff >= np.partition(diff, size - count)[-count])
 
 
 def _flat(tables: list[np.ndarray]) -> list[np.ndarray]:

@@ -202,6 +202,22 @@ def mean_difference_interval(
     return mean - half, mean + half
 
 
+def mean_difference_counted(
+    values: np.ndarray, counts: np.ndarray, *, confidence: float = 0.95
+) -> tuple[float, tuple[float, float]]:
+    """The mean of paired differences given as distinct values and their counts, and
+    :func:`mean_difference_interval` of them, its sums exactly rounded (``math.fsum``:
+    the same whatever the order of the values)."""
+    _check_confidence(confidence)
+    _check_counted(values, counts)
+    n = int(counts.sum())
+    weights = counts.astype(np.float64)
+    mean = math.fsum(weights * values) / n
+    var = math.fsum(weights * (values - mean) ** 2) / n
+    half = critical_value(confidence) * math.sqrt(var / n)
+    return mean, (mean - half, mean + half)
+
+
 def hodges_lehmann(
     differences: Sequence[float] | np.ndarray, *, confidence: float = 0.95
 ) -> tuple[float, float, float]:
