@@ -75,7 +75,7 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
 
     def question(q: Question) -> list[GapResult]:
         """The question's result in each view."""
-        if one_each is not None and tabulable(q.scale, len(responses.pair_labels)):
+        if one_each is not None and tabulable(q.scale, accounts):
             return from_tables(q, one_each.views(responses.answers[q.id], q.scale.k, groupings))
         rows = AnsweredRows.of(q, responses, cells)
         if tabulable(q.scale, accounts):
@@ -97,11 +97,11 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
         """The question's result in each view, from each view's pair states."""
         results = []
         views = whole_and_groups(states, groupings)
-        for key, view, (accounts, respondents) in zip(
+        for key, view, (only_accounts, only_respondents) in zip(
             keys, views, unmatched_of(states, groupings), strict=True
         ):
             pairing = "one-to-one" if one_to_one(states, view) else "many-to-one"
-            detail = PairedDetail(view.n, pairing, accounts, respondents)
+            detail = PairedDetail(view.n, pairing, only_accounts, only_respondents)
             if view.n < survey.analysis.min_n:
                 results.append(_suppressed(q, key, detail))
                 continue

@@ -210,6 +210,7 @@ def unmatched_of(
 
 
 def one_to_one(states: QuestionStates, view: View) -> bool:
+    """Whether each of the view's pairs is one respondent a side (no pair: True)."""
     n = states.sides.n
     return bool(
         (n[states.vendor[view.state]] == 1).all() and (n[states.customer[view.state]] == 1).all()
