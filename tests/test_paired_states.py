@@ -1,7 +1,7 @@
 """Paired views from their pairs' states (``gapscan.paired_states``) against the views
 made from the pairs' arrays (``pairing.pair_question`` and ``paired_analysis._compare``,
 which tests/test_pairing.py holds to scipy and statsmodels): every number of every view
-the same, floats but for their last bits, on generated many-to-one and one-to-one
+the same, floats to 1e-12 (their last bits), on generated many-to-one and one-to-one
 accounts, both ways of combining a side's respondents, and scales of 5 and 11 levels."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from gapscan.pairing import AnsweredRows
 from gapscan.responses import Responses
 from gapscan.stats.paired import mean_difference_counted, mean_difference_interval
 from gapscan.survey import Combine, Question, Scale, Survey
+from tests.cli.test_counts import assert_close
 from tests.test_pairing import paired_cases
 
 # 0..10, its scores not in the levels' order for a median to be found by score
@@ -31,22 +32,6 @@ ELEVEN = Scale(
     frozenset({9, 10}),
     scores=tuple(float((7 * i) % 11) for i in range(11)),
 )
-
-
-def _close(x: Any, y: Any, path: str = "") -> None:
-    """Equal, floats to 1e-12 (relative, or absolute near zero)."""
-    if isinstance(x, dict):
-        assert isinstance(y, dict) and x.keys() == y.keys(), path
-        for key in x:
-            _close(x[key], y[key], f"{path}/{key}")
-    elif isinstance(x, list | tuple):
-        assert isinstance(y, list | tuple) and len(x) == len(y), path
-        for i, (a, b) in enumerate(zip(x, y, strict=True)):
-            _close(a, b, f"{path}[{i}]")
-    elif isinstance(x, float) and isinstance(y, float):
-        assert math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-12), (path, x, y)
-    else:
-        assert x == y, (path, x, y)
 
 
 def _from_arrays(survey: Survey, responses: Responses, show: int) -> list[dict[str, Any]]:
@@ -78,7 +63,7 @@ def test_views_from_states_are_the_views_from_the_pairs(
     survey, responses = case
     if eleven:
         survey, responses = _on(survey, ELEVEN, responses)
-    _close(_from_states(survey, responses, show), _from_arrays(survey, responses, show))
+    assert_close(_from_arrays(survey, responses, show), _from_states(survey, responses, show))
 
 
 @settings(max_examples=60, deadline=None)
