@@ -75,10 +75,7 @@ def from_agreement(question: Question, table: np.ndarray, confidence: float) -> 
     # the pairs' score differences, rounded as the pairs' own (pairing.Differences)
     differences = np.round(scores[:, None] - scores[None, :], 12)
     present = table > 0
-    values, which = np.unique(differences[present], return_inverse=True)
-    values = values + 0.0  # a zero is +0.0, as distinct_differences gives it
-    counts = np.zeros(values.size, dtype=np.int64)
-    np.add.at(counts, which.reshape(-1), table[present])
+    values, counts = counted(differences[present], table[present])
     kappa: Kappa = (None, None, None)
     if scale.numeric is None:  # agreement on the levels of a scale
         kappa = weighted_kappa(table, confidence=confidence)
@@ -96,6 +93,14 @@ def from_agreement(question: Question, table: np.ndarray, confidence: float) -> 
         shares=shares_of(values, counts),
         kappa=kappa,
     )
+
+
+def counted(values: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``values`` (increasing, a zero as +0.0, as ``distinct_differences``
+    gives it) and the pairs each has (``pairs``: each entry's)."""
+    distinct, which = np.unique(values, return_inverse=True)
+    counts = np.bincount(which.reshape(-1), weights=pairs, minlength=distinct.size)
+    return distinct + 0.0, counts.astype(np.int64)
 
 
 def ranked(

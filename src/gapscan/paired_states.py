@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gapscan.paired_agreement import Kappa, PairStatistics, from_agreement, ranked
+from gapscan.paired_agreement import Kappa, PairStatistics, counted, from_agreement, ranked
 from gapscan.pairing import AnsweredRows, Differences, RowCells
 from gapscan.stats.paired import mean_difference_counted, signed_rank_counted
 from gapscan.survey import Combine, Question
@@ -58,15 +58,9 @@ class QuestionStates(NamedTuple):
     vendor_only_n: np.ndarray
     customer_only: np.ndarray
     customer_only_n: np.ndarray
-
-    def top_difference(self) -> np.ndarray:
-        """Each pair state's top-box share difference, rounded as ``Differences``."""
-        share = self.sides.share
-        return np.asarray(np.round(share[self.vendor] - share[self.customer], 12))
-
-    def score_difference(self) -> np.ndarray:
-        score = self.sides.score
-        return np.asarray(np.round(score[self.vendor] - score[self.customer], 12))
+    # each pair state's top-box share and score differences, rounded as ``Differences``
+    top_difference: np.ndarray
+    score_difference: np.ndarray
 
 
 def codes_fit(k: int, respondents: int) -> bool:
@@ -118,16 +112,20 @@ def question_states(
         seen, inverse = np.unique(pair_code, return_inverse=True)
         pair = inverse.reshape(-1)
     levels = (used[:, None] // digits[None, :]) % base
+    sides = _side_states(q, levels, combine)
+    vendor, customer = seen // states, seen % states
     return QuestionStates(
         account=account,
         pair=pair,
-        vendor=seen // states,
-        customer=seen % states,
-        sides=_side_states(q, levels, combine),
+        vendor=vendor,
+        customer=customer,
+        sides=sides,
         vendor_only=vendor_only,
         vendor_only_n=count[2 * vendor_only],
         customer_only=customer_only,
         customer_only_n=count[2 * customer_only + 1],
+        top_difference=np.round(sides.share[vendor] - sides.share[customer], 12),
+        score_difference=np.round(sides.score[vendor] - sides.score[customer], 12),
     )
 
 
@@ -240,9 +238,9 @@ def statistics(
         table = np.bincount(level_v * k + level_c, weights=view.pairs, minlength=k * k)
         return from_agreement(q, table.astype(np.int64).reshape(k, k), confidence)
     n, weights = view.n, view.pairs.astype(np.float64)
-    top = _counted(states.top_difference()[view.state], view.pairs)
+    top = counted(states.top_difference[view.state], view.pairs)
     gap, ci = mean_difference_counted(*top, confidence=confidence)
-    score = _counted(states.score_difference()[view.state], view.pairs)
+    score = counted(states.score_difference[view.state], view.pairs)
     signed_rank, hodges_lehmann, shares = ranked(*score, confidence=confidence)
     kappa: Kappa = (None, None, None)
     return PairStatistics(
@@ -261,13 +259,6 @@ def statistics(
     )
 
 
-def _counted(values: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values (increasing, a zero as +0.0) and their pairs."""
-    distinct, which = np.unique(values, return_inverse=True)
-    counts = np.bincount(which.reshape(-1), weights=pairs, minlength=distinct.size)
-    return distinct + 0.0, counts.astype(np.int64)
-
-
 class Scored(NamedTuple):
     """The whole sample's pairs one by one, for the most misjudged accounts
     (``paired_accounts.misjudged``)."""
@@ -282,7 +273,7 @@ class Scored(NamedTuple):
     @classmethod
     def of(cls, states: QuestionStates) -> Scored:
         sides, v, c = states.sides, states.vendor[states.pair], states.customer[states.pair]
-        values = states.score_difference()
+        values = states.score_difference
         distinct, which = np.unique(values, return_inverse=True)
         pair_which = which.reshape(-1)[states.pair]
         difference = Differences(values[states.pair], distinct + 0.0, pair_which)
