@@ -852,7 +852,15 @@ def test_each_views_distinct_differences_are_those_its_pairs_sort_to(
                 assert len(answered) == count
                 assert position == sum(answered)  # one respondent: the level answered
     top, score = whole.differences()
-    if whole.account.size:  # the top-box shares always have few states
-        assert top.distinct is not None
-        if kind == "scores":  # whole-number scores: a mean's states are its total and count
-            assert (score.distinct is not None) == (combine is Combine.MEAN)
+    if whole.account.size:
+        # a side's state is its total (top-box answers, or scores) and its count: there
+        # are few while both stay small (pairing.STATE_BUDGET pair states)
+        most = int(max(whole.vendor_n.max(), whole.customer_n.max()))
+        if (most + 1) ** 4 <= pairing.STATE_BUDGET:  # top-box totals 0..most
+            assert top.distinct is not None
+        if kind == "scores" and combine is Combine.MEDIAN:  # a median is no total / count
+            assert score.distinct is None
+        elif kind == "scores":  # whole-number scores: a mean's states are its total and count
+            totals = most * (max(scores) - min(scores)) + 1
+            if (totals * (most + 1)) ** 2 <= pairing.STATE_BUDGET:
+                assert score.distinct is not None
