@@ -861,6 +861,7 @@ def test_each_views_distinct_differences_are_those_its_pairs_sort_to(
         if kind == "scores" and combine is Combine.MEDIAN:  # a median is no total / count
             assert score.distinct is None
         elif kind == "scores":  # whole-number scores: a mean's states are its total and count
-            totals = most * (max(scores) - min(scores)) + 1
+            low, high = min(scores), max(scores)  # a total: 1 to ``most`` scores
+            totals = max(most * high, high) - min(most * low, low) + 1
             if (totals * (most + 1)) ** 2 <= pairing.STATE_BUDGET:
                 assert score.distinct is not None
