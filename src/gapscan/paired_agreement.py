@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gapscan.pairing import sums_exactly
+from gapscan.pairing import Differences, sums_exactly
 from gapscan.responses import Responses
 from gapscan.stats.paired import (
     hodges_lehmann_counted,
@@ -75,7 +75,7 @@ def from_agreement(question: Question, table: np.ndarray, confidence: float) -> 
     # the pairs' score differences, rounded as the pairs' own (pairing.Differences)
     differences = np.round(scores[:, None] - scores[None, :], 12)
     present = table > 0
-    values, counts = counted(differences[present], table[present])
+    values, counts = Differences.indexed(differences[present]).counted(table[present])
     kappa: Kappa = (None, None, None)
     if scale.numeric is None:  # agreement on the levels of a scale
         kappa = weighted_kappa(table, confidence=confidence)
@@ -93,14 +93,6 @@ def from_agreement(question: Question, table: np.ndarray, confidence: float) -> 
         shares=shares_of(values, counts),
         kappa=kappa,
     )
-
-
-def counted(values: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct ``values`` (increasing, a zero as +0.0, as ``distinct_differences``
-    gives it) and the pairs each has (``pairs``: each entry's)."""
-    distinct, which = np.unique(values, return_inverse=True)
-    counts = np.bincount(which.reshape(-1), weights=pairs, minlength=distinct.size)
-    return distinct + 0.0, counts.astype(np.int64)
 
 
 def ranked(

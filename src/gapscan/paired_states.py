@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gapscan.paired_agreement import Kappa, PairStatistics, counted, from_agreement, ranked
+from gapscan.paired_agreement import Kappa, PairStatistics, from_agreement, ranked
 from gapscan.pairing import AnsweredRows, Differences, RowCells
 from gapscan.stats.paired import mean_difference_counted, signed_rank_counted
 from gapscan.survey import Combine, Question
@@ -58,9 +58,9 @@ class QuestionStates(NamedTuple):
     vendor_only_n: np.ndarray
     customer_only: np.ndarray
     customer_only_n: np.ndarray
-    # each pair state's top-box share and score differences, rounded as ``Differences``
-    top_difference: np.ndarray
-    score_difference: np.ndarray
+    # each pair state's top-box share and score differences, indexed
+    top_difference: Differences
+    score_difference: Differences
 
 
 def codes_fit(k: int, respondents: int) -> bool:
@@ -124,8 +124,12 @@ def question_states(
         vendor_only_n=count[2 * vendor_only],
         customer_only=customer_only,
         customer_only_n=count[2 * customer_only + 1],
-        top_difference=np.round(sides.share[vendor] - sides.share[customer], 12),
-        score_difference=np.round(sides.score[vendor] - sides.score[customer], 12),
+        top_difference=Differences.indexed(
+            np.round(sides.share[vendor] - sides.share[customer], 12)
+        ),
+        score_difference=Differences.indexed(
+            np.round(sides.score[vendor] - sides.score[customer], 12)
+        ),
     )
 
 
@@ -238,9 +242,9 @@ def statistics(
         table = np.bincount(level_v * k + level_c, weights=view.pairs, minlength=k * k)
         return from_agreement(q, table.astype(np.int64).reshape(k, k), confidence)
     n, weights = view.n, view.pairs.astype(np.float64)
-    top = counted(states.top_difference[view.state], view.pairs)
+    top = states.top_difference.take(view.state).counted(view.pairs)
     gap, ci = mean_difference_counted(*top, confidence=confidence)
-    score = counted(states.score_difference[view.state], view.pairs)
+    score = states.score_difference.take(view.state).counted(view.pairs)
     signed_rank, hodges_lehmann, shares = ranked(*score, confidence=confidence)
     kappa: Kappa = (None, None, None)
     return PairStatistics(
@@ -273,10 +277,7 @@ class Scored(NamedTuple):
     @classmethod
     def of(cls, states: QuestionStates) -> Scored:
         sides, v, c = states.sides, states.vendor[states.pair], states.customer[states.pair]
-        values = states.score_difference
-        distinct, which = np.unique(values, return_inverse=True)
-        pair_which = which.reshape(-1)[states.pair]
-        difference = Differences(values[states.pair], distinct + 0.0, pair_which)
+        difference = states.score_difference.take(states.pair)
         return cls(
             states.account, sides.score[v], sides.score[c], sides.n[v], sides.n[c], difference
         )

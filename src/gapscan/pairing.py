@@ -79,17 +79,27 @@ class Differences(NamedTuple):
         index[seen] = of_seen.reshape(-1)
         return cls(value, distinct + 0.0, index[state])
 
+    @classmethod
+    def indexed(cls, value: np.ndarray) -> Differences:
+        """Rounded differences with their index into their distinct values."""
+        distinct, which = np.unique(value, return_inverse=True)
+        return cls(value, distinct + 0.0, which.reshape(-1))
+
     def take(self, positions: np.ndarray) -> Differences:
         which = None if self.which is None else self.which[positions]
         return Differences(self.value[positions], self.distinct, which)
 
-    def counted(self) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct differences these pairs have, increasing, and their counts."""
+    def counted(self, pairs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct differences these pairs have, increasing, and their counts;
+        ``pairs``, if given, is how many pairs each entry stands for (then the entries
+        must be indexed)."""
         if self.distinct is None or self.which is None:
+            if pairs is not None:
+                raise ValueError("counting entries that stand for pairs needs their index")
             return distinct_differences(self.value)
-        counts = np.bincount(self.which, minlength=self.distinct.size)
+        counts = np.bincount(self.which, weights=pairs, minlength=self.distinct.size)
         present = counts > 0
-        return self.distinct[present], counts[present]
+        return self.distinct[present], counts[present].astype(np.int64)
 
 
 def pair_states(

@@ -356,6 +356,46 @@ def test_hodges_lehmann_large_samples_match_brute_force(n: int, kind: str) -> No
     assert_same(hodges_lehmann(d), brute_force_hodges_lehmann(d, 0.95))
 
 
+def walsh_sums_around(values: np.ndarray, counts: np.ndarray, x: float) -> tuple[int, int]:
+    """How many Walsh sums (weighted by the counts) are below ``x`` and at most ``x``,
+    each sum formed as the float u_a + u_b, row by row: no search, no rounding."""
+    below = through = 0
+    for a in range(values.size):
+        sums = values[a] + values[a:]
+        weights = counts[a] * counts[a:]
+        weights[0] = counts[a] * (counts[a] + 1) // 2
+        below += int(weights[sums < x].sum())
+        through += int(weights[sums <= x].sum())
+    return below, through
+
+
+def many_answer_means(n: int, contacts: int, seed: int) -> np.ndarray:
+    """Differences of a whole score (1..5) and the mean of 1..``contacts`` answers:
+    thousands of distinct values, a few of them (whole numbers) with most of the pairs."""
+    rng = np.random.default_rng(seed)
+    size = rng.integers(1, contacts + 1, n)
+    totals = np.array([rng.integers(1, 6, k).sum() for k in size.tolist()])
+    return np.round(rng.integers(1, 6, n) - totals / size, 12)
+
+
+@pytest.mark.parametrize(("n", "contacts"), [(100_000, 40), (20_000, 40), (3_000, 12)])
+def test_walsh_ranks_selected_together_are_each_ranks_sum(n: int, contacts: int) -> None:
+    # Millions of distinct Walsh sums whose weight is mostly in a few cells: the ranks a
+    # Hodges-Lehmann estimate needs are narrowed together (and some alone); each value
+    # found must have its rank among the sums counted one by one.
+    values, counts = distinct_differences(many_answer_means(n, contacts, n))
+    assert values.size * (values.size + 1) // 2 > 2 * walsh.MATERIALISE_LIMIT
+    total = n * (n + 1) // 2
+    z = critical_value(0.95)
+    k = math.floor(n * (n + 1) / 4 - z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24))
+    ranks = [(total - 1) // 2, total // 2, k, total - 1 - k, 0, total - 1, total // 3]
+    found = walsh.walsh_sums_of_counted(values, counts, ranks)
+    for rank, x in zip(ranks, found, strict=True):
+        below, through = walsh_sums_around(values, counts, x)
+        assert below <= rank < through
+    assert found == [walsh.walsh_sums_of_counted(values, counts, [r])[0] for r in ranks]
+
+
 @settings(max_examples=300, deadline=None)
 @given(d=DIFFERENCES, confidence=CONFIDENCES)
 def test_hodges_lehmann_swapping_sides_negates_it(d: list[float], confidence: float) -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 import numpy as np
 
 # Up to this many distinct Walsh sums (pairs a <= b of distinct values) are formed
-# explicitly; larger sets are narrowed by selection first.
-MATERIALISE_LIMIT = 1 << 20
+# explicitly; larger sets are narrowed by selection first. A selection round costs
+# about as much as sorting a few thousand sums, so both are small.
+MATERIALISE_LIMIT = 1 << 14
 # Selection stops and sorts the candidate cells left when there are this few.
-SELECTION_CELLS = 1 << 16
+SELECTION_CELLS = 1 << 14
 
 
 def walsh_sum_order_statistics(d: np.ndarray, ranks: list[int]) -> list[float]:
@@ -37,7 +38,8 @@ def walsh_sums_of_counted(values: np.ndarray, counts: np.ndarray, ranks: list[in
     rows = np.arange(m)
     if m * (m + 1) // 2 <= MATERIALISE_LIMIT:
         return _select_materialised(values, counts, _Rows(rows, rows, np.full(m, m)), ranks)
-    found = {rank: _select(values, counts, rank) for rank in set(ranks)}
+    distinct = sorted(set(ranks))
+    found = dict(zip(distinct, _select(values, counts, distinct), strict=True))
     return [found[rank] for rank in ranks]
 
 
@@ -77,7 +79,7 @@ def _select_materialised(
 ) -> list[float]:
     """Order statistics (ranks within the candidates) of the candidate cells."""
     sums, weights = _cells(values, counts, rows)
-    order = np.argsort(sums, kind="stable")
+    order = np.argsort(sums)  # equal sums are interchangeable
     through = np.cumsum(weights[order])  # sums up to and including each cell, in order
     at = np.searchsorted(through, np.asarray(ranks, dtype=np.int64), side="right")
     return [float(s) for s in sums[order][at]]
@@ -104,8 +106,56 @@ def _boundaries(values: np.ndarray, rows: _Rows, pivot: float, *, strict: bool) 
         column = column - down + up
 
 
-def _select(values: np.ndarray, counts: np.ndarray, rank: int) -> float:
-    """The rank-th smallest (0-based) Walsh sum, by weighted selection over the rows.
+def _select(values: np.ndarray, counts: np.ndarray, ranks: list[int]) -> list[float]:
+    """The Walsh sums of the given ranks (0-based, increasing), narrowed together.
+
+    The ranks a Hodges–Lehmann estimate needs (the middle two and the interval's ends)
+    lie close together for large samples, so two pivots can bracket all of them at
+    once: every row is cut to the cells between the pivots while the bracket holds
+    every rank, and the cells left are formed and ranked once. When a bracket misses a
+    rank, or the ranks span most of the cells left and those are still many, each rank
+    is selected on its own from the rows left (:func:`_select_one`)."""
+    m = values.size
+    rows = _Rows(np.arange(m), np.arange(m), np.full(m, m))
+    rng = np.random.default_rng(0)
+    final = min(MATERIALISE_LIMIT, SELECTION_CELLS)
+    offset = 0  # Walsh sums below the rows' candidates
+    while True:
+        rows, cells = _live(rows)
+        if cells <= final:
+            return _select_materialised(values, counts, rows, [r - offset for r in ranks])
+        first, last = ranks[0] - offset, ranks[-1] - offset
+        total = int(rows.weights(counts, rows.hi).sum())
+        sums = _sample(values, counts, rows, rng, _SAMPLE)
+        low, high = _bracket(sums, first / total, last / total)
+        below = _boundaries(values, rows, low, strict=True)
+        through = _boundaries(values, rows, high, strict=False)
+        n_below = int(rows.weights(counts, below).sum())
+        n_through = int(rows.weights(counts, through).sum())
+        if not n_below <= first <= last < n_through:
+            break
+        if low == high:
+            return [low] * len(ranks)
+        kept = int((through - below).sum())
+        offset += n_below
+        rows = _Rows(rows.row, below, through)
+        if kept > cells * 3 // 4:  # the ranks span most of what is left
+            if kept <= 4 * final:
+                return _select_materialised(values, counts, rows, [r - offset for r in ranks])
+            break
+    return [_select_one(values, counts, rows, rank - offset) for rank in ranks]
+
+
+def _live(rows: _Rows) -> tuple[_Rows, int]:
+    """The rows with candidates left, and how many candidate cells they have."""
+    width = rows.hi - rows.lo
+    live = width > 0
+    return _Rows(rows.row[live], rows.lo[live], rows.hi[live]), int(width[live].sum())
+
+
+def _select_one(values: np.ndarray, counts: np.ndarray, rows: _Rows, rank: int) -> float:
+    """The rank-th smallest (0-based) Walsh sum among the rows' candidates, by weighted
+    selection over the rows.
 
     In the spirit of Monahan (1984, ACM TOMS 10:265-270, Algorithm 616) and Johnson &
     Mitchell (1978): the candidates of row a are the columns lo_a <= b < hi_a, a
@@ -117,22 +167,16 @@ def _select(values: np.ndarray, counts: np.ndarray, rank: int) -> float:
     removes one. The generator has a fixed seed, so runs are reproducible; the answer
     does not depend on the pivots. O(m log m) per round, a few rounds.
     """
-    m = values.size
-    rows = _Rows(np.arange(m), np.arange(m), np.full(m, m))
     rng = np.random.default_rng(0)
     final = min(MATERIALISE_LIMIT, SELECTION_CELLS)
     stalled = False
     while True:
-        width = rows.hi - rows.lo
-        live = width > 0
-        rows, cumulative = (
-            _Rows(rows.row[live], rows.lo[live], rows.hi[live]),
-            np.cumsum(width[live]),
-        )
-        if int(cumulative[-1]) <= final:
+        rows, cells = _live(rows)
+        if cells <= final:
             return _select_materialised(values, counts, rows, [rank])[0]
-        sample = _sample(values, counts, rows, cumulative, rng, 1 if stalled else _SAMPLE)
-        low, high = _bracket(*sample, rank / int(rows.weights(counts, rows.hi).sum()))
+        sums = _sample(values, counts, rows, rng, 1 if stalled else _SAMPLE)
+        share = rank / int(rows.weights(counts, rows.hi).sum())
+        low, high = _bracket(sums, share, share)
         below = _boundaries(values, rows, low, strict=True)
         through = _boundaries(values, rows, high, strict=False)
         n_below = int(rows.weights(counts, below).sum())
@@ -151,35 +195,36 @@ def _select(values: np.ndarray, counts: np.ndarray, rank: int) -> float:
             rows = _Rows(rows.row, below, through)
 
 
-# Cells sampled per selection round to place the two pivots, and how far either side
-# of the rank's share they go (about five standard errors of a sampled share).
-_SAMPLE = 4096
+# Walsh sums sampled per selection round to place the two pivots, and how far either
+# side of the ranks' shares they go (about five standard errors of a sampled share).
+_SAMPLE = 1024
 _SPREAD = 2.5 / _SAMPLE**0.5
 
 
 def _sample(
-    values: np.ndarray,
-    counts: np.ndarray,
-    rows: _Rows,
-    cumulative: np.ndarray,
-    rng: np.random.Generator,
-    size: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sums and weights of ``size`` candidate cells drawn uniformly, sorted by sum."""
-    position = rng.integers(int(cumulative[-1]), size=size)
-    r = np.searchsorted(cumulative, position, side="right")
-    row, column = rows.row[r], rows.hi[r] - (cumulative[r] - position)
-    sums = values[row] + values[column]
-    weights = np.where(
-        row == column, counts[row] * (counts[row] + 1) // 2, counts[row] * counts[column]
-    )
-    order = np.argsort(sums, kind="stable")
-    return sums[order], weights[order]
+    values: np.ndarray, counts: np.ndarray, rows: _Rows, rng: np.random.Generator, size: int
+) -> np.ndarray:
+    """``size`` Walsh sums among the rows' candidates, sorted, each cell drawn about as
+    often as the sums it stands for (c_a c_b; the diagonal's c_a (c_a + 1) / 2 is drawn
+    as c_a c_a, which only moves the pivots). Drawing cells uniformly instead would
+    place the pivots badly when a few cells stand for most of the sums, as the
+    differences of whole scores do among the means of many answers."""
+    cumulative = np.concatenate(([0], np.cumsum(counts)))
+    c = counts[rows.row]
+    weight = c * (cumulative[rows.hi] - cumulative[rows.lo])
+    through = np.cumsum(weight)
+    position = rng.integers(int(through[-1]), size=size)
+    r = np.searchsorted(through, position, side="right")
+    within = (position - (through[r] - weight[r])) // c[r]  # a draw among row r's columns
+    column = np.searchsorted(cumulative, cumulative[rows.lo[r]] + within, side="right") - 1
+    sums: np.ndarray = np.sort(values[rows.row[r]] + values[column])
+    return sums
 
 
-def _bracket(sums: np.ndarray, weights: np.ndarray, share: float) -> tuple[float, float]:
-    """Two sampled sums either side of the given share of the sample's weight."""
-    through = np.cumsum(weights)
-    targets = np.array([share - _SPREAD, share + _SPREAD]) * float(through[-1])
-    low, high = np.minimum(np.searchsorted(through, targets), sums.size - 1)
+def _bracket(sums: np.ndarray, first: float, last: float) -> tuple[float, float]:
+    """Two sampled sums (sorted), below the share ``first`` of them and above the share
+    ``last``."""
+    size = sums.size
+    low = min(max(int((first - _SPREAD) * size), 0), size - 1)
+    high = min(max(int(np.ceil((last + _SPREAD) * size)), 0), size - 1)
     return float(sums[low]), float(sums[high])
