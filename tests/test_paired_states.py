@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 from unittest import mock
 
@@ -116,3 +117,23 @@ def test_counted_mean_interval_is_the_interval_of_the_differences(
     for got, want, sm in zip(ci, expected, oracle, strict=True):
         assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
         assert math.isclose(got, float(sm), rel_tol=1e-9, abs_tol=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    entries=st.lists(
+        st.tuples(st.integers(1, 10**4), st.integers(-(10**4), 10**4), st.integers(1, 45)),
+        min_size=1,
+        max_size=60,
+    ),
+    huge=st.booleans(),
+)
+def test_a_views_mean_is_its_pairs_fractions_mean_correctly_rounded(
+    entries: list[tuple[int, int, int]], huge: bool
+) -> None:
+    # pairs per state, a whole numerator and a denominator (its respondents); ``huge``
+    # numerators leave float sums inexact, so the mean is added as fractions one by one
+    scale = 10**10 if huge else 1
+    exact = sum(Fraction(p * n * scale, d) for p, n, d in entries) / sum(p for p, _, _ in entries)
+    pairs, num, den = (np.array(column, dtype=np.int64) for column in zip(*entries, strict=True))
+    assert paired_states.exact_mean(pairs, num * scale, den) == float(exact)

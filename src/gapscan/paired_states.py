@@ -11,16 +11,17 @@ interval, whether the view is one-to-one (then its agreement table), and its lev
 tables. One bincount per question and breakdown over the pairs' states counts every
 view; only ``--show-accounts`` looks at the pairs one by one.
 
-A view's means are sums over its states, exactly rounded (``math.fsum``), not
-``np.mean`` over its pairs: the same numbers but for the last bits of a float, and
-the same whatever the order of the rows. Scales whose scores are not whole numbers,
-and questions whose states cannot be coded exactly, are analysed from the pairs'
-arrays (:func:`gapscan.pairing.pair_question`).
+A view's mean shares and scores are exact (the true mean of its pairs' fractions,
+correctly rounded: :func:`exact_mean`), not ``np.mean`` over its pairs: the same
+numbers but for the last bits of a float, and the same whatever the order of the
+rows. Scales whose scores are not whole numbers, and questions whose states cannot be
+coded exactly, are analysed from the pairs' arrays (:func:`gapscan.pairing.pair_question`).
 """
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
@@ -37,12 +38,16 @@ EXACT = 2**53  # codes (a count per level as the digits) held exactly in a float
 
 class SideStates(NamedTuple):
     """Account sides' states: each one's answers per level, and what pairing makes of
-    them (respondents, top-box share, combined score)."""
+    them (respondents, top-box share, combined score), the share and the score also as
+    whole numerators over whole denominators."""
 
     levels: np.ndarray  # states x k
     n: np.ndarray
-    share: np.ndarray
-    score: np.ndarray
+    share: np.ndarray  # top / n
+    score: np.ndarray  # score_num / score_den
+    top: np.ndarray
+    score_num: np.ndarray
+    score_den: np.ndarray
 
 
 class QuestionStates(NamedTuple):
@@ -108,12 +113,12 @@ def question_states(
         pair_of = np.zeros(states * states, dtype=np.int64)
         pair_of[seen] = np.arange(seen.size)
         pair = pair_of[pair_code]
-    else:
-        seen, inverse = np.unique(pair_code, return_inverse=True)
-        pair = inverse.reshape(-1)
+        vendor, customer = seen // states, seen % states
+    else:  # so many states that pairs rarely share one: each pair is its own
+        pair = np.arange(account.size)
+        vendor, customer = v[account], c[account]
     levels = (used[:, None] // digits[None, :]) % base
     sides = _side_states(q, levels, combine)
-    vendor, customer = seen // states, seen % states
     return QuestionStates(
         account=account,
         pair=pair,
@@ -124,13 +129,45 @@ def question_states(
         vendor_only_n=count[2 * vendor_only],
         customer_only=customer_only,
         customer_only_n=count[2 * customer_only + 1],
-        top_difference=Differences.indexed(
-            np.round(sides.share[vendor] - sides.share[customer], 12)
-        ),
-        score_difference=Differences.indexed(
-            np.round(sides.score[vendor] - sides.score[customer], 12)
+        top_difference=_differences(sides.share, sides.top, sides.n, vendor, customer),
+        score_difference=_differences(
+            sides.score, sides.score_num, sides.score_den, vendor, customer
         ),
     )
+
+
+def _differences(
+    value: np.ndarray, num: np.ndarray, den: np.ndarray, vendor: np.ndarray, customer: np.ndarray
+) -> Differences:
+    """Each pair state's difference ``value[vendor] - value[customer]`` (``value`` is
+    ``num / den`` per side state), rounded as pairs' are, with its index into the
+    distinct differences. A pair state's vendor and customer fractions (num, den) are
+    numbered per side; when the pairs of those numbers are few, only one difference of
+    each is rounded and sorted (``pairing.Differences.of``), else every pair state's."""
+    v, c = _fractions(num, den, vendor), _fractions(num, den, customer)
+    if v is not None and c is not None and v[1] * c[1] <= DENSE_PAIRS:
+        states = (v[0] * c[1] + c[0], v[1] * c[1])
+        return Differences.of(value[vendor], value[customer], states)
+    return Differences.indexed(np.round(value[vendor] - value[customer], 12))
+
+
+def _fractions(
+    num: np.ndarray, den: np.ndarray, which: np.ndarray
+) -> tuple[np.ndarray, int] | None:
+    """For the side states ``which``, a number per distinct (num, den) (equal numbers:
+    equal fractions) and how many there are; None when they cannot be counted densely."""
+    if which.size == 0:
+        return None
+    n, d = num[which], den[which]
+    low, width = int(n.min()), int(d.max()) + 1
+    size = (int(n.max()) - low + 1) * width
+    if size > DENSE_CODES:
+        return None
+    key = (n - low) * width + d
+    seen = np.flatnonzero(np.bincount(key, minlength=size))
+    number = np.zeros(size, dtype=np.int64)
+    number[seen] = np.arange(seen.size)
+    return number[key], int(seen.size)
 
 
 def _side_states(q: Question, levels: np.ndarray, combine: Combine) -> SideStates:
@@ -140,19 +177,22 @@ def _side_states(q: Question, levels: np.ndarray, combine: Combine) -> SideState
     n = levels.sum(axis=1)
     top = np.zeros(k, dtype=bool)
     top[sorted(q.scale.top_box)] = True
-    share = levels[:, top].sum(axis=1).astype(np.float64) / n
+    top_n = levels[:, top].sum(axis=1)
+    share = top_n.astype(np.float64) / n  # the floats pairing makes
     if combine is Combine.MEDIAN:  # the middle values of the answers sorted by score
         order = np.argsort(scores, kind="stable")
         ahead = np.cumsum(levels[:, order], axis=1)
         low = (ahead > ((n - 1) // 2)[:, None]).argmax(axis=1)
         high = (ahead > (n // 2)[:, None]).argmax(axis=1)
-        score = (scores[order][low] + scores[order][high]) / 2
+        middle = scores[order][low] + scores[order][high]
+        score, num, den = middle / 2, middle, np.full(n.size, 2)
     else:  # each level's score times its answers, added level by level
         total = np.zeros(levels.shape[0])
         for j in range(k):
             total += levels[:, j] * scores[j]
-        score = total / n
-    return SideStates(levels, n, share, score)
+        score, num, den = total / n, total, n
+    whole = np.int64
+    return SideStates(levels, n, share, score, top_n, num.astype(whole), den.astype(whole))
 
 
 class View(NamedTuple):
@@ -220,14 +260,15 @@ def one_to_one(states: QuestionStates, view: View) -> bool:
 
 
 def level_table(states: QuestionStates, view: View) -> np.ndarray:
-    """``table[side, level]``: the answers of the view's pairs, each side's."""
+    """``table[side, level]``: the answers of the view's pairs, each side's (its pairs
+    per side state, times each state's answers)."""
     levels = states.sides.levels
-    return np.stack(
-        (
-            view.pairs @ levels[states.vendor[view.state]],
-            view.pairs @ levels[states.customer[view.state]],
-        )
-    )
+    size = levels.shape[0]
+    per_state = [
+        np.bincount(side[view.state], weights=view.pairs, minlength=size).astype(np.int64)
+        for side in (states.vendor, states.customer)
+    ]
+    return np.stack([pairs @ levels for pairs in per_state])
 
 
 def statistics(
@@ -241,17 +282,17 @@ def statistics(
         level_v, level_c = sides.levels[v].argmax(axis=1), sides.levels[c].argmax(axis=1)
         table = np.bincount(level_v * k + level_c, weights=view.pairs, minlength=k * k)
         return from_agreement(q, table.astype(np.int64).reshape(k, k), confidence)
-    n, weights = view.n, view.pairs.astype(np.float64)
+    n, pairs = view.n, view.pairs
     top = states.top_difference.take(view.state).counted(view.pairs)
     gap, ci = mean_difference_counted(*top, confidence=confidence)
     score = states.score_difference.take(view.state).counted(view.pairs)
     signed_rank, hodges_lehmann, shares = ranked(*score, confidence=confidence)
     kappa: Kappa = (None, None, None)
     return PairStatistics(
-        vendor_top=math.fsum(weights * sides.share[v]) / n,
-        customer_top=math.fsum(weights * sides.share[c]) / n,
-        vendor_mean=math.fsum(weights * sides.score[v]) / n,
-        customer_mean=math.fsum(weights * sides.score[c]) / n,
+        vendor_top=exact_mean(pairs, sides.top[v], sides.n[v]),
+        customer_top=exact_mean(pairs, sides.top[c], sides.n[c]),
+        vendor_mean=exact_mean(pairs, sides.score_num[v], sides.score_den[v]),
+        customer_mean=exact_mean(pairs, sides.score_num[c], sides.score_den[c]),
         gap=gap,
         ci=ci,
         test=("wilcoxon", *signed_rank_counted(*top)[:2]),
@@ -261,6 +302,20 @@ def statistics(
         shares=shares,
         kappa=kappa,
     )
+
+
+def exact_mean(pairs: np.ndarray, num: np.ndarray, den: np.ndarray) -> float:
+    """The mean over pairs of num / den (whole numbers; ``pairs`` each entry's pairs),
+    correctly rounded: the numerators are added exactly per denominator (an account
+    side's respondents, few), and those few sums as fractions. Each pairs x num must be
+    below 2**63 (pairs at most the accounts, num a side's total score)."""
+    terms = pairs.astype(np.int64) * num
+    if np.abs(terms).sum(dtype=np.float64) < EXACT / 2:  # every partial sum exact in a float
+        per = np.bincount(den, weights=terms).tolist()
+        total = sum((Fraction(int(t), d) for d, t in enumerate(per) if t), Fraction(0))
+    else:
+        total = sum(map(Fraction, terms.tolist(), den.tolist()), Fraction(0))
+    return float(total / int(pairs.sum()))
 
 
 class Scored(NamedTuple):
