@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gapscan import paired_analysis
+from gapscan import paired_analysis, paired_states
 from gapscan.analysis import AnalysisOptions, analyze
 from gapscan.render.json import render
 from gapscan.responses import load_responses
@@ -65,10 +65,16 @@ def test_questions_analysed_at_once_give_the_report_of_one_at_a_time(
     assert names and all(name.startswith("gapscan-paired") for name in names)
 
 
-def test_questions_counted_from_their_states_run_one_after_another(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("states", ["few", "many"])
+def test_questions_counted_from_few_states_run_one_after_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, states: str
 ) -> None:
-    """Short questions, mostly the interpreter's work: two threads were slower."""
+    """Few states: short questions, mostly the interpreter's work (two threads were
+    slower). Many (here made to count as many): sorts of every account side, a core
+    at a time, and the same report."""
+    alone = _report(tmp_path)
+    if states == "many":
+        monkeypatch.setattr(paired_states, "DENSE_CODES", 0)
     monkeypatch.setattr(paired_analysis, "_cores", lambda: 2)
     names: set[str] = set()
     result = paired_analysis._result
@@ -78,8 +84,11 @@ def test_questions_counted_from_their_states_run_one_after_another(
         return result(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(paired_analysis, "_result", noted)
-    _report(tmp_path)
-    assert names == {threading.current_thread().name}
+    assert _report(tmp_path) == alone
+    if states == "few":
+        assert names == {threading.current_thread().name}
+    else:
+        assert names and all(name.startswith("gapscan-paired") for name in names)
 
 
 def test_a_ctrl_c_in_one_question_stops_the_questions_not_begun(

@@ -23,6 +23,7 @@ from gapscan.paired_agreement import (
 from gapscan.paired_states import (
     QuestionStates,
     Scored,
+    coded_densely,
     codes_fit,
     level_table,
     most_respondents,
@@ -130,9 +131,13 @@ def paired_results(survey: Survey, responses: Responses, show_accounts: int) -> 
             results.append(with_distribution(result, q.scale, margins(table)))
         return results
 
-    most = 0 if cells is None else most_respondents(cells)  # whether every question's states fit
+    # one thread when every question is counted from few states (see _each)
+    most = 0 if cells is None else most_respondents(cells)
     light = one_each is None and all(
-        tabulable(q.scale, accounts) and codes_fit(q.scale.k, most) for q in survey.questions
+        tabulable(q.scale, accounts)
+        and codes_fit(q.scale.k, most)
+        and coded_densely(q.scale.k, most)
+        for q in survey.questions
     )
     by_question = _each(question, survey.questions, threaded=not light)
     return [results[v] for v in range(len(keys)) for results in by_question]
@@ -148,8 +153,10 @@ def _each(
     the long array work of pairs combined as arrays (paired 100,000 accounts x 40
     questions on 2 cores: 2.08 -> 1.91 s; a thread more than the cores was slower, see
     benchmarks/RESULTS.md; one-to-one views from their tables: 0.88x). Questions
-    counted from their states are short, mostly the interpreter's own work: on two
-    threads they took 1.3-1.5x the time of one."""
+    counted from few states (``coded_densely``) are short, mostly the interpreter's own
+    work: on two threads they took 1.3-1.5x the time of one. Many states (accounts of
+    many respondents) mean sorts of every account side: 100,000 accounts of up to 40
+    customers, two threads 0.65x the time of one."""
     threads = min(len(questions), _cores(), MAX_THREADS) if threaded else 1
     if threads <= 1:
         return [work(q) for q in questions]

@@ -74,6 +74,12 @@ def codes_fit(k: int, respondents: int) -> bool:
     return float(respondents + 1) ** k < EXACT
 
 
+def coded_densely(k: int, respondents: int) -> bool:
+    """Whether such states are numbered by one bincount (few possible codes), not by a
+    sort of every account side's code."""
+    return bool((respondents + 1) ** k <= DENSE_CODES)
+
+
 def most_respondents(cells: RowCells) -> int:
     """The most respondents any account side has."""
     cell = cells.cell if cells.keyed is None else cells.cell[cells.keyed]
@@ -92,7 +98,7 @@ def question_states(
     digits = np.asarray(base, dtype=np.int64) ** np.arange(k, dtype=np.int64)
     weights = digits[rows.level].astype(np.float64)
     code = np.bincount(rows.cell, weights=weights, minlength=2 * accounts).astype(np.int64)
-    if base**k <= DENSE_CODES:
+    if coded_densely(k, base - 1):
         used = np.flatnonzero(np.bincount(code, minlength=base**k)[1:]) + 1
         state_of = np.full(base**k, -1, dtype=np.int64)
         state_of[used] = np.arange(used.size)
