@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapscan.paired_accounts import AccountNames, misjudged
-from gapscan.pairing import Differences, QuestionPairs
+from gapscan.paired_differences import Differences
+from gapscan.pairing import QuestionPairs
 from gapscan.report import AccountGap
 
 LABEL = st.text(alphabet="aAbB-9 é", min_size=0, max_size=4)

@@ -23,7 +23,7 @@ from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.weightstats import zconfint
 
-from gapscan import labels, pairing, survey
+from gapscan import labels, paired_differences, pairing, survey
 from gapscan.analysis import AnalysisOptions, analyze
 from gapscan.errors import GapscanError
 from gapscan.pairing import pair_question
@@ -854,14 +854,14 @@ def test_each_views_distinct_differences_are_those_its_pairs_sort_to(
     top, score = whole.differences()
     if whole.account.size:
         # a side's state is its total (top-box answers, or scores) and its count: there
-        # are few while both stay small (pairing.STATE_BUDGET pair states)
+        # are few while both stay small (paired_differences.STATE_BUDGET pair states)
         most = int(max(whole.vendor_n.max(), whole.customer_n.max()))
-        if (most + 1) ** 4 <= pairing.STATE_BUDGET:  # top-box totals 0..most
+        if (most + 1) ** 4 <= paired_differences.STATE_BUDGET:  # top-box totals 0..most
             assert top.distinct is not None
         if kind == "scores" and combine is Combine.MEDIAN:  # a median is no total / count
             assert score.distinct is None
         elif kind == "scores":  # whole-number scores: a mean's states are its total and count
             low, high = min(scores), max(scores)  # a total: 1 to ``most`` scores
             totals = max(most * high, high) - min(most * low, low) + 1
-            if (totals * (most + 1)) ** 2 <= pairing.STATE_BUDGET:
+            if (totals * (most + 1)) ** 2 <= paired_differences.STATE_BUDGET:
                 assert score.distinct is not None

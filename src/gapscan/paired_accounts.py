@@ -8,7 +8,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from gapscan.paired_agreement import Tabulated
-from gapscan.pairing import Differences
+from gapscan.paired_differences import Differences
 from gapscan.report import AccountGap
 from gapscan.survey import Question
 

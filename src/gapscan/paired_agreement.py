@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gapscan.pairing import Differences, sums_exactly
+from gapscan.paired_differences import Differences
+from gapscan.pairing import sums_exactly
 from gapscan.responses import Responses
 from gapscan.stats.paired import (
     hodges_lehmann_counted,
@@ -72,7 +73,7 @@ def from_agreement(question: Question, table: np.ndarray, confidence: float) -> 
     vendor, customer = table.sum(axis=1), table.sum(axis=0)
     both, neither = int(table[top][:, top].sum()), int(table[~top][:, ~top].sum())
     b, c = int(table[top][:, ~top].sum()), int(table[~top][:, top].sum())
-    # the pairs' score differences, rounded as the pairs' own (pairing.Differences)
+    # the pairs' score differences, rounded as the pairs' own (paired_differences.Differences)
     differences = np.round(scores[:, None] - scores[None, :], 12)
     present = table > 0
     values, counts = Differences.indexed(differences[present]).counted(table[present])

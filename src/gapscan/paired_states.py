@@ -27,7 +27,8 @@ from typing import NamedTuple
 import numpy as np
 
 from gapscan.paired_agreement import Kappa, PairStatistics, from_agreement, ranked
-from gapscan.pairing import AnsweredRows, Differences, RowCells
+from gapscan.paired_differences import Differences
+from gapscan.pairing import AnsweredRows, RowCells
 from gapscan.stats.paired import mean_difference_counted, signed_rank_counted
 from gapscan.survey import Combine, Question
 
@@ -149,7 +150,7 @@ def _differences(
     ``num / den`` per side state), rounded as pairs' are, with its index into the
     distinct differences. A pair state's vendor and customer fractions (num, den) are
     numbered per side; when the pairs of those numbers are few, only one difference of
-    each is rounded and sorted (``pairing.Differences.of``), else every pair state's."""
+    each is rounded and sorted (``Differences.of``), else every pair state's."""
     v, c = _fractions(num, den, vendor), _fractions(num, den, customer)
     if v is not None and c is not None and v[1] * c[1] <= DENSE_PAIRS:
         states = (v[0] * c[1] + c[0], v[1] * c[1])
