@@ -137,3 +137,23 @@ def test_a_views_mean_is_its_pairs_fractions_mean_correctly_rounded(
     exact = sum(Fraction(p * n * scale, d) for p, n, d in entries) / sum(p for p, _, _ in entries)
     pairs, num, den = (np.array(column, dtype=np.int64) for column in zip(*entries, strict=True))
     assert paired_states.exact_mean(pairs, num * scale, den) == float(exact)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    codes=st.lists(
+        st.integers(0, 70_000) | st.integers(0, 2**32 - 1) | st.integers(0, 2**53), max_size=300
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_distinct_codes_are_numpys_unique(codes: list[int], seed: int) -> None:
+    # below 2**32 by two 16-bit radix passes, else by numpy's own sort: the same either
+    # way; and thousands of codes sharing a few high halves (the second pass must keep
+    # the first pass's order among them)
+    rng = np.random.default_rng(seed)
+    shared = rng.integers(0, 4, 5000) * 65536 + rng.integers(0, 65536, 5000)
+    code = np.array(codes + shared.tolist(), dtype=np.int64)
+    used, inverse = paired_states.distinct_codes(code)
+    expected, expected_inverse = np.unique(code, return_inverse=True)
+    assert used.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()
