@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.weightstats import zconfint
 
-from gapscan import paired_analysis, paired_states
+from gapscan import paired_analysis, paired_differences, paired_states
 from gapscan.paired_analysis import paired_results
 from gapscan.pairing import AnsweredRows
 from gapscan.responses import Responses
@@ -80,6 +80,7 @@ def test_states_sorted_instead_of_counted_give_the_same_views(
     with (
         mock.patch.object(paired_states, "DENSE_CODES", 0),
         mock.patch.object(paired_states, "DENSE_PAIRS", 0),
+        mock.patch.object(paired_differences, "STATE_BUDGET", 0),
     ):
         sorted_ = _from_states(survey, responses, 3)
     assert sorted_ == counted

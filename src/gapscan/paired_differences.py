@@ -72,20 +72,30 @@ def pair_states(
 ) -> tuple[np.ndarray, int] | None:
     """Each pair's state as one integer, when a side's value is ``total / count`` for
     whole-number totals: the pair's vendor and customer cells (``vendor``, ``customer``)
-    each contribute their count and total. None when the totals are not whole numbers
-    or the states would number more than ``STATE_BUDGET``."""
-    v_total, c_total = total[vendor], total[customer]
-    if v_total.size == 0:
+    each contribute their count and total. Each side's distinct (total, count) are
+    numbered, and a state is the pair of numbers. None when the totals are not whole
+    numbers or the states would number more than ``STATE_BUDGET``."""
+    v, c = _numbered(total, count, vendor), _numbered(total, count, customer)
+    if v is None or c is None or v[1] * c[1] > STATE_BUDGET:
         return None
-    low = min(float(v_total.min()), float(c_total.min()))
-    high = max(float(v_total.max()), float(c_total.max()))
-    whole = np.array_equal(v_total, np.trunc(v_total)) and np.array_equal(
-        c_total, np.trunc(c_total)
-    )
-    counts = max(int(count[vendor].max()), int(count[customer].max())) + 1
-    side = (high - low + 1) * counts
-    if not whole or side * side > STATE_BUDGET:
+    return v[0] * c[1] + c[0], v[1] * c[1]
+
+
+def _numbered(
+    total: np.ndarray, count: np.ndarray, cells: np.ndarray
+) -> tuple[np.ndarray, int] | None:
+    """For each of ``cells``, a number of its (total, count), equal numbers for equal
+    pairs, and how many numbers there are; None when the totals are not whole or their
+    range times the counts' is over ``STATE_BUDGET``."""
+    totals, counts = total[cells], count[cells]
+    if totals.size == 0 or not np.array_equal(totals, np.trunc(totals)):
         return None
-    v_state = (v_total - low).astype(np.int64) * counts + count[vendor]
-    c_state = (c_total - low).astype(np.int64) * counts + count[customer]
-    return v_state * int(side) + c_state, int(side * side)
+    low, width = float(totals.min()), int(counts.max()) + 1
+    size = (float(totals.max()) - low + 1) * width
+    if size > STATE_BUDGET:
+        return None
+    key = (totals - low).astype(np.int64) * width + counts
+    seen = np.flatnonzero(np.bincount(key, minlength=int(size)))
+    number = np.zeros(int(size), dtype=np.int64)
+    number[seen] = np.arange(seen.size)
+    return number[key], int(seen.size)

@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from gapscan.paired_agreement import Kappa, PairStatistics, from_agreement, ranked
-from gapscan.paired_differences import Differences
+from gapscan.paired_differences import Differences, pair_states
 from gapscan.pairing import AnsweredRows, RowCells
 from gapscan.stats.paired import mean_difference_counted, signed_rank_counted
 from gapscan.survey import Combine, Question
@@ -164,33 +164,12 @@ def _differences(
 ) -> Differences:
     """Each pair state's difference ``value[vendor] - value[customer]`` (``value`` is
     ``num / den`` per side state), rounded as pairs' are, with its index into the
-    distinct differences. A pair state's vendor and customer fractions (num, den) are
-    numbered per side; when the pairs of those numbers are few, only one difference of
-    each is rounded and sorted (``Differences.of``), else every pair state's."""
-    v, c = _fractions(num, den, vendor), _fractions(num, den, customer)
-    if v is not None and c is not None and v[1] * c[1] <= DENSE_PAIRS:
-        states = (v[0] * c[1] + c[0], v[1] * c[1])
+    distinct differences: from the pairs of each side's fractions (``pair_states``)
+    when they are few, else from every pair state's difference."""
+    states = pair_states(num, den, vendor, customer)
+    if states is not None:
         return Differences.of(value[vendor], value[customer], states)
     return Differences.indexed(np.round(value[vendor] - value[customer], 12))
-
-
-def _fractions(
-    num: np.ndarray, den: np.ndarray, which: np.ndarray
-) -> tuple[np.ndarray, int] | None:
-    """For the side states ``which``, a number per distinct (num, den) (equal numbers:
-    equal fractions) and how many there are; None when they cannot be counted densely."""
-    if which.size == 0:
-        return None
-    n, d = num[which], den[which]
-    low, width = int(n.min()), int(d.max()) + 1
-    size = (int(n.max()) - low + 1) * width
-    if size > DENSE_CODES:
-        return None
-    key = (n - low) * width + d
-    seen = np.flatnonzero(np.bincount(key, minlength=size))
-    number = np.zeros(size, dtype=np.int64)
-    number[seen] = np.arange(seen.size)
-    return number[key], int(seen.size)
 
 
 def _side_states(q: Question, levels: np.ndarray, combine: Combine) -> SideStates:
