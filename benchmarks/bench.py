@@ -39,6 +39,7 @@ REGIONS = ["North America", "Europe", "Asia Pacific", "Latin America", "Middle E
 QUESTIONS = [f"q{i:02d}" for i in range(1, 41)]
 VENDOR_SHARE, BLANK_SHARE, SEED = 0.2, 0.03, 20260
 ACCOUNTS = 20_000  # the weighted data's cluster column: respondents spread over accounts
+SITES = 400  # and a cluster of fewer, larger units: each account's site (account % SITES)
 # RESULTS.md from this heading on is measured by hand (see there) and kept by --write-results.
 KEPT = "## Weights and clusters"
 TIME = Path("/usr/bin/time")  # GNU time: %M is the peak RSS in KB
@@ -69,22 +70,25 @@ def schema_yaml(data_name: str) -> str:
 
 
 def design_columns(rows: int, seed: int) -> dict[str, pa.Array]:
-    """A positive weight and an account (cluster) per respondent, from their own stream."""
+    """A positive weight, an account and its site (two clusters, one of ACCOUNTS units
+    and one of SITES) per respondent, from their own stream."""
     rng = np.random.default_rng([seed, 1])
     account = rng.integers(0, ACCOUNTS, rows).astype(np.int32)
     names = [f"acct-{i:05d}" for i in range(ACCOUNTS)]
     weight = np.round(rng.lognormal(0.0, 0.5, rows), 4)
+    sites = [f"site-{i:03d}" for i in range(SITES)]
     return {
         "account": pa.DictionaryArray.from_arrays(account, names),
         "weight": pa.array(weight),
+        "site": pa.DictionaryArray.from_arrays(account % SITES, sites),
     }
 
 
 def generate(rows: int, seed: int, workdir: Path, weighted: bool = False) -> tuple[Path, Path]:
     """Write (or reuse) the survey CSV and its schema; return their paths.
 
-    weighted adds the columns `weight` and `account` (ACCOUNTS clusters) after the
-    others; every other column is the same as without.
+    weighted adds the columns `account` (ACCOUNTS clusters), `weight` and `site` (SITES
+    clusters) after the others; every other column is the same as without.
     """
     tag = "-weighted" if weighted else ""
     data = workdir / f"survey-{rows}-seed{seed}{tag}.csv"
@@ -377,7 +381,7 @@ def main() -> None:
     parser.add_argument(
         "--generate-weighted",
         action="store_true",
-        help="only write the survey with `weight` and `account` columns; print its paths",
+        help="only write the survey with `weight`, `account` and `site` columns; print its paths",
     )
     parser.add_argument(
         "--paired-accounts",

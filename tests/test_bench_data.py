@@ -1,4 +1,5 @@
-"""The benchmark's weighted data: the same survey plus a weight and an account column."""
+"""The benchmark's weighted data: the same survey plus a weight and two cluster columns,
+an account and its site."""
 
 from __future__ import annotations
 
@@ -22,17 +23,20 @@ def _bench() -> ModuleType:
     return module
 
 
-def test_weighted_data_adds_two_columns_and_keeps_the_rest(tmp_path: Path) -> None:
+def test_weighted_data_adds_three_columns_and_keeps_the_rest(tmp_path: Path) -> None:
     bench = _bench()
     _, plain = bench.generate(3000, 7, tmp_path)
     _, weighted = bench.generate(3000, 7, tmp_path, weighted=True)
     a, b = pv.read_csv(plain), pv.read_csv(weighted)
-    assert b.column_names == [*a.column_names, "account", "weight"]
+    assert b.column_names == [*a.column_names, "account", "weight", "site"]
     assert b.select(a.column_names).equals(a)
     weight = b["weight"].to_numpy()
     assert np.all(weight > 0) and np.std(weight) > 0.1
     accounts = set(b["account"].to_pylist())
     assert 1000 < len(accounts) <= bench.ACCOUNTS
+    rows = list(zip(b["account"].to_pylist(), b["site"].to_pylist(), strict=True))
+    assert all(site == f"site-{int(acct[5:]) % bench.SITES:03d}" for acct, site in rows)
+    assert 300 < len({site for _, site in rows}) <= bench.SITES  # an account in one site
 
 
 def test_write_results_keeps_the_hand_measured_section() -> None:

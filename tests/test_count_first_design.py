@@ -1,9 +1,9 @@
-"""Count-first reading of a design whose respondents are its PSUs (no cluster): the
-count table counted batch by batch, with its design cells (Σ w, Σ w² per segment x side
-x stratum x level) and its design known by the strata's sizes, equals the held one and
-gives the same report, whatever the batches, files, strata, fpc, filters and ignored
-sides; a design that is not clean, or that streaming cannot count, is left to the held
-path."""
+"""Count-first reading of a design: the count table counted batch by batch, with its
+design cells (Σ w, Σ w² per segment x side x stratum x level; per PSU with a cluster)
+and its design known by the strata's sizes (by its PSUs with a cluster), equals the
+held one and gives the same report, whatever the batches, files, strata, clusters,
+fpc, filters and ignored sides; a design that is not clean, or that streaming cannot
+count, is left to the held path."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from gapscan import count_first, stream_counts
+from gapscan import count_first, stream_counts, stream_design
 from gapscan.analysis import AnalysisOptions, analyze, analyze_loaded, load_data
 from gapscan.count_first import can_stream, stream_tally
 from gapscan.counts import DesignCells
@@ -44,11 +44,12 @@ questions:
   - {id: q2, scale: agree, column: q2}
   - {id: score, type: numeric, range: [0, 10], column: score}
 """
-HEADER = ["rid", "side", "region", "stratum", "population", "w", "q1", "q2", "score"]
+HEADER = ["rid", "side", "region", "stratum", "population", "w", "q1", "q2", "score", "c"]
 ANSWERS = ["No", "maybe", " Yes", "Don't know", "", "YES"]
 REGIONS = ["North", "north ", "Süd", "East\nWest", "", "Ost"]
 STRATA = {"Small": "400", " small": "400", "Mid": "0.25", "Large": "900"}  # one fpc each
 WEIGHTS = ["1", "0.5", "2.25", "3.125", "1e1", "7"]
+CLUSTERS = ["A", "a ", "B", "Ç", "D", "e", "E"]  # "A" and "a " one cluster, "e" and "E"
 
 
 def _row() -> st.SearchStrategy[list[str]]:
@@ -60,6 +61,7 @@ def _row() -> st.SearchStrategy[list[str]]:
         st.sampled_from(ANSWERS),
         st.sampled_from(ANSWERS),
         st.sampled_from(["", "0", "2.5", "7", "10", "3"]),
+        st.sampled_from(CLUSTERS),
     ).map(lambda r: [r[0], r[1], r[2], STRATA[r[2]], *r[3:]])
 
 
@@ -79,7 +81,7 @@ def _survey(tmp_path: Path, text: str = SCHEMA, keep: tuple[str, ...] = ()) -> S
 
 def _same_cells(streamed: DesignCells | None, held: DesignCells | None) -> None:
     assert streamed is not None and held is not None
-    assert streamed.grouped and held.grouped
+    assert streamed.grouped == held.grouped
     for name in ("segment", "side", "stratum", "psu", "level", "n"):
         np.testing.assert_array_equal(getattr(streamed, name), getattr(held, name), err_msg=name)
     # each batch's weights added onto the sums so far, in row order: the same bits
@@ -96,6 +98,12 @@ def assert_same_design(survey: Survey, streamed: Tally | None, held: Tally) -> N
     np.testing.assert_array_equal(mine.design.layout.n_h, theirs.design.layout.n_h)
     assert mine.design.stratum_factor.tobytes() == theirs.design.stratum_factor.tobytes()
     assert (mine.psu_fpc is None) == (theirs.psu_fpc is None)
+    if theirs.spec.cluster is not None:  # the PSUs numbered as the held path numbers them
+        assert mine.stratum_sizes is None
+        np.testing.assert_array_equal(mine.psu_stratum, theirs.psu_stratum)
+        if theirs.psu_fpc is not None:
+            assert mine.psu_fpc is not None
+            assert mine.psu_fpc.tobytes() == theirs.psu_fpc.tobytes()
     for q in survey.with_numbers(held.numbers).questions:
         cells = held.with_cells(q)
         counted = streamed.with_cells(q)
@@ -122,6 +130,9 @@ def assert_same_design(survey: Survey, streamed: Tally | None, held: Tally) -> N
             "design: {strata: stratum}",
             "design: {fpc: population}",
             "design: {}",
+            "design: {strata: stratum, cluster: c, fpc: population}",
+            "design: {strata: stratum, cluster: c}",
+            "design: {cluster: c}",
         ]
     ),
     weighted=st.booleans(),
@@ -162,7 +173,7 @@ def test_the_streamed_design_cells_are_the_held_ones(
         event("the held path refuses the data")
         assert stream_tally(survey, paths, segments=segments) is None
         return
-    event("compared")
+    event("compared, clustered" if "cluster" in design else "compared")
     assert_same_design(survey, stream_tally(survey, paths, segments=segments), held)
 
 
@@ -179,6 +190,7 @@ def _rows(count: int) -> list[list[str]]:
             ANSWERS[i % 5],
             ANSWERS[(i // 2) % 6],
             str(i % 11),
+            CLUSTERS[(i // 3) % 7],
         ]
         for i in range(count)
     ]
@@ -186,8 +198,13 @@ def _rows(count: int) -> list[list[str]]:
 
 @pytest.mark.parametrize(
     "schema",
-    [SCHEMA, SCHEMA.replace("weight: w\n", "").replace(", fpc: population", "")],
-    ids=["weights-strata-fpc", "strata-only"],
+    [
+        SCHEMA,
+        SCHEMA.replace("weight: w\n", "").replace(", fpc: population", ""),
+        SCHEMA.replace("strata: stratum,", "strata: stratum, cluster: c,"),
+        SCHEMA.replace("{strata: stratum, fpc: population}", "{cluster: c}"),
+    ],
+    ids=["weights-strata-fpc", "strata-only", "clusters-strata-fpc", "clusters-only"],
 )
 def test_a_streamed_design_gives_the_held_report_byte_for_byte(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema: str
@@ -201,7 +218,9 @@ def test_a_streamed_design_gives_the_held_report_byte_for_byte(
     options = AnalysisOptions(segments=("region",))
     loaded = load_data(survey, [path], options=options)
     assert loaded[1] is None, "the run streams"
-    assert loaded[0].design is not None and loaded[0].design.stratum_sizes is not None
+    assert loaded[0].design is not None
+    clustered = loaded[0].design.spec.cluster is not None
+    assert (loaded[0].design.stratum_sizes is None) == clustered
     streamed = analyze_loaded(survey, loaded, options)
     held = analyze(survey, load_responses(survey, [path], segments=("region",)), options)
     assert any(r.design is not None for r in streamed.results)
@@ -242,7 +261,7 @@ def test_a_design_problem_is_left_to_the_held_path(
 
 def test_a_stratum_of_one_psu_is_left_to_the_held_path(tmp_path: Path) -> None:
     survey = _survey(tmp_path)
-    rows = [*_rows(40), ["Vendor", "North", "Lone", "50", "1", "No", "Yes", "3"]]
+    rows = [*_rows(40), ["Vendor", "North", "Lone", "50", "1", "No", "Yes", "3", "A"]]
     path = tmp_path / "d.csv"
     _write(path, rows, start=0)
     assert stream_tally(survey, [path]) is None
@@ -250,15 +269,37 @@ def test_a_stratum_of_one_psu_is_left_to_the_held_path(tmp_path: Path) -> None:
         load_responses(survey, [path])
 
 
+@pytest.mark.parametrize("clustered", [False, True])
 def test_design_cells_beyond_the_budget_are_left_to_the_held_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clustered: bool
 ) -> None:
-    survey = _survey(tmp_path)
+    text = (
+        SCHEMA.replace("strata: stratum,", "strata: stratum, cluster: c,") if clustered else SCHEMA
+    )
+    survey = _survey(tmp_path, text)
     path = tmp_path / "d.csv"
-    _write(path, _rows(120), start=0)
+    rows = _rows(600)
+    if clustered:  # a cluster of its own for every third row: many PSUs
+        for i, row in enumerate(rows):
+            row[-1] = f"C{i // 3}"
+    _write(path, rows, start=0)
+    made: list[stream_design.Sums] = []
+    init = stream_design.Sums.__init__
+
+    def kept(self: stream_design.Sums, levels: int) -> None:
+        init(self, levels)
+        made.append(self)
+
+    monkeypatch.setattr(stream_design.Sums, "__init__", kept)
     assert stream_tally(survey, [path], segments=("region",)) is not None
-    monkeypatch.setattr(stream_counts, "CELL_BUDGET", 100)
+    needed = sum(sums.size for sums in made)
+    budget = needed // 3
+    monkeypatch.setattr(count_first, "GROUP_ROWS", 64)  # the budget outgrown part-way
+    monkeypatch.setattr(stream_counts, "CELL_BUDGET", budget)
+    made.clear()
     assert stream_tally(survey, [path], segments=("region",)) is None
+    # found before the cells were grown: no more than the budget was ever made
+    assert 0 < sum(sums.size for sums in made) <= budget
 
 
 def test_which_designs_stream(tmp_path: Path) -> None:
@@ -266,7 +307,9 @@ def test_which_designs_stream(tmp_path: Path) -> None:
     assert survey.design is not None
     assert can_stream(survey, paired=False)
     assert not can_stream(survey, paired=True)
-    assert not can_stream(replace(survey, design=replace(survey.design, cluster="c")), paired=False)
+    clustered = replace(survey.design, cluster="c")
+    assert can_stream(replace(survey, design=clustered), paired=False)
     derived = replace(survey.design, weight=None)  # weights N_h / n_h from the fpc
-    assert not can_stream(replace(survey, design=derived), paired=False)
-    assert can_stream(replace(survey, design=replace(derived, fpc=None)), paired=False)
+    for design in (derived, replace(clustered, weight=None)):
+        assert not can_stream(replace(survey, design=design), paired=False)
+        assert can_stream(replace(survey, design=replace(design, fpc=None)), paired=False)

@@ -1,15 +1,18 @@
 """Count-first reading: each batch of each file coded and added straight into the count
 table (``Tally``), no per-row answer codes kept, for the runs that need nothing per row
 after coding (independent samples, duplicate ids an error, no per-respondent output,
-and no design or one whose respondents are its PSUs: see :func:`can_stream`). Memory
-then does not grow with the rows, apart from the 8-byte respondent id hashes the
-duplicate check needs.
+and a design whose weights are given: see :func:`can_stream`). Memory then does not
+grow with the rows, apart from the 8-byte respondent id hashes the duplicate check
+needs.
 
 With a design, each batch's design columns are read and checked as the held path reads
 a whole file's (:func:`gapscan.design_data.read_file_design`), and its respondents' Σ w
 and Σ w² add into the cells of segment x side x stratum x level
 (:class:`gapscan.stream_design.Sums`); the design is known at the end by the response
-rows of each stratum (:func:`gapscan.design_data.grouped_design`).
+rows of each stratum (:func:`gapscan.design_data.grouped_design`). With a cluster, the
+cells are of segment x side x PSU x level, the design known by its PSUs
+(:class:`gapscan.stream_design.Clusters`): memory grows with the clusters, and a run
+whose cells outgrow ``gapscan.stream_design.CELL_BUDGET`` is left to the held path.
 
 The batches are coded by the same functions as :func:`gapscan.responses.load_responses`
 codes a whole file. Whenever anything is not clean (a data problem, a repeated id hash,
@@ -48,7 +51,7 @@ from gapscan.inputs.source import Source, open_source
 from gapscan.inputs.source_batches import Unordered
 from gapscan.labels import spellings
 from gapscan.stream_counts import Counter
-from gapscan.stream_design import RowDesign, Strata
+from gapscan.stream_design import Clusters, RowDesign, Strata
 from gapscan.stream_identity import FileRecord, Skipped, resolve_ids
 from gapscan.subsets import unmatched_warnings
 from gapscan.survey import CUSTOMER, SIDE_NAMES, VENDOR, Survey
@@ -68,20 +71,15 @@ class _NotClean(Exception):
 
 def can_stream(survey: Survey, *, paired: bool, origins: bool = False) -> bool:
     """Whether a run needs no per-row data once its answers are coded. A design streams
-    when its respondents are its PSUs (no cluster: a cluster's respondents may be met
-    in every batch) and its weights are given (weights derived from an fpc need every
-    stratum's size first; ``weighting:`` makes each respondent's weight from all of
-    them)."""
+    when its weights are given (weights derived from an fpc need every stratum's size
+    first; ``weighting:`` makes each respondent's weight from all of them)."""
     design = survey.design
     return (
         not paired
         and not origins
         and survey.weighting is None
         and (survey.duplicate_ids == "error" or survey.respondent_id is not None)
-        and (
-            design is None
-            or (design.cluster is None and (design.weight is not None or design.fpc is None))
-        )
+        and (design is None or design.weight is not None or design.fpc is None)
     )
 
 
@@ -123,7 +121,7 @@ def _stream_file(
     ids: Blocks,
     reading: ReadOptions,
     ordered: bool = False,
-    strata: Strata | None = None,
+    strata: Strata | Clusters | None = None,
     ids_of: tuple[list[FileRecord] | None, Skipped | None] = (None, None),
     sequential: bool = False,
 ) -> tuple[InputSummary, _FileTotals]:
@@ -342,8 +340,7 @@ def stream_tally(
         found = strata.design(survey)
         if found is None:
             return None
-        design, order = found
-        tally = replace(counter.tally(inputs, order), design=design)
+        tally = replace(counter.tally(inputs, found.place, found.psu_stratum), design=found.data)
     matched = [tuple(t.matched) for _, t in files]
     warnings = unmatched_warnings(survey.filters, matched, str(survey.path))
     warnings += list(resolution.warnings if resolution is not None else ())
@@ -363,7 +360,7 @@ def _stream_all(
 ) -> tuple[
     Counter,
     list[tuple[InputSummary, _FileTotals]],
-    Strata | None,
+    Strata | Clusters | None,
     list[FileRecord] | None,
 ]:
     """Every file counted into one count table (and, with a design, its strata);
@@ -374,13 +371,18 @@ def _stream_all(
     counter = Counter(survey, segments)
     files: list[tuple[InputSummary, _FileTotals]] = []
     ids = Blocks(np.dtype(np.uint64))  # every respondent's id hash, all files
-    strata = None if survey.design is None else Strata(survey.design.fpc is not None)
+    design = survey.design
+    strata: Strata | Clusters | None = None
+    if design is not None:
+        strata = Strata(design.fpc is not None) if design.cluster is None else Clusters()
     keeping = survey.duplicate_ids != "error"
     records: list[FileRecord] | None = [] if keeping and skips is None else None
     # weights are summed in the order of the rows, as the held path sums them; the
     # first of two rows with one id is the first in the file
     ordered = strata is not None or keeping
     for i, (path, side) in enumerate(jobs):
+        if isinstance(strata, Clusters):
+            strata.file = i  # a PSU's place: the first file it is in, as held
         ids_of = (records, None if skips is None else skips[i])
         files.append(
             _stream_file(

@@ -5,9 +5,9 @@ question's values grow as batches bring new ones, and are put in report order at
 end, as :func:`gapscan.labels.combine_spellings` and
 :func:`gapscan.numeric_answers.unify` order them for the held responses.
 
-With a design whose respondents are its PSUs (no cluster), each respondent's stratum
-and weight come with the batch, and the count table also adds up each question's
-design cells (:class:`gapscan.stream_design.Sums`)."""
+With a design, each respondent's stratum (with a cluster, its PSU) and weight come
+with the batch, and the count table also adds up each question's design cells
+(:class:`gapscan.stream_design.Sums`)."""
 
 from __future__ import annotations
 
@@ -120,7 +120,9 @@ class Counter:
     ) -> bool:
         """Add a batch of coded answers (and, with a design, its respondents' strata and
         weights); False, and the count table no longer whole, when its design cells
-        would outgrow ``CELL_BUDGET``."""
+        would outgrow ``CELL_BUDGET`` (found before they are grown: a design of many
+        clusters is left to the held path with no more than the budget made)."""
+        cells = sum(c.size for c in self.cells.values())
         side = side.astype(np.int64)
         self.n_side[VENDOR] += int((side == VENDOR).sum())
         self.n_side[CUSTOMER] += int((side == CUSTOMER).sum())
@@ -147,8 +149,12 @@ class Counter:
                     key = keys[column][valid] if column else np.zeros_like(on)
                     m = len(self.labels[column].index) if column else 1
                     shape = (m, 2, design.strata, k)
-                    self.cells[q.id, column].add(key, on, stratum, level, w, shape)
-        return sum(c.size for c in self.cells.values()) <= CELL_BUDGET
+                    sums = self.cells[q.id, column]
+                    cells += sums.size_after(shape) - sums.size
+                    if cells > CELL_BUDGET:
+                        return False
+                    sums.add(key, on, stratum, level, w, shape)
+        return True
 
     def add_columns(
         self,
@@ -197,11 +203,16 @@ class Counter:
         orders: dict[str, tuple[tuple[str, ...], np.ndarray]],
         strata: np.ndarray,
         level_order: np.ndarray | None,
+        psu_stratum: np.ndarray | None,
     ) -> QuestionCounts:
         qid, k = counts.question_id, counts.overall.shape[-1]
-        whole = self.cells[qid, ""].cells(np.zeros(1, dtype=np.int64), strata, level_order, k)
+        whole = self.cells[qid, ""].cells(
+            np.zeros(1, dtype=np.int64), strata, level_order, k, psu_stratum
+        )
         per_segment = {
-            column: self.cells[qid, column].cells(orders[column][1], strata, level_order, k)
+            column: self.cells[qid, column].cells(
+                orders[column][1], strata, level_order, k, psu_stratum
+            )
             for column in self.segments
         }
         return replace(counts, design_overall=whole, design_by_segment=per_segment)
@@ -223,9 +234,15 @@ class Counter:
         remap = np.array([seen[float(v)] for v in distinct.tolist()], dtype=np.int64)
         return valid, remap[inverse.reshape(-1)], len(seen)
 
-    def tally(self, inputs: tuple[InputSummary, ...], strata: np.ndarray | None = None) -> Tally:
+    def tally(
+        self,
+        inputs: tuple[InputSummary, ...],
+        strata: np.ndarray | None = None,
+        psu_stratum: np.ndarray | None = None,
+    ) -> Tally:
         """The count table; with a design, each question's cells too (``strata``: the
-        place of each stratum met in the design's order)."""
+        place of each stratum met in the design's order; with a cluster, of each PSU,
+        and ``psu_stratum`` each PSU's stratum)."""
         orders = {c: self.labels[c].ordered() for c in self.segments}
         numbers: dict[str, tuple[float, ...]] = {}
         counts: dict[str, QuestionCounts] = {}
@@ -246,7 +263,9 @@ class Counter:
                 overall = next(iter(by_segment.values())).sum(axis=0)
             counts[q.id] = QuestionCounts(q.id, overall, by_segment)
             if strata is not None:
-                counts[q.id] = self._with_cells(counts[q.id], orders, strata, level_order)
+                counts[q.id] = self._with_cells(
+                    counts[q.id], orders, strata, level_order, psu_stratum
+                )
         segments = tuple(
             SegmentTally(c, orders[c][0], _ordered(self.people[c].counts, orders[c][1])[:, :, 0])
             for c in self.segments
