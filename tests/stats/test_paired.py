@@ -396,6 +396,39 @@ def test_walsh_ranks_selected_together_are_each_ranks_sum(n: int, contacts: int)
     assert found == [walsh.walsh_sums_of_counted(values, counts, [r])[0] for r in ranks]
 
 
+@pytest.mark.parametrize(
+    ("low_at", "high_at"),
+    [
+        (1, 3),  # the low pivot one sum above the lowest rank: the bracket misses it
+        (-3, -1),  # the high pivot one sum below the highest rank: it misses that
+        (0, 0),  # the pivots at the ranks themselves: the bracket holds both, just
+        (-1, 1),  # one sum wider each way
+    ],
+)
+def test_walsh_bracket_one_sum_short_of_a_rank(low_at: int, high_at: int) -> None:
+    # The first round's pivots are placed by hand, relative to the sorted sums' ranks
+    # (the sums are distinct): a bracket that misses a rank by a single sum must not be
+    # taken for one that holds it.
+    d = np.sort(np.random.default_rng(7).normal(size=300))
+    sums = sorted_walsh_sums(d)
+    assert np.unique(sums).size == sums.size > walsh.SELECTION_CELLS
+    first, last = 20_000, 20_050
+    ranks = [first, 20_010, last]
+    real = walsh._bracket
+    rounds = []
+
+    def placed(sampled: np.ndarray, low: float, high: float) -> tuple[float, float]:
+        rounds.append((low, high))
+        if len(rounds) > 1:
+            return real(sampled, low, high)
+        return float(sums[first + low_at]), float(sums[last + high_at])
+
+    with mock.patch.object(walsh, "_bracket", placed):
+        found = walsh.walsh_sum_order_statistics(d, ranks)
+    assert rounds[0] == (first / sums.size, last / sums.size)
+    assert found == [float(sums[r]) for r in ranks]
+
+
 @settings(max_examples=300, deadline=None)
 @given(d=DIFFERENCES, confidence=CONFIDENCES)
 def test_hodges_lehmann_swapping_sides_negates_it(d: list[float], confidence: float) -> None:
