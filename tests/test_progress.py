@@ -15,6 +15,8 @@ from rich.console import Console
 from gapscan import progress
 from gapscan.inputs import csv_batches
 from gapscan.inputs.source import open_source
+from gapscan.report import GapResult
+from gapscan.survey import Question
 
 
 @pytest.fixture
@@ -101,3 +103,94 @@ def test_quiet_is_an_option_of_the_reading_commands() -> None:
     for command in ("analyze", "validate", "trend", "weights"):
         result = CliRunner().invoke(app, [command, "--help"])
         assert "--quiet" in result.output, command
+
+
+def test_paired_questions_counted_then_tested(screen: io.StringIO) -> None:
+    # a paired run holds its responses: they are counted, then each question tested
+    from gapscan.analysis import analyze_files
+    from tests.conftest import SURVEYS
+
+    report = analyze_files(SURVEYS / "account-pulse.yaml")
+    assert report.settings.mode == "paired"
+    shown = screen.getvalue()
+    assert "reading account-pulse.csv" in shown
+    assert "counting 3 questions" in shown
+    assert "testing 3 questions" in shown
+    assert "3/3" in shown
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_each_paired_question_is_counted_once_done(
+    screen: io.StringIO, monkeypatch: pytest.MonkeyPatch, threaded: bool
+) -> None:
+    from gapscan import paired_analysis
+    from gapscan.schema import load_schema
+    from tests.conftest import SURVEYS
+
+    questions = load_schema(SURVEYS / "account-pulse.yaml").questions
+    done: list[int] = []
+    real = progress.Meter.update
+
+    def update(meter: progress.Meter, n: int) -> None:
+        done.append(n)
+        real(meter, n)
+
+    monkeypatch.setattr(progress.Meter, "update", update)
+    monkeypatch.setattr(paired_analysis, "_cores", lambda: 2)
+    worked: list[str] = []
+
+    def work(q: Question) -> list[GapResult]:
+        worked.append(q.id)
+        return []
+
+    assert paired_analysis._each(work, questions, threaded=threaded) == [[], [], []]
+    assert sorted(worked) == sorted(q.id for q in questions)
+    assert done == [0, 1, 2, 3]  # 0, 1, 2 questions finished, then all 3
+    assert "testing 3 questions" in screen.getvalue()
+
+
+def test_design_based_questions_tested(screen: io.StringIO) -> None:
+    from gapscan.analysis import analyze_files
+    from tests.conftest import SURVEYS
+
+    report = analyze_files(SURVEYS / "weighted-poststrat.yaml")  # held: weighting:
+    assert report.settings.weighting is not None
+    shown = screen.getvalue()
+    assert "testing 3 questions" in shown
+    assert "counting 3 questions" in shown
+
+
+def test_no_testing_bar_with_quiet(screen: io.StringIO) -> None:
+    from gapscan.analysis import analyze_files
+    from tests.conftest import SURVEYS
+
+    progress.set_quiet(True)
+    analyze_files(SURVEYS / "account-pulse.yaml")
+    assert screen.getvalue() == ""
+
+
+def test_a_step_within_a_step_leaves_the_outer_bar(screen: io.StringIO) -> None:
+    # rich draws one live display at a time: an inner step's bar is not drawn (a second
+    # one would raise), and the outer one's goes on
+    outer = list(progress.tracked(range(3), 3, "testing"))
+    assert outer == [0, 1, 2]
+    with progress.Meter("outer.csv", 10, "bytes") as first:
+        first.update(5)
+        with progress.Meter("inner.csv", 10, "bytes") as second:
+            second.update(5)
+        first.update(10)
+    with progress.Meter("after.csv", 10, "bytes") as third:  # drawn again once closed
+        third.update(10)
+    shown = screen.getvalue()
+    assert "outer.csv" in shown and "after.csv" in shown
+    assert "inner.csv" not in shown
+
+
+def test_a_file_name_is_shown_as_written(tmp_path: Path, screen: io.StringIO) -> None:
+    # user text: not read as rich markup, and no control character reaches the terminal
+    named = tmp_path / "[bold]q\x1b[31m.csv"
+    named.write_text(_csv(tmp_path).read_text(encoding="utf-8"), encoding="utf-8")
+    assert _read(named) == 5000
+    shown = screen.getvalue()
+    assert "reading [bold]q\\x1b[31m.csv" in shown
+    assert "q\x1b" not in shown

@@ -17,6 +17,7 @@ from gapscan.errors import GapscanError
 from gapscan.fingerprint import fingerprint_of
 from gapscan.headlines import TOP_BOX, largest
 from gapscan.nps_results import adjust_nps, nps_notes, with_nps
+from gapscan.progress import tracked
 from gapscan.report import GapReport, GapResult, Settings, SideSummary
 from gapscan.responses import ReadOptions, Responses, load_responses
 from gapscan.rules import evaluate_rules, unchecked_rules
@@ -264,7 +265,7 @@ def _weighted_results(raw: list[GapResult], survey: Survey, tally: Tally) -> lis
     for i, result in enumerate(raw):
         at.setdefault(result.question, []).append(i)
     weighted = list(raw)
-    for q in survey.questions:
+    for q in tracked(survey.questions, len(survey.questions), "testing"):
         cells = tally.with_cells(q)
         for i in at.get(q.id, []):
             weighted[i] = _weighted(raw[i], q, cells, tally, survey)

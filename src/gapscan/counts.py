@@ -37,6 +37,7 @@ import numpy as np
 
 from gapscan.coding import MISSING
 from gapscan.design_data import DesignData
+from gapscan.progress import tracked
 from gapscan.responses import Responses
 from gapscan.survey import Question, Survey
 
@@ -267,7 +268,8 @@ def count_answers(
     ]
     scaled: dict[tuple[str, int], np.ndarray] = {}  # a base times k + 1, made once per k
     result: dict[str, QuestionCounts] = {}
-    for q in survey.questions:
+    questions = survey.questions
+    for q in tracked(questions, len(questions), "counting"):
         k = q.scale.k
         # a row's slot: 0 for no answer, else its level + 1 (no row left out, none copied)
         slot = np.maximum(responses.answers[q.id], MISSING).astype(np.int64) + 1

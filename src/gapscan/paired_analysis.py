@@ -41,6 +41,7 @@ from gapscan.pairing import (
     level_tables,
     pair_question,
 )
+from gapscan.progress import tracked
 from gapscan.report import AccountGap, GapResult, PairedDetail, SideSummary
 from gapscan.responses import Responses
 from gapscan.stats import cohens_h
@@ -158,13 +159,14 @@ def _each(
     many respondents) mean sorts of every account side: 100,000 accounts of up to 40
     customers, two threads 0.65x the time of one."""
     threads = min(len(questions), _cores(), MAX_THREADS) if threaded else 1
+    total = len(questions)
     if threads <= 1:
-        return [work(q) for q in questions]
+        return [work(q) for q in tracked(questions, total, "testing")]
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(threads, thread_name_prefix="gapscan-paired")
-    try:
-        return list(pool.map(work, questions))
+    try:  # the bar counts the questions done, in order
+        return list(tracked(pool.map(work, questions), total, "testing"))
     finally:  # on Ctrl-C, the questions not begun are not begun
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -1,6 +1,8 @@
-"""A progress bar on stderr while a long input is read: bytes of a CSV file, rows of a
-Parquet file. It appears only once reading has taken about a second, and never when
-stderr is not a terminal, with ``--quiet``, or in CI (the ``CI`` environment
+"""A progress bar on stderr for long work: while an input is read (bytes of a CSV
+file, rows of a Parquet file), then while held responses are counted and the
+questions tested (:func:`tracked`: paired runs and design-based variances take
+seconds at scale). It appears only once the step has taken about a second, and never
+when stderr is not a terminal, with ``--quiet``, or in CI (the ``CI`` environment
 variable, which CI services set)."""
 
 from __future__ import annotations
@@ -8,13 +10,17 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-DELAY = 1.0  # seconds of reading before the bar appears
+T = TypeVar("T")
+
+DELAY = 1.0  # seconds of a step before its bar appears
 _quiet = False
+_shown: Meter | None = None  # the bar on the screen (rich draws one live display at a time)
 
 
 def set_quiet(quiet: bool) -> None:
@@ -36,11 +42,12 @@ def stderr_is_terminal() -> bool:
 
 
 class Meter:
-    """One input's reading progress; call :meth:`update` with how much is done (in
-    ``unit``: "bytes" or "rows", out of ``total``) and :meth:`close` at the end."""
+    """One step's progress ("reading" an input by default); call :meth:`update` with
+    how much is done (in ``unit``: "bytes", "rows" or "questions", out of ``total``)
+    and :meth:`close` at the end."""
 
-    def __init__(self, label: str, total: int, unit: str) -> None:
-        self.label, self.total, self.unit = label, max(total, 1), unit
+    def __init__(self, label: str, total: int, unit: str, verb: str = "reading") -> None:
+        self.label, self.total, self.unit, self.verb = label, max(total, 1), unit, verb
         self.enabled = wanted()
         self.start = time.monotonic()
         self._bar: Progress | None = None
@@ -50,9 +57,10 @@ class Meter:
         if not self.enabled:
             return
         if self._bar is None:
-            if time.monotonic() - self.start < DELAY:
-                return
-            self._bar, self._task = _bar(self.label, self.total, self.unit)
+            if time.monotonic() - self.start < DELAY or _shown is not None:
+                return  # not yet; or a step within another step: the outer one's bar stays
+            self._bar, self._task = _bar(self.label, self.total, self.unit, self.verb)
+            _showing(self)
         assert self._task is not None
         self._bar.update(self._task, completed=min(done, self.total))
 
@@ -60,12 +68,29 @@ class Meter:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+            _showing(None)
 
     def __enter__(self) -> Meter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _showing(meter: Meter | None) -> None:
+    global _shown
+    _shown = meter
+
+
+def tracked(items: Iterable[T], total: int, verb: str) -> Iterator[T]:
+    """``items`` (``total`` questions), one after another, with a bar such as
+    "testing 40 questions 12/40" once they have taken about a second: the count shown
+    is of the items the caller has finished with (asked for the next one after)."""
+    with Meter(f"{total} questions", total, "questions", verb) as meter:
+        for done, item in enumerate(items):
+            meter.update(done)
+            yield item
+        meter.update(total)
 
 
 def console() -> Any:
@@ -75,7 +100,7 @@ def console() -> Any:
     return Console(stderr=True)
 
 
-def _bar(label: str, total: int, unit: str) -> tuple[Progress, TaskID]:
+def _bar(label: str, total: int, unit: str, verb: str) -> tuple[Progress, TaskID]:
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -85,9 +110,11 @@ def _bar(label: str, total: int, unit: str) -> tuple[Progress, TaskID]:
         TimeRemainingColumn,
     )
 
+    from gapscan.text import visible
+
     amount = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
     bar = Progress(
-        TextColumn("reading {task.description}"),
+        TextColumn(f"{verb} {{task.description}}", markup=False),  # a file's name: not markup
         BarColumn(),
         amount,
         TimeRemainingColumn(),
@@ -95,4 +122,4 @@ def _bar(label: str, total: int, unit: str) -> tuple[Progress, TaskID]:
         transient=True,
     )
     bar.start()
-    return bar, bar.add_task(label, total=total)
+    return bar, bar.add_task(visible(label), total=total)
