@@ -19,8 +19,9 @@ in long form, one row per non-empty cell (``DesignCells``):
 | `weight_sq_sum` | Σ w² over them |
 | `post_stratum` | the weighting cell: side x target levels (-1: not weighted) |
 | `ratio_sum` | Σ w / psw over them (psw: the made weight before trimming) |
+| `weight_psw_sum` | Σ w psw over them (without a cluster) |
 
-the last two only when ``weighting:`` made the weights: their variances take the
+the last three only when ``weighting:`` made the weights: their variances take the
 weighting cells' residuals (``gapscan.stats.calibration``). Beside the table, each
 PSU's stratum and fpc (``gapscan.stats.design.Design``), PSUs of rows left out by
 filters included. Every weighted estimate and its variance is computed from these
@@ -59,10 +60,11 @@ class DesignCells:
     weight_sq_sum: np.ndarray
     post_stratum: np.ndarray | None = None  # only when weighting: made the weights
     ratio_sum: np.ndarray | None = None
-    # a design without a cluster (and weights not made): every respondent is its own
-    # PSU, and a cell is the respondents of one segment, side, stratum and level
+    # a design without a cluster: every respondent is its own PSU, and a cell is the
+    # respondents of one segment, side, stratum (and weighting cell) and level
     # (``grouped_cells``); ``psu`` is -1
     grouped: bool = False
+    weight_psw_sum: np.ndarray | None = None  # grouped, with made weights
 
     @cached_property
     def _group(self) -> np.ndarray | None:
@@ -196,31 +198,46 @@ def _calibrated_cells(
     side: np.ndarray,
     level: np.ndarray,
     k: int,
+    grouped: bool | None = None,
 ) -> DesignCells:
     """The cells with the weighting cell as one more dimension (segment x side x PSU x
-    weighting cell x level), and Σ w / psw beside Σ w."""
+    weighting cell x level), and Σ w / psw beside Σ w. Without a cluster the cells are
+    of segment x side x stratum x weighting cell x level, with Σ w psw too: a few
+    thousand however many respondents (``gapscan.stats.calibration``); ``grouped``
+    False: by PSU all the same (every respondent one), as a test compares them."""
     calibration = design.calibration
     assert calibration is not None
-    psus, strata = design.design.psus, calibration.cells + 1
-    psu, w = design.psu[rows], design.weight[rows]
+    strata = calibration.cells + 1
+    grouped = design.spec.cluster is None if grouped is None else grouped
+    if grouped:
+        unit, units = design.respondent_stratum[rows], design.design.layout.codes.size
+    else:
+        unit, units = design.psu[rows], design.design.psus
+    w = design.weight[rows]
     group = segment.astype(np.int64) * 2 + side
     cell = calibration.cell[rows] + 1  # 0: not weighted
-    key = ((group * psus + psu) * strata + cell) * k + level
+    key = ((group * units + unit) * strata + cell) * k + level
     cells, inverse = np.unique(key, return_inverse=True)
     inverse = inverse.reshape(-1)
     size = cells.size
-    cell_psu = (cells // (k * strata)) % psus
+    cell_unit = (cells // (k * strata)) % units
     return DesignCells(
-        segment=cells // (k * strata * psus * 2),
-        side=(cells // (k * strata * psus)) % 2,
-        stratum=design.psu_stratum[cell_psu],
-        psu=cell_psu,
+        segment=cells // (k * strata * units * 2),
+        side=(cells // (k * strata * units)) % 2,
+        stratum=cell_unit if grouped else design.psu_stratum[cell_unit],
+        psu=np.full(size, -1, dtype=np.int64) if grouped else cell_unit,
         level=cells % k,
         n=np.bincount(inverse, minlength=size),
         weight_sum=np.bincount(inverse, weights=w, minlength=size),
         weight_sq_sum=np.bincount(inverse, weights=w * w, minlength=size),
         post_stratum=(cells // k) % strata - 1,
         ratio_sum=np.bincount(inverse, weights=calibration.ratio[rows], minlength=size),
+        grouped=grouped,
+        weight_psw_sum=(
+            np.bincount(inverse, weights=w * calibration.made[rows], minlength=size)
+            if grouped
+            else None
+        ),
     )
 
 

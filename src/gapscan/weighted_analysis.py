@@ -59,6 +59,7 @@ class _Domain:
         self.calibration = calibration
         self.post_stratum = None if cells.post_stratum is None else cells.post_stratum[rows]
         self.ratio = None if cells.ratio_sum is None else cells.ratio_sum[rows]
+        self.w_psw = None if cells.weight_psw_sum is None else cells.weight_psw_sum[rows]
         self.psu = cells.psu[rows]
         self.level = cells.level[rows]
         self.w = cells.weight_sum[rows]
@@ -69,29 +70,29 @@ class _Domain:
 
     def sums(self, y_of_level: np.ndarray) -> DomainSums:
         y = y_of_level[self.level]
-        if self.calibration is not None:
-            return self._calibrated(y, self.calibration)
+        per_cell = None if self.calibration is None else self._per_cell(y, self.calibration)
         if self.grouped:
             wy = self.w * y
-            groups = Grouped(self.stratum, self.w2_cells, y)
-            return DomainSums(self.w, wy, self.n, self.w2, float((wy * y).sum()), groups=groups)
-        return self._dense(y)
+            groups = Grouped(self.stratum, self.w2_cells, y, self.post_stratum, self.w_psw)
+            return DomainSums(
+                self.w, wy, self.n, self.w2, float((wy * y).sum()), cells=per_cell, groups=groups
+            )
+        return self._dense(y, per_cell)
 
-    def _calibrated(self, y: np.ndarray, calibration: Calibration) -> DomainSums:
-        """Dense per-PSU sums with the domain's sums per weighting cell, whose
-        residuals the variance takes (``gapscan.stats.calibration``)."""
+    def _per_cell(self, y: np.ndarray, calibration: Calibration) -> CellSums:
+        """The domain's sums per weighting cell, whose residuals the variance takes
+        (``gapscan.stats.calibration``)."""
         assert self.post_stratum is not None and self.ratio is not None
         mine = self.post_stratum >= 0
         cell, w, r, yy = self.post_stratum[mine], self.w[mine], self.ratio[mine], y[mine]
         size = calibration.cells
-        per_cell = CellSums(
+        return CellSums(
             calibration,
             weighted_y=np.bincount(cell, weights=w * yy, minlength=size),
             weight=np.bincount(cell, weights=w, minlength=size),
             ratio_y=np.bincount(cell, weights=r * yy, minlength=size),
             ratio=np.bincount(cell, weights=r, minlength=size),
         )
-        return self._dense(y, per_cell)
 
     def _dense(self, y: np.ndarray, cells: CellSums | None = None) -> DomainSums:
         """Sums over every PSU of the design."""

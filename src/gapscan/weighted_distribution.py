@@ -6,7 +6,9 @@ a segment) as a domain of the whole design.
 Count-first: a clustered design's per-PSU cell totals (every PSU of the design, empty
 ones as zeros) go to :func:`~gapscan.stats.raoscott.moments_from_psu_totals`; without a
 cluster each respondent is its own PSU, and the cells' Σw and Σw² per stratum go to
-:func:`~gapscan.stats.raoscott.moments_from_unclustered`. The number of rows N only
+:func:`~gapscan.stats.raoscott.moments_from_unclustered` (with made weights, the
+moments of the residuals from the weighting cells are found from the sums per stratum
+and weighting cell: :func:`_calibrated_grouped`). The number of rows N only
 scales Pearson's X² (not reported); F, its degrees of freedom and p do not depend on it.
 """
 
@@ -37,7 +39,9 @@ def distribution_test(
     n_rows = int(cells.n[rows].sum())
     w = cells.weight_sum[rows]
     moments: DesignMoments
-    if cells.grouped:  # no cluster: the cells are by stratum (no index of the PSUs)
+    if cells.grouped and data.calibration is not None:
+        moments = _calibrated_grouped(cells, rows, cell, k, data)
+    elif cells.grouped:  # no cluster: the cells are by stratum (no index of the PSUs)
         fraction = data.design.stratum_fraction
         strata = fraction.shape[0]
         index = cells.stratum[rows] * 2 * k + cell
@@ -78,25 +82,88 @@ def _calibrated_totals(
     ``svyrecvar``): T - W (r - r̄_h), r each PSU's residual correction and r̄_h its
     stratum's mean, so that each stratum's cell totals, and the proportions, stay."""
     calibration = data.calibration
-    assert calibration is not None and cells.post_stratum is not None
-    assert cells.ratio_sum is not None
+    assert calibration is not None
     psus, m = data.design.psus, 2 * k
     w, psu = cells.weight_sum[rows], cells.psu[rows]
     totals = np.bincount(psu * m + cell, weights=w, minlength=psus * m).reshape(psus, m)
+    per_cell, total = _per_cell(cells, rows, cell, k, data)
+    layout = data.design.layout
+    for level_side, (weighted, ratioed) in enumerate(per_cell):
+        r = calibration.correction(weighted, ratioed)
+        r_h = np.bincount(layout.index, weights=r) / layout.n_h
+        totals[:, level_side] -= total * (r - r_h[layout.index])
+    return totals
+
+
+def _per_cell(
+    cells: DesignCells, rows: slice | np.ndarray, cell: np.ndarray, k: int, data: DesignData
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], float]:
+    """For each level x side cell, the Σ w f and Σ (w / psw) f per weighting cell of
+    its proportion's linearised values (f = (1[cell] - share) / Σw), as
+    ``Calibration.correction`` and ``coefficients`` take them; and the view's Σ w."""
+    calibration = data.calibration
+    assert calibration is not None and cells.post_stratum is not None
+    assert cells.ratio_sum is not None
+    m, size = 2 * k, calibration.cells
+    w = cells.weight_sum[rows]
     total = float(w.sum())
     stratum = cells.post_stratum[rows]
     mine = stratum >= 0
     j, c, wj, rj = stratum[mine], cell[mine], w[mine], cells.ratio_sum[rows][mine]
-    size = calibration.cells
     weight_j = np.bincount(j, weights=wj, minlength=size)
     ratio_j = np.bincount(j, weights=rj, minlength=size)
     share = np.bincount(cell, weights=w, minlength=m) / total
-    layout = data.design.layout
+    per_cell = []
     for level_side in range(m):
         at = c == level_side
         weighted = np.bincount(j[at], weights=wj[at], minlength=size) - share[level_side] * weight_j
         ratioed = np.bincount(j[at], weights=rj[at], minlength=size) - share[level_side] * ratio_j
-        r = calibration.correction(weighted / total, ratioed / total)
-        r_h = np.bincount(layout.index, weights=r) / layout.n_h
-        totals[:, level_side] -= total * (r - r_h[layout.index])
-    return totals
+        per_cell.append((weighted / total, ratioed / total))
+    return per_cell, total
+
+
+def _calibrated_grouped(
+    cells: DesignCells, rows: slice | np.ndarray, cell: np.ndarray, k: int, data: DesignData
+) -> DesignMoments:
+    """The moments :func:`_calibrated_totals` gives a design without a cluster, from
+    sums per stratum and weighting cell. Respondent i's totals are T_i = w_i e_cell(i)
+    less R_i = psw_i C_j(i) (C: total x c_j), plus the stratum's mean R̄_h, so
+    over stratum h, with A = Σ (T - R) = first - P_h C:
+
+        Σ T'T'ᵀ = diag(Σ w²) - U_h C - (U_h C)ᵀ + Cᵀ diag(Q_h) C + A R̄ᵀ + R̄ Aᵀ + n_h R̄ R̄ᵀ,
+
+    U_h (2k x J) the Σ w psw of each level x side cell in each weighting cell, P_h and
+    Q_h the Σ psw and Σ psw² of the stratum's respondents per weighting cell."""
+    calibration = data.calibration
+    assert calibration is not None and cells.post_stratum is not None
+    assert cells.weight_psw_sum is not None
+    p, q = calibration.stratum_psw, calibration.stratum_psw2
+    assert p is not None and q is not None
+    per_cell, total = _per_cell(cells, rows, cell, k, data)
+    # total x c_j for each level x side cell: R_i = psw_i C[j(i)], as the totals lose it
+    coefficient = np.stack([total * calibration.coefficients(*pair) for pair in per_cell], axis=1)
+    fraction = data.design.stratum_fraction
+    strata, m, size = fraction.shape[0], 2 * k, calibration.cells
+    stratum = cells.stratum[rows]
+    index = stratum * m + cell
+    first = np.bincount(index, weights=cells.weight_sum[rows], minlength=strata * m)
+    first = first.reshape(strata, m)
+    squares = np.bincount(index, weights=cells.weight_sq_sum[rows], minlength=strata * m)
+    second = np.zeros((strata, m, m))
+    diagonal = np.arange(m)
+    second[:, diagonal, diagonal] = squares.reshape(strata, m)
+    j = cells.post_stratum[rows]
+    mine = j >= 0
+    key = (stratum[mine] * m + cell[mine]) * size + j[mine]
+    u = np.bincount(key, weights=cells.weight_psw_sum[rows][mine], minlength=strata * m * size)
+    tr = u.reshape(strata, m, size) @ coefficient  # Σ T Rᵀ per stratum (H, 2k, 2k)
+    second -= tr + tr.transpose(0, 2, 1)
+    second += np.einsum("hj,ja,jb->hab", q, coefficient, coefficient)
+    n_h = data.design.layout.n_h.astype(np.float64)
+    summed = p @ coefficient  # Σ R per stratum (H, 2k)
+    mean = summed / n_h[:, None]
+    kept = first - summed
+    second += np.einsum("ha,hb->hab", kept, mean) + np.einsum("ha,hb->hab", mean, kept)
+    second += n_h[:, None, None] * np.einsum("ha,hb->hab", mean, mean)
+    n_rows = int(cells.n[rows].sum())
+    return DesignMoments(first, second, n_h, fraction, n_rows, k)

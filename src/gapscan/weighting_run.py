@@ -204,7 +204,10 @@ def calibration_of(
     cell[np.concatenate(rows)] = inverse.reshape(-1)
     design = responses.design
     psus = design.design.psus
-    return calibration(spec.method, design.psu, psus, cell, levels, untrimmed, weights)
+    stratum = None
+    if design.spec.cluster is None:  # every respondent a PSU: the sums per stratum too
+        stratum = (design.respondent_stratum, int(design.design.layout.codes.shape[0]))
+    return calibration(spec.method, design.psu, psus, cell, levels, untrimmed, weights, stratum)
 
 
 def _ids(responses: Responses) -> tuple[str, ...]:

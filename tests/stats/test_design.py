@@ -240,3 +240,22 @@ def test_scaling_weights_changes_nothing(data: st.DataObject, answer: list[int],
     if not math.isnan(one.deff):
         assert scaled.deff == pytest.approx(one.deff, rel=1e-7)
     assert one.n_eff <= one.n * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("ulps", [-3, 0, 1, 3, 1000])
+def test_no_design_effect_over_a_population_the_size_of_the_sample(ulps: int) -> None:
+    # weights of mean 1 (as weighting: makes them) sum to n, to rounding: the SRS
+    # comparator without replacement, s²/n (1 - n / Σw), is 0 and a deff over it a
+    # quotient of rounding errors (it was reported as about 1e16)
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0])
+    w = np.full(y.size, 1.0)
+    w[0] = np.nextafter(1.0, 2.0 if ulps > 0 else 0.0) if ulps else 1.0
+    for _ in range(abs(ulps) - 1):
+        w[0] = np.nextafter(w[0], 2.0 if ulps > 0 else 0.0)
+    got = domain_mean(*srs(w, y), srs_without_replacement=True)
+    assert math.isnan(got.deff)
+    with_replacement = domain_mean(*srs(w, y), srs_without_replacement=False)
+    assert got.se > 0 and not math.isnan(with_replacement.deff)
+    # a population larger than the sample by more than rounding keeps its deff
+    wide = domain_mean(*srs(w * 1.01, y), srs_without_replacement=True)
+    assert wide.deff > 0

@@ -23,6 +23,13 @@ Count-first: the residual of a domain's per-PSU total needs, per weighting cell
 per design, Σ psw per (PSU, cell), Σ psw and the respondents per cell. A raking
 residual is x_i - psw_i Σ_m a_m[level_m(i)]: the level effects a are found on the
 cells, iterating as R does.
+
+Without a cluster every respondent is a PSU, and the residual r_i = x_i - psw_i c_j
+(j the respondent's weighting cell, c_j its coefficient) need not be formed one by one:
+over a stratum h, Σ r = Σ_D w f - Σ_j c_j P_hj and Σ r² = Σ_D w² f² - 2 Σ_j c_j
+Σ_{D,j} w psw f + Σ_j c_j² Q_hj, with P_hj and Q_hj the Σ psw and Σ psw² of the
+stratum's respondents in cell j (:attr:`Calibration.stratum_psw`, ``stratum_psw2``),
+and Σ w psw per cell of the count table beside its Σ w and Σ w².
 """
 
 from __future__ import annotations
@@ -44,7 +51,11 @@ class Calibration:
     final weight over the weight the weighting made (1 unless trimmed); per cell j,
     ``levels[j, m]`` is its level of margin m (a code over all margins' levels, sides
     apart), ``psw[j]`` its Σ psw and ``count[j]`` its respondents; ``cell_psu``,
-    ``cell_of`` and ``cell_psw`` are the non-empty (PSU, cell) pairs with their Σ psw."""
+    ``cell_of`` and ``cell_psw`` are the non-empty (PSU, cell) pairs with their Σ psw;
+    ``made[i]`` respondent i's psw (the weight the weighting made; 0 where none).
+    With each respondent's stratum given, ``stratum_psw[h, j]`` and ``stratum_psw2[h,
+    j]`` are the Σ psw and Σ psw² of stratum h's respondents in cell j, the sums a
+    design without a cluster takes the residuals from (see the module's docstring)."""
 
     method: str
     psus: int
@@ -56,6 +67,9 @@ class Calibration:
     cell_psu: np.ndarray
     cell_of: np.ndarray
     cell_psw: np.ndarray
+    made: np.ndarray
+    stratum_psw: np.ndarray | None = None
+    stratum_psw2: np.ndarray | None = None
 
     @property
     def cells(self) -> int:
@@ -94,16 +108,27 @@ def calibration(
     levels: np.ndarray,
     made: np.ndarray,
     final: np.ndarray,
+    stratum: tuple[np.ndarray, int] | None = None,
 ) -> Calibration:
     """The calibration of a design from each respondent's PSU, weighting cell (-1: not
     weighted), the weights the weighting made (``made``, before any trimming) and the
-    final weights; ``levels`` (J, M): each cell's level code per margin."""
+    final weights; ``levels`` (J, M): each cell's level code per margin; ``stratum``:
+    each respondent's stratum index and the number of strata, for the sums per
+    stratum and cell."""
     cells = int(levels.shape[0])
     weighted = cell >= 0
     c, p, w = cell[weighted], psu[weighted], made[weighted]
     pair, inverse = np.unique(p * cells + c, return_inverse=True)
     ratio = np.ones(cell.shape[0])
     ratio[weighted] = final[weighted] / w
+    psw = np.where(weighted, made, 0.0)
+    by_stratum = by_stratum2 = None
+    if stratum is not None:
+        index, strata = stratum
+        key = index[weighted].astype(np.int64) * cells + c
+        size = strata * cells
+        by_stratum = np.bincount(key, weights=w, minlength=size).reshape(strata, cells)
+        by_stratum2 = np.bincount(key, weights=w * w, minlength=size).reshape(strata, cells)
     return Calibration(
         method=method,
         psus=psus,
@@ -115,6 +140,9 @@ def calibration(
         cell_psu=pair // cells,
         cell_of=pair % cells,
         cell_psw=np.bincount(inverse.reshape(-1), weights=w, minlength=pair.size),
+        made=psw,
+        stratum_psw=by_stratum,
+        stratum_psw2=by_stratum2,
     )
 
 
@@ -131,6 +159,14 @@ class CellSums:
     def correction(self, mean: float, total: float) -> np.ndarray:
         """Per PSU, what the residual takes off the influence of the domain mean
         (f = (y - ȳ) / Σw)."""
+        weighted, ratioed = self._centred(mean, total)
+        return self.calibration.correction(weighted, ratioed)
+
+    def coefficients(self, mean: float, total: float) -> np.ndarray:
+        """Per cell, c_j of the domain mean's residuals (``Calibration.coefficients``)."""
+        return self.calibration.coefficients(*self._centred(mean, total))
+
+    def _centred(self, mean: float, total: float) -> tuple[np.ndarray, np.ndarray]:
         weighted = (self.weighted_y - mean * self.weight) / total
         ratioed = (self.ratio_y - mean * self.ratio) / total
-        return self.calibration.correction(weighted, ratioed)
+        return weighted, ratioed

@@ -12,7 +12,9 @@ table aggregated to PSUs), never respondents:
 
 Without a cluster every respondent is its own PSU, and the sums need not be per PSU:
 per stratum and answer, a domain's Σ w and Σ w² give its variance (:class:`Grouped`,
-:func:`grouped_variance`), whatever the number of respondents.
+:func:`grouped_variance`), whatever the number of respondents; with weights made by
+``weighting:``, per stratum, weighting cell and answer, with Σ w psw as well
+(``gapscan.stats.calibration``).
 
 A domain (a side, or a side within a segment) is never a subset of the design: every
 PSU of every stratum stays in the variance, with zero contribution where the domain has
@@ -150,11 +152,14 @@ class Grouped:
     one stratum and one y: each group's stratum (its index in :attr:`Design.layout`),
     Σ w² over its respondents, and their y. A domain's sums over its groups are all its
     variance needs: with z = w (y - ȳ) / Σw per respondent, a group's Σ z and Σ z² are
-    Σw (y - ȳ) / Σw and Σw² (y - ȳ)² / (Σw)²."""
+    Σw (y - ȳ) / Σw and Σw² (y - ȳ)² / (Σw)²; with made weights, of one weighting cell
+    too (``cell``, -1: none), with its Σ w psw (``weight_psw``)."""
 
     stratum: np.ndarray  # (G,)
     weight_sq: np.ndarray  # (G,)
     y: np.ndarray  # (G,)
+    cell: np.ndarray | None = None  # (G,)
+    weight_psw: np.ndarray | None = None  # (G,)
 
 
 @dataclass(frozen=True)
@@ -166,9 +171,7 @@ class DomainSums:
     n: int
     weight_sq_sum: float
     weighted_y_sq: float
-    # made weights (``weighting:``): the domain's sums per weighting cell, whose
-    # residuals (``gapscan.stats.calibration``) the influence takes; needs dense sums
-    cells: CellSums | None = None
+    cells: CellSums | None = None  # made weights: sums per weighting cell (calibration)
     # grouped sums: ``weight`` and ``weighted_y`` are those of the groups of respondents
     # of ``groups`` (a design without a cluster), every other PSU's sums 0
     groups: Grouped | None = None
@@ -287,10 +290,14 @@ def kish_n_eff(weight_sum: float, weight_sq_sum: float) -> float:
     return weight_sum**2 / weight_sq_sum
 
 
+CENSUS = 1e-9  # 1 - n / Σw below this: Σw = n to rounding (made weights have mean 1)
+
+
 def srs_variance(sums: DomainSums, *, without_replacement: bool) -> float:
     """The variance of the mean under simple random sampling of the same n: s²/n, with
     s² = n/(n-1) Σ w (y - ȳ)² / Σ w (R's ``svyvar``), times (1 - n / Σ w) without
-    replacement (R's ``svymean(deff = TRUE)``, which reads Σ w as the population)."""
+    replacement (R's ``svymean(deff = TRUE)``, which reads Σ w as the population).
+    From a population of n (Σ w = n, to rounding) it is nan: not a quotient of rounding."""
     total, n = sums.weight_sum, sums.n
     if n < 2:
         return math.nan
@@ -298,7 +305,10 @@ def srs_variance(sums: DomainSums, *, without_replacement: bool) -> float:
     spread = max(sums.weighted_y_sq / total - mean * mean, 0.0)
     variance = spread * n / (n - 1) / n
     if without_replacement:
-        variance *= 1.0 - n / total
+        sampled = 1.0 - n / total
+        if sampled < CENSUS:
+            return math.nan
+        variance *= sampled
     return variance
 
 
@@ -313,7 +323,7 @@ def domain_mean(
     """
     total = _check(design, sums)
     if sums.groups is not None:
-        variance = grouped_variance(design, sums.groups.stratum, *_grouped_influence(sums))
+        variance = grouped_variance(design, *_grouped_influence(sums))
     else:
         variance = design_variance(design, influence(design, sums))
     srs = srs_variance(sums, without_replacement=srs_without_replacement)
@@ -328,13 +338,32 @@ def domain_mean(
     )
 
 
-def _grouped_influence(sums: DomainSums) -> tuple[np.ndarray, np.ndarray]:
-    """Each group's Σ z and Σ z² of the domain mean's influence (:class:`Grouped`)."""
-    assert sums.groups is not None
+def _grouped_influence(sums: DomainSums) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Groups' strata, Σ z and Σ z² of the domain mean's influence (:class:`Grouped`).
+    With made weights z = w f - psw c_j (f = (y - ȳ) / Σw): a group's Σ z² takes
+    - 2 c_j f Σ w psw, and a group per stratum h and cell j (its respondents, in the
+    domain or not) adds - c_j P_hj and c_j² Q_hj (``gapscan.stats.calibration``)."""
+    groups = sums.groups
+    assert groups is not None
     total = sums.weight_sum
     mean = float(sums.weighted_y.sum()) / total
-    scaled = (sums.groups.y - mean) / total
-    return sums.weight * scaled, sums.groups.weight_sq * scaled * scaled
+    scaled = (groups.y - mean) / total
+    z_sum, z_sq = sums.weight * scaled, groups.weight_sq * scaled * scaled
+    if sums.cells is None:
+        return groups.stratum, z_sum, z_sq
+    calibration = sums.cells.calibration
+    p, q = calibration.stratum_psw, calibration.stratum_psw2
+    assert groups.cell is not None and groups.weight_psw is not None and p is not None
+    assert q is not None
+    c = sums.cells.coefficients(mean, total)
+    mine = groups.cell >= 0
+    z_sq = z_sq.copy()
+    z_sq[mine] -= 2.0 * c[groups.cell[mine]] * scaled[mine] * groups.weight_psw[mine]
+    strata, cells = p.shape
+    stratum = np.concatenate([groups.stratum, np.repeat(np.arange(strata), cells)])
+    z_sum = np.concatenate([z_sum, (-c[None, :] * p).reshape(-1)])
+    z_sq = np.concatenate([z_sq, ((c * c)[None, :] * q).reshape(-1)])
+    return stratum, z_sum, z_sq
 
 
 def _difference_variance(design: Design, a: DomainSums, b: DomainSums) -> float:
@@ -343,8 +372,8 @@ def _difference_variance(design: Design, a: DomainSums, b: DomainSums) -> float:
     if a.groups is not None and b.groups is not None:
         _check(design, a)
         _check(design, b)
-        (za, qa), (zb, qb) = _grouped_influence(a), _grouped_influence(b)
-        stratum = np.concatenate([a.groups.stratum, b.groups.stratum])
+        (sa, za, qa), (sb, zb, qb) = _grouped_influence(a), _grouped_influence(b)
+        stratum = np.concatenate([sa, sb])
         return grouped_variance(
             design, stratum, np.concatenate([za, -zb]), np.concatenate([qa, qb])
         )
