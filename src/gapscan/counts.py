@@ -31,6 +31,7 @@ sums; a warehouse produces the same rows with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -217,8 +218,8 @@ def _calibrated_cells(
     group = segment.astype(np.int64) * 2 + side
     cell = calibration.cell[rows] + 1  # 0: not weighted
     key = ((group * units + unit) * strata + cell) * k + level
-    cells, inverse = np.unique(key, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    space = (int(group.max()) + 1) * units * strata * k if group.size else 0
+    cells, added, rows_in = _grouping(key, space)
     size = cells.size
     cell_unit = (cells // (k * strata)) % units
     return DesignCells(
@@ -227,17 +228,13 @@ def _calibrated_cells(
         stratum=cell_unit if grouped else design.psu_stratum[cell_unit],
         psu=np.full(size, -1, dtype=np.int64) if grouped else cell_unit,
         level=cells % k,
-        n=np.bincount(inverse, minlength=size),
-        weight_sum=np.bincount(inverse, weights=w, minlength=size),
-        weight_sq_sum=np.bincount(inverse, weights=w * w, minlength=size),
+        n=rows_in,
+        weight_sum=added(w),
+        weight_sq_sum=added(w * w),
         post_stratum=(cells // k) % strata - 1,
-        ratio_sum=np.bincount(inverse, weights=calibration.ratio[rows], minlength=size),
+        ratio_sum=added(calibration.ratio[rows]),
         grouped=grouped,
-        weight_psw_sum=(
-            np.bincount(inverse, weights=w * calibration.made[rows], minlength=size)
-            if grouped
-            else None
-        ),
+        weight_psw_sum=added(w * calibration.made[rows]) if grouped else None,
     )
 
 
@@ -252,6 +249,17 @@ def _summed(
     w² by default; ``n``: each row's respondents, 1 by default): by one bincount over
     every possible key when they are few, else by one sort of the keys."""
     w2 = w * w if w2 is None else w2
+    cells, added, rows = _grouping(key, space)
+    count = (rows if n is None else added(n)).astype(np.int64)  # rows: each a respondent
+    return cells, count, added(w), added(w2)
+
+
+def _grouping(
+    key: np.ndarray, space: int
+) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray], np.ndarray]:
+    """The distinct keys (sorted), a function summing a per-row array by key (in row
+    order within each key), and the rows of each key: one bincount over every possible
+    key when they are few (keys below ``space``), else one sort of the keys."""
     pick: np.ndarray | slice
     if space <= max(DENSE_CELLS, 4 * key.size):
         per_key = np.bincount(key, minlength=space)
@@ -265,8 +273,7 @@ def _summed(
         total: np.ndarray = np.bincount(index, weights=weights, minlength=size)[pick]
         return total
 
-    count = (rows if n is None else added(n)).astype(np.int64)  # rows: each a respondent
-    return cells, count, added(w), added(w2)
+    return cells, added, rows
 
 
 def count_answers(
