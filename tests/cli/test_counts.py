@@ -48,18 +48,21 @@ def _without_inputs(report: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
-def assert_close(direct: Any, counted: Any, where: str = "") -> None:
-    """Equal, floats to 1e-12 relative (a weighted sum added in another order)."""
+def assert_close(
+    direct: Any, counted: Any, where: str = "", rel: float = 1e-12, tiny: float = 1e-15
+) -> None:
+    """Equal, floats to ``rel`` relative (a weighted sum added in another order), or
+    ``tiny`` absolute."""
     if isinstance(direct, dict):
         assert isinstance(counted, dict) and direct.keys() == counted.keys(), where
         for key in direct:
-            assert_close(direct[key], counted[key], f"{where}.{key}")
+            assert_close(direct[key], counted[key], f"{where}.{key}", rel, tiny)
     elif isinstance(direct, list):
         assert isinstance(counted, list) and len(direct) == len(counted), where
         for i, (a, b) in enumerate(zip(direct, counted, strict=True)):
-            assert_close(a, b, f"{where}[{i}]")
+            assert_close(a, b, f"{where}[{i}]", rel, tiny)
     elif isinstance(direct, float) and isinstance(counted, float):
-        assert math.isclose(direct, counted, rel_tol=1e-12, abs_tol=1e-15), (where, direct, counted)
+        assert math.isclose(direct, counted, rel_tol=rel, abs_tol=tiny), (where, direct, counted)
     else:
         assert direct == counted, (where, direct, counted)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -23,25 +22,12 @@ from gapscan.analysis import analyze_files
 from gapscan.counts import DesignCells
 from gapscan.errors import GapscanError
 from gapscan.render.json import render as render_json
+from tests.cli.test_counts import assert_close
+from tests.cli.test_weighted_analyze import HEAD as HEADS
+from tests.cli.test_weighted_analyze import WEIGHTING
 
-HEAD = """\
-survey: calibrated groups
-sides: {column: side, vendor: [Vendor], customer: [Customer]}
-respondent_id: rid
-segments: [size, tier]
-scales:
-  yn: {levels: ["no", "yes"], top_box: ["yes"]}
-  five: {levels: ["1", "2", "3", "4", "5"], top_box: ["4", "5"]}
-questions:
-  - {id: q, scale: yn, column: q}
-  - {id: sc, scale: five, column: sc}
-"""
-RAKE = """\
-weighting:
-  rake:
-    region: {EMEA: 0.45, APAC: 0.25, Americas: 0.30}
-    tier: {SMB: 0.6, Enterprise: 0.4}
-"""
+HEAD = HEADS.replace("segments: [size]", "segments: [size, tier]")
+RAKE = WEIGHTING
 POST_STRATIFY = """\
 weighting:
   post_stratify:
@@ -103,24 +89,6 @@ def _by_psu(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return made
 
 
-def _close(a: Any, b: Any, where: str = "") -> None:
-    """Every number the same to 1e-9 relative (1e-12 absolute); all else equal."""
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and a.keys() == b.keys(), where
-        for key in a:
-            _close(a[key], b[key], f"{where}.{key}")
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _close(x, y, f"{where}[{i}]")
-    elif isinstance(a, float) and isinstance(b, float):
-        assert a == pytest.approx(b, rel=1e-9, abs=1e-12) or (math.isnan(a) and math.isnan(b)), (
-            where
-        )
-    else:
-        assert a == b, where
-
-
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -162,7 +130,7 @@ def test_grouped_residuals_are_those_of_every_respondent(
     assert made  # the cells were made by PSU the second time
     checked = [r for r in grouped["results"] if not r["suppressed"]]
     assert checked and all(r["vendor"]["mean_se"] > 0 for r in checked)
-    _close(grouped, by_psu)
+    assert_close(grouped, by_psu, rel=1e-9, tiny=1e-12)
 
 
 def test_grouped_cells_are_few(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
