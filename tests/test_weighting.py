@@ -249,3 +249,34 @@ def test_a_constant_factor_on_the_starting_weights_changes_nothing(
     scaled = make_weights(spec, codes, labels, base * factor)
     np.testing.assert_allclose(scaled.weights, made.weights, rtol=1e-6)
     assert made.weights.max() <= 2.5 + 1e-9
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda m: st.tuples(
+            st.just(m),
+            st.integers(2, 40),
+        )
+    ),
+    st.data(),
+)
+def test_weighting_cells_are_the_distinct_rows_in_order(
+    shape: tuple[int, int], data: st.DataObject
+) -> None:
+    # the cells of the margins' level codes, as np.unique(axis=0) numbers them: packed
+    # into integers when they fit, the rows themselves when they do not
+    from gapscan.weighting_run import _distinct_rows
+
+    m, radix = shape
+    rows = data.draw(
+        st.lists(
+            st.lists(st.integers(0, radix - 1), min_size=m, max_size=m), min_size=1, max_size=60
+        )
+    )
+    codes = np.asarray(rows, dtype=np.int64)
+    joint, inverse = np.unique(codes, axis=0, return_inverse=True)
+    for big in (radix, 1 << 40):  # 1 << 40: too wide to pack, the rows sorted
+        levels, index = _distinct_rows(codes, big)
+        np.testing.assert_array_equal(levels, joint)
+        np.testing.assert_array_equal(index, inverse.reshape(-1))

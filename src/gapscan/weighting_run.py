@@ -199,15 +199,28 @@ def calibration_of(
         codes.append(np.stack([o + side * k + i for o, k, i in per_margin], axis=1))
     if not rows:
         return None
-    joint, inverse = np.unique(np.concatenate(codes), axis=0, return_inverse=True)
-    levels = joint.astype(np.int64)
-    cell[np.concatenate(rows)] = inverse.reshape(-1)
+    levels, inverse = _distinct_rows(np.concatenate(codes), int(offsets[-1] + 2 * sizes[-1]))
+    cell[np.concatenate(rows)] = inverse
     design = responses.design
     psus = design.design.psus
     stratum = None
     if design.spec.cluster is None:  # every respondent a PSU: the sums per stratum too
         stratum = (design.respondent_stratum, int(design.design.layout.codes.shape[0]))
     return calibration(spec.method, design.psu, psus, cell, levels, untrimmed, weights, stratum)
+
+
+def _distinct_rows(codes: np.ndarray, radix: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``codes`` (n, M), codes below ``radix``, in sorted order,
+    and each row's index among them: what ``np.unique(codes, axis=0,
+    return_inverse=True)`` gives, by one sort of each row packed into an integer (the
+    first column the most significant) when they fit in 62 bits."""
+    m = codes.shape[1]
+    if radix**m >= 1 << 62:
+        joint, inverse = np.unique(codes, axis=0, return_inverse=True)
+        return joint.astype(np.int64), inverse.reshape(-1)
+    places = radix ** np.arange(m - 1, -1, -1, dtype=np.int64)
+    packed, inverse = np.unique(codes.astype(np.int64) @ places, return_inverse=True)
+    return (packed[:, None] // places[None, :]) % radix, inverse.reshape(-1)
 
 
 def _ids(responses: Responses) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ and Σ w psw per cell of the count table beside its Σ w and Σ w².
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -50,9 +51,10 @@ class Calibration:
     ``cell[i]`` is respondent i's weighting cell (-1: not weighted), ``ratio[i]`` its
     final weight over the weight the weighting made (1 unless trimmed); per cell j,
     ``levels[j, m]`` is its level of margin m (a code over all margins' levels, sides
-    apart), ``psw[j]`` its Σ psw and ``count[j]`` its respondents; ``cell_psu``,
-    ``cell_of`` and ``cell_psw`` are the non-empty (PSU, cell) pairs with their Σ psw;
-    ``made[i]`` respondent i's psw (the weight the weighting made; 0 where none).
+    apart), ``psw[j]`` its Σ psw and ``count[j]`` its respondents; ``psu[i]`` the
+    respondent's PSU and ``made[i]`` its psw (the weight the weighting made; 0 where
+    none); :attr:`pairs` the non-empty (PSU, cell) pairs with their Σ psw, made when a
+    variance asks for per-PSU sums (never without a cluster: every respondent a pair).
     With each respondent's stratum given, ``stratum_psw[h, j]`` and ``stratum_psw2[h,
     j]`` are the Σ psw and Σ psw² of stratum h's respondents in cell j, the sums a
     design without a cluster takes the residuals from (see the module's docstring)."""
@@ -64,12 +66,20 @@ class Calibration:
     levels: np.ndarray
     psw: np.ndarray
     count: np.ndarray
-    cell_psu: np.ndarray
-    cell_of: np.ndarray
-    cell_psw: np.ndarray
+    psu: np.ndarray
     made: np.ndarray
     stratum_psw: np.ndarray | None = None
     stratum_psw2: np.ndarray | None = None
+
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The non-empty (PSU, cell) pairs: each one's PSU, cell and Σ psw."""
+        cells = self.cells
+        weighted = self.cell >= 0
+        c = self.cell[weighted]
+        pair, inverse = np.unique(self.psu[weighted] * cells + c, return_inverse=True)
+        psw = np.bincount(inverse.reshape(-1), weights=self.made[weighted], minlength=pair.size)
+        return pair // cells, pair % cells, psw
 
     @property
     def cells(self) -> int:
@@ -96,8 +106,9 @@ class Calibration:
     def correction(self, weighted: np.ndarray, ratioed: np.ndarray) -> np.ndarray:
         """Per PSU (P,), Σ over its respondents of psw_i c_cell(i): what the residual
         takes off the domain's linearised PSU total."""
-        c = self.coefficients(weighted, ratioed)[self.cell_of] * self.cell_psw
-        return np.bincount(self.cell_psu, weights=c, minlength=self.psus)
+        cell_psu, cell_of, cell_psw = self.pairs
+        c = self.coefficients(weighted, ratioed)[cell_of] * cell_psw
+        return np.bincount(cell_psu, weights=c, minlength=self.psus)
 
 
 def calibration(
@@ -117,8 +128,7 @@ def calibration(
     stratum and cell."""
     cells = int(levels.shape[0])
     weighted = cell >= 0
-    c, p, w = cell[weighted], psu[weighted], made[weighted]
-    pair, inverse = np.unique(p * cells + c, return_inverse=True)
+    c, w = cell[weighted], made[weighted]
     ratio = np.ones(cell.shape[0])
     ratio[weighted] = final[weighted] / w
     psw = np.where(weighted, made, 0.0)
@@ -137,9 +147,7 @@ def calibration(
         levels=levels,
         psw=np.bincount(c, weights=w, minlength=cells),
         count=np.bincount(c, minlength=cells).astype(np.float64),
-        cell_psu=pair // cells,
-        cell_of=pair % cells,
-        cell_psw=np.bincount(inverse.reshape(-1), weights=w, minlength=pair.size),
+        psu=psu,
         made=psw,
         stratum_psw=by_stratum,
         stratum_psw2=by_stratum2,
