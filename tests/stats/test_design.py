@@ -259,3 +259,32 @@ def test_no_design_effect_over_a_population_the_size_of_the_sample(ulps: int) ->
     # a population larger than the sample by more than rounding keeps its deff
     wide = domain_mean(*srs(w * 1.01, y), srs_without_replacement=True)
     assert wide.deff > 0
+
+
+@pytest.mark.parametrize("value", [0.1, 0.45, 1.0, 3.7])
+def test_a_gap_of_rounding_between_constant_answers_is_no_gap(value: float) -> None:
+    # every answer the same on both sides (or a share the weighting fixed): the means
+    # differ, and spread, by rounding alone; the gap is 0, not a t of rounding over
+    # rounding (which could come out "significant")
+    rng = np.random.default_rng(int(value * 10))
+    n = 400
+    design = Design(np.zeros(n, dtype=np.int64))
+    w = rng.lognormal(0.0, 1.0, n)
+    y = np.full(n, value)
+    side = np.arange(n) % 2 == 0
+    a, b = (sums(design, np.arange(n), w, y, part) for part in (side, ~side))
+    got = domain_difference(design, a, b)
+    assert abs(got.estimate) <= 1e-14 * value and got.se <= 1e-12 * value
+    assert (got.statistic, got.p_value) == (0.0, 1.0)
+    assert got.ci_low == got.ci_high == got.estimate
+
+
+def test_a_certain_gap_without_spread_is_certain() -> None:
+    # constant answers that differ between the sides: no spread, a real gap
+    n = 100
+    design = Design(np.zeros(n, dtype=np.int64))
+    side = np.arange(n) % 2 == 0
+    y = np.where(side, 1.0, 0.0)
+    a, b = (sums(design, np.arange(n), np.ones(n), y, part) for part in (side, ~side))
+    got = domain_difference(design, a, b)
+    assert (got.estimate, got.se, got.statistic, got.p_value) == (1.0, 0.0, math.inf, 0.0)

@@ -115,8 +115,7 @@ class Design:
 
     @cached_property
     def factor(self) -> np.ndarray:
-        """(1 - f_h) n_h / (n_h - 1) per PSU (infinite in a stratum of one PSU, which
-        design_variance refuses)."""
+        """(1 - f_h) n_h / (n_h - 1) per PSU (infinite for a lonely PSU: refused)."""
         layout = self.layout
         factor: np.ndarray = (1.0 - self.fraction) * _ratio(layout.n_h)[layout.index]
         return factor
@@ -131,9 +130,8 @@ def _ratio(n_h: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Layout:
-    """A design's strata: their codes (H,), each PSU's stratum index (P,) and the PSUs
-    per stratum (H,). A design known by its strata's sizes (:meth:`Design.of_sizes`)
-    has no index of its PSUs: asking for it is an error."""
+    """A design's strata: their codes (H,), each PSU's stratum index (P,; none for a
+    design known by its strata's sizes, :meth:`Design.of_sizes`) and PSUs per stratum."""
 
     codes: np.ndarray
     psu_index: np.ndarray | None
@@ -172,9 +170,7 @@ class DomainSums:
     weight_sq_sum: float
     weighted_y_sq: float
     cells: CellSums | None = None  # made weights: sums per weighting cell (calibration)
-    # grouped sums: ``weight`` and ``weighted_y`` are those of the groups of respondents
-    # of ``groups`` (a design without a cluster), every other PSU's sums 0
-    groups: Grouped | None = None
+    groups: Grouped | None = None  # sums of groups of respondents (no cluster), not PSUs
 
     @property
     def weight_sum(self) -> float:
@@ -291,6 +287,7 @@ def kish_n_eff(weight_sum: float, weight_sq_sum: float) -> float:
 
 
 CENSUS = 1e-9  # 1 - n / Σw below this: Σw = n to rounding (made weights have mean 1)
+ROUNDING = 1e-12  # an SE or a gap below this times the means is rounding, not spread
 
 
 def srs_variance(sums: DomainSums, *, without_replacement: bool) -> float:
@@ -387,14 +384,17 @@ def domain_difference(
 ) -> DomainDifference:
     """mean(a) - mean(b), its linearised SE, t on degf - 1 df, p and the t interval, as
     ``svyttest(y ~ domain, design)`` (the two-level regression coefficient)."""
-    gap = float(a.weighted_y.sum()) / a.weight_sum - float(b.weighted_y.sum()) / b.weight_sum
+    means = float(a.weighted_y.sum()) / a.weight_sum, float(b.weighted_y.sum()) / b.weight_sum
+    gap = means[0] - means[1]
     se = math.sqrt(_difference_variance(design, a, b))
     df = float(design.degf - 1)
     if not df > 0:
         raise ValueError("the design has too few PSUs for a t-test")
-    if se == 0.0:
-        t = 0.0 if gap == 0 else math.copysign(math.inf, gap)
-        return DomainDifference(gap, se, t, df, 1.0 if gap == 0 else 0.0, gap, gap)
+    floor = ROUNDING * max(abs(means[0]), abs(means[1]))
+    if se <= floor:  # no spread but rounding (a share the weighting fixed): 0 or certain
+        none = abs(gap) <= floor
+        t = 0.0 if none else math.copysign(math.inf, gap)
+        return DomainDifference(gap, se, t, df, 1.0 if none else 0.0, gap, gap)
     t = gap / se
     half = t_critical_value(confidence, df) * se
     return DomainDifference(gap, se, t, df, t_two_sided_p(t, df), gap - half, gap + half)
