@@ -8,11 +8,13 @@ ones as zeros) go to :func:`~gapscan.stats.raoscott.moments_from_psu_totals`; wi
 cluster each respondent is its own PSU, and the cells' Σw and Σw² per stratum go to
 :func:`~gapscan.stats.raoscott.moments_from_unclustered` (with made weights, the
 moments of the residuals from the weighting cells are found from the sums per stratum
-and weighting cell: :func:`_calibrated_grouped`). The number of rows N only
+and weighting cell: :func:`_calibrated_second`). The number of rows N only
 scales Pearson's X² (not reported); F, its degrees of freedom and p do not depend on it.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -39,9 +41,7 @@ def distribution_test(
     n_rows = int(cells.n[rows].sum())
     w = cells.weight_sum[rows]
     moments: DesignMoments
-    if cells.grouped and data.calibration is not None:
-        moments = _calibrated_grouped(cells, rows, cell, k, data)
-    elif cells.grouped:  # no cluster: the cells are by stratum (no index of the PSUs)
+    if cells.grouped:  # no cluster: the cells are by stratum (no index of the PSUs)
         fraction = data.design.stratum_fraction
         strata = fraction.shape[0]
         index = cells.stratum[rows] * 2 * k + cell
@@ -56,6 +56,9 @@ def distribution_test(
             n_rows=n_rows,
             n_levels=k,
         )
+        if data.calibration is not None:  # the residuals from the weighting cells
+            second = _calibrated_second(moments, cells, rows, cell, k, data)
+            moments = replace(moments, second=second)
     elif data.calibration is not None:
         psu_stratum, fraction = stratum_fractions(data.design)
         totals = _calibrated_totals(cells, rows, cell, k, data)
@@ -122,18 +125,25 @@ def _per_cell(
     return per_cell, total
 
 
-def _calibrated_grouped(
-    cells: DesignCells, rows: slice | np.ndarray, cell: np.ndarray, k: int, data: DesignData
-) -> DesignMoments:
-    """The moments :func:`_calibrated_totals` gives a design without a cluster, from
-    sums per stratum and weighting cell. Respondent i's totals are T_i = w_i e_cell(i)
-    less R_i = psw_i C_j(i) (C: total x c_j), plus the stratum's mean R̄_h, so
-    over stratum h, with A = Σ (T - R) = first - P_h C:
+def _calibrated_second(
+    moments: DesignMoments,
+    cells: DesignCells,
+    rows: slice | np.ndarray,
+    cell: np.ndarray,
+    k: int,
+    data: DesignData,
+) -> np.ndarray:
+    """The second moments :func:`_calibrated_totals` gives a design without a cluster,
+    from the unclustered ``moments`` and sums per stratum and weighting cell.
+    Respondent i's totals are T_i = w_i e_cell(i) less R_i = psw_i C_j(i) (C: total x
+    c_j), plus the stratum's mean R̄_h, so over stratum h, with A = Σ (T - R) = first
+    - P_h C:
 
         Σ T'T'ᵀ = diag(Σ w²) - U_h C - (U_h C)ᵀ + Cᵀ diag(Q_h) C + A R̄ᵀ + R̄ Aᵀ + n_h R̄ R̄ᵀ,
 
     U_h (2k x J) the Σ w psw of each level x side cell in each weighting cell, P_h and
-    Q_h the Σ psw and Σ psw² of the stratum's respondents per weighting cell."""
+    Q_h the Σ psw and Σ psw² of the stratum's respondents per weighting cell; the cell
+    totals (``first``) stay."""
     calibration = data.calibration
     assert calibration is not None and cells.post_stratum is not None
     assert cells.weight_psw_sum is not None
@@ -142,28 +152,19 @@ def _calibrated_grouped(
     per_cell, total = _per_cell(cells, rows, cell, k, data)
     # total x c_j for each level x side cell: R_i = psw_i C[j(i)], as the totals lose it
     coefficient = np.stack([total * calibration.coefficients(*pair) for pair in per_cell], axis=1)
-    fraction = data.design.stratum_fraction
-    strata, m, size = fraction.shape[0], 2 * k, calibration.cells
-    stratum = cells.stratum[rows]
-    index = stratum * m + cell
-    first = np.bincount(index, weights=cells.weight_sum[rows], minlength=strata * m)
-    first = first.reshape(strata, m)
-    squares = np.bincount(index, weights=cells.weight_sq_sum[rows], minlength=strata * m)
-    second = np.zeros((strata, m, m))
-    diagonal = np.arange(m)
-    second[:, diagonal, diagonal] = squares.reshape(strata, m)
+    strata, m, size = moments.first.shape[0], 2 * k, calibration.cells
     j = cells.post_stratum[rows]
     mine = j >= 0
-    key = (stratum[mine] * m + cell[mine]) * size + j[mine]
+    key = (cells.stratum[rows][mine] * m + cell[mine]) * size + j[mine]
     u = np.bincount(key, weights=cells.weight_psw_sum[rows][mine], minlength=strata * m * size)
+    second = moments.second.copy()
     tr = u.reshape(strata, m, size) @ coefficient  # Σ T Rᵀ per stratum (H, 2k, 2k)
     second -= tr + tr.transpose(0, 2, 1)
     second += np.einsum("hj,ja,jb->hab", q, coefficient, coefficient)
-    n_h = data.design.layout.n_h.astype(np.float64)
+    n_h = moments.n_psu
     summed = p @ coefficient  # Σ R per stratum (H, 2k)
     mean = summed / n_h[:, None]
-    kept = first - summed
-    second += np.einsum("ha,hb->hab", kept, mean) + np.einsum("ha,hb->hab", mean, kept)
+    outer = np.einsum("ha,hb->hab", moments.first - summed, mean)
+    second += outer + outer.transpose(0, 2, 1)
     second += n_h[:, None, None] * np.einsum("ha,hb->hab", mean, mean)
-    n_rows = int(cells.n[rows].sum())
-    return DesignMoments(first, second, n_h, fraction, n_rows, k)
+    return second

@@ -25,6 +25,7 @@ from gapscan.render.json import render as render_json
 from tests.cli.test_counts import assert_close
 from tests.cli.test_weighted_analyze import HEAD as HEADS
 from tests.cli.test_weighted_analyze import WEIGHTING
+from tests.cli.test_weighted_analyze import _panel as weighted_panel
 
 HEAD = HEADS.replace("segments: [size]", "segments: [size, tier]")
 RAKE = WEIGHTING
@@ -48,30 +49,17 @@ EXTRAS = {
 
 
 def _panel(n: int, seed: int) -> str:
+    """The weighted tests' panel (off its targets, answers depending on region and
+    tier), with a population per stratum (``size``) and base weights ``w``."""
     rng = np.random.default_rng(seed)
+    rows = list(csv.reader(io.StringIO(weighted_panel(n, seed))))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["rid", "side", "region", "tier", "size", "population", "w", "q", "sc"])
-    for i in range(n):
-        side = "Vendor" if rng.random() < 0.35 else "Customer"
-        region = str(rng.choice(["EMEA", "APAC", "Americas"], p=[0.6, 0.3, 0.1]))
-        tier = str(rng.choice(["SMB", "Enterprise"], p=[0.3, 0.7]))
-        size = str(rng.choice(["small", "mid", "large"]))
-        p_yes = 0.3 + 0.3 * (region == "EMEA") + 0.2 * (tier == "SMB")
-        score = int(np.clip(rng.normal(3 + (region == "APAC") - (side == "Customer"), 1), 1, 5))
-        writer.writerow(
-            [
-                f"r{i}",
-                side,
-                region,
-                tier,
-                size,
-                {"small": "5000", "mid": "0.3", "large": "2000"}[size],
-                f"{rng.lognormal(0, 0.4):.4f}",
-                "" if rng.random() < 0.1 else ("yes" if rng.random() < p_yes else "no"),
-                "" if rng.random() < 0.05 else str(score),
-            ]
-        )
+    writer.writerow([*rows[0], "population", "w"])
+    size = rows[0].index("size")
+    for row in rows[1:]:
+        population = {"small": "5000", "large": "0.3"}[row[size]]
+        writer.writerow([*row, population, f"{rng.lognormal(0, 0.4):.4f}"])
     return out.getvalue()
 
 
@@ -150,5 +138,5 @@ def test_grouped_cells_are_few(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(counts, "_calibrated_cells", counted)
     analyze_files(schema, [data])
-    # segment x side x stratum x weighting cell x level: at most 3 x 2 x 3 x 6 x 5
-    assert sizes and max(sizes) <= 540
+    # segment x side x stratum x weighting cell x level: at most 3 x 2 x 2 x 6 x 5
+    assert sizes and max(sizes) <= 360
